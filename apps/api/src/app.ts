@@ -1,0 +1,71 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ApiConfig, Db, DeliveryJob, Logger } from '@herald/core';
+import { authenticate } from './plugins/authenticate.ts';
+import { registerErrorHandler } from './plugins/error-handler.ts';
+import { healthRoutes } from './routes/health.ts';
+import { createMessageRoute } from './routes/v1/messages/create-message.ts';
+import { getMessageRoute } from './routes/v1/messages/get-message.ts';
+
+export interface AppDeps {
+  config: ApiConfig;
+  db: Db;
+  /** Adds delivery jobs (BullMQ in production). */
+  enqueue: (jobs: DeliveryJob[]) => Promise<void>;
+  log: Logger;
+  /** Named checks run by /readyz; each throws when its dependency does not answer. */
+  readiness: Record<string, () => Promise<void>>;
+}
+
+export const API_VERSION = '0.1.0';
+
+/** Builds the HTTP API without listening: main.ts listens, tests use app.inject. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = deps.log;
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: deps.config.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Herald API',
+        version: API_VERSION,
+        description: 'Send email through your own Herald server. Authenticate with `Authorization: Bearer <api key>`.',
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [{ url: 'http://127.0.0.1:3000', description: 'A local Herald' }],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Herald API key (hk_live_… or hk_test_…)' } } },
+      tags: [
+        { name: 'messages', description: 'Send messages and follow their delivery' },
+        { name: 'health', description: 'Liveness and readiness probes' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes(deps));
+  await app.register(
+    async (v1) => {
+      v1.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, security: [{ apiKey: [] }] };
+      });
+      v1.addHook('onRequest', authenticate(deps.db));
+      await v1.register(createMessageRoute(deps));
+      await v1.register(getMessageRoute(deps));
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,14 @@
+import { loadApiConfig, migrate } from '@herald/core';
+
+export async function migrateCommand(): Promise<number> {
+  const config = loadApiConfig();
+  const result = await migrate(config.databaseUrl);
+  if (result.createdDatabase) console.log('created the database');
+  for (const name of result.applied) console.log(`applied ${name}`);
+  console.log(
+    result.applied.length === 0
+      ? `database is up to date (${result.alreadyApplied.length} migrations applied)`
+      : `${result.applied.length} migration(s) applied`,
+  );
+  return 0;
+}

@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadApiConfig, migrate } from '@herald/core';
+
+const BIN = fileURLToPath(new URL('../../bin/herald.js', import.meta.url));
+
+/**
+ * `herald start api` and `herald start worker` run one process each (scale by running more).
+ * `herald start all` applies migrations, then runs the API and one worker as child processes, passes
+ * SIGTERM/SIGINT on, and exits when both have exited.
+ */
+export async function startCommand(args: string[]): Promise<number> {
+  const what = args[0] ?? 'all';
+  switch (what) {
+    case 'api': {
+      const { main } = await import('@herald/api/main');
+      await main();
+      return -1;
+    }
+    case 'worker': {
+      const { main } = await import('@herald/worker');
+      await main();
+      return -1;
+    }
+    case 'all':
+      return startAll();
+    default:
+      console.error('usage: herald start [api|worker|all]');
+      return 1;
+  }
+}
+
+async function startAll(): Promise<number> {
+  const result = await migrate(loadApiConfig().databaseUrl);
+  if (result.applied.length > 0) console.log(`applied migrations: ${result.applied.join(', ')}`);
+  const children: ChildProcess[] = ['api', 'worker'].map((role) =>
+    spawn(process.execPath, [BIN, 'start', role], { stdio: 'inherit', env: process.env }),
+  );
+  const stop = (signal: NodeJS.Signals) => {
+    for (const child of children) if (child.exitCode === null) child.kill(signal);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  const codes = await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<number>((resolve) => {
+          child.on('exit', (code) => {
+            // one process ending takes the other down: `all` is one service to its supervisor
+            stop('SIGTERM');
+            resolve(code ?? 1);
+          });
+        }),
+    ),
+  );
+  return Math.max(...codes);
+}

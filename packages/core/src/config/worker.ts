@@ -1,0 +1,96 @@
+import { isIP, isIPv4, isIPv6 } from 'node:net';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { commonSettings, requireMasterKeyInProduction } from './common.ts';
+import { csv, defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
+
+const durationList = z
+  .string()
+  .regex(/^\s*\d+[smhd]\s*(,\s*\d+[smhd]\s*)*$/, 'must be a comma-separated list of durations such as 1m,5m,1h')
+  .transform((v) => v.split(',').map((d) => parseDuration(d.trim())));
+
+export function parseDuration(text: string): number {
+  const match = /^(\d+)([smhd])$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+function isDnsServer(entry: string): boolean {
+  const okPort = (p: string | undefined) => p === undefined || (/^\d{1,5}$/.test(p) && Number(p) <= 65535);
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (bracketed) return isIPv6(bracketed[1] ?? '') && okPort(bracketed[2]);
+  if (isIP(entry)) return true;
+  const colon = entry.lastIndexOf(':');
+  return colon > 0 && isIPv4(entry.slice(0, colon)) && okPort(entry.slice(colon + 1));
+}
+
+export const workerOnlySettings = defineSettings({
+  concurrency: {
+    env: 'HERALD_WORKER_CONCURRENCY',
+    schema: positiveInt(),
+    default: '50',
+    doc: 'Delivery jobs one worker process runs at once.',
+  },
+  dnsServers: {
+    env: 'HERALD_DNS_SERVERS',
+    schema: csv().pipe(z.array(z.string().refine(isDnsServer, 'each entry must be an IP, IP:port or [IPv6]:port'))),
+    doc: 'DNS servers the worker asks for MX and address records, comma-separated (IP or IP:port). Empty: the system resolvers.',
+  },
+  mxPort: {
+    env: 'HERALD_MX_PORT',
+    schema: port(),
+    default: '25',
+    doc: 'TCP port of recipient mail servers. 25 everywhere but in tests.',
+  },
+  heloName: {
+    env: 'HERALD_HELO_NAME',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name')
+      ,
+    default: hostname,
+    doc: "Host name the worker announces in EHLO; should resolve to, and be the reverse DNS of, the sending IP. Defaults to this machine's host name.",
+  },
+  smtpConnectTimeoutMs: {
+    env: 'HERALD_SMTP_CONNECT_TIMEOUT_MS',
+    schema: positiveInt(),
+    default: '30000',
+    doc: 'Time allowed to open a TCP connection to a mail server.',
+  },
+  smtpGreetingTimeoutMs: {
+    env: 'HERALD_SMTP_GREETING_TIMEOUT_MS',
+    schema: positiveInt(),
+    default: '300000',
+    doc: "Time allowed for the server's 220 greeting (RFC 5321 §4.5.3.2: 5 minutes).",
+  },
+  smtpCommandTimeoutMs: {
+    env: 'HERALD_SMTP_COMMAND_TIMEOUT_MS',
+    schema: positiveInt(),
+    default: '600000',
+    doc: 'Time allowed for any reply, including the one after the final dot (RFC 5321: up to 10 minutes).',
+  },
+  retrySchedule: {
+    env: 'HERALD_RETRY_SCHEDULE',
+    schema: z.string().pipe(durationList),
+    default: '1m,5m,15m,30m,1h,2h,4h,8h',
+    doc: 'Delays between delivery attempts of a deferred recipient; the last one repeats until the maximum age.',
+  },
+  maxMessageAgeMs: {
+    env: 'HERALD_MAX_MESSAGE_AGE',
+    schema: z
+      .string()
+      .regex(/^\d+[smhd]$/, 'must be a duration such as 3d')
+      
+      .transform(parseDuration),
+    default: '3d',
+    doc: 'How long a deferred recipient is retried before it fails (4.4.7).',
+  },
+});
+
+export const workerSettings = { ...commonSettings, ...workerOnlySettings };
+export type WorkerConfig = ConfigOf<typeof workerSettings>;
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  return parseSettings(workerSettings, env, requireMasterKeyInProduction);
+}

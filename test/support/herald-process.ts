@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from './wait-for.ts';
+
+export const HERALD_BIN = fileURLToPath(new URL('../../packages/cli/bin/herald.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface HeraldProcess {
+  child: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs `herald <args>` to completion, as a user would. */
+export async function runHerald(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [HERALD_BIN, ...args], { env, cwd: ROOT });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  return { code, stdout, stderr };
+}
+
+/**
+ * Starts `herald start api|worker` as its own OS process, the way the README starts Herald, and waits
+ * until it is ready: the API answers /healthz, the worker has logged that it started.
+ */
+export async function startHerald(role: 'api' | 'worker', env: NodeJS.ProcessEnv): Promise<HeraldProcess> {
+  const child = spawn(process.execPath, [HERALD_BIN, 'start', role], { env, cwd: ROOT });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let dead = false;
+  void exited.then(() => (dead = true));
+  await waitFor(`herald ${role} to start`, async () => {
+    if (dead) throw new Error(`herald ${role} exited:\n${output}`);
+    if (role === 'worker') return output.includes('"msg":"worker started"');
+    const response = await fetch(`http://127.0.0.1:${env.HERALD_API_PORT}/healthz`).catch(() => null);
+    return response?.ok ?? false;
+  }, 30_000);
+  return {
+    child,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (!dead) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
