@@ -5,6 +5,7 @@ import {
   createRedis,
   enqueueDeliveries,
   loadApiConfig,
+  onShutdown,
   pendingMigrations,
 } from '@herald/core';
 import { buildApp } from './app.ts';
@@ -33,19 +34,10 @@ export async function main(): Promise<void> {
   });
   await app.listen({ host: config.host, port: config.port });
 
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, 'shutting down: draining in-flight requests');
-    void (async () => {
-      await app.close();
-      await queue.close();
-      redis.disconnect();
-      await db.$disconnect();
-      process.exit(0);
-    })();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  onShutdown(log, 'draining in-flight requests', async () => {
+    await app.close();
+    await queue.close();
+    redis.disconnect();
+    await db.$disconnect();
+  });
 }

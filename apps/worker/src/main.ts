@@ -1,4 +1,4 @@
-import { createDb, createLogger, createRedis, loadWorkerConfig, resolveMasterKey } from '@herald/core';
+import { createDb, createLogger, createRedis, loadWorkerConfig, onShutdown, resolveMasterKey } from '@herald/core';
 import { createResolver } from './routing/resolver.ts';
 import { createDkimKeyStore } from './signing/dkim-key-store.ts';
 import { sendTransaction } from './smtp/send-transaction.ts';
@@ -35,18 +35,9 @@ export async function main(): Promise<void> {
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   log.info({ concurrency: config.concurrency, dnsServers: config.dnsServers, mxPort: config.mxPort }, 'worker started');
 
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, 'shutting down: finishing in-flight deliveries');
-    void (async () => {
-      await worker.close();
-      redis.disconnect();
-      await db.$disconnect();
-      process.exit(0);
-    })();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  onShutdown(log, 'finishing in-flight deliveries', async () => {
+    await worker.close();
+    redis.disconnect();
+    await db.$disconnect();
+  });
 }

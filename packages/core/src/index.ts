@@ -18,3 +18,4 @@ export * from './messages/message-status.ts';
 export * from './projects/create-project.ts';
 export * from './domains/add-domain.ts';
 export * from './generated/prisma/enums.ts';
+export * from './process/graceful-shutdown.ts';

@@ -36,7 +36,7 @@ export async function resolveMx(resolver: DnsResolver, domain: string, random: (
   const ordered = shuffleWithinPreference(records, random);
   const hosts: MxHost[] = [];
   for (const record of ordered) {
-    const addresses = await addressesOf(resolver, record.exchange);
+    const { addresses } = await addressesOf(resolver, record.exchange);
     if (addresses.length > 0) hosts.push({ name: record.exchange.toLowerCase(), preference: record.priority, addresses });
   }
   if (hosts.length === 0) return temporary(`no MX host of ${domain} has an address`);
@@ -44,15 +44,28 @@ export async function resolveMx(resolver: DnsResolver, domain: string, random: (
 }
 
 async function implicitMx(resolver: DnsResolver, domain: string): Promise<MxRoute> {
-  const addresses = await addressesOf(resolver, domain);
+  const { addresses, failure } = await addressesOf(resolver, domain);
+  // only "no such records" is permanent; a SERVFAIL or timeout on the address lookup is not
+  if (addresses.length === 0 && failure) return temporary(`DNS lookup of addresses for ${domain} failed (${failure})`);
   if (addresses.length === 0) return permanent('5.1.2', `domain ${domain} has no MX and no address records`);
   return { ok: true, hosts: [{ name: domain, preference: 0, addresses }] };
 }
 
-/** IPv4 first, then IPv6; a failed lookup of one family just contributes nothing. */
-async function addressesOf(resolver: DnsResolver, host: string): Promise<string[]> {
+/**
+ * IPv4 first, then IPv6; a failed lookup of one family just contributes nothing. `failure` names the
+ * first error other than NODATA/NXDOMAIN (SERVFAIL, timeout...), so a caller can tell "no address"
+ * from "could not find out".
+ */
+async function addressesOf(resolver: DnsResolver, host: string): Promise<{ addresses: string[]; failure: string | null }> {
   const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
-  return [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+  const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+  let failure: string | null = null;
+  for (const result of [v4, v6]) {
+    if (result.status === 'fulfilled') continue;
+    const code = (result.reason as { code?: string }).code ?? '';
+    if (code !== 'ENODATA' && code !== 'ENOTFOUND') failure ??= code || String((result.reason as Error).message);
+  }
+  return { addresses, failure };
 }
 
 function shuffleWithinPreference<T extends { priority: number }>(records: T[], random: () => number): T[] {

@@ -71,12 +71,17 @@ export const sendTransaction: SendTransaction = (request) =>
       resolve(result);
     };
     let connected = false;
-    connection.on('error', (err: SmtpError) => {
-      if (!connected) return finish({ kind: 'no-session', reply: replyOf(err, 'connection'), tls });
-      // the session broke mid-transaction (timeout, reset): every recipient is deferred, none dropped
-      const reply = replyOf(err, 'transaction');
+    /** Before the session: try the next host. After: every recipient is deferred with the reply, none dropped. */
+    const broken = (reply: SmtpReply) => {
+      if (!connected) return finish({ kind: 'no-session', reply, tls });
       finish({ kind: 'session', replies: new Map(request.envelope.to.map((rcpt) => [rcpt, reply])), tls });
-    });
+    };
+    connection.on('error', (err: SmtpError) => broken(replyOf(err, connected ? 'transaction' : 'connection')));
+    // A server that closes the connection before its greeting makes nodemailer emit only 'end' (no
+    // 'error', and the greeting timer is cleared): without this the transaction would never settle.
+    connection.on('end', () =>
+      broken(syntheticReply(451, '4.4.2', `${connected ? 'transaction' : 'connection'}: closed by the server without a reply`)),
+    );
 
     connection.connect((connectErr?: SmtpError) => {
       if (connectErr) return finish({ kind: 'no-session', reply: replyOf(connectErr, 'connection'), tls });

@@ -62,8 +62,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     try {
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
     } catch (err) {
-      // another migrator created it between our check and our CREATE
-      if ((err as { code?: string }).code !== '42P04') throw err;
+      // another migrator created it between our check and our CREATE: Postgres answers 42P04
+      // (duplicate_database), or 23505 on pg_database_datname_index when both CREATEs overlap
+      const code = (err as { code?: string }).code;
+      if (code !== '42P04' && code !== '23505') throw err;
       return false;
     }
     return true;

@@ -37,9 +37,26 @@ export function createDeliveryQueue(connection: Redis, prefix: string): Delivery
   });
 }
 
-export async function enqueueDeliveries(queue: DeliveryQueue, jobs: DeliveryJob[], delayMs = 0): Promise<void> {
+/**
+ * Adds delivery jobs. Gives up after `timeoutMs` instead of waiting for Redis to come back, so that an
+ * API request never hangs on an unreachable Redis: the message is already committed in Postgres.
+ */
+export async function enqueueDeliveries(
+  queue: DeliveryQueue,
+  jobs: DeliveryJob[],
+  options: { delayMs?: number; timeoutMs?: number } = {},
+): Promise<void> {
   if (jobs.length === 0) return;
-  await queue.addBulk(
-    jobs.map((data) => ({ name: 'deliver', data, opts: { jobId: deliveryJobId(data), delay: delayMs } })),
+  const adding = queue.addBulk(
+    jobs.map((data) => ({ name: 'deliver', data, opts: { jobId: deliveryJobId(data), delay: options.delayMs ?? 0 } })),
   );
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('enqueue timed out: Redis did not answer')), options.timeoutMs ?? 2_000);
+  });
+  try {
+    await Promise.race([adding, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,0 +1,28 @@
+import { apiSettings, createDb, createLogger, parseSettings } from '@herald/core';
+import { buildApp } from '../app.ts';
+
+/**
+ * The OpenAPI 3.1 document generated from the route schemas, with the default configuration. Nothing
+ * is connected: the database client opens connections only when a query runs, and none does here.
+ */
+export async function openApiDocument(): Promise<Record<string, unknown>> {
+  const config = parseSettings(apiSettings, {});
+  const db = createDb(config.databaseUrl);
+  const app = await buildApp({
+    config,
+    db,
+    log: createLogger('openapi', 'silent'),
+    enqueue: () => Promise.reject(new Error('not connected')),
+    readiness: {},
+  });
+  await app.ready();
+  const document = app.swagger() as unknown as Record<string, unknown>;
+  await app.close();
+  await db.$disconnect();
+  return document;
+}
+
+/** Stable text form: two-space JSON and a final newline. */
+export function renderOpenApi(document: Record<string, unknown>): string {
+  return JSON.stringify(document, null, 2) + '\n';
+}

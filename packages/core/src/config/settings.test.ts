@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { loadApiConfig } from './api.ts';
+import { ConfigError } from './settings.ts';
+import { loadWorkerConfig } from './worker.ts';
+
+const KEY = Buffer.alloc(32, 1).toString('base64');
+
+describe('configuration', () => {
+  it('runs a fresh checkout on defaults: local Postgres and Redis, port 3000, MX port 25', () => {
+    const api = loadApiConfig({});
+    expect(api).toMatchObject({ env: 'development', databaseUrl: 'postgresql://postgres@127.0.0.1:5432/herald', redisUrl: 'redis://127.0.0.1:6379', port: 3000, host: '127.0.0.1' });
+    const worker = loadWorkerConfig({});
+    expect(worker).toMatchObject({ mxPort: 25, dnsServers: [], retrySchedule: [60_000, 300_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000], maxMessageAgeMs: 3 * 86_400_000 });
+  });
+
+  it('parses the environment once into a frozen object', () => {
+    const config = loadWorkerConfig({ HERALD_DNS_SERVERS: '127.0.0.1:5353, [::1]:53,10.0.0.1', HERALD_MX_PORT: '2525' });
+    expect(config.dnsServers).toEqual(['127.0.0.1:5353', '[::1]:53', '10.0.0.1']);
+    expect(config.mxPort).toBe(2525);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadApiConfig({ HERALD_API_PORT: '' }).port).toBe(3000);
+  });
+
+  it('fails fast naming every bad variable and the rule it broke', () => {
+    let error: unknown;
+    try {
+      loadWorkerConfig({ HERALD_MX_PORT: 'twenty-five', DATABASE_URL: 'mysql://x', HERALD_DNS_SERVERS: 'dns.example' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('HERALD_MX_PORT: must be a port number');
+    expect(message).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL (value hidden)');
+    expect(message).toContain('HERALD_DNS_SERVERS: each entry must be an IP, IP:port or [IPv6]:port');
+  });
+
+  it('never echoes a secret value in an error', () => {
+    expect(() => loadApiConfig({ HERALD_MASTER_KEY: 'hunter2-not-a-key' })).toThrow(/HERALD_MASTER_KEY: must be 32 random bytes in base64 .*\(value hidden\)/);
+    expect(() => loadApiConfig({ HERALD_MASTER_KEY: 'hunter2-not-a-key' })).not.toThrow(/hunter2/);
+  });
+
+  it('refuses to start in production without HERALD_MASTER_KEY, and accepts a valid one', () => {
+    expect(() => loadApiConfig({ HERALD_ENV: 'production' })).toThrow(/HERALD_MASTER_KEY: required when HERALD_ENV=production/);
+    expect(loadApiConfig({ HERALD_ENV: 'production', HERALD_MASTER_KEY: KEY }).masterKey).toBe(KEY);
+  });
+
+  it('refuses a malformed retry schedule', () => {
+    expect(() => loadWorkerConfig({ HERALD_RETRY_SCHEDULE: '1m,soon' })).toThrow(/HERALD_RETRY_SCHEDULE: must be a comma-separated list of durations/);
+  });
+});

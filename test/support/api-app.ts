@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '@herald/api';
+import {
+  addDomain,
+  apiSettings,
+  createDb,
+  createLogger,
+  createProject,
+  parseSettings,
+  type ApiConfig,
+  type Db,
+  type DeliveryJob,
+} from '@herald/core';
+import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from './env.ts';
+
+export interface TestApi {
+  app: FastifyInstance;
+  db: Db;
+  config: ApiConfig;
+  /** Jobs the API enqueued, in order. */
+  jobs: DeliveryJob[];
+  /** Makes the next enqueue calls fail (as if Redis were down) while true. */
+  failEnqueue: { value: boolean };
+  close(): Promise<void>;
+}
+
+/** The API built in-process (app.inject) on the real test database; the queue is captured. */
+export async function buildTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const config = parseSettings(apiSettings, { DATABASE_URL: TEST_DATABASE_URL, HERALD_MASTER_KEY: TEST_MASTER_KEY, ...env });
+  const db = createDb(config.databaseUrl, { poolSize: 4 });
+  const jobs: DeliveryJob[] = [];
+  const failEnqueue = { value: false };
+  const app = await buildApp({
+    config,
+    db,
+    log: createLogger('test-api', 'silent'),
+    enqueue: async (batch) => {
+      if (failEnqueue.value) throw new Error('redis is down');
+      jobs.push(...batch);
+    },
+    readiness: { postgres: async () => void (await db.$queryRaw`SELECT 1`) },
+  });
+  await app.ready();
+  return {
+    app,
+    db,
+    config,
+    jobs,
+    failEnqueue,
+    async close() {
+      await app.close();
+      await db.$disconnect();
+    },
+  };
+}
+
+export interface TestProject {
+  id: string;
+  apiKeyId: string;
+  key: string;
+  domain: string;
+  auth: { authorization: string };
+}
+
+/** A project of its own with a full-access key and one sending domain. */
+export async function seedProject(db: Db, label = 'api'): Promise<TestProject> {
+  const created = await createProject(db, uniqueName(label));
+  const domain = `${uniqueName(label)}.example`;
+  await addDomain(db, Buffer.from(TEST_MASTER_KEY, 'base64'), created.project.id, domain);
+  return {
+    id: created.project.id,
+    apiKeyId: created.apiKey.id,
+    key: created.apiKey.key,
+    domain,
+    auth: { authorization: `Bearer ${created.apiKey.key}` },
+  };
+}
+
+/** Rows a project has, to show a refused request stored nothing. */
+export async function countProjectRows(db: Db, projectId: string): Promise<{ messages: number; recipients: number; events: number }> {
+  const [messages, recipients, events] = await Promise.all([
+    db.message.count({ where: { projectId } }),
+    db.recipient.count({ where: { projectId } }),
+    db.event.count({ where: { projectId } }),
+  ]);
+  return { messages, recipients, events };
+}
