@@ -2,7 +2,7 @@ import { allSettings, type Setting } from '@herald/core';
 
 /** Prints every setting in .env format: what it means, its default, commented out. */
 export async function configCommand(): Promise<number> {
-  console.log(renderEnvExample());
+  process.stdout.write(renderEnvExample());
   return 0;
 }
 
