@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureDatabase, migrate, pendingMigrations } from '@herald/core/db/migrate';
-import { throwawayDatabase, type ThrowawayDatabase } from './throwaway-database.ts';
+import { throwawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database.ts';
 
 const MIGRATIONS = new URL('../../prisma/migrations/', import.meta.url).pathname;
 /** The project's migrations, read here independently of the migrator. */

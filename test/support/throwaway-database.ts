@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { TEST_DATABASE_URL } from '../support/env.ts';
+import { TEST_DATABASE_URL } from './env.ts';
 
 export interface ThrowawayDatabase {
   name: string;

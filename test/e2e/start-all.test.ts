@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { heraldEnv, uniquePrefix } from '../support/env.ts';
+import { freePort, HERALD_BIN } from '../support/herald-process.ts';
+import { throwawayDatabase } from '../support/throwaway-database.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+/** `npm start` is `herald start all`: on a database that does not exist yet, as on a fresh machine. */
+describe('herald start all', () => {
+  const db = throwawayDatabase('start_all');
+  afterAll(() => db.drop());
+
+  it('creates and migrates the database, runs the API and a worker, and stops both cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [HERALD_BIN, 'start', 'all'], {
+      env: heraldEnv({ DATABASE_URL: db.url, HERALD_API_PORT: port, HERALD_QUEUE_PREFIX: uniquePrefix('all') }),
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+    try {
+      const ready = await waitFor('the API to be ready', async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+        return response?.status === 200 ? ((await response.json()) as { checks: Record<string, string> }) : null;
+      }, 40_000);
+      expect(ready.checks).toEqual({ postgres: 'ok', redis: 'ok' });
+      await waitFor('the worker to start', () => output.includes('"msg":"worker started"'), 20_000);
+      expect(output).toContain('applied migrations: 20261128000000_init');
+      expect(await db.exists()).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(output).toContain('shutting down: draining in-flight requests');
+    expect(output).toContain('shutting down: finishing in-flight deliveries');
+  });
+});
