@@ -17,8 +17,8 @@ export interface TestApi {
   app: FastifyInstance;
   db: Db;
   config: ApiConfig;
-  /** Jobs the API enqueued, in order. */
-  jobs: DeliveryJob[];
+  /** Jobs the API enqueued, in order, with their delays. */
+  jobs: { data: DeliveryJob; delayMs: number }[];
   /** Makes the next enqueue calls fail (as if Redis were down) while true. */
   failEnqueue: { value: boolean };
   close(): Promise<void>;
@@ -28,7 +28,7 @@ export interface TestApi {
 export async function buildTestApi(env: Record<string, string> = {}): Promise<TestApi> {
   const config = parseSettings(apiSettings, { DATABASE_URL: TEST_DATABASE_URL, HERALD_MASTER_KEY: TEST_MASTER_KEY, ...env });
   const db = createDb(config.databaseUrl, { poolSize: 4 });
-  const jobs: DeliveryJob[] = [];
+  const jobs: { data: DeliveryJob; delayMs: number }[] = [];
   const failEnqueue = { value: false };
   const app = await buildApp({
     config,

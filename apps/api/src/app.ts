@@ -2,19 +2,27 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { ApiConfig, Db, DeliveryJob, Logger } from '@herald/core';
+import type { ApiConfig, Db, IntakeDeps, Logger } from '@herald/core';
 import { pruneUnusedSchemas } from './openapi/prune-schemas.ts';
 import { authenticate } from './plugins/authenticate.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
+import { cancelMessageRoute } from './routes/v1/messages/cancel-message.ts';
+import { createBatchRoute } from './routes/v1/messages/create-batch.ts';
 import { createMessageRoute } from './routes/v1/messages/create-message.ts';
+import { getMessageRawRoute } from './routes/v1/messages/get-message-raw.ts';
 import { getMessageRoute } from './routes/v1/messages/get-message.ts';
+import { listMessageEventsRoute } from './routes/v1/messages/list-message-events.ts';
+import { listMessagesRoute } from './routes/v1/messages/list-messages.ts';
+import { createSuppressionRoute } from './routes/v1/suppressions/create-suppression.ts';
+import { deleteSuppressionRoute } from './routes/v1/suppressions/delete-suppression.ts';
+import { listSuppressionsRoute } from './routes/v1/suppressions/list-suppressions.ts';
 
 export interface AppDeps {
   config: ApiConfig;
   db: Db;
   /** Adds delivery jobs (BullMQ in production). */
-  enqueue: (jobs: DeliveryJob[]) => Promise<void>;
+  enqueue: IntakeDeps['enqueue'];
   log: Logger;
   /** Named checks run by /readyz; each throws when its dependency does not answer. */
   readiness: Record<string, () => Promise<void>>;
@@ -50,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Herald API key (hk_live_… or hk_test_…)' } } },
       tags: [
         { name: 'messages', description: 'Send messages and follow their delivery' },
+        { name: 'suppressions', description: 'Addresses the project never sends to' },
         { name: 'health', description: 'Liveness and readiness probes' },
       ],
     },
@@ -66,8 +75,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         route.schema = { ...route.schema, security: [{ apiKey: [] }] };
       });
       v1.addHook('onRequest', authenticate(deps.db));
-      await v1.register(createMessageRoute(deps));
-      await v1.register(getMessageRoute(deps));
+      for (const route of [
+        createMessageRoute,
+        createBatchRoute,
+        listMessagesRoute,
+        getMessageRoute,
+        listMessageEventsRoute,
+        getMessageRawRoute,
+        cancelMessageRoute,
+        listSuppressionsRoute,
+        createSuppressionRoute,
+        deleteSuppressionRoute,
+      ]) {
+        await v1.register(route(deps));
+      }
     },
     { prefix: '/v1' },
   );

@@ -1,41 +1,25 @@
 import { z } from 'zod';
 import { EventType, MessageStatus, RecipientKind, RecipientStatus } from '@herald/core';
-import { mailbox, mailboxList } from './mailbox.ts';
-
-const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
-
-/** The recipient limit (HERALD_MAX_RECIPIENTS) is configuration, so the route checks it, not the schema. */
-export const sendMessageBody = z
-    .object({
-      from: mailbox,
-      to: mailboxList,
-      cc: mailboxList.optional(),
-      bcc: mailboxList.optional(),
-      subject: z
-        .string()
-        .max(998, 'must be at most 998 characters')
-        .refine((s) => !LINE_BREAK.test(s), 'must not contain line breaks'),
-      text: z.string().optional(),
-      html: z.string().optional(),
-    })
-    .strict()
-    .superRefine((body, ctx) => {
-      if (body.text === undefined && body.html === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html is required' });
-      }
-      if (body.to.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['to'], message: 'at least one recipient is required' });
-      }
-    })
-    .meta({ id: 'SendMessageRequest' });
 
 export const acceptedMessage = z
   .object({
     id: z.string().describe('Message id (msg_…)'),
-    status: z.literal('queued'),
-    recipients: z.array(z.object({ email: z.string(), status: z.literal('queued') })),
+    status: z.enum(MessageStatus).describe('queued, scheduled (send_at in the future) or suppressed (every recipient suppressed)'),
+    recipients: z.array(z.object({ email: z.string(), status: z.enum(RecipientStatus) })),
   })
   .meta({ id: 'AcceptedMessage' });
+
+export const acceptedBatch = z.object({ data: z.array(acceptedMessage) }).meta({ id: 'AcceptedBatch' });
+
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(256, 'must be at most 256 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional()
+    .describe('Sending the same request again with the same key answers with the first result and sends nothing'),
+});
 
 export const messageIdParams = z.object({ id: z.string().describe('Message id (msg_…)') });
 
@@ -51,6 +35,7 @@ export const messageEvent = z
     created_at: z.string(),
     attempt: z.number().int().nullable(),
     smtp: smtpReply,
+    category: z.string().nullable().describe('Why a bounce or deferral happened (bad-mailbox, mailbox-full, policy, dns, …)'),
     mx_host: z.string().nullable(),
     mx_ip: z.string().nullable(),
     tls: z.object({ version: z.string().nullable(), cipher: z.string().nullable(), verified: z.boolean().nullable() }).nullable(),
@@ -58,25 +43,56 @@ export const messageEvent = z
   })
   .meta({ id: 'MessageEvent' });
 
+const mailboxView = z.object({ email: z.string(), name: z.string().nullable() });
+
+const messageFields = {
+  id: z.string(),
+  status: z.enum(MessageStatus),
+  from: mailboxView,
+  subject: z.string(),
+  tags: z.array(z.string()),
+  metadata: z.record(z.string(), z.string()),
+  created_at: z.string(),
+  send_at: z.string().nullable(),
+};
+
+const recipientView = z.object({
+  email: z.string(),
+  kind: z.enum(RecipientKind),
+  status: z.enum(RecipientStatus),
+  attempts: z.number().int(),
+  last_reply: smtpReply,
+  next_attempt_at: z.string().nullable(),
+});
+
+export const messageSummary = z
+  .object({ ...messageFields, recipients: z.array(z.object({ email: z.string(), status: z.enum(RecipientStatus) })) })
+  .meta({ id: 'MessageSummary' });
+
 export const messageView = z
   .object({
-    id: z.string(),
-    status: z.enum(MessageStatus),
-    from: z.object({ email: z.string(), name: z.string().nullable() }),
-    subject: z.string(),
+    ...messageFields,
     message_id: z.string().describe('The Message-ID header, without angle brackets'),
-    size: z.number().int(),
-    created_at: z.string(),
-    recipients: z.array(
-      z.object({
-        email: z.string(),
-        kind: z.enum(RecipientKind),
-        status: z.enum(RecipientStatus),
-        attempts: z.number().int(),
-        last_reply: smtpReply,
-        next_attempt_at: z.string().nullable(),
-      }),
-    ),
+    size: z.number().int().describe('Size of the raw message in bytes'),
+    recipients: z.array(recipientView),
     events: z.array(messageEvent),
   })
   .meta({ id: 'Message' });
+
+export const messageList = z
+  .object({ data: z.array(messageSummary), next_cursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last') })
+  .meta({ id: 'MessageList' });
+
+export const eventList = z.object({ data: z.array(messageEvent) }).meta({ id: 'EventList' });
+
+export const listMessagesQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(200).optional(),
+    status: z.enum(MessageStatus).optional(),
+    tag: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a tag').optional(),
+    recipient: z.string().max(254).optional().describe('Messages sent to this address'),
+    created_after: z.iso.datetime({ offset: true }).optional(),
+    created_before: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();

@@ -43,7 +43,18 @@ interface PendingRecipient {
 interface Attempt {
   job: DeliveryJob;
   now: Date;
-  message?: { id: string; projectId: string; domainId: string | null; fromEmail: string; raw: Buffer; createdAt: Date };
+  message?: {
+    id: string;
+    projectId: string;
+    domainId: string | null;
+    status: string;
+    sendAt: Date | null;
+    fromEmail: string;
+    raw: Buffer;
+    createdAt: Date;
+  };
+  /** A scheduled message whose time has not come: the job comes back then. */
+  notBefore?: Date;
   recipients: PendingRecipient[];
   signed?: Buffer;
   hosts?: MxHost[];
@@ -53,9 +64,10 @@ interface Attempt {
 
 type Step = (deps: DeliveryDeps, attempt: Attempt) => Promise<void>;
 
-/** load → expire? → sign → route → send; classify and record happen after, for whatever was decided. */
+/** load → release → expire? → sign → route → send; classify and record happen after, for whatever was decided. */
 const PIPELINE: [name: string, step: Step][] = [
   ['load', load],
+  ['release', release],
   ['expire', expire],
   ['sign', sign],
   ['route', route],
@@ -68,7 +80,7 @@ export async function deliverMessage(deps: DeliveryDeps, job: DeliveryJob): Prom
     if (attempt.outcomes || (name !== 'load' && attempt.recipients.length === 0)) break;
     await step(deps, attempt);
   }
-  if (!attempt.message || !attempt.outcomes || attempt.recipients.length === 0) return { retryAt: null };
+  if (!attempt.message || !attempt.outcomes || attempt.recipients.length === 0) return { retryAt: attempt.notBefore ?? null };
   const results = classify(deps, attempt);
   await recordOutcomes(deps.db, attempt.message, attempt.outcomes.info, results, deps.clock());
   const retries = results.flatMap((r) => (r.outcome.kind === 'deferred' ? [r.outcome.retryAt.getTime()] : []));
@@ -87,6 +99,8 @@ async function load(deps: DeliveryDeps, attempt: Attempt): Promise<void> {
       id: true,
       projectId: true,
       domainId: true,
+      status: true,
+      sendAt: true,
       fromEmail: true,
       raw: true,
       createdAt: true,
@@ -109,10 +123,26 @@ async function load(deps: DeliveryDeps, attempt: Attempt): Promise<void> {
   attempt.message = { ...message, raw: Buffer.from(message.raw) };
 }
 
-/** Past the maximum age, a recipient still not delivered fails with 4.4.7. */
+/**
+ * A scheduled message is sent only from its send_at, and only once this worker has moved it from
+ * `scheduled` to `queued`: cancelling does the opposite move the same way, so exactly one wins.
+ */
+async function release(deps: DeliveryDeps, attempt: Attempt): Promise<void> {
+  const message = attempt.message;
+  if (!message || message.status !== 'scheduled') return;
+  if (message.sendAt && message.sendAt.getTime() > attempt.now.getTime()) {
+    attempt.notBefore = message.sendAt;
+    attempt.recipients = [];
+    return;
+  }
+  const won = await deps.db.message.updateMany({ where: { id: message.id, status: 'scheduled' }, data: { status: 'queued' } });
+  if (won.count === 0) attempt.recipients = []; // cancelled meanwhile
+}
+
+/** Past the maximum age (from send_at for a scheduled message), a recipient still not delivered fails with 4.4.7. */
 async function expire(deps: DeliveryDeps, attempt: Attempt): Promise<void> {
   const message = attempt.message;
-  if (message && isExpired(message.createdAt, attempt.now, deps.settings.maxMessageAgeMs)) {
+  if (message && isExpired(message.sendAt ?? message.createdAt, attempt.now, deps.settings.maxMessageAgeMs)) {
     decideAll(attempt, syntheticReply(451, '4.4.7', 'message expired: not delivered within the maximum age'), true);
   }
 }

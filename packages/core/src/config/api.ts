@@ -21,6 +21,12 @@ export const apiOnlySettings = defineSettings({
     default: '37748736',
     doc: 'Largest request body the API reads, in bytes (base64 attachments make bodies a third larger than the message).',
   },
+  maxMessageBytes: {
+    env: 'HERALD_MAX_MESSAGE_BYTES',
+    schema: positiveInt(),
+    default: '26214400',
+    doc: 'Largest message Herald accepts, in bytes, as built (headers, body and encoded attachments); larger is refused with 413.',
+  },
   maxRecipients: {
     env: 'HERALD_MAX_RECIPIENTS',
     schema: positiveInt(),

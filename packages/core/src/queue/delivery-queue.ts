@@ -43,12 +43,12 @@ export function createDeliveryQueue(connection: Redis, prefix: string): Delivery
  */
 export async function enqueueDeliveries(
   queue: DeliveryQueue,
-  jobs: DeliveryJob[],
-  options: { delayMs?: number; timeoutMs?: number } = {},
+  jobs: { data: DeliveryJob; delayMs?: number }[],
+  options: { timeoutMs?: number } = {},
 ): Promise<void> {
   if (jobs.length === 0) return;
   const adding = queue.addBulk(
-    jobs.map((data) => ({ name: 'deliver', data, opts: { jobId: deliveryJobId(data), delay: options.delayMs ?? 0 } })),
+    jobs.map(({ data, delayMs }) => ({ name: 'deliver', data, opts: { jobId: deliveryJobId(data), delay: Math.max(0, delayMs ?? 0) } })),
   );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

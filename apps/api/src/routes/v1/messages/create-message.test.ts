@@ -49,8 +49,8 @@ describe('POST /v1/messages', () => {
     const response = await send(valid());
     const { id } = response.json<{ id: string }>();
     expect(api.jobs.slice(before)).toEqual([
-      { messageId: id, domain: 'one.example' },
-      { messageId: id, domain: 'two.example' },
+      { data: { messageId: id, domain: 'one.example' }, delayMs: 0 },
+      { data: { messageId: id, domain: 'two.example' }, delayMs: 0 },
     ]);
   });
 

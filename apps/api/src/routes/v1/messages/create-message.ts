@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { acceptMessage, HeraldError } from '@herald/core';
+import { acceptMessages, HeraldError, requestHash, type AcceptedMessage } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
+import { requireScope } from '../../../plugins/require-scope.ts';
 import { errorResponses } from '../../../schemas/error.ts';
-import { acceptedMessage, sendMessageBody } from '../../../schemas/messages.ts';
+import { acceptedMessage, idempotencyHeaders } from '../../../schemas/messages.ts';
+import { recipientLimitProblems, sendMessageBody, toSendRequest } from '../../../schemas/send-message.ts';
 
 /** POST /v1/messages: validate, commit, enqueue; 202 only after the commit. */
 export function createMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
@@ -10,36 +12,36 @@ export function createMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
     app.post(
       '/messages',
       {
+        preHandler: requireScope('messages:send'),
         schema: {
+          operationId: 'sendMessage',
           summary: 'Send a message',
           description:
-            'Validates the message, stores it with its recipients and a queued event in one transaction, then queues it for delivery. 202 means the message is committed.',
+            'Validates the message, stores it with its recipients and first events in one transaction, then queues it for delivery. 202 means the message is committed. Recipients on the suppression list are not sent to: their status is suppressed.',
           tags: ['messages'],
+          headers: idempotencyHeaders,
           body: sendMessageBody,
-          response: { 202: acceptedMessage, ...errorResponses(400, 401, 403, 413, 415, 503) },
+          response: { 202: acceptedMessage, ...errorResponses(400, 401, 403, 409, 413, 415, 503) },
         },
       },
       async (request, reply) => {
-        const body = request.body;
-        const max = deps.config.maxRecipients;
-        if (body.to.length + (body.cc?.length ?? 0) + (body.bcc?.length ?? 0) > max) {
-          const message = `at most ${max} recipients in to, cc and bcc together`;
-          throw new HeraldError('validation_failed', `to: ${message}`, [{ field: 'to', message }]);
+        const problems = recipientLimitProblems([request.body], deps.config.maxRecipients, () => '');
+        if (problems.length > 0) {
+          throw new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
         }
-        const accepted = await acceptMessage(
+        const key = request.headers['idempotency-key'];
+        const result = await acceptMessages(
           { db: deps.db, enqueue: deps.enqueue, log: request.log },
           { projectId: request.auth.projectId, apiKeyId: request.auth.apiKeyId, test: request.auth.test },
+          [toSendRequest(request.body)],
           {
-            from: body.from,
-            to: body.to,
-            cc: body.cc ?? [],
-            bcc: body.bcc ?? [],
-            subject: body.subject,
-            text: body.text,
-            html: body.html,
+            maxMessageBytes: deps.config.maxMessageBytes,
+            fieldPrefix: () => '',
+            idempotency: key ? { key, hash: requestHash(request.body), batch: false } : undefined,
           },
         );
-        return reply.status(202).send(accepted);
+        if (result.replayed) void reply.header('idempotent-replayed', 'true');
+        return reply.status(202).send(result.messages[0] as AcceptedMessage);
       },
     );
   };

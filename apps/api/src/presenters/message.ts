@@ -1,0 +1,60 @@
+import type { Prisma } from '@herald/core';
+
+type EventRow = Prisma.EventGetPayload<object>;
+type RecipientRow = Prisma.RecipientGetPayload<object>;
+type MessageRow = Prisma.MessageGetPayload<object>;
+
+/** An SMTP reply as the API shows it, or null when there was none. */
+function smtpReply(code: number | null, enhanced: string | null, text: string | null) {
+  return code === null && text === null ? null : { code, enhanced_code: enhanced, message: text };
+}
+
+export function presentEvent(e: EventRow) {
+  return {
+    id: e.id,
+    type: e.type,
+    recipient: e.email,
+    created_at: e.createdAt.toISOString(),
+    attempt: e.attempt,
+    smtp: smtpReply(e.smtpCode, e.enhancedCode, e.smtpReply),
+    category: e.category,
+    mx_host: e.mxHost,
+    mx_ip: e.mxIp,
+    tls: e.tlsVersion || e.tlsCipher ? { version: e.tlsVersion, cipher: e.tlsCipher, verified: e.tlsVerified } : null,
+    duration_ms: e.durationMs,
+  };
+}
+
+function presentFields(m: MessageRow) {
+  return {
+    id: m.id,
+    status: m.status,
+    from: { email: m.fromEmail, name: m.fromName },
+    subject: m.subject,
+    tags: m.tags,
+    metadata: (m.metadata ?? {}) as Record<string, string>,
+    created_at: m.createdAt.toISOString(),
+    send_at: m.sendAt?.toISOString() ?? null,
+  };
+}
+
+export function presentSummary(m: MessageRow & { recipients: Pick<RecipientRow, 'email' | 'status'>[] }) {
+  return { ...presentFields(m), recipients: m.recipients.map((r) => ({ email: r.email, status: r.status })) };
+}
+
+export function presentMessage(m: MessageRow & { recipients: RecipientRow[]; events: EventRow[] }) {
+  return {
+    ...presentFields(m),
+    message_id: m.messageIdHeader,
+    size: m.rawSize,
+    recipients: m.recipients.map((r) => ({
+      email: r.email,
+      kind: r.kind,
+      status: r.status,
+      attempts: r.attempts,
+      last_reply: smtpReply(r.lastCode, r.lastEnhanced, r.lastReply),
+      next_attempt_at: r.nextAttemptAt?.toISOString() ?? null,
+    })),
+    events: m.events.map(presentEvent),
+  };
+}

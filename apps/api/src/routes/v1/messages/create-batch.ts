@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { acceptMessages, HeraldError, requestHash } from '@herald/core';
+import type { AppDeps } from '../../../app.ts';
+import { requireScope } from '../../../plugins/require-scope.ts';
+import { errorResponses } from '../../../schemas/error.ts';
+import { acceptedBatch, idempotencyHeaders } from '../../../schemas/messages.ts';
+import { MAX_BATCH, recipientLimitProblems, sendBatchBody, toSendRequest } from '../../../schemas/send-message.ts';
+
+/** POST /v1/messages/batch: up to 500 messages, validated as a whole and committed in one transaction. */
+export function createBatchRoute(deps: AppDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/messages/batch',
+      {
+        preHandler: requireScope('messages:send'),
+        schema: {
+          operationId: 'sendBatch',
+          summary: 'Send up to 500 messages at once',
+          description: `Each message has the fields of POST /v1/messages. If any message is invalid, the 400 lists every invalid message index and field (messages.<index>.<field>) and nothing is stored; otherwise all ${MAX_BATCH} at most are committed in one transaction before the 202, which lists them in order.`,
+          tags: ['messages'],
+          headers: idempotencyHeaders,
+          body: sendBatchBody,
+          response: { 202: acceptedBatch, ...errorResponses(400, 401, 403, 409, 413, 415, 503) },
+        },
+      },
+      async (request, reply) => {
+        const prefix = (i: number) => `messages.${i}.`;
+        const problems = recipientLimitProblems(request.body.messages, deps.config.maxRecipients, prefix);
+        if (problems.length > 0) {
+          throw new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+        }
+        const key = request.headers['idempotency-key'];
+        const result = await acceptMessages(
+          { db: deps.db, enqueue: deps.enqueue, log: request.log },
+          { projectId: request.auth.projectId, apiKeyId: request.auth.apiKeyId, test: request.auth.test },
+          request.body.messages.map(toSendRequest),
+          {
+            maxMessageBytes: deps.config.maxMessageBytes,
+            fieldPrefix: prefix,
+            idempotency: key ? { key, hash: requestHash(request.body), batch: true } : undefined,
+          },
+        );
+        if (result.replayed) void reply.header('idempotent-replayed', 'true');
+        return reply.status(202).send({ data: result.messages });
+      },
+    );
+  };
+}

@@ -1,0 +1,37 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { newId } from '@herald/core';
+import type { AppDeps } from '../../../app.ts';
+import { requireScope } from '../../../plugins/require-scope.ts';
+import { presentSuppression } from '../../../presenters/suppression.ts';
+import { errorResponses } from '../../../schemas/error.ts';
+import { createSuppressionBody, suppression } from '../../../schemas/suppressions.ts';
+
+/** POST /v1/suppressions: 201 when added; 200 with the existing entry when the address is already suppressed. */
+export function createSuppressionRoute(deps: AppDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/suppressions',
+      {
+        preHandler: requireScope('suppressions:manage'),
+        schema: {
+          operationId: 'createSuppression',
+          summary: 'Suppress an address',
+          description: 'Messages to a suppressed address are accepted but not sent: the recipient gets the status suppressed. Adding an address already suppressed answers 200 with the existing entry, unchanged.',
+          tags: ['suppressions'],
+          body: createSuppressionBody,
+          response: { 200: suppression, 201: suppression, ...errorResponses(400, 401, 403, 503) },
+        },
+      },
+      async (request, reply) => {
+        const { projectId } = request.auth;
+        const created = await deps.db.suppression.createManyAndReturn({
+          data: [{ id: newId('suppression'), projectId, email: request.body.email, reason: request.body.reason, note: request.body.note ?? null }],
+          skipDuplicates: true,
+        });
+        if (created[0]) return reply.status(201).send(presentSuppression(created[0]));
+        const existing = await deps.db.suppression.findUniqueOrThrow({ where: { projectId_email: { projectId, email: request.body.email } } });
+        return reply.status(200).send(presentSuppression(existing));
+      },
+    );
+  };
+}

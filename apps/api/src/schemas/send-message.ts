@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { customHeaderProblem, MAX_CUSTOM_HEADERS, type Attachment, type SendRequest } from '@herald/core';
+import { mailbox, mailboxList } from './mailbox.ts';
+
+const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+export const MAX_SCHEDULE_DAYS = 30;
+
+const attachment = z
+  .object({
+    filename: z
+      .string()
+      .min(1)
+      .max(255)
+      .refine((s) => !CONTROL.test(s) && !LINE_BREAK.test(s), 'must not contain line breaks or control characters')
+      .refine((s) => !/[/\\]/.test(s), 'must be a file name, not a path'),
+    content: z.string().regex(BASE64, 'must be base64 (no line breaks or spaces); files are sent as content, never as paths or URLs'),
+    content_type: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/, 'must be a MIME type such as application/pdf')
+      .optional(),
+    content_id: z
+      .string()
+      .regex(/^[A-Za-z0-9._@-]{1,100}$/, 'must be 1-100 letters, digits, dots, dashes, underscores or @')
+      .optional()
+      .describe('Makes the attachment inline: reference it from the HTML as cid:<content_id>'),
+  })
+  .strict()
+  .meta({ id: 'Attachment' });
+
+export const sendMessageBody = z
+  .object({
+    from: mailbox,
+    to: mailboxList,
+    cc: mailboxList.optional(),
+    bcc: mailboxList.optional(),
+    reply_to: mailboxList.optional(),
+    subject: z
+      .string()
+      .max(998, 'must be at most 998 characters')
+      .refine((s) => !LINE_BREAK.test(s), 'must not contain line breaks'),
+    text: z.string().optional(),
+    html: z.string().optional(),
+    headers: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Custom headers, name to value. Identity, routing and MIME headers (From, To, Message-ID, Content-Type, …) are refused.'),
+    attachments: z.array(attachment).max(100, 'at most 100 attachments').optional(),
+    tags: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -'))
+      .max(10, 'at most 10 tags')
+      .optional(),
+    metadata: z
+      .record(z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'keys must be 1-40 letters, digits, _, . or -'), z.string().max(500, 'values must be at most 500 characters'))
+      .optional()
+      .describe('At most 20 string keys and values; returned with the message and its webhooks'),
+    send_at: z.iso
+      .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z' })
+      .optional()
+      .describe('Send no earlier than this (at most 30 days ahead); the message is scheduled until then'),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.text === undefined && body.html === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html is required' });
+    }
+    if (body.to.length === 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'at least one recipient is required' });
+    const headers = Object.entries(body.headers ?? {});
+    if (headers.length > MAX_CUSTOM_HEADERS) {
+      ctx.addIssue({ code: 'custom', path: ['headers'], message: `at most ${MAX_CUSTOM_HEADERS} custom headers` });
+    }
+    for (const [name, value] of headers) {
+      const problem = customHeaderProblem(name, value);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['headers', name], message: problem.reason });
+    }
+    if (Object.keys(body.metadata ?? {}).length > 20) {
+      ctx.addIssue({ code: 'custom', path: ['metadata'], message: 'at most 20 keys' });
+    }
+    if (body.send_at && Date.parse(body.send_at) > Date.now() + MAX_SCHEDULE_DAYS * 86_400_000) {
+      ctx.addIssue({ code: 'custom', path: ['send_at'], message: `must be at most ${MAX_SCHEDULE_DAYS} days ahead` });
+    }
+  })
+  .meta({ id: 'SendMessageRequest' });
+
+export type SendMessageBody = z.output<typeof sendMessageBody>;
+
+export const MAX_BATCH = 500;
+
+export const sendBatchBody = z
+  .object({ messages: z.array(sendMessageBody).min(1, 'at least one message').max(MAX_BATCH, `at most ${MAX_BATCH} messages`) })
+  .strict()
+  .meta({ id: 'SendBatchRequest' });
+
+/** The validated body as core's SendRequest. */
+export function toSendRequest(body: SendMessageBody): SendRequest {
+  return {
+    from: body.from,
+    to: body.to,
+    cc: body.cc ?? [],
+    bcc: body.bcc ?? [],
+    replyTo: body.reply_to ?? [],
+    subject: body.subject,
+    text: body.text,
+    html: body.html,
+    headers: Object.entries(body.headers ?? {}),
+    attachments: (body.attachments ?? []).map(
+      (a): Attachment => ({
+        filename: a.filename,
+        content: Buffer.from(a.content, 'base64'),
+        contentType: a.content_type,
+        contentId: a.content_id,
+      }),
+    ),
+    tags: body.tags ?? [],
+    metadata: body.metadata ?? {},
+    sendAt: body.send_at ? new Date(body.send_at) : undefined,
+  };
+}
+
+/** Recipient-count problems (the limit is configuration, so it is checked here rather than in the schema). */
+export function recipientLimitProblems(bodies: SendMessageBody[], max: number, prefix: (i: number) => string): { field: string; message: string }[] {
+  return bodies.flatMap((body, i) =>
+    body.to.length + (body.cc?.length ?? 0) + (body.bcc?.length ?? 0) > max
+      ? [{ field: `${prefix(i)}to`, message: `at most ${max} recipients in to, cc and bcc together` }]
+      : [],
+  );
+}

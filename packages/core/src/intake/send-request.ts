@@ -1,0 +1,31 @@
+import type { Mailbox } from './address.ts';
+
+/** A file carried by the message: inline content only — never a path or a URL. */
+export interface Attachment {
+  filename: string;
+  content: Buffer;
+  contentType?: string | undefined;
+  /** Makes the attachment inline (referenced from the HTML as cid:<contentId>). */
+  contentId?: string | undefined;
+}
+
+/**
+ * A send request whose fields are validated: addresses normalised, no line breaks in any header
+ * field, custom headers allowed, attachments decoded. The API and SMTP front ends both produce these.
+ */
+export interface SendRequest {
+  from: Mailbox;
+  to: Mailbox[];
+  cc: Mailbox[];
+  bcc: Mailbox[];
+  replyTo: Mailbox[];
+  subject: string;
+  text?: string | undefined;
+  html?: string | undefined;
+  headers: [name: string, value: string][];
+  attachments: Attachment[];
+  tags: string[];
+  metadata: Record<string, string>;
+  /** Not before this time; absent or past means now. */
+  sendAt?: Date | undefined;
+}

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "messages_tags_idx" ON "messages" USING GIN ("tags");
