@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
 import { verifyDkim } from '../support/dkim-verify.ts';
-import { heraldEnv, TEST_DATABASE_URL, uniqueName, uniquePrefix } from '../support/env.ts';
-import { freePort, runHerald, startHerald, type HeraldProcess } from '../support/herald-process.ts';
-import { startMxSink, type MxSink } from '../support/mx-sink.ts';
-import { waitFor } from '../support/wait-for.ts';
+import { TEST_DATABASE_URL } from '../support/env.ts';
+import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
 
 /**
  * The walking skeleton, end to end: the CLI creates a project and a domain, the API and the worker run
@@ -13,21 +10,15 @@ import { waitFor } from '../support/wait-for.ts';
  * serves the MX and DKIM records, and an smtp-server instance is the recipient's MX.
  */
 describe('a message sent over HTTP reaches the recipient MX, DKIM-signed', () => {
-  let dns: TestDnsServer;
-  let sink: MxSink;
-  let api: HeraldProcess;
-  let worker: HeraldProcess;
-  let apiUrl: string;
-  let apiKey: string;
-  let projectId: string;
+  let stack: HeraldStack;
+  let sender: string;
+  let recipientDomain: string;
   const db = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-  const sender = `${uniqueName('skeleton')}.example`;
-  const recipientDomain = `${uniqueName('rcpt')}.test`;
 
   beforeAll(async () => {
-    dns = await startDnsServer();
-    sink = await startMxSink({
-      behaviour: {
+    stack = await startHeraldStack({
+      label: 'skeleton',
+      sink: {
         rcpt: (address) => {
           if (address.startsWith('nobody@')) return { code: 550, message: '5.1.1 <nobody>: Recipient address rejected: User unknown' };
           if (address.startsWith('busy@')) return { code: 451, message: '4.3.0 Mailbox temporarily unavailable, try later' };
@@ -35,68 +26,26 @@ describe('a message sent over HTTP reaches the recipient MX, DKIM-signed', () =>
         },
       },
     });
-    dns.set(recipientDomain, [{ type: 'MX', preference: 10, exchange: `mx1.${recipientDomain}` }]);
-    dns.set(`mx1.${recipientDomain}`, [{ type: 'A', address: sink.host }]);
-
-    const port = await freePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    const env = heraldEnv({
-      HERALD_API_PORT: port,
-      HERALD_QUEUE_PREFIX: uniquePrefix('skeleton'),
-      HERALD_DNS_SERVERS: dns.address,
-      HERALD_MX_PORT: sink.port,
-    });
-
-    const project = await runHerald(['project', 'create', uniqueName('skeleton')], env);
-    expect(project.code, project.stderr).toBe(0);
-    apiKey = /(hk_live_[0-9A-Za-z]{36})/.exec(project.stdout)?.[1] as string;
-    projectId = /project (prj_\w+)/.exec(project.stdout)?.[1] as string;
-    expect(apiKey).toBeDefined();
-
-    const domain = await runHerald(['domain', 'add', projectId, sender], env);
-    expect(domain.code, domain.stderr).toBe(0);
-    // publish exactly what the CLI printed
-    const host = /Host: +(\S+\._domainkey\.\S+)/.exec(domain.stdout)?.[1];
-    const value = /Value: +(v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]+)$/m.exec(domain.stdout)?.[1];
-    expect(host).toBe(`${host?.split('.')[0]}._domainkey.${sender}`);
-    expect(value).toBeDefined();
-    dns.set(host as string, [{ type: 'TXT', value: value as string }]);
-
-    [api, worker] = await Promise.all([startHerald('api', env), startHerald('worker', env)]);
+    ({ senderDomain: sender, recipientDomain } = stack);
   });
 
   afterAll(async () => {
-    await Promise.all([api?.stop(), worker?.stop()]);
-    await Promise.all([sink?.close(), dns?.close(), db.end()]);
+    await Promise.all([stack?.stop(), db.end()]);
   });
-
-  async function send(body: Record<string, unknown>, key = apiKey): Promise<Response> {
-    return fetch(`${apiUrl}/v1/messages`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  }
-
-  async function getMessage(id: string): Promise<{ status: string; recipients: { email: string; status: string; next_attempt_at: string | null }[]; events: { type: string; smtp: { code: number; enhanced_code: string | null; message: string } | null; mx_host: string | null; mx_ip: string | null; tls: { version: string } | null }[] }> {
-    const response = await fetch(`${apiUrl}/v1/messages/${id}`, { headers: { authorization: `Bearer ${apiKey}` } });
-    expect(response.status).toBe(200);
-    return response.json() as never;
-  }
 
   async function countRows(): Promise<{ messages: number; recipients: number; events: number }> {
     const result = await db.query<{ messages: string; recipients: string; events: string }>(
       `SELECT (SELECT count(*) FROM messages WHERE project_id = $1) AS messages,
               (SELECT count(*) FROM recipients WHERE project_id = $1) AS recipients,
               (SELECT count(*) FROM events WHERE project_id = $1) AS events`,
-      [projectId],
+      [stack.projectId],
     );
     const row = result.rows[0] as { messages: string; recipients: string; events: string };
     return { messages: Number(row.messages), recipients: Number(row.recipients), events: Number(row.events) };
   }
 
   it('delivers the message, signed with a DKIM signature that verifies against the published record, and reports delivered with the MX reply', async () => {
-    const response = await send({
+    const response = await stack.send({
       from: `Skeleton <hello@${sender}>`,
       to: [`alice@${recipientDomain}`],
       subject: 'Hello from the walking skeleton',
@@ -112,39 +61,31 @@ describe('a message sent over HTTP reaches the recipient MX, DKIM-signed', () =>
     const stored = await db.query('SELECT status FROM messages WHERE id = $1', [accepted.id]);
     expect(stored.rowCount).toBe(1);
 
-    const received = await waitFor('the MX to receive the message', () =>
-      sink.received.find((m) => m.raw.toString().includes(`Message-ID: <${accepted.id}@${sender}>`)),
-    );
+    const received = await stack.waitForReceived(accepted.id);
     expect(received.rcptTo).toEqual([`alice@${recipientDomain}`]);
     expect(received.secure).toBe(true);
     expect(received.raw.toString()).toContain('It works.');
 
-    const signatures = await verifyDkim(received.raw, dns);
+    const signatures = await verifyDkim(received.raw, stack.dns);
     expect(signatures).toHaveLength(1);
     expect(signatures[0]).toMatchObject({ domain: sender, result: 'pass', algorithm: 'rsa-sha256' });
 
-    const message = await waitFor('the message to be delivered', async () => {
-      const m = await getMessage(accepted.id);
-      return m.status === 'delivered' ? m : null;
-    });
+    const message = await stack.waitForStatus(accepted.id, 'delivered');
     expect(message.recipients).toEqual([expect.objectContaining({ email: `alice@${recipientDomain}`, status: 'delivered' })]);
     expect(message.events.map((e) => e.type)).toEqual(['queued', 'delivered']);
     const delivered = message.events[1];
     expect(delivered?.smtp?.code).toBe(250);
     expect(delivered?.smtp?.message).toMatch(/Ok: queued as \d+/);
     expect(delivered?.mx_host).toBe(`mx1.${recipientDomain}`);
-    expect(delivered?.mx_ip).toBe(sink.host);
+    expect(delivered?.mx_ip).toBe(stack.sink.host);
     expect(delivered?.tls?.version).toMatch(/^TLSv1\.[23]$/);
   });
 
   it('records a 5xx reply at RCPT as bounced and does not retry', async () => {
-    const response = await send({ from: `hello@${sender}`, to: `nobody@${recipientDomain}`, subject: 'bounce', text: 'x' });
+    const response = await stack.send({ from: `hello@${sender}`, to: `nobody@${recipientDomain}`, subject: 'bounce', text: 'x' });
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: string };
-    const message = await waitFor('the message to bounce', async () => {
-      const m = await getMessage(id);
-      return m.status === 'bounced' ? m : null;
-    });
+    const message = await stack.waitForStatus(id, 'bounced');
     expect(message.recipients[0]).toMatchObject({ status: 'bounced', next_attempt_at: null });
     const bounced = message.events.find((e) => e.type === 'bounced');
     expect(bounced?.smtp).toMatchObject({ code: 550, enhanced_code: '5.1.1' });
@@ -152,13 +93,10 @@ describe('a message sent over HTTP reaches the recipient MX, DKIM-signed', () =>
   });
 
   it('records a 4xx reply at RCPT as deferred, with the next attempt scheduled', async () => {
-    const response = await send({ from: `hello@${sender}`, to: `busy@${recipientDomain}`, subject: 'defer', text: 'x' });
+    const response = await stack.send({ from: `hello@${sender}`, to: `busy@${recipientDomain}`, subject: 'defer', text: 'x' });
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: string };
-    const message = await waitFor('the message to be deferred', async () => {
-      const m = await getMessage(id);
-      return m.status === 'deferred' ? m : null;
-    });
+    const message = await stack.waitForStatus(id, 'deferred');
     const nextAttempt = message.recipients[0]?.next_attempt_at;
     expect(nextAttempt).not.toBeNull();
     expect(new Date(nextAttempt as string).getTime()).toBeGreaterThan(Date.now());
@@ -168,9 +106,9 @@ describe('a message sent over HTTP reaches the recipient MX, DKIM-signed', () =>
 
   it('answers 401 to an unknown API key and stores nothing', async () => {
     const before = await countRows();
-    const response = await send(
+    const response = await stack.send(
       { from: `hello@${sender}`, to: `alice@${recipientDomain}`, subject: 'x', text: 'x' },
-      'hk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      { apiKey: 'hk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
     );
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: { code: 'unauthorized' } });
@@ -179,7 +117,7 @@ describe('a message sent over HTTP reaches the recipient MX, DKIM-signed', () =>
 
   it('answers 400 naming the invalid field and stores nothing', async () => {
     const before = await countRows();
-    const response = await send({ from: `hello@${sender}`, to: ['alice@', `bob@${recipientDomain}`], subject: 'x', text: 'x' });
+    const response = await stack.send({ from: `hello@${sender}`, to: ['alice@', `bob@${recipientDomain}`], subject: 'x', text: 'x' });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; details: { field: string; message: string }[] } };
     expect(body.error.code).toBe('validation_failed');

@@ -42,8 +42,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
-  // the API speaks JSON only: any other body type is answered 415
-  app.removeContentTypeParser('text/plain');
+  // the API speaks JSON only: any other body type is answered 415. An empty JSON body (some clients
+  // send Content-Type: application/json on a POST without one) counts as no body.
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body.length === 0 ? done(null, undefined) : json(request, body as string, done),
+  );
 
   await app.register(swagger, {
     openapi: {

@@ -63,7 +63,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (err instanceof HeraldError) {
       error = err;
     } else if (hasZodFastifySchemaValidationErrors(err)) {
-      const where = err.validationContext && err.validationContext !== 'body' ? `${err.validationContext}.` : '';
+      // fastify calls the query string's context "querystring"; the API names it "query" everywhere
+      const context = err.validationContext === 'querystring' ? 'query' : err.validationContext;
+      const where = context && context !== 'body' ? `${context}.` : '';
       const details: ErrorDetail[] = err.validation.flatMap((issue) =>
         flattenIssue({ ...(issue.params as object), path: issue.instancePath.split('/').filter(Boolean), message: issue.message ?? 'is invalid', code: issue.keyword }).map((d) => ({
           field: where + (d.field || (where ? '' : 'body')),

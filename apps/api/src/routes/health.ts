@@ -9,12 +9,12 @@ export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/healthz',
-      { schema: { summary: 'Liveness', tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+      { schema: { operationId: 'healthz', summary: 'Liveness', tags: ['health'], security: [], response: { 200: z.object({ status: z.literal('ok') }) } } },
       async () => ({ status: 'ok' as const }),
     );
     app.get(
       '/readyz',
-      { schema: { summary: 'Readiness', tags: ['health'], response: { 200: checkResult, 503: checkResult } } },
+      { schema: { operationId: 'readyz', summary: 'Readiness', tags: ['health'], security: [], response: { 200: checkResult, 503: checkResult } } },
       async (_request, reply) => {
         const checks: Record<string, string> = {};
         let ok = true;

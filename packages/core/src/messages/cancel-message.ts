@@ -1,7 +1,11 @@
 import type { Db } from '../db/client.ts';
 import { newId } from '../ids.ts';
 
-export type CancelResult = 'cancelled' | 'not_found' | 'already_sending';
+export type CancelResult =
+  | { outcome: 'cancelled' }
+  | { outcome: 'not_found' }
+  /** Not (or no longer) scheduled: its status says why. */
+  | { outcome: 'not_scheduled'; status: string };
 
 /**
  * Cancels a scheduled message. The message's status is the lock: this moves it from `scheduled` to
@@ -16,8 +20,8 @@ export async function cancelScheduledMessage(db: Db, projectId: string, messageI
       data: { status: 'cancelled' },
     });
     if (won.count === 0) {
-      const exists = await tx.message.count({ where: { id: messageId, projectId } });
-      return exists ? 'already_sending' : 'not_found';
+      const current = await tx.message.findFirst({ where: { id: messageId, projectId }, select: { status: true } });
+      return current ? { outcome: 'not_scheduled', status: current.status } : { outcome: 'not_found' };
     }
     const recipients = await tx.recipient.findMany({ where: { messageId, status: 'queued' }, select: { id: true, email: true } });
     await tx.recipient.updateMany({ where: { messageId, status: 'queued' }, data: { status: 'cancelled', finalAt: now } });
@@ -32,6 +36,6 @@ export async function cancelScheduledMessage(db: Db, projectId: string, messageI
         createdAt: now,
       })),
     });
-    return 'cancelled';
+    return { outcome: 'cancelled' };
   });
 }

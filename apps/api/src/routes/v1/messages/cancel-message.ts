@@ -24,8 +24,11 @@ export function cancelMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
       async (request) => {
         const { id } = request.params;
         const result = await cancelScheduledMessage(deps.db, request.auth.projectId, id);
-        if (result === 'not_found') throw new HeraldError('not_found', `no message ${id}`);
-        if (result === 'already_sending') throw new HeraldError('conflict', `message ${id} is not scheduled: its sending has started or it was cancelled`);
+        if (result.outcome === 'not_found') throw new HeraldError('not_found', `no message ${id}`);
+        if (result.outcome === 'not_scheduled') {
+          const why = result.status === 'cancelled' ? 'it is already cancelled' : `it is ${result.status}, not scheduled`;
+          throw new HeraldError('conflict', `message ${id} cannot be cancelled: ${why}`, { status: result.status });
+        }
         const message = await deps.db.message.findUniqueOrThrow({
           where: { id },
           select: { id: true, status: true, recipients: { select: { email: true, status: true }, orderBy: { id: 'asc' } } },

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApi, countProjectRows, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
+
+describe('POST /v1/messages/batch', () => {
+  let api: TestApi;
+  let project: TestProject;
+  let other: TestProject;
+
+  beforeAll(async () => {
+    api = await buildTestApi({ HERALD_MAX_RECIPIENTS: '2' });
+    project = await seedProject(api.db, 'batch');
+    other = await seedProject(api.db, 'batch-other');
+  });
+  afterAll(() => api.close());
+
+  const message = (i: number) => ({ from: `n@${project.domain}`, to: `user${i}@d${i % 3}.example`, subject: `#${i}`, text: `hello ${i}` });
+  const batch = (payload: object, headers: Record<string, string> = {}) =>
+    api.app.inject({ method: 'POST', url: '/v1/messages/batch', headers: { ...project.auth, ...headers }, payload });
+
+  it('commits 500 messages in one call and answers with each, in order', async () => {
+    const before = api.jobs.length;
+    const response = await batch({ messages: Array.from({ length: 500 }, (_, i) => message(i)) });
+    expect(response.statusCode).toBe(202);
+    const data = response.json<{ data: { id: string; status: string; recipients: { email: string }[] }[] }>().data;
+    expect(data).toHaveLength(500);
+    expect(data[7]?.recipients[0]?.email).toBe('user7@d1.example');
+    expect(new Set(data.map((m) => m.id)).size).toBe(500);
+    expect(await api.db.message.count({ where: { id: { in: data.map((m) => m.id) } } })).toBe(500);
+    expect(await api.db.event.count({ where: { messageId: { in: data.map((m) => m.id) }, type: 'queued' } })).toBe(500);
+    expect(api.jobs.length - before).toBe(500);
+  });
+
+  it('refuses 501 messages', async () => {
+    const response = await batch({ messages: Array.from({ length: 501 }, (_, i) => message(i)) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: { details: [{ field: 'messages' }] } });
+  });
+
+  it('lists every invalid message index and field and stores nothing when any message is invalid', async () => {
+    const before = await countProjectRows(api.db, project.id);
+    const response = await batch({
+      messages: [message(0), { ...message(1), to: 'nope' }, message(2), { ...message(3), subject: 'a\nb', text: undefined }],
+    });
+    expect(response.statusCode).toBe(400);
+    const fields = response.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['messages.1.to', 'messages.3.subject', 'messages.3.text']));
+    expect(fields.some((f) => f.startsWith('messages.0') || f.startsWith('messages.2'))).toBe(false);
+    expect(await countProjectRows(api.db, project.id)).toEqual(before);
+  });
+
+  it('checks the configured recipient limit for every message', async () => {
+    const response = await batch({ messages: [message(0), { ...message(1), to: ['a@x.example', 'b@x.example'], cc: 'c@x.example' }] });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: { details: [{ field: 'messages.1.to' }] } });
+  });
+
+  it("refuses the whole batch with 403 when one message is from another project's domain, naming it", async () => {
+    const before = await countProjectRows(api.db, project.id);
+    const response = await batch({ messages: [message(0), { ...message(1), from: `n@${other.domain}` }] });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ error: { code: 'domain_not_verified', details: [{ field: 'messages.1.from' }] } });
+    expect(await countProjectRows(api.db, project.id)).toEqual(before);
+  });
+
+  it('replays a whole batch sent again with the same Idempotency-Key, and refuses a changed one', async () => {
+    const payload = { messages: [message(10), message(11)] };
+    const first = await batch(payload, { 'idempotency-key': 'batch-7' });
+    const again = await batch(payload, { 'idempotency-key': 'batch-7' });
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toEqual(first.json());
+    const changed = await batch({ messages: [message(10), message(12)] }, { 'idempotency-key': 'batch-7' });
+    expect(changed.statusCode).toBe(409);
+  });
+
+  it('needs a message list', async () => {
+    expect((await batch({})).statusCode).toBe(400);
+    expect((await batch({ messages: [] })).statusCode).toBe(400);
+  });
+});

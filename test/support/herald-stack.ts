@@ -1,0 +1,164 @@
+import { startDnsServer, type TestDnsServer } from './dns-server.ts';
+import { heraldEnv, uniqueName, uniquePrefix } from './env.ts';
+import { freePort, runHerald, startHerald, type HeraldProcess } from './herald-process.ts';
+import { startMxSink, type MxSink, type ReceivedMessage, type SinkBehaviour } from './mx-sink.ts';
+import { waitFor } from './wait-for.ts';
+
+/** GET /v1/messages/{id}, as far as end-to-end tests read it. */
+export interface MessageView {
+  id: string;
+  status: string;
+  subject: string;
+  from: { email: string; name: string | null };
+  message_id: string;
+  tags: string[];
+  metadata: Record<string, string>;
+  recipients: { email: string; kind: string; status: string; attempts: number; next_attempt_at: string | null }[];
+  events: {
+    type: string;
+    recipient: string;
+    smtp: { code: number; enhanced_code: string | null; message: string } | null;
+    mx_host: string | null;
+    mx_ip: string | null;
+    tls: { version: string } | null;
+  }[];
+}
+
+export interface HeraldStackOptions {
+  /** Names the project, the domains and the queue prefix (default "stack"). */
+  label?: string;
+  /** How the recipient MX answers; the sink's `behaviour` can also be changed while the stack runs. */
+  sink?: SinkBehaviour;
+  /** Extra environment for the API and worker processes (and the CLI). */
+  env?: Record<string, string | number>;
+}
+
+export interface SendInit {
+  /** Another API key than the project's (default: the key the CLI printed). */
+  apiKey?: string;
+  headers?: Record<string, string>;
+}
+
+export interface HeraldStack {
+  dns: TestDnsServer;
+  /** The recipient domain's MX. */
+  sink: MxSink;
+  apiUrl: string;
+  apiKey: string;
+  projectId: string;
+  /** The project's sending domain, its DKIM record published in `dns`. */
+  senderDomain: string;
+  /** A domain whose MX record points at `sink`. */
+  recipientDomain: string;
+  env: NodeJS.ProcessEnv;
+  api: HeraldProcess;
+  worker: HeraldProcess;
+  /** POST /v1/messages with the body as JSON. */
+  send(body: Record<string, unknown>, init?: SendInit): Promise<Response>;
+  /** GET /v1/messages/{id}; throws unless it answers 200. */
+  getMessage(id: string): Promise<MessageView>;
+  /** Polls GET /v1/messages/{id} until the message has the status. */
+  waitForStatus(id: string, status: string): Promise<MessageView>;
+  /** Every message the sink accepted whose Message-ID is the one Herald gives message `id`. */
+  receivedCopies(id: string): ReceivedMessage[];
+  /** Waits until the sink has accepted message `id`, and returns the first copy. */
+  waitForReceived(id: string): Promise<ReceivedMessage>;
+  /** Stops the processes, then the sink and the DNS server. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Herald as a user runs it, on loopback: a real DNS server, an SMTP sink as the recipient domain's MX,
+ * a project and a sending domain created with the CLI (the DKIM TXT record it prints published in the
+ * test zone), and `herald start api` and `herald start worker` as separate OS processes.
+ */
+export async function startHeraldStack(options: HeraldStackOptions = {}): Promise<HeraldStack> {
+  const label = options.label ?? 'stack';
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    const dns = await startDnsServer();
+    cleanups.push(() => dns.close());
+    const sink = await startMxSink({ behaviour: options.sink ?? {} });
+    cleanups.push(() => sink.close());
+
+    const senderDomain = `${uniqueName(label)}.example`;
+    const recipientDomain = `${uniqueName('rcpt')}.test`;
+    dns.set(recipientDomain, [{ type: 'MX', preference: 10, exchange: `mx1.${recipientDomain}` }]);
+    dns.set(`mx1.${recipientDomain}`, [{ type: 'A', address: sink.host }]);
+
+    const port = await freePort();
+    const apiUrl = `http://127.0.0.1:${port}`;
+    const env = heraldEnv({
+      HERALD_API_PORT: port,
+      HERALD_QUEUE_PREFIX: uniquePrefix(label),
+      HERALD_DNS_SERVERS: dns.address,
+      HERALD_MX_PORT: sink.port,
+      ...options.env,
+    });
+    const { apiKey, projectId } = await createProject(uniqueName(label), env);
+    dns.set(...(await addDomain(projectId, senderDomain, env)));
+
+    const processes = await Promise.allSettled([startHerald('api', env), startHerald('worker', env)]);
+    for (const started of processes) if (started.status === 'fulfilled') cleanups.push(() => started.value.stop());
+    const [api, worker] = processes.map((p) => {
+      if (p.status === 'rejected') throw p.reason;
+      return p.value;
+    }) as [HeraldProcess, HeraldProcess];
+
+    const send = (body: Record<string, unknown>, init: SendInit = {}) =>
+      fetch(`${apiUrl}/v1/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${init.apiKey ?? apiKey}`, 'content-type': 'application/json', ...init.headers },
+        body: JSON.stringify(body),
+      });
+    const getMessage = async (id: string): Promise<MessageView> => {
+      const response = await fetch(`${apiUrl}/v1/messages/${id}`, { headers: { authorization: `Bearer ${apiKey}` } });
+      if (response.status !== 200) throw new Error(`GET /v1/messages/${id} answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as MessageView;
+    };
+    const messageIdHeader = (id: string) => `Message-ID: <${id}@${senderDomain}>`;
+    const receivedCopies = (id: string) => sink.received.filter((m) => m.raw.toString('latin1').includes(messageIdHeader(id)));
+
+    return {
+      dns, sink, apiUrl, apiKey, projectId, senderDomain, recipientDomain, env, api, worker,
+      send,
+      getMessage,
+      waitForStatus: (id, status) =>
+        waitFor(`message ${id} to be ${status}`, async () => {
+          const message = await getMessage(id);
+          return message.status === status ? message : null;
+        }),
+      receivedCopies,
+      waitForReceived: (id) => waitFor(`the MX to receive message ${id}`, () => receivedCopies(id)[0]),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** `herald project create`: the project's id and the API key it prints once. */
+async function createProject(name: string, env: NodeJS.ProcessEnv): Promise<{ apiKey: string; projectId: string }> {
+  const project = await runHerald(['project', 'create', name], env);
+  if (project.code !== 0) throw new Error(`herald project create exited ${project.code}:\n${project.stderr}`);
+  const apiKey = /(hk_live_[0-9A-Za-z]{36})/.exec(project.stdout)?.[1];
+  const projectId = /project (prj_\w+)/.exec(project.stdout)?.[1];
+  if (!apiKey || !projectId) throw new Error(`herald project create printed no key or project id:\n${project.stdout}`);
+  return { apiKey, projectId };
+}
+
+/** `herald domain add`: the DKIM TXT record exactly as the CLI printed it, ready for the test zone. */
+async function addDomain(projectId: string, domain: string, env: NodeJS.ProcessEnv): Promise<[string, [{ type: 'TXT'; value: string }]]> {
+  const added = await runHerald(['domain', 'add', projectId, domain], env);
+  if (added.code !== 0) throw new Error(`herald domain add exited ${added.code}:\n${added.stderr}`);
+  const host = /Host: +(\S+\._domainkey\.\S+)/.exec(added.stdout)?.[1];
+  const value = /Value: +(v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]+)$/m.exec(added.stdout)?.[1];
+  if (!host || !value || host !== `${host.split('.')[0]}._domainkey.${domain}`) {
+    throw new Error(`herald domain add printed no DKIM record for ${domain}:\n${added.stdout}`);
+  }
+  return [host, [{ type: 'TXT', value }]];
+}
