@@ -48,6 +48,10 @@ describe('deliverMessage for scheduled messages', () => {
       dnsQuestions.push(`AAAA ${name}`);
       return [];
     },
+    async resolveTxt(name) {
+      dnsQuestions.push(`TXT ${name}`);
+      return [];
+    },
   };
   const send: SendTransaction = async (request) => {
     sent.push(request);

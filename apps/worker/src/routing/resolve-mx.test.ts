@@ -173,6 +173,7 @@ describe('resolveMx against a real DNS server', () => {
       resolveMx: (name) => resolver.resolveMx(name),
       resolve4: (name) => resolver.resolve4(name === domain ? `broken.${domain}` : name),
       resolve6: (name) => resolver.resolve6(name === domain ? `broken.${domain}` : name),
+      resolveTxt: (name) => resolver.resolveTxt(name),
     };
 
     const route = await resolveMx(split, domain);

@@ -1,10 +1,16 @@
 import { promises as dns } from 'node:dns';
 
-/** The DNS questions delivery asks; tests pass a resolver pointed at a loopback DNS server. */
+/**
+ * The DNS questions delivery asks; tests pass a resolver pointed at a loopback DNS server. Failures
+ * reject with Node's codes: ENOTFOUND (NXDOMAIN), ENODATA (the name has no such records), ESERVFAIL,
+ * ETIMEOUT, ECONNREFUSED.
+ */
 export interface DnsResolver {
   resolveMx(name: string): Promise<{ exchange: string; priority: number }[]>;
   resolve4(name: string): Promise<string[]>;
   resolve6(name: string): Promise<string[]>;
+  /** Each record as its character-strings, as dns.resolveTxt gives them. */
+  resolveTxt(name: string): Promise<string[][]>;
 }
 
 /**
@@ -18,5 +24,6 @@ export function createResolver(options: { servers: readonly string[]; timeoutMs?
     resolveMx: (name) => resolver.resolveMx(name),
     resolve4: (name) => resolver.resolve4(name),
     resolve6: (name) => resolver.resolve6(name),
+    resolveTxt: (name) => resolver.resolveTxt(name),
   };
 }
