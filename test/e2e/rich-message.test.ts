@@ -77,8 +77,9 @@ describe('a rich message sent over HTTP arrives intact and DKIM-signed', () => {
       metadata,
     });
 
-    // the envelope: one transaction carrying every recipient, the bcc among them
-    expect(received.mailFrom).toBe(from.email);
+    // the envelope: one transaction carrying every recipient, the bcc among them; the return path
+    // names the message (VERP), on the sending domain
+    expect(received.mailFrom).toBe(`bounces+${id}@${from.email.split('@')[1]}`);
     expect([...received.rcptTo].sort()).toEqual([to.email, cc.email, bcc].sort());
     expect(received.secure).toBe(true);
     // ...but the bcc is nowhere in what the recipients read

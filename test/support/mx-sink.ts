@@ -14,6 +14,8 @@ export interface ReceivedMessage {
   /** Whether the session was under TLS (STARTTLS) when DATA arrived. */
   secure: boolean;
   heloName: string;
+  /** The user the client authenticated as (relay tests), if any. */
+  user: string | null;
 }
 
 export interface SinkBehaviour {
@@ -23,6 +25,14 @@ export interface SinkBehaviour {
   data?: (message: ReceivedMessage) => SinkReply | undefined;
   /** Offer STARTTLS (default true). */
   starttls?: boolean;
+  /** Answer 452 4.5.3 to RCPTs beyond this many in one transaction. */
+  maxRecipientsPerTransaction?: number;
+  /** Require AUTH with these credentials before MAIL (a relay), offered only under TLS. */
+  auth?: { user: string; pass: string };
+  /** Advertise 8BITMIME (default true). */
+  eightBitMime?: boolean;
+  /** The certificate STARTTLS presents (PEM, e.g. from test-ca.ts); smtp-server's self-signed one by default. */
+  tls?: { certPem: string; keyPem: string };
 }
 
 export interface MxSink {
@@ -30,6 +40,8 @@ export interface MxSink {
   port: number;
   received: ReceivedMessage[];
   behaviour: SinkBehaviour;
+  /** TCP connections accepted so far (session reuse shows as fewer connections than messages). */
+  connections: number;
   close(): Promise<void>;
 }
 
@@ -49,16 +61,32 @@ export async function startMxSink(options: { host?: string; port?: number; behav
   const host = options.host ?? randomLoopback();
   const port = options.port ?? TEST_MX_PORT;
   const received: ReceivedMessage[] = [];
-  const sink: MxSink = { host, port, received, behaviour: options.behaviour ?? {}, close: async () => undefined };
+  const sink: MxSink = { host, port, received, behaviour: options.behaviour ?? {}, connections: 0, close: async () => undefined };
+  const auth = sink.behaviour.auth;
 
   const reply = (r: SinkReply) => Object.assign(new Error(r.message), { responseCode: r.code });
 
   const server = new SMTPServer({
     logger: false,
-    authOptional: true,
-    disabledCommands: sink.behaviour.starttls === false ? ['AUTH', 'STARTTLS'] : ['AUTH'],
+    authOptional: !auth,
+    authMethods: ['PLAIN', 'LOGIN'],
+    disabledCommands: [...(sink.behaviour.starttls === false ? ['STARTTLS'] : []), ...(auth ? [] : ['AUTH'])],
     hideSTARTTLS: sink.behaviour.starttls === false,
-    onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
+    hide8BITMIME: sink.behaviour.eightBitMime === false,
+    ...(sink.behaviour.tls ? { key: sink.behaviour.tls.keyPem, cert: sink.behaviour.tls.certPem } : {}),
+    onConnect(_session, callback) {
+      sink.connections++;
+      callback();
+    },
+    onAuth(credentials, _session, callback) {
+      if (auth && credentials.username === auth.user && credentials.password === auth.pass) return callback(null, { user: auth.user });
+      callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
+      const max = sink.behaviour.maxRecipientsPerTransaction;
+      if (max !== undefined && session.envelope.rcptTo.length >= max) {
+        return callback(reply({ code: 452, message: '4.5.3 Too many recipients' }));
+      }
       const answer = sink.behaviour.rcpt?.(address.address);
       callback(answer ? reply(answer) : null);
     },
@@ -72,6 +100,7 @@ export async function startMxSink(options: { host?: string; port?: number; behav
           raw: Buffer.concat(chunks),
           secure: session.secure,
           heloName: session.hostNameAppearsAs,
+          user: typeof session.user === 'string' ? session.user : null,
         };
         const answer = sink.behaviour.data?.(message);
         if (answer && answer.code >= 400) return callback(reply(answer));

@@ -4,5 +4,5 @@ export { createResolver, type DnsResolver } from './routing/resolver.ts';
 export { resolveMx } from './routing/resolve-mx.ts';
 export { createDkimKeyStore } from './signing/dkim-key-store.ts';
 export { signMessage } from './signing/sign-message.ts';
-export { sendTransaction } from './smtp/send-transaction.ts';
+export { SmtpSession } from './smtp/smtp-session.ts';
 export { createDeliveryWorker } from './worker.ts';

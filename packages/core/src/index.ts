@@ -12,6 +12,7 @@ export * from './db/migrate.ts';
 export * from './queue/delivery-queue.ts';
 export * from './mime/normalize-crlf.ts';
 export * from './mime/build-message.ts';
+export * from './mime/seven-bit.ts';
 export * from './intake/address.ts';
 export * from './intake/accept-messages.ts';
 export * from './intake/idempotency.ts';

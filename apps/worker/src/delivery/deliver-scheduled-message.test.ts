@@ -13,7 +13,8 @@ import {
 import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from '../../../../test/support/env.ts';
 import type { DnsResolver } from '../routing/resolver.ts';
 import { createDkimKeyStore } from '../signing/dkim-key-store.ts';
-import type { SendTransaction, TransactionRequest } from '../smtp/send-transaction.ts';
+import type { DeliverTo } from './attempt.ts';
+import { testSmtpDeps } from '../../../../test/support/smtp-deps.ts';
 import { deliverMessage, type DeliveryDeps } from './deliver-message.ts';
 
 const HOUR = 3_600_000;
@@ -29,7 +30,9 @@ describe('deliverMessage for scheduled messages', () => {
   let domain: string;
 
   /** What the delivery stubs were asked to do. */
-  let sent: TransactionRequest[];
+  /** What the SMTP layer was asked to send: first destination, its first address, the recipients, the bytes. */
+  let sent: { mxHost: string; ip: string; envelope: { to: string[] }; message: Buffer }[];
+  const smtp = testSmtpDeps();
   /** The message's status in Postgres at the moment each transaction started. */
   let statusAtSend: string[];
   let dnsQuestions: string[];
@@ -53,15 +56,13 @@ describe('deliverMessage for scheduled messages', () => {
       return [];
     },
   };
-  const send: SendTransaction = async (request) => {
-    sent.push(request);
-    const messageId = /^Message-ID: <([^@>]+)@/m.exec(request.message.toString('latin1'))?.[1] ?? '';
+  const deliver: DeliverTo = async (_smtp, destinations, _from, recipients, message) => {
+    const first = destinations[0];
+    sent.push({ mxHost: first?.name ?? '', ip: first?.addresses[0] ?? '', envelope: { to: recipients }, message });
+    const messageId = /^Message-ID: <([^@>]+)@/m.exec(message.toString('latin1'))?.[1] ?? '';
     statusAtSend.push((await db.message.findUniqueOrThrow({ where: { id: messageId }, select: { status: true } })).status);
-    return {
-      kind: 'session',
-      tls: null,
-      replies: new Map(request.envelope.to.map((to) => [to, { code: 250, enhanced: '2.0.0', text: '250 2.0.0 OK queued' }])),
-    };
+    const replies = new Map(recipients.map((to) => [to, { code: 250, enhanced: '2.0.0', text: '250 2.0.0 OK queued' }]));
+    return { kind: 'replies', replies, host: first?.name ?? '', ip: first?.addresses[0] ?? '', tls: null, durationMs: 1 };
   };
 
   const depsAt = (clock: Date): DeliveryDeps => {
@@ -69,7 +70,9 @@ describe('deliverMessage for scheduled messages', () => {
     return {
       db,
       resolver,
-      send,
+      smtp: smtp.deps,
+      deliver,
+      masterKey: Buffer.from(TEST_MASTER_KEY, 'base64'),
       keys: {
         signingKeys(domainId) {
           keyLookups.push(domainId);
@@ -78,10 +81,6 @@ describe('deliverMessage for scheduled messages', () => {
       },
       settings: {
         mxPort: 25,
-        heloName: 'herald-test.local',
-        smtpConnectTimeoutMs: 1_000,
-        smtpGreetingTimeoutMs: 1_000,
-        smtpCommandTimeoutMs: 1_000,
         retrySchedule: [60_000],
         maxMessageAgeMs: 3 * 24 * HOUR,
       },
@@ -147,7 +146,10 @@ describe('deliverMessage for scheduled messages', () => {
     domain = `${uniqueName('release')}.example`;
     await addDomain(db, Buffer.from(TEST_MASTER_KEY, 'base64'), projectId, domain);
   });
-  afterAll(() => db.$disconnect());
+  afterAll(async () => {
+    await db.$disconnect();
+    await smtp.close();
+  });
 
   const reset = () => {
     sent = [];

@@ -13,6 +13,8 @@ export interface SmtpReply {
 
 export type RecipientOutcome =
   | { kind: 'delivered'; reply: SmtpReply }
+  /** Delivered, then reported as spam by the recipient (test mode's complained@ address). */
+  | { kind: 'complained'; reply: SmtpReply }
   | { kind: 'deferred'; reply: SmtpReply; category: string; retryAt: Date }
   | { kind: 'bounced'; reply: SmtpReply; category: string }
   | { kind: 'failed'; reply: SmtpReply; category: string };

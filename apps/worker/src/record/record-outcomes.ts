@@ -1,4 +1,4 @@
-import { aggregateMessageStatus, newId, type Db } from '@herald/core';
+import { aggregateMessageStatus, newId, type Db, type Prisma } from '@herald/core';
 import type { AttemptInfo, RecipientOutcome } from '../delivery/outcome.ts';
 
 export interface RecipientAttempt {
@@ -6,11 +6,14 @@ export interface RecipientAttempt {
   outcome: RecipientOutcome;
 }
 
+/** Bounces that mean the address will never work: the address is suppressed for the project. */
+const HARD_BOUNCE_CATEGORIES = new Set(['bad-mailbox', 'dns']);
+
 /**
- * Writes one attempt's outcomes in one transaction: each recipient's new status and last reply, one
- * event per recipient, and the message's summary status. Idempotent per attempt: events carry a dedupe
- * key ("attempt:<recipient>:<n>", and "delivered:<recipient>" so no recipient is ever delivered twice)
- * and a recipient already final is not updated again.
+ * Writes one attempt's outcomes in one transaction: each recipient's new status and last reply, its
+ * events, suppressions for hard bounces and complaints, and the message's summary status. Idempotent
+ * per attempt: events carry a dedupe key ("attempt:<recipient>:<n>", and "delivered:<recipient>" so no
+ * recipient is ever delivered twice) and a recipient already final is not updated again.
  */
 export async function recordOutcomes(
   db: Db,
@@ -22,51 +25,69 @@ export async function recordOutcomes(
   if (results.length === 0) return;
   await db.$transaction(async (tx) => {
     for (const { recipient, outcome } of results) {
-      const number = recipient.attempts + 1;
-      const final = outcome.kind !== 'deferred';
       await tx.recipient.updateMany({
         where: { id: recipient.id, status: { in: ['queued', 'deferred'] } },
         data: {
           status: outcome.kind,
-          attempts: number,
+          attempts: recipient.attempts + 1,
           lastCode: outcome.reply.code,
           lastEnhanced: outcome.reply.enhanced,
           lastReply: outcome.reply.text,
           lastAttemptAt: now,
           nextAttemptAt: outcome.kind === 'deferred' ? outcome.retryAt : null,
-          finalAt: final ? now : null,
+          finalAt: outcome.kind === 'deferred' ? null : now,
         },
       });
     }
-    await tx.event.createMany({
-      skipDuplicates: true,
-      data: results.map(({ recipient, outcome }) => ({
-        id: newId('event', now.getTime()),
-        projectId: message.projectId,
-        messageId: message.id,
-        recipientId: recipient.id,
-        type: outcome.kind,
-        email: recipient.email,
-        attempt: recipient.attempts + 1,
-        smtpCode: outcome.reply.code,
-        enhancedCode: outcome.reply.enhanced,
-        smtpReply: outcome.reply.text,
-        category: outcome.kind === 'delivered' ? null : outcome.category,
-        mxHost: attempt.mxHost,
-        mxIp: attempt.mxIp,
-        tlsVersion: attempt.tls?.version ?? null,
-        tlsCipher: attempt.tls?.cipher ?? null,
-        tlsVerified: attempt.tls?.verified ?? null,
-        durationMs: attempt.durationMs,
-        dedupeKey:
-          outcome.kind === 'delivered' ? `delivered:${recipient.id}` : `attempt:${recipient.id}:${recipient.attempts + 1}`,
-        createdAt: now,
-      })),
+    await tx.event.createMany({ skipDuplicates: true, data: results.flatMap((r) => eventsOf(message, attempt, r, now)) });
+    const suppressions = results.flatMap(({ recipient, outcome }) => {
+      const reason =
+        outcome.kind === 'complained' ? 'complaint' : outcome.kind === 'bounced' && HARD_BOUNCE_CATEGORIES.has(outcome.category) ? 'hard_bounce' : null;
+      return reason
+        ? [{ id: newId('suppression', now.getTime()), projectId: message.projectId, email: recipient.email.toLowerCase(), reason, sourceMessageId: message.id, createdAt: now } as const]
+        : [];
     });
+    if (suppressions.length > 0) await tx.suppression.createMany({ data: suppressions, skipDuplicates: true });
     const statuses = await tx.recipient.findMany({ where: { messageId: message.id }, select: { status: true } });
-    await tx.message.update({
-      where: { id: message.id },
-      data: { status: aggregateMessageStatus(statuses.map((s) => s.status)) },
-    });
+    await tx.message.update({ where: { id: message.id }, data: { status: aggregateMessageStatus(statuses.map((s) => s.status)) } });
   });
+}
+
+/** The attempt's event; a complaint is recorded as the delivery it followed, then the complaint. */
+function eventsOf(
+  message: { id: string; projectId: string },
+  attempt: AttemptInfo,
+  { recipient, outcome }: RecipientAttempt,
+  now: Date,
+): Prisma.EventCreateManyInput[] {
+  const number = recipient.attempts + 1;
+  const base = {
+    projectId: message.projectId,
+    messageId: message.id,
+    recipientId: recipient.id,
+    email: recipient.email,
+    attempt: number,
+    smtpCode: outcome.reply.code,
+    enhancedCode: outcome.reply.enhanced,
+    smtpReply: outcome.reply.text,
+    mxHost: attempt.mxHost,
+    mxIp: attempt.mxIp,
+    tlsVersion: attempt.tls?.version ?? null,
+    tlsCipher: attempt.tls?.cipher ?? null,
+    tlsVerified: attempt.tls?.verified ?? null,
+    durationMs: attempt.durationMs,
+    createdAt: now,
+  };
+  const delivered = { ...base, id: newId('event', now.getTime()), type: 'delivered' as const, dedupeKey: `delivered:${recipient.id}` };
+  switch (outcome.kind) {
+    case 'delivered':
+      return [delivered];
+    case 'complained':
+      return [
+        delivered,
+        { ...base, id: newId('event', now.getTime()), type: 'complained', category: 'complaint', dedupeKey: `complained:${recipient.id}` },
+      ];
+    default:
+      return [{ ...base, id: newId('event', now.getTime()), type: outcome.kind, category: outcome.category, dedupeKey: `attempt:${recipient.id}:${number}` }];
+  }
 }

@@ -1,4 +1,5 @@
-import { promises as dns } from 'node:dns';
+import { createCachingResolver, type CachingResolverOptions } from './cached-resolver.ts';
+import { createDnsClient } from './dns-client.ts';
 
 /**
  * The DNS questions delivery asks; tests pass a resolver pointed at a loopback DNS server. Failures
@@ -14,16 +15,17 @@ export interface DnsResolver {
 }
 
 /**
- * A resolver that asks the configured servers (HERALD_DNS_SERVERS, "ip" or "ip:port") directly,
- * through c-ares, instead of dns.lookup and libuv's small thread pool.
+ * A resolver that asks the configured servers (HERALD_DNS_SERVERS, "ip", "ip:port" or "[v6]:port";
+ * empty: the system's) directly with Herald's own stub resolver (dns-client.ts), rather than through
+ * dns.lookup and libuv's small thread pool, and caches the answers for their TTL (cached-resolver.ts).
+ * `timeoutMs` bounds each server's answer; `tries` is the number of rounds over the servers.
  */
-export function createResolver(options: { servers: readonly string[]; timeoutMs?: number; tries?: number }): DnsResolver {
-  const resolver = new dns.Resolver({ timeout: options.timeoutMs ?? 5_000, tries: options.tries ?? 2 });
-  if (options.servers.length > 0) resolver.setServers([...options.servers]);
-  return {
-    resolveMx: (name) => resolver.resolveMx(name),
-    resolve4: (name) => resolver.resolve4(name),
-    resolve6: (name) => resolver.resolve6(name),
-    resolveTxt: (name) => resolver.resolveTxt(name),
-  };
+export function createResolver(options: {
+  servers: readonly string[];
+  timeoutMs?: number;
+  tries?: number;
+  cache?: CachingResolverOptions;
+}): DnsResolver {
+  const client = createDnsClient({ servers: options.servers, timeoutMs: options.timeoutMs ?? 5_000, tries: options.tries ?? 2 });
+  return createCachingResolver(client, options.cache);
 }

@@ -2,7 +2,7 @@ import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
-import { csv, defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
+import { boolFlag, csv, defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
 
 const durationList = z
   .string()
@@ -67,8 +67,58 @@ export const workerOnlySettings = defineSettings({
   smtpCommandTimeoutMs: {
     env: 'HERALD_SMTP_COMMAND_TIMEOUT_MS',
     schema: positiveInt(),
+    default: '300000',
+    doc: 'Time allowed for the reply to each command (EHLO, MAIL, RCPT, DATA...; RFC 5321 §4.5.3.2: 5 minutes).',
+  },
+  smtpDataTimeoutMs: {
+    env: 'HERALD_SMTP_DATA_TIMEOUT_MS',
+    schema: positiveInt(),
     default: '600000',
-    doc: 'Time allowed for any reply, including the one after the final dot (RFC 5321: up to 10 minutes).',
+    doc: 'Time allowed for the reply after the final dot, and for the server to read the message (RFC 5321: 10 minutes).',
+  },
+  maxConnectionsPerDestination: {
+    env: 'HERALD_MAX_CONNECTIONS_PER_DESTINATION',
+    schema: positiveInt(),
+    default: '20',
+    doc: 'Most SMTP connections open at once to one MX host or relay, across all worker processes (kept in Redis).',
+  },
+  throttleBackoffMs: {
+    env: 'HERALD_THROTTLE_BACKOFF',
+    schema: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 1m').transform(parseDuration),
+    default: '1m',
+    doc: 'How long a destination that answered 421 or "slow down" is left alone by every worker; doubles with each further throttle.',
+  },
+  throttleBackoffMaxMs: {
+    env: 'HERALD_THROTTLE_BACKOFF_MAX',
+    schema: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 30m').transform(parseDuration),
+    default: '30m',
+    doc: 'The longest backoff after repeated throttling.',
+  },
+  relayUrl: {
+    env: 'HERALD_RELAY_URL',
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\/[^/?#]+\/?$/, 'must be smtp://[user:pass@]host[:port] or smtps://[user:pass@]host[:port]')
+      .optional(),
+    doc: 'Smart host for all mail instead of MX delivery (as Postfix relayhost). smtp:// uses STARTTLS (port 587), smtps:// TLS (465). With credentials, TLS with a valid certificate is required.',
+    secret: true,
+  },
+  tlsCaFile: {
+    env: 'HERALD_TLS_CA_FILE',
+    schema: z.string().optional(),
+    doc: 'A PEM file of extra certificate authorities to trust, besides the system ones, for SMTP certificate checks and MTA-STS policy fetches.',
+  },
+  mtaSts: {
+    env: 'HERALD_MTA_STS',
+    schema: boolFlag(),
+    default: 'true',
+    doc: "Look up recipient domains' MTA-STS policies (RFC 8461) and honour them: under `enforce`, deliver only over valid TLS to the MX hosts the policy names.",
+  },
+  mtaStsPort: {
+    env: 'HERALD_MTA_STS_PORT',
+    schema: port(),
+    default: '443',
+    doc: 'HTTPS port of MTA-STS policy hosts. 443 everywhere but in tests.',
   },
   retrySchedule: {
     env: 'HERALD_RETRY_SCHEDULE',

@@ -1,7 +1,44 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomLoopback, startMxSink, TEST_MX_PORT, type MxSink } from '../../../../test/support/mx-sink.ts';
-import { sendTransaction, type TransactionRequest, type TransactionResult } from './send-transaction.ts';
+import type { SmtpReply } from '../delivery/outcome.ts';
+import { SessionError, SmtpSession, type TlsInfo } from './smtp-session.ts';
+
+interface TransactionRequest {
+  mxHost: string;
+  ip: string;
+  port: number;
+  heloName: string;
+  timeouts: { connectMs: number; greetingMs: number; commandMs: number };
+  envelope: { from: string; to: string[] };
+  message: Buffer;
+}
+
+type TransactionResult =
+  | { kind: 'no-session'; reply: SmtpReply; tls: null }
+  | { kind: 'session'; replies: Map<string, SmtpReply>; tls: TlsInfo | null };
+
+/** One session, one transaction, QUIT: the session as delivery uses it, seen from outside. */
+async function sendTransaction(r: TransactionRequest): Promise<TransactionResult> {
+  let session: SmtpSession;
+  try {
+    session = await SmtpSession.open({
+      ip: r.ip,
+      port: r.port,
+      serverName: r.mxHost,
+      heloName: r.heloName,
+      tls: 'opportunistic',
+      timeouts: { ...r.timeouts, dataMs: r.timeouts.commandMs },
+    });
+  } catch (err) {
+    if (err instanceof SessionError) return { kind: 'no-session', reply: err.reply, tls: null };
+    throw err;
+  }
+  const result = await session.send(r.envelope.from, r.envelope.to, r.message);
+  const tls = session.tls;
+  await session.quit();
+  return { kind: 'session', replies: result.replies, tls };
+}
 
 const RCPT_REPLIES: Record<string, { code: number; message: string }> = {
   busy: { code: 451, message: '4.3.0 Mailbox temporarily unavailable, try later' },
@@ -30,7 +67,7 @@ function replies(result: TransactionResult): Map<string, { code: number; enhance
   return result.replies;
 }
 
-describe('sendTransaction against real SMTP sinks', () => {
+describe('an SMTP session against real SMTP sinks', () => {
   let tlsSink: MxSink;
   let plainSink: MxSink;
 

@@ -1,0 +1,48 @@
+import { simulateDelivery } from '../../routing/test-route.ts';
+import { deliverToDestinations } from '../../smtp/deliver-to-destinations.ts';
+import { syntheticReply } from '../outcome.ts';
+import { postpone, type Decision, type LoadedMessage, type Step } from '../attempt.ts';
+
+/**
+ * One attempt for every pending recipient: simulated in test mode, else one SMTP transaction (split on
+ * 452) with the first destination that gives a session. The envelope sender is a return path on the
+ * return-path domain that says whose bounce it is (VERP): the recipient's id when the transaction has
+ * one recipient, the message's id when it has several (then the bounce's Final-Recipient tells which).
+ */
+export const send: Step = async (deps, attempt) => {
+  const message = attempt.message as LoadedMessage;
+  const route = attempt.route;
+  if (!route) return;
+  if (route.kind === 'test') {
+    attempt.outcomes = { info: { mxHost: null, mxIp: null, tls: null, durationMs: 0 }, decisions: simulateDelivery(attempt.recipients) };
+    return;
+  }
+  const idOf = new Map(attempt.recipients.map((r) => [r.email, r.id]));
+  const envelopeFrom = (emails: string[]) =>
+    `bounces+${emails.length === 1 ? idOf.get(emails[0] as string) : message.id}@${message.returnPathDomain}`;
+
+  const deliver = deps.deliver ?? deliverToDestinations;
+  const result = await deliver(
+    deps.smtp,
+    route.destinations,
+    envelopeFrom,
+    attempt.recipients.map((r) => r.email),
+    attempt.signed as Buffer,
+  );
+  if (result.kind === 'postponed') {
+    deps.log.info({ messageId: message.id, until: result.until, reason: result.reason }, 'delivery postponed');
+    return postpone(attempt, result.until);
+  }
+  const decisions = new Map<string, Decision>();
+  for (const r of attempt.recipients) {
+    const reply =
+      result.kind === 'replies'
+        ? (result.replies.get(r.email) ?? syntheticReply(451, '4.4.0', 'the server gave no reply for this recipient'))
+        : result.reply;
+    decisions.set(r.id, { reply });
+  }
+  attempt.outcomes = {
+    info: { mxHost: result.host, mxIp: result.ip, tls: result.kind === 'replies' ? result.tls : null, durationMs: result.durationMs },
+    decisions,
+  };
+};

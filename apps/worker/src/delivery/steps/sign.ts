@@ -1,0 +1,22 @@
+import { toSevenBit } from '@herald/core';
+import { signMessage } from '../../signing/sign-message.ts';
+import { syntheticReply } from '../outcome.ts';
+import { decideAll, type Step } from '../attempt.ts';
+
+/**
+ * Makes the message 7-bit clean with no line over 998 octets (re-encoding only the parts that need it),
+ * then signs it once for this attempt with every active key of the sending domain: the signature
+ * covers exactly the bytes any server — with or without 8BITMIME — receives. Never sends unsigned.
+ */
+export const sign: Step = async (deps, attempt) => {
+  const message = attempt.message;
+  if (!message) return;
+  const keys = message.domainId ? await deps.keys.signingKeys(message.domainId) : [];
+  if (keys.length === 0) {
+    // wait for a key (the domain may be mid-rotation) rather than bounce
+    return decideAll(attempt, syntheticReply(451, '4.7.5', 'no active DKIM key for the sending domain'));
+  }
+  const clean = toSevenBit(message.raw);
+  if (clean.warnings.length > 0) deps.log.warn({ messageId: message.id, warnings: clean.warnings }, 'message re-encoded with warnings');
+  attempt.signed = signMessage(clean.raw, keys, attempt.now);
+};

@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import type { Log } from '@herald/core';
+import { classifyReply } from '../classify/classify-reply.ts';
+import { syntheticReply, type SmtpReply } from '../delivery/outcome.ts';
+import type { Destination } from '../routing/destination.ts';
+import type { DestinationLimits } from './destination-limits.ts';
+import type { SessionPool } from './session-pool.ts';
+import { SessionError, SmtpSession, type SessionOptions, type TlsInfo } from './smtp-session.ts';
+
+export interface SmtpDeps {
+  pool: SessionPool;
+  limits: DestinationLimits;
+  heloName: string;
+  timeouts: { connectMs: number; greetingMs: number; commandMs: number; dataMs: number };
+  /** Extra trusted CA certificates (PEM). */
+  ca?: string | undefined;
+  clock: () => Date;
+  log: Log;
+  /** Opens a session; tests may wrap it. */
+  open?: (options: SessionOptions) => Promise<SmtpSession>;
+}
+
+export type DeliveryAttempt =
+  /** A server answered: each recipient's reply. */
+  | { kind: 'replies'; replies: Map<string, SmtpReply>; host: string; ip: string; tls: TlsInfo | null; durationMs: number }
+  /** No server gave a session: the last failure stands for every recipient. */
+  | { kind: 'no-session'; reply: SmtpReply; host: string | null; ip: string | null; durationMs: number }
+  /** Every destination is backed off or at its connection limit: try again then, no attempt made. */
+  | { kind: 'postponed'; until: Date; reason: string };
+
+/** How long to wait before retrying a destination that is at its connection limit. */
+const BUSY_RETRY_MS = 3_000;
+
+/** The session's connection slot (shared across workers) is released when the pool closes it. */
+const leases = new WeakMap<SmtpSession, { destination: string; lease: string }>();
+
+export function releaseLeaseOnClose(limits: DestinationLimits): (session: SmtpSession) => void {
+  return (session) => {
+    const held = leases.get(session);
+    if (held) void limits.releaseSlot(held.destination, held.lease).catch(() => undefined);
+  };
+}
+
+/**
+ * Tries the destinations in order (each of their addresses in turn) until one gives a session — a
+ * refusal, an unreachable address or a bad greeting falls through to the next within the same attempt
+ * (RFC 5321 §5.1). Sessions come from the pool when one is idle; a new connection needs a slot under
+ * the destination's connection limit, held across all workers. A destination backed off after
+ * "slow down" replies is skipped. Once a server answers the transaction, its replies stand.
+ */
+export async function deliverToDestinations(
+  deps: SmtpDeps,
+  destinations: Destination[],
+  envelopeFrom: (recipients: string[]) => string,
+  recipients: string[],
+  message: Buffer,
+): Promise<DeliveryAttempt> {
+  const started = deps.clock().getTime();
+  let last: DeliveryAttempt | null = null;
+  let postponeUntil: number | null = null;
+  let postponeReason = '';
+  const postpone = (until: number, reason: string) => {
+    if (postponeUntil === null || until < postponeUntil) [postponeUntil, postponeReason] = [until, reason];
+  };
+
+  for (const destination of destinations) {
+    const backedOff = await deps.limits.backedOffUntil(destination.name);
+    if (backedOff) {
+      postpone(backedOff, `${destination.name} asked to slow down`);
+      continue;
+    }
+    for (const ip of destination.addresses) {
+      const key = poolKey(destination, ip);
+      let session = await deps.pool.takeIdle(key);
+      if (!session) {
+        const lease = await deps.limits.acquireSlot(destination.name);
+        if (!lease) {
+          postpone(deps.clock().getTime() + BUSY_RETRY_MS, `${destination.name} is at its connection limit`);
+          break;
+        }
+        try {
+          session = await openSession(deps, destination, ip);
+          leases.set(session, { destination: destination.name, lease });
+        } catch (err) {
+          await deps.limits.releaseSlot(destination.name, lease);
+          const reply = err instanceof SessionError ? err.reply : syntheticReply(451, '4.4.1', String(err));
+          if (reply.code === 421) await deps.limits.throttled(destination.name);
+          last = { kind: 'no-session', reply, host: destination.name, ip, durationMs: deps.clock().getTime() - started };
+          continue;
+        }
+      }
+      const replies = await runTransactions(session, envelopeFrom, recipients, message);
+      const tls = session.tls;
+      deps.pool.release(key, session);
+      await noteThrottling(deps.limits, destination.name, replies);
+      return { kind: 'replies', replies, host: destination.name, ip, tls, durationMs: deps.clock().getTime() - started };
+    }
+  }
+  if (last) return last;
+  if (postponeUntil !== null) return { kind: 'postponed', until: new Date(postponeUntil), reason: postponeReason };
+  return {
+    kind: 'no-session',
+    reply: syntheticReply(451, '4.4.1', 'no mail host to connect to'),
+    host: null,
+    ip: null,
+    durationMs: deps.clock().getTime() - started,
+  };
+}
+
+/** Sessions are shared only between identical connections: same address, port, TLS mode and credentials. */
+function poolKey(destination: Destination, ip: string): string {
+  const credentials = destination.auth ? createHash('sha256').update(`${destination.auth.user}\0${destination.auth.pass}`).digest('hex').slice(0, 16) : '';
+  return [ip, destination.port, destination.tls, destination.implicitTls, credentials].join('|');
+}
+
+/**
+ * One transaction for all recipients; a 452 "too many recipients" for some of them moves those to
+ * another transaction on the same session (RFC 5321 §4.5.3.1.10), for as long as each round delivers
+ * to at least one. Each transaction gets its own envelope sender (VERP).
+ */
+async function runTransactions(
+  session: SmtpSession,
+  envelopeFrom: (recipients: string[]) => string,
+  recipients: string[],
+  message: Buffer,
+): Promise<Map<string, SmtpReply>> {
+  const replies = new Map<string, SmtpReply>();
+  let pending = recipients;
+  while (pending.length > 0) {
+    const result = await session.send(envelopeFrom(pending), pending, message);
+    const tooMany = pending.filter((r) => isTooManyRecipients(result.replies.get(r)));
+    const progressed = tooMany.length < pending.length && !result.mailReply;
+    for (const r of pending) {
+      if (!progressed || !tooMany.includes(r)) replies.set(r, result.replies.get(r) as SmtpReply);
+    }
+    if (!progressed || session.broken || !(await session.reset())) break;
+    pending = tooMany;
+  }
+  return replies;
+}
+
+function isTooManyRecipients(reply: SmtpReply | undefined): boolean {
+  return !!reply && reply.code === 452 && (reply.enhanced === '4.5.3' || /too many recipients/i.test(reply.text));
+}
+
+/** A 421 or a throttling reply backs the destination off for every worker; a delivery resets the backoff. */
+async function noteThrottling(limits: DestinationLimits, destination: string, replies: Map<string, SmtpReply>): Promise<void> {
+  const all = [...replies.values()];
+  if (all.some((r) => r.code === 421 || (r.code >= 400 && r.code < 500 && classifyReply(r).category === 'throttled'))) {
+    await limits.throttled(destination);
+  } else if (all.some((r) => r.code >= 200 && r.code < 300)) {
+    await limits.recovered(destination);
+  }
+}
+
+/** Opportunistic TLS that fails its handshake is retried once in clear text; required TLS never is. */
+async function openSession(deps: SmtpDeps, destination: Destination, ip: string): Promise<SmtpSession> {
+  const open = deps.open ?? ((o: SessionOptions) => SmtpSession.open(o));
+  const options: SessionOptions = {
+    ip,
+    port: destination.port,
+    serverName: destination.name,
+    heloName: deps.heloName,
+    implicitTls: destination.implicitTls,
+    tls: destination.tls,
+    ca: deps.ca,
+    auth: destination.auth,
+    timeouts: deps.timeouts,
+  };
+  try {
+    return await open(options);
+  } catch (err) {
+    if (!(err instanceof SessionError) || !err.tlsFailure || destination.tls !== 'opportunistic' || destination.implicitTls) throw err;
+    deps.log.warn({ host: destination.name, ip, reason: err.message }, 'STARTTLS failed; retrying in clear text (opportunistic TLS)');
+    return open({ ...options, tls: 'none' });
+  }
+}

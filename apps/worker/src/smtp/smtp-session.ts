@@ -1,0 +1,309 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { rootCertificates, connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { parseReply, syntheticReply, type SmtpReply } from '../delivery/outcome.ts';
+import { dotStuff } from './dot-stuff.ts';
+import { ReplyReader, ReplyTimeout, type RawReply } from './reply-reader.ts';
+
+export interface TlsInfo {
+  version: string;
+  cipher: string;
+  verified: boolean;
+}
+
+export interface SessionOptions {
+  /** The address to connect to (resolved by Herald, never through dns.lookup). */
+  ip: string;
+  port: number;
+  /** The server's name: TLS SNI and certificate checks; recorded on events. */
+  serverName: string;
+  heloName: string;
+  /** smtps: TLS from the first byte (port 465). */
+  implicitTls?: boolean;
+  /**
+   * opportunistic: STARTTLS when offered, any certificate (checked and recorded, not required);
+   * required: TLS with a certificate valid for serverName, or no session (MTA-STS enforce, relays with AUTH);
+   * none: never STARTTLS (the plaintext retry after a failed opportunistic handshake).
+   */
+  tls: 'opportunistic' | 'required' | 'none';
+  /** Extra trusted CA certificates (PEM), for private PKIs and tests. */
+  ca?: string | undefined;
+  auth?: { user: string; pass: string } | undefined;
+  timeouts: { connectMs: number; greetingMs: number; commandMs: number; dataMs: number };
+}
+
+/** Why no session could be had; `tlsFailure` tells a failed handshake from everything else. */
+export class SessionError extends Error {
+  override name = 'SessionError';
+  constructor(
+    readonly reply: SmtpReply,
+    readonly tlsFailure = false,
+  ) {
+    super(reply.text);
+  }
+}
+
+export interface TransactionResult {
+  /** Each recipient's reply: its RCPT reply if refused there, else the reply to DATA or to the final dot. */
+  replies: Map<string, SmtpReply>;
+  /** The reply to MAIL FROM when it was refused (then every recipient has it). */
+  mailReply?: SmtpReply;
+}
+
+const toReply = (raw: RawReply): SmtpReply => parseReply(raw.lines.map((line, i) => `${raw.code}${i < raw.lines.length - 1 ? '-' : ' '}${line}`).join('\n'));
+
+/**
+ * One SMTP session with one server (RFC 5321): connect to the IP, greeting, EHLO (HELO if refused),
+ * STARTTLS per the TLS mode and EHLO again, AUTH when configured, then any number of transactions,
+ * each MAIL, RCPT per recipient (pipelined when offered), DATA and the dot-stuffed message. Every
+ * wait has its own timeout. A session that timed out or lost its connection is `broken` and never
+ * reused.
+ */
+export class SmtpSession {
+  extensions = new Map<string, string>();
+  tls: TlsInfo | null = null;
+  broken = false;
+  transactions = 0;
+  readonly openedAt = Date.now();
+  private constructor(
+    private socket: Socket,
+    private reader: ReplyReader,
+    readonly options: SessionOptions,
+  ) {}
+
+  static async open(options: SessionOptions): Promise<SmtpSession> {
+    const socket = await connectSocket(options);
+    const session = new SmtpSession(socket, new ReplyReader(socket), options);
+    try {
+      if (options.implicitTls) session.tls = tlsInfo(socket as TLSSocket);
+      const greeting = await session.read(options.timeouts.greetingMs, 'the greeting');
+      if (greeting.code !== 220) throw new SessionError(toReply(greeting));
+      await session.hello();
+      if (!options.implicitTls && options.tls !== 'none') await session.startTls();
+      if (options.auth) await session.authenticate(options.auth);
+      return session;
+    } catch (err) {
+      session.destroy();
+      throw asSessionError(err, 'session setup');
+    }
+  }
+
+  /** One transaction for these recipients. Never throws: failures become replies. */
+  async send(from: string, recipients: string[], message: Buffer): Promise<TransactionResult> {
+    this.transactions++;
+    const replies = new Map<string, SmtpReply>();
+    const t = this.options.timeouts;
+    try {
+      const size = this.extensions.has('SIZE') ? ` SIZE=${message.length}` : '';
+      const pipelining = this.extensions.has('PIPELINING');
+      this.write(`MAIL FROM:<${from}>${size}\r\n`);
+      if (pipelining) this.write(recipients.map((r) => `RCPT TO:<${r}>\r\n`).join(''));
+      const mail = toReply(await this.read(t.commandMs, 'MAIL FROM'));
+      if (mail.code >= 300) {
+        if (pipelining) for (const _ of recipients) await this.read(t.commandMs, 'RCPT TO').catch(() => undefined);
+        for (const r of recipients) replies.set(r, mail);
+        await this.reset();
+        return { replies, mailReply: mail };
+      }
+      const accepted: string[] = [];
+      for (const rcpt of recipients) {
+        if (!pipelining) this.write(`RCPT TO:<${rcpt}>\r\n`);
+        const reply = toReply(await this.read(t.commandMs, 'RCPT TO'));
+        if (reply.code >= 200 && reply.code < 300) accepted.push(rcpt);
+        else replies.set(rcpt, reply);
+      }
+      if (accepted.length === 0) {
+        await this.reset();
+        return { replies };
+      }
+      const data = toReply(await this.command('DATA', t.commandMs));
+      if (data.code !== 354) {
+        for (const r of accepted) replies.set(r, data);
+        await this.reset();
+        return { replies };
+      }
+      await this.writeData(dotStuff(message));
+      const final = toReply(await this.read(t.dataMs, 'the end of DATA'));
+      for (const r of accepted) replies.set(r, final);
+      return { replies };
+    } catch (err) {
+      // the session broke mid-transaction (timeout, reset): every recipient without a reply is deferred
+      this.destroy();
+      const reply = asSessionError(err, 'transaction').reply;
+      for (const r of recipients) if (!replies.has(r)) replies.set(r, reply);
+      return { replies };
+    }
+  }
+
+  /** RSET: ready for another transaction; false (and broken) when the session is no longer usable. */
+  async reset(): Promise<boolean> {
+    try {
+      const reply = await this.command('RSET', this.options.timeouts.commandMs);
+      if (reply.code !== 250) this.destroy();
+    } catch {
+      this.destroy();
+    }
+    return !this.broken;
+  }
+
+  async quit(): Promise<void> {
+    if (this.broken) return;
+    try {
+      await this.command('QUIT', Math.min(this.options.timeouts.commandMs, 5_000));
+    } catch {
+      // the server may close first
+    }
+    this.destroy();
+  }
+
+  destroy(): void {
+    this.broken = true;
+    this.reader.fail(new Error('session closed'));
+    this.socket.destroy();
+  }
+
+  private async hello(): Promise<void> {
+    const ehlo = await this.command(`EHLO ${this.options.heloName}`, this.options.timeouts.commandMs);
+    if (ehlo.code === 250) {
+      this.extensions = new Map(
+        ehlo.lines.slice(1).map((line) => {
+          const [keyword = '', ...params] = line.trim().split(/\s+/);
+          return [keyword.toUpperCase(), params.join(' ')];
+        }),
+      );
+      return;
+    }
+    if (ehlo.code >= 500) {
+      const helo = await this.command(`HELO ${this.options.heloName}`, this.options.timeouts.commandMs);
+      if (helo.code === 250) {
+        this.extensions = new Map();
+        return;
+      }
+      throw new SessionError(toReply(helo));
+    }
+    throw new SessionError(toReply(ehlo));
+  }
+
+  private async startTls(): Promise<void> {
+    const required = this.options.tls === 'required';
+    if (!this.extensions.has('STARTTLS')) {
+      if (required) throw new SessionError(syntheticReply(451, '4.7.5', `${this.options.serverName} does not offer STARTTLS, which is required`));
+      return;
+    }
+    const reply = await this.command('STARTTLS', this.options.timeouts.commandMs);
+    if (reply.code !== 220) {
+      if (required) throw new SessionError(toReply(reply));
+      return;
+    }
+    this.reader.detach(); // anything sent before the handshake is discarded
+    const secure = await upgrade(this.socket, this.options);
+    this.socket = secure;
+    this.reader.attach(secure);
+    this.tls = tlsInfo(secure);
+    if (required && !this.tls.verified) {
+      throw new SessionError(
+        syntheticReply(451, '4.7.5', `${this.options.serverName}: certificate not valid (${secure.authorizationError ? String(secure.authorizationError) : 'unverified'})`),
+        true,
+      );
+    }
+    await this.hello();
+  }
+
+  private async authenticate(auth: { user: string; pass: string }): Promise<void> {
+    if (!this.tls) throw new SessionError(syntheticReply(451, '4.7.5', 'refusing to send credentials without TLS'));
+    const mechanisms = (this.extensions.get('AUTH') ?? '').toUpperCase().split(/\s+/);
+    const t = this.options.timeouts.commandMs;
+    let reply: RawReply;
+    if (mechanisms.includes('PLAIN') || !mechanisms.includes('LOGIN')) {
+      reply = await this.command(`AUTH PLAIN ${Buffer.from(`\0${auth.user}\0${auth.pass}`).toString('base64')}`, t);
+    } else {
+      reply = await this.command('AUTH LOGIN', t);
+      if (reply.code === 334) reply = await this.command(Buffer.from(auth.user).toString('base64'), t);
+      if (reply.code === 334) reply = await this.command(Buffer.from(auth.pass).toString('base64'), t);
+    }
+    if (reply.code !== 235) {
+      const refused = toReply(reply);
+      // credentials refused is a configuration problem: defer and keep the mail, never bounce it
+      throw new SessionError(syntheticReply(451, '4.7.8', `relay refused the credentials: ${refused.text}`));
+    }
+  }
+
+  private async command(line: string, timeoutMs: number): Promise<RawReply> {
+    this.write(`${line}\r\n`);
+    return this.read(timeoutMs, line.split(' ')[0] ?? line);
+  }
+
+  private read(timeoutMs: number, what: string): Promise<RawReply> {
+    return this.reader.next(timeoutMs, what);
+  }
+
+  private write(text: string): void {
+    this.socket.write(text, 'latin1');
+  }
+
+  private async writeData(data: Buffer): Promise<void> {
+    if (this.socket.write(data)) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new ReplyTimeout('the server stopped reading the message')), this.options.timeouts.dataMs);
+      this.socket.once('drain', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+function connectSocket(o: SessionOptions): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = o.implicitTls
+      ? tlsConnect({ host: o.ip, port: o.port, servername: o.serverName, rejectUnauthorized: false, ca: caList(o.ca) })
+      : netConnect({ host: o.ip, port: o.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new SessionError(syntheticReply(451, '4.4.1', `connection to ${o.serverName} [${o.ip}] timed out`)));
+    }, o.timeouts.connectMs);
+    socket.once(o.implicitTls ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new SessionError(syntheticReply(451, '4.4.1', `connection to ${o.serverName} [${o.ip}] failed: ${err.code ?? err.message}`), o.implicitTls));
+    });
+  });
+}
+
+function upgrade(socket: Socket, o: SessionOptions): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const secure = tlsConnect({ socket, servername: o.serverName, rejectUnauthorized: false, ca: caList(o.ca), minVersion: 'TLSv1.2' });
+    const timer = setTimeout(() => {
+      secure.destroy();
+      reject(new SessionError(syntheticReply(451, '4.7.5', `TLS handshake with ${o.serverName} timed out`), true));
+    }, o.timeouts.commandMs);
+    secure.once('secureConnect', () => {
+      clearTimeout(timer);
+      secure.removeAllListeners('error');
+      resolve(secure);
+    });
+    secure.once('error', (err: Error) => {
+      clearTimeout(timer);
+      reject(new SessionError(syntheticReply(451, '4.7.5', `TLS handshake with ${o.serverName} failed: ${err.message}`), true));
+    });
+  });
+}
+
+/** The system's CAs plus the extra ones, or undefined for the system's alone. */
+function caList(extra: string | undefined): string[] | undefined {
+  return extra ? [...rootCertificates, extra] : undefined;
+}
+
+function tlsInfo(socket: TLSSocket): TlsInfo {
+  return { version: socket.getProtocol() ?? 'unknown', cipher: socket.getCipher()?.name ?? 'unknown', verified: socket.authorized };
+}
+
+/** A server reply when there is one; otherwise a 4xx describing the local failure (never a 5xx). */
+function asSessionError(err: unknown, stage: string): SessionError {
+  if (err instanceof SessionError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new SessionError(syntheticReply(451, '4.4.2', `${stage}: ${message}`));
+}

@@ -1,0 +1,72 @@
+import { createRedis } from '@herald/core';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
+import { createRedisPolicyCache, type CachedPolicy, type PolicyCache } from './policy-cache.ts';
+
+const ENTRY: CachedPolicy = {
+  id: '20250101',
+  policy: { version: 'STSv1', mode: 'enforce', mx: ['mx.example.com', '*.backup.example.com'], maxAge: 86400 },
+  fetchedAt: 1_750_000_000_000,
+  expiresAt: 1_750_086_400_000,
+};
+
+describe('the Redis MTA-STS policy cache', () => {
+  const prefix = uniquePrefix('sts-cache');
+  let redis: Redis;
+  let cache: PolicyCache;
+
+  beforeAll(() => {
+    redis = createRedis(TEST_REDIS_URL);
+    cache = createRedisPolicyCache(redis, prefix);
+  });
+
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('reads back what it stored, from another connection too, under <prefix>:<domain> with the given TTL', async () => {
+    await cache.set('stored.example', ENTRY, 86400);
+
+    const other = createRedis(TEST_REDIS_URL);
+    try {
+      expect(await createRedisPolicyCache(other, prefix).get('stored.example')).toEqual(ENTRY);
+    } finally {
+      await other.quit();
+    }
+    const ttl = await redis.ttl(`${prefix}:stored.example`);
+    expect(ttl).toBeGreaterThan(86390);
+    expect(ttl).toBeLessThanOrEqual(86400);
+  });
+
+  it('answers null for a domain it holds nothing for, or held under another prefix', async () => {
+    await createRedisPolicyCache(redis, `${prefix}-other`).set('elsewhere.example', ENTRY, 60);
+    try {
+      expect(await cache.get('elsewhere.example')).toBeNull();
+    } finally {
+      await redis.del(`${prefix}-other:elsewhere.example`);
+    }
+  });
+
+  it('forgets an entry once its TTL has run out in Redis', async () => {
+    await cache.set('short.example', ENTRY, 1);
+    expect(await cache.get('short.example')).toEqual(ENTRY);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(await cache.get('short.example')).toBeNull();
+  });
+
+  it('removes the entry instead of storing one for a max_age of 0', async () => {
+    await cache.set('zero.example', ENTRY, 3600);
+    await cache.set('zero.example', { ...ENTRY, policy: { ...ENTRY.policy, maxAge: 0 } }, 0);
+    expect(await redis.exists(`${prefix}:zero.example`)).toBe(0);
+  });
+
+  it('treats an entry that does not read back as a policy as absent', async () => {
+    await redis.set(`${prefix}:garbage.example`, 'not json', 'EX', 60);
+    await redis.set(`${prefix}:wrong.example`, JSON.stringify({ ...ENTRY, policy: { ...ENTRY.policy, mode: 'strict' } }), 'EX', 60);
+    expect(await cache.get('garbage.example')).toBeNull();
+    expect(await cache.get('wrong.example')).toBeNull();
+  });
+});

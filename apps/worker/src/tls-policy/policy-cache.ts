@@ -1,0 +1,63 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Policy } from './mta-sts-policy.ts';
+
+/** A policy as fetched, with the TXT record id it was fetched under and when it stops being valid. */
+export interface CachedPolicy {
+  id: string;
+  policy: Policy;
+  /** Epoch milliseconds. */
+  fetchedAt: number;
+  /** Epoch milliseconds: fetchedAt + max_age. */
+  expiresAt: number;
+}
+
+/** Where fetched policies are kept between deliveries; shared by every worker process. */
+export interface PolicyCache {
+  get(domain: string): Promise<CachedPolicy | null>;
+  /** Keeps the entry for ttlSeconds (the policy's max_age); 0 or less removes any entry instead. */
+  set(domain: string, entry: CachedPolicy, ttlSeconds: number): Promise<void>;
+}
+
+const cachedPolicySchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9]{1,32}$/),
+  policy: z.object({
+    version: z.literal('STSv1'),
+    mode: z.enum(['enforce', 'testing', 'none']),
+    mx: z.array(z.string()),
+    maxAge: z.number().int().nonnegative(),
+  }),
+  fetchedAt: z.number(),
+  expiresAt: z.number(),
+});
+
+/**
+ * A PolicyCache in Redis, one JSON string per domain at `<prefix>:<domain>`, expiring with the
+ * policy's max_age, so the cache holds across worker processes and restarts. An entry that does not
+ * read back as a policy (written by another version, edited by hand) counts as absent.
+ */
+export function createRedisPolicyCache(redis: Redis, prefix: string): PolicyCache {
+  const key = (domain: string) => `${prefix}:${domain}`;
+  return {
+    async get(domain) {
+      const raw = await redis.get(key(domain));
+      if (raw === null) return null;
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return null;
+      }
+      const parsed = cachedPolicySchema.safeParse(value);
+      return parsed.success ? parsed.data : null;
+    },
+    async set(domain, entry, ttlSeconds) {
+      const ttl = Math.ceil(ttlSeconds);
+      if (ttl <= 0) {
+        await redis.del(key(domain));
+        return;
+      }
+      await redis.set(key(domain), JSON.stringify(entry), 'EX', ttl);
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Content-Transfer-Encodings (RFC 2045 §6.7 quoted-printable, §6.8 base64) for the 7-bit conversion.
+ * Encoded text is handled as latin1 strings: one char per octet, so nothing is lost either way.
+ */
+
+const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
+/** Longest encoded line, soft-break '=' included (RFC 2045 §6.7 rule 5). */
+const QP_LINE = 76;
+const BASE64_LINE = 76;
+const [EQUALS, CR, LF, SP, TAB] = [61, 13, 10, 32, 9];
+
+/**
+ * Quoted-printable. With `lineBreaks` (text: CRLF is a line break of the content) each CRLF becomes a
+ * hard line break and any other CR or LF is escaped; without it (binary content) every CR and LF is
+ * escaped. '=', 8-bit bytes, controls and whitespace at the end of a line are escaped; a leading '.'
+ * is kept as it is (dot-stuffing is the SMTP client's job). Lines are at most 76 characters.
+ * Writes into one Buffer: megabytes of text take milliseconds, not seconds.
+ */
+export function encodeQuotedPrintable(data: Buffer, lineBreaks: boolean): string {
+  const out = Buffer.allocUnsafe(data.length * 4 + 16);
+  let n = 0;
+  let lineLength = 0;
+  for (let i = 0; i < data.length; i++) {
+    const byte = data[i] as number;
+    if (lineBreaks && byte === CR && data[i + 1] === LF) {
+      out[n++] = CR;
+      out[n++] = LF;
+      lineLength = 0;
+      i++;
+      continue;
+    }
+    const endOfLine = i + 1 === data.length || (lineBreaks && data[i + 1] === CR && data[i + 2] === LF);
+    const literal = (byte >= 33 && byte <= 126 && byte !== EQUALS) || ((byte === SP || byte === TAB) && !endOfLine);
+    const width = literal ? 1 : 3;
+    if (lineLength + width > QP_LINE - 1) {
+      out[n++] = EQUALS;
+      out[n++] = CR;
+      out[n++] = LF;
+      lineLength = 0;
+    }
+    lineLength += width;
+    if (literal) {
+      out[n++] = byte;
+    } else {
+      out[n++] = EQUALS;
+      out[n++] = HEX[byte >> 4] as number;
+      out[n++] = HEX[byte & 15] as number;
+    }
+  }
+  return out.toString('latin1', 0, n);
+}
+
+function hexValue(byte: number | undefined): number {
+  if (byte === undefined) return -1;
+  if (byte >= 48 && byte <= 57) return byte - 48;
+  const lower = byte | 0x20;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
+}
+
+/**
+ * Lenient quoted-printable decoding: whitespace at the end of an encoded line is dropped (rule 3), a
+ * trailing '=' is a soft line break, and an '=' not followed by two hex digits is kept literally, as
+ * are 8-bit bytes that should not have been there.
+ */
+export function decodeQuotedPrintable(text: string): Buffer {
+  const src = Buffer.from(text, 'latin1');
+  const out = Buffer.allocUnsafe(src.length);
+  let n = 0;
+  for (let i = 0; i <= src.length; ) {
+    const crlf = src.indexOf('\r\n', i, 'latin1');
+    const lineEnd = crlf < 0 ? src.length : crlf;
+    let end = lineEnd;
+    while (end > i && (src[end - 1] === SP || src[end - 1] === TAB)) end--;
+    const soft = end > i && src[end - 1] === EQUALS;
+    if (soft) end--;
+    for (let j = i; j < end; j++) {
+      const high = src[j] === EQUALS && j + 2 < end ? hexValue(src[j + 1]) : -1;
+      const low = high >= 0 ? hexValue(src[j + 2]) : -1;
+      if (low >= 0) {
+        out[n++] = high * 16 + low;
+        j += 2;
+      } else {
+        out[n++] = src[j] as number;
+      }
+    }
+    if (crlf < 0) break;
+    if (!soft) {
+      out[n++] = CR;
+      out[n++] = LF;
+    }
+    i = crlf + 2;
+  }
+  return Buffer.from(out.subarray(0, n));
+}
+
+/** Base64 in lines of 76 characters separated by CRLF (no CRLF after the last line). */
+export function encodeBase64(data: Buffer): string {
+  return wrapBase64(data.toString('base64'));
+}
+
+/**
+ * Re-wraps existing base64 text without decoding it: characters outside the base64 alphabet (line
+ * breaks, whitespace, stray bytes) are ignored by every decoder (RFC 2045 §6.8), so dropping them
+ * and cutting the rest into 76-character lines leaves the decoded octets exactly as they were.
+ */
+export function rewrapBase64(text: string): string {
+  return wrapBase64(text.replace(/[^A-Za-z0-9+/=]/g, ''));
+}
+
+function wrapBase64(base64: string): string {
+  const lines: string[] = [];
+  for (let i = 0; i < base64.length; i += BASE64_LINE) lines.push(base64.slice(i, i + BASE64_LINE));
+  return lines.join('\r\n');
+}

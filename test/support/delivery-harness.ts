@@ -1,0 +1,108 @@
+import {
+  acceptMessages,
+  addDomain,
+  createDb,
+  createLogger,
+  createProject,
+  type Db,
+  type DeliveryJob,
+  type SendRequest,
+} from '@herald/core';
+import type { DeliveryDeps } from '../../apps/worker/src/delivery/attempt.ts';
+import { deliverMessage } from '../../apps/worker/src/delivery/deliver-message.ts';
+import { createResolver } from '../../apps/worker/src/routing/resolver.ts';
+import { createDkimKeyStore } from '../../apps/worker/src/signing/dkim-key-store.ts';
+import type { DeliveryResult } from '../../apps/worker/src/retry/job-result.ts';
+import { startDnsServer, type TestDnsServer } from './dns-server.ts';
+import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from './env.ts';
+import { TEST_MX_PORT } from './mx-sink.ts';
+import { testSmtpDeps } from './smtp-deps.ts';
+
+const MASTER_KEY = Buffer.from(TEST_MASTER_KEY, 'base64');
+
+/**
+ * The delivery pipeline in-process against real parts: Postgres, Redis (connection limits, backoff),
+ * a real DNS server on loopback publishing the sending domain's DKIM key, and whatever SMTP sinks the
+ * test starts. The clock is the test's: `harness.now` is what the pipeline sees.
+ */
+export interface DeliveryHarness {
+  db: Db;
+  dns: TestDnsServer;
+  deps: DeliveryDeps;
+  projectId: string;
+  senderDomain: string;
+  now: Date;
+  /** Points `domain`'s MX at these sink addresses (one MX host each, in order). */
+  routeDomain(domain: string, ...sinkHosts: string[]): void;
+  /** Accepts a message through the real intake; returns its id and delivery jobs. */
+  accept(request: Partial<SendRequest> & Pick<SendRequest, 'to'>, options?: { test?: boolean }): Promise<{ id: string; jobs: DeliveryJob[] }>;
+  deliver(job: DeliveryJob): Promise<DeliveryResult>;
+  close(): Promise<void>;
+}
+
+export async function startDeliveryHarness(label: string, overrides: Partial<DeliveryDeps> = {}): Promise<DeliveryHarness> {
+  const db = createDb(TEST_DATABASE_URL, { poolSize: 4 });
+  const dns = await startDnsServer();
+  const smtp = testSmtpDeps();
+  const project = await createProject(db, uniqueName(label));
+  const senderDomain = `${uniqueName(label)}.example`;
+  const added = await addDomain(db, MASTER_KEY, project.project.id, senderDomain);
+  for (const record of added.records) dns.set(record.host, [{ type: 'TXT', value: record.value }]);
+  const log = createLogger('test-delivery', 'silent');
+
+  const harness: DeliveryHarness = {
+    db,
+    dns,
+    projectId: project.project.id,
+    senderDomain,
+    now: new Date(),
+    deps: undefined as unknown as DeliveryDeps,
+    routeDomain(domain, ...hosts) {
+      dns.set(domain, hosts.map((_, i) => ({ type: 'MX' as const, preference: 10 * (i + 1), exchange: `mx${i + 1}.${domain}` })));
+      hosts.forEach((host, i) => dns.set(`mx${i + 1}.${domain}`, [{ type: 'A', address: host }]));
+    },
+    async accept(request, options = {}) {
+      const jobs: DeliveryJob[] = [];
+      const result = await acceptMessages(
+        { db, enqueue: async (batch) => void jobs.push(...batch.map((j) => j.data)), log, now: () => harness.now },
+        { projectId: harness.projectId, apiKeyId: null, test: options.test ?? false },
+        [
+          {
+            from: { email: `sender@${senderDomain}` },
+            cc: [],
+            bcc: [],
+            replyTo: [],
+            subject: 'Delivery test',
+            text: 'Hello.',
+            headers: [],
+            attachments: [],
+            tags: [],
+            metadata: {},
+            ...request,
+          },
+        ],
+        { maxMessageBytes: 30 * 1024 * 1024, fieldPrefix: () => '' },
+      );
+      return { id: result.messages[0]?.id as string, jobs };
+    },
+    deliver: (job) => deliverMessage(harness.deps, job),
+    async close() {
+      await smtp.close();
+      await dns.close();
+      await db.$disconnect();
+    },
+  };
+  harness.deps = {
+    db,
+    resolver: createResolver({ servers: [dns.address], timeoutMs: 1_000, tries: 1 }),
+    keys: createDkimKeyStore(db, MASTER_KEY),
+    smtp: { ...smtp.deps, clock: () => harness.now },
+    masterKey: MASTER_KEY,
+    settings: { mxPort: TEST_MX_PORT, retrySchedule: [60_000, 300_000], maxMessageAgeMs: 3_600_000 },
+    clock: () => harness.now,
+    random: () => 0.5,
+    log,
+    ...overrides,
+  };
+  return harness;
+}
