@@ -40,13 +40,17 @@ export interface DeliveryHarness {
   close(): Promise<void>;
 }
 
-export async function startDeliveryHarness(label: string, overrides: Partial<DeliveryDeps> = {}): Promise<DeliveryHarness> {
+export async function startDeliveryHarness(
+  label: string,
+  overrides: Partial<DeliveryDeps> = {},
+  domainOptions: { ed25519?: boolean } = {},
+): Promise<DeliveryHarness> {
   const db = createDb(TEST_DATABASE_URL, { poolSize: 4 });
   const dns = await startDnsServer();
   const smtp = testSmtpDeps();
   const project = await createProject(db, uniqueName(label));
   const senderDomain = `${uniqueName(label)}.example`;
-  const added = await addDomain(db, MASTER_KEY, project.project.id, senderDomain);
+  const added = await addDomain(db, MASTER_KEY, project.project.id, senderDomain, domainOptions);
   for (const record of added.records) dns.set(record.host, [{ type: 'TXT', value: record.value }]);
   const log = createLogger('test-delivery', 'silent');
 

@@ -29,6 +29,8 @@ export interface SinkBehaviour {
   maxRecipientsPerTransaction?: number;
   /** Require AUTH with these credentials before MAIL (a relay), offered only under TLS. */
   auth?: { user: string; pass: string };
+  /** Offer only TLS versions up to this one: a modern client's handshake fails. */
+  tlsMaxVersion?: 'TLSv1' | 'TLSv1.1';
   /** Advertise 8BITMIME (default true). */
   eightBitMime?: boolean;
   /** The certificate STARTTLS presents (PEM, e.g. from test-ca.ts); smtp-server's self-signed one by default. */
@@ -73,6 +75,7 @@ export async function startMxSink(options: { host?: string; port?: number; behav
     disabledCommands: [...(sink.behaviour.starttls === false ? ['STARTTLS'] : []), ...(auth ? [] : ['AUTH'])],
     hideSTARTTLS: sink.behaviour.starttls === false,
     hide8BITMIME: sink.behaviour.eightBitMime === false,
+    ...(sink.behaviour.tlsMaxVersion ? { minVersion: 'TLSv1' as const, maxVersion: sink.behaviour.tlsMaxVersion } : {}),
     ...(sink.behaviour.tls ? { key: sink.behaviour.tls.keyPem, cert: sink.behaviour.tls.certPem } : {}),
     onConnect(_session, callback) {
       sink.connections++;

@@ -11,7 +11,10 @@ const USAGE = `herald — self-hosted email sending
 Usage:
   herald migrate                          create the database if needed and apply migrations
   herald project create <name> [--test]   create a project; prints its first API key (shown once)
-  herald domain add <project> <domain>    add a sending domain with a new DKIM key; prints the DNS record
+  herald project relay <project> <url>    relay one project's mail through smtp(s)://[user:pass@]host[:port]; "none" to stop
+  herald domain add <project> <domain> [--ed25519]
+                                          add a sending domain with a new RSA-2048 DKIM key (and an Ed25519 one);
+                                          prints the DNS records
   herald start [api|worker|all]           run the API, a worker, or both (all: migrates first)
   herald config                           list every environment variable with its default
 

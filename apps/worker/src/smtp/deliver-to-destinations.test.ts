@@ -163,6 +163,32 @@ describe('deliverToDestinations', () => {
     }
   });
 
+  it('retries in clear text, on a new connection, when an opportunistic STARTTLS handshake fails', async () => {
+    const oldTls = await startMxSink({ behaviour: { tlsMaxVersion: 'TLSv1' } });
+    try {
+      const attempt = await deliverToDestinations(smtp.deps, [mx('mx.oldtls.test', [oldTls.host])], from, ['bob@oldtls.test'], message());
+      expect(attempt).toMatchObject({ kind: 'replies', tls: null });
+      expect(repliesOf(attempt).get('bob@oldtls.test')?.code).toBe(250);
+      expect(oldTls.received.map((m) => m.secure)).toEqual([false]);
+      expect(oldTls.connections).toBe(2);
+    } finally {
+      await smtp.pool.closeAll();
+      await oldTls.close();
+    }
+  });
+
+  it('does not retry in clear text when TLS is required and the handshake fails', async () => {
+    const oldTls = await startMxSink({ behaviour: { tlsMaxVersion: 'TLSv1' } });
+    try {
+      const attempt = await deliverToDestinations(smtp.deps, [mx('mx.oldtls2.test', [oldTls.host], 'required')], from, ['bob@oldtls.test'], message());
+      expect(attempt).toMatchObject({ kind: 'no-session', reply: { code: 451, enhanced: '4.7.5' } });
+      expect(oldTls.received).toHaveLength(0);
+      expect(oldTls.connections).toBe(1);
+    } finally {
+      await oldTls.close();
+    }
+  });
+
   it('refuses a certificate that does not verify when TLS is required', async () => {
     const selfSigned = await startMxSink();
     try {

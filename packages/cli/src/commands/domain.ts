@@ -1,23 +1,17 @@
-import { addDomain, createDb, findProject, loadApiConfig, resolveMasterKey } from '@herald/core';
+import { addDomain } from '@herald/core';
+import { withProject } from '../with-project.ts';
 
 export async function domainCommand(args: string[]): Promise<number> {
-  const [sub, projectRef, name] = args;
+  const ed25519 = args.includes('--ed25519');
+  const [sub, projectRef, name] = args.filter((a) => a !== '--ed25519');
   if (sub !== 'add' || !projectRef || !name) {
-    console.error('usage: herald domain add <project> <domain>');
+    console.error('usage: herald domain add <project> <domain> [--ed25519]');
     return 1;
   }
-  const config = loadApiConfig();
-  const db = createDb(config.databaseUrl, { poolSize: 1 });
-  try {
-    const project = await findProject(db, projectRef);
-    if (!project) {
-      console.error(`herald: no project "${projectRef}"`);
-      return 1;
-    }
-    const masterKey = resolveMasterKey(config, { warn: (_obj: unknown, msg?: string) => console.error(`warning: ${msg}`) });
-    const domain = await addDomain(db, masterKey, project.id, name);
+  return withProject(projectRef, async ({ db, project, masterKey }) => {
+    const domain = await addDomain(db, masterKey(), project.id, name, { ed25519 });
     console.log(`domain ${domain.id} ${domain.name} added to project ${project.name}`);
-    console.log('Publish this DNS record:');
+    console.log(domain.records.length > 1 ? 'Publish these DNS records:' : 'Publish this DNS record:');
     for (const record of domain.records) {
       console.log(`  Purpose: ${record.purpose}`);
       console.log(`  Type:    ${record.type}`);
@@ -26,9 +20,7 @@ export async function domainCommand(args: string[]): Promise<number> {
       console.log(`  In a zone file: ${zoneFileLine(record)}`);
     }
     return 0;
-  } finally {
-    await db.$disconnect();
-  }
+  });
 }
 
 /** A TXT value longer than 255 octets is published as several character-strings (RFC 1035 §3.3.14). */

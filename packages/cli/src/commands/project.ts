@@ -1,9 +1,13 @@
-import { createDb, createProject, loadApiConfig } from '@herald/core';
+import { createDb, createProject, loadApiConfig, seal } from '@herald/core';
+import { withProject } from '../with-project.ts';
+
+const USAGE = 'usage: herald project create <name> [--test] | herald project relay <project> <smtp://…|smtps://…|none>';
 
 export async function projectCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'relay') return relayCommand(rest);
   if (sub !== 'create') {
-    console.error('usage: herald project create <name> [--test]');
+    console.error(USAGE);
     return 1;
   }
   const test = rest.includes('--test');
@@ -22,4 +26,21 @@ export async function projectCommand(args: string[]): Promise<number> {
   } finally {
     await db.$disconnect();
   }
+}
+
+/** Sets (sealed: the URL may hold credentials) or clears the smart host of one project's mail. */
+async function relayCommand(args: string[]): Promise<number> {
+  const [projectRef, url] = args;
+  if (!projectRef || !url || (url !== 'none' && !/^smtps?:\/\/[^/?#]+\/?$/.test(url))) {
+    console.error(USAGE);
+    return 1;
+  }
+  return withProject(projectRef, async ({ db, project, masterKey }) => {
+    const sealed = url === 'none' ? null : seal(url, masterKey());
+    await db.project.update({ where: { id: project.id }, data: { relayUrlEncrypted: sealed } });
+    console.log(
+      url === 'none' ? `project ${project.name}: mail goes to the recipients' MX hosts` : `project ${project.name}: mail is relayed through ${new URL(url).host}`,
+    );
+    return 0;
+  });
 }

@@ -27,34 +27,44 @@ export function newSelector(now: Date = new Date()): string {
 }
 
 /**
- * Adds a sending domain to a project with a new RSA-2048 DKIM key, its private half sealed under the
- * master key. Answers with the DNS record to publish.
+ * Adds a sending domain to a project with a new RSA-2048 DKIM key (and, if asked, an Ed25519 key that
+ * adds a second signature, RFC 8463), each under its own selector, private halves sealed under the
+ * master key. Answers with the DNS records to publish.
  */
-export async function addDomain(db: Db, masterKey: Buffer, projectId: string, name: string): Promise<AddedDomain> {
+export async function addDomain(
+  db: Db,
+  masterKey: Buffer,
+  projectId: string,
+  name: string,
+  options: { ed25519?: boolean } = {},
+): Promise<AddedDomain> {
   const domainName = normalizeDomain(name);
   if (!domainName) {
     throw new HeraldError('validation_failed', `name: "${name}" is not a valid domain name`, [
       { field: 'name', message: 'must be a domain name such as example.com' },
     ]);
   }
-  const key = generateDkimKey('rsa_sha256');
-  const selector = newSelector();
+  const keys = [generateDkimKey('rsa_sha256'), ...(options.ed25519 ? [generateDkimKey('ed25519_sha256')] : [])].map((key) => ({
+    key,
+    selector: newSelector(),
+  }));
   const domainId = newId('domain');
+  const now = new Date();
   try {
     await db.$transaction([
       db.domain.create({ data: { id: domainId, projectId, name: domainName } }),
-      db.dkimKey.create({
-        data: {
+      db.dkimKey.createMany({
+        data: keys.map(({ key, selector }) => ({
           id: newId('dkimKey'),
           domainId,
           selector,
           algorithm: key.algorithm,
           privateKeyEncrypted: seal(key.privateKeyPem, masterKey),
           publicKey: key.publicKey,
-          // the first key of a domain signs as soon as the domain may send
-          status: 'active',
-          activatedAt: new Date(),
-        },
+          // the first keys of a domain sign as soon as the domain may send
+          status: 'active' as const,
+          activatedAt: now,
+        })),
       }),
     ]);
   } catch (err) {
@@ -68,14 +78,15 @@ export async function addDomain(db: Db, masterKey: Buffer, projectId: string, na
   return {
     id: domainId,
     name: domainName,
-    selector,
-    records: [
-      {
-        type: 'TXT',
-        host: `${selector}._domainkey.${domainName}`,
-        value: dkimRecordValue(key),
-        purpose: 'DKIM: lets receivers verify the signature Herald adds to every message',
-      },
-    ],
+    selector: keys[0]?.selector as string,
+    records: keys.map(({ key, selector }) => ({
+      type: 'TXT' as const,
+      host: `${selector}._domainkey.${domainName}`,
+      value: dkimRecordValue(key),
+      purpose:
+        key.algorithm === 'ed25519_sha256'
+          ? 'DKIM (Ed25519, RFC 8463): a second signature for receivers that check Ed25519'
+          : 'DKIM: lets receivers verify the signature Herald adds to every message',
+    })),
   };
 }
