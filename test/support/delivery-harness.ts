@@ -4,13 +4,14 @@ import {
   createDb,
   createLogger,
   createProject,
+  createResolver,
   type Db,
   type DeliveryJob,
   type SendRequest,
 } from '@herald/core';
 import type { DeliveryDeps } from '../../apps/worker/src/delivery/attempt.ts';
 import { deliverMessage } from '../../apps/worker/src/delivery/deliver-message.ts';
-import { createResolver } from '../../apps/worker/src/routing/resolver.ts';
+
 import { createDkimKeyStore } from '../../apps/worker/src/signing/dkim-key-store.ts';
 import type { DeliveryResult } from '../../apps/worker/src/retry/job-result.ts';
 import { startDnsServer, type TestDnsServer } from './dns-server.ts';

@@ -1,6 +1,6 @@
 export { main } from './main.ts';
 export { deliverMessage, type DeliveryDeps, type DeliverySettings } from './delivery/deliver-message.ts';
-export { createResolver, type DnsResolver } from './routing/resolver.ts';
+
 export { resolveMx } from './routing/resolve-mx.ts';
 export { createDkimKeyStore } from './signing/dkim-key-store.ts';
 export { signMessage } from './signing/sign-message.ts';

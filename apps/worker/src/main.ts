@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createDb, createLogger, createRedis, loadWorkerConfig, onShutdown, resolveMasterKey } from '@herald/core';
+import { createDb, createLogger, createRedis, createResolver, loadWorkerConfig, onShutdown, resolveMasterKey } from '@herald/core';
 import type { DeliveryDeps } from './delivery/attempt.ts';
 import { parseRelayUrl } from './routing/relay.ts';
-import { createResolver } from './routing/resolver.ts';
+
 import { createDkimKeyStore } from './signing/dkim-key-store.ts';
 import { releaseLeaseOnClose } from './smtp/deliver-to-destinations.ts';
 import { createRedisDestinationLimits } from './smtp/destination-limits.ts';

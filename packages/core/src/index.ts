@@ -24,3 +24,4 @@ export * from './domains/add-domain.ts';
 export * from './generated/prisma/enums.ts';
 export * from './process/graceful-shutdown.ts';
 export * from './messages/cancel-message.ts';
+export * from './dns/resolver.ts';

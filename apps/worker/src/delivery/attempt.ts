@@ -1,7 +1,7 @@
 import type { Db, DeliveryJob, Log } from '@herald/core';
 import type { Destination } from '../routing/destination.ts';
 import type { RelayTarget } from '../routing/relay.ts';
-import type { DnsResolver } from '../routing/resolver.ts';
+import type { DnsResolver } from '@herald/core';
 import type { DkimKeyStore } from '../signing/dkim-key-store.ts';
 import type { MtaSts } from '../tls-policy/mta-sts.ts';
 import type { deliverToDestinations, SmtpDeps } from '../smtp/deliver-to-destinations.ts';

@@ -11,7 +11,7 @@ import {
   type SendRequest,
 } from '@herald/core';
 import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from '../../../../test/support/env.ts';
-import type { DnsResolver } from '../routing/resolver.ts';
+import type { DnsResolver } from '@herald/core';
 import { createDkimKeyStore } from '../signing/dkim-key-store.ts';
 import type { DeliverTo } from './attempt.ts';
 import { testSmtpDeps } from '../../../../test/support/smtp-deps.ts';

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { Destination } from './destination.ts';
-import type { DnsResolver } from './resolver.ts';
+import type { DnsResolver } from '@herald/core';
 
 /** A smart host, as Postfix's relayhost: all mail goes there instead of to the recipients' MX hosts. */
 export interface RelayTarget {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '../../../../test/support/dns-server.ts';
 import { resolveMx, type MxRoute } from './resolve-mx.ts';
-import { createResolver, type DnsResolver } from './resolver.ts';
+import { createResolver, type DnsResolver } from '@herald/core';
 
 /** A domain no other test in this file uses, so zone changes never leak between tests. */
 function domainFor(label: string): string {

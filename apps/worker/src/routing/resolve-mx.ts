@@ -1,5 +1,5 @@
 import { syntheticReply, type SmtpReply } from '../delivery/outcome.ts';
-import type { DnsResolver } from './resolver.ts';
+import type { DnsResolver } from '@herald/core';
 
 export interface MxHost {
   name: string;

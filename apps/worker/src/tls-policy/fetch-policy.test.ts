@@ -9,7 +9,7 @@ import {
   type TestPolicyServer,
 } from '../../../../test/support/https-policy-server.ts';
 import { createTestCa, type TestCa, type TestCertificate } from '../../../../test/support/test-ca.ts';
-import type { DnsResolver } from '../routing/resolver.ts';
+import type { DnsResolver } from '@herald/core';
 import { createPolicyFetcher, type PolicyFetchOptions, type PolicyFetchResult } from './fetch-policy.ts';
 
 const POLICY = 'version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\nmax_age: 86400\r\n';

@@ -1,7 +1,7 @@
 import { request } from 'node:https';
 import * as tls from 'node:tls';
 import { domainToASCII } from 'node:url';
-import type { DnsResolver } from '../routing/resolver.ts';
+import type { DnsResolver } from '@herald/core';
 import { normaliseName, parsePolicy, type Policy } from './mta-sts-policy.ts';
 
 /**

@@ -7,7 +7,7 @@ import { startDnsServer, type TestDnsServer } from '../../../../test/support/dns
 import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
 import { startPolicyServer, type TestPolicyServer } from '../../../../test/support/https-policy-server.ts';
 import { createTestCa, type TestCa } from '../../../../test/support/test-ca.ts';
-import type { DnsResolver } from '../routing/resolver.ts';
+import type { DnsResolver } from '@herald/core';
 import { createPolicyFetcher, type FetchPolicy } from './fetch-policy.ts';
 import { createMtaSts, type MtaSts } from './mta-sts.ts';
 import { createRedisPolicyCache, type PolicyCache } from './policy-cache.ts';

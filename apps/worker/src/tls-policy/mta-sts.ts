@@ -1,5 +1,5 @@
 import type { Log } from '@herald/core';
-import type { DnsResolver } from '../routing/resolver.ts';
+import type { DnsResolver } from '@herald/core';
 import { createPolicyFetcher, type FetchPolicy } from './fetch-policy.ts';
 import { normaliseName, parseStsRecord, type Policy } from './mta-sts-policy.ts';
 import type { CachedPolicy, PolicyCache } from './policy-cache.ts';

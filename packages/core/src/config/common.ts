@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { defineSettings } from './settings.ts';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
+import { csv, defineSettings } from './settings.ts';
+
+function isDnsServer(entry: string): boolean {
+  const okPort = (p: string | undefined) => p === undefined || (/^\d{1,5}$/.test(p) && Number(p) <= 65535);
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (bracketed) return isIPv6(bracketed[1] ?? '') && okPort(bracketed[2]);
+  if (isIP(entry)) return true;
+  const colon = entry.lastIndexOf(':');
+  return colon > 0 && isIPv4(entry.slice(0, colon)) && okPort(entry.slice(colon + 1));
+}
+
 
 /** Settings every Herald process reads. */
 export const commonSettings = defineSettings({
@@ -7,7 +18,7 @@ export const commonSettings = defineSettings({
     env: 'HERALD_ENV',
     schema: z.enum(['development', 'test', 'production']),
     default: 'development',
-    doc: 'development, test or production. Production refuses to start without HERALD_MASTER_KEY.',
+    doc: 'development, test or production. Outside development, every process refuses to start without HERALD_MASTER_KEY.',
   },
   databaseUrl: {
     env: 'DATABASE_URL',
@@ -46,7 +57,7 @@ export const commonSettings = defineSettings({
         message: 'must be 32 random bytes in base64 (generate one with `openssl rand -base64 32`)',
       })
       .optional(),
-    doc: 'Key that encrypts DKIM private keys and webhook secrets at rest (AES-256-GCM). Required in production; in development a key is generated once into HERALD_DATA_DIR.',
+    doc: 'Key that encrypts DKIM private keys and webhook secrets at rest (AES-256-GCM). Required outside development; in development a key is generated once into HERALD_DATA_DIR.',
     secret: true,
   },
   dataDir: {
@@ -54,6 +65,32 @@ export const commonSettings = defineSettings({
     schema: z.string(),
     default: '.herald',
     doc: 'Directory for local development state (the generated development master key).',
+  },
+  dnsServers: {
+    env: 'HERALD_DNS_SERVERS',
+    schema: csv().pipe(z.array(z.string().refine(isDnsServer, 'each entry must be an IP, IP:port or [IPv6]:port'))),
+    doc: 'DNS servers Herald asks (MX, address, TXT records; domain verification), comma-separated (IP or IP:port). Empty: the system resolvers.',
+  },
+  spfInclude: {
+    env: 'HERALD_SPF_INCLUDE',
+    schema: z.string().regex(/^[A-Za-z0-9_.-]{1,253}$/, 'must be a domain name').optional(),
+    doc: 'A domain whose SPF record lists the sending IPs (e.g. _spf.mail.example.com); sending domains are told to include it.',
+  },
+  sendingIps: {
+    env: 'HERALD_SENDING_IPS',
+    schema: csv().pipe(z.array(z.string().refine((ip) => isIP(ip) !== 0, 'each entry must be an IPv4 or IPv6 address'))),
+    doc: 'The addresses the workers send from, comma-separated: put in the SPF guidance (when HERALD_SPF_INCLUDE is unset) and used to check SPF at verification.',
+  },
+  bounceHost: {
+    env: 'HERALD_BOUNCE_HOST',
+    schema: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name').optional(),
+    doc: 'The host that receives bounces. When set, each sending domain is asked for a return-path CNAME to it, and the envelope sender uses that subdomain.',
+  },
+  returnPathSubdomain: {
+    env: 'HERALD_RETURN_PATH_SUBDOMAIN',
+    schema: z.string().regex(/^[a-z0-9-]{1,63}$/, 'must be one DNS label'),
+    default: 'bounces',
+    doc: 'The label of the return-path host under each sending domain (bounces.example.com), used with HERALD_BOUNCE_HOST.',
   },
   logLevel: {
     env: 'HERALD_LOG_LEVEL',
@@ -63,9 +100,10 @@ export const commonSettings = defineSettings({
   },
 });
 
+/** Outside development, no process starts without a master key: DKIM keys must not be sealed under a throwaway one. */
 export function requireMasterKeyInProduction(config: { env: string; masterKey?: string | undefined }): string[] {
-  if (config.env === 'production' && !config.masterKey) {
-    return ['HERALD_MASTER_KEY: required when HERALD_ENV=production (generate one with `openssl rand -base64 32`)'];
+  if (config.env !== 'development' && !config.masterKey) {
+    return [`HERALD_MASTER_KEY: required when HERALD_ENV=${config.env} (generate one with \`openssl rand -base64 32\`)`];
   }
   return [];
 }

@@ -1,8 +1,7 @@
-import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
-import { boolFlag, csv, defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
+import { boolFlag, defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
 
 const durationList = z
   .string()
@@ -16,26 +15,12 @@ export function parseDuration(text: string): number {
   return Number(match[1]) * unit;
 }
 
-function isDnsServer(entry: string): boolean {
-  const okPort = (p: string | undefined) => p === undefined || (/^\d{1,5}$/.test(p) && Number(p) <= 65535);
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-  if (bracketed) return isIPv6(bracketed[1] ?? '') && okPort(bracketed[2]);
-  if (isIP(entry)) return true;
-  const colon = entry.lastIndexOf(':');
-  return colon > 0 && isIPv4(entry.slice(0, colon)) && okPort(entry.slice(colon + 1));
-}
-
 export const workerOnlySettings = defineSettings({
   concurrency: {
     env: 'HERALD_WORKER_CONCURRENCY',
     schema: positiveInt(),
     default: '50',
     doc: 'Delivery jobs one worker process runs at once.',
-  },
-  dnsServers: {
-    env: 'HERALD_DNS_SERVERS',
-    schema: csv().pipe(z.array(z.string().refine(isDnsServer, 'each entry must be an IP, IP:port or [IPv6]:port'))),
-    doc: 'DNS servers the worker asks for MX and address records, comma-separated (IP or IP:port). Empty: the system resolvers.',
   },
   mxPort: {
     env: 'HERALD_MX_PORT',

@@ -14,7 +14,7 @@ export function resolveMasterKey(
   log?: Pick<Logger, 'warn'>,
 ): Buffer {
   if (config.masterKey) return Buffer.from(config.masterKey, 'base64');
-  if (config.env === 'production') throw new Error('HERALD_MASTER_KEY is required in production');
+  if (config.env !== 'development') throw new Error(`HERALD_MASTER_KEY is required when HERALD_ENV=${config.env}`);
   const file = join(config.dataDir, 'master.key');
   try {
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
