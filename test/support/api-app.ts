@@ -6,7 +6,10 @@ import {
   createDb,
   createLogger,
   createProject,
+  createResolver,
+  domainSettings,
   parseSettings,
+  UNCACHED,
   type ApiConfig,
   type Db,
   type DeliveryJob,
@@ -39,6 +42,9 @@ export async function buildTestApi(env: Record<string, string> = {}): Promise<Te
       jobs.push(...batch);
     },
     readiness: { postgres: async () => void (await db.$queryRaw`SELECT 1`) },
+    resolver: createResolver({ servers: config.dnsServers.length ? config.dnsServers : ['127.0.0.1:9'], timeoutMs: 500, tries: 1, cache: UNCACHED }),
+    masterKey: Buffer.from(TEST_MASTER_KEY, 'base64'),
+    domainSettings: domainSettings(config),
   });
   await app.ready();
   return {
@@ -62,11 +68,17 @@ export interface TestProject {
   auth: { authorization: string };
 }
 
-/** A project of its own with a full-access key and one sending domain. */
-export async function seedProject(db: Db, label = 'api'): Promise<TestProject> {
+/**
+ * A project of its own with a full-access key and one sending domain, verified (as if its DKIM record
+ * had been found) unless `verified: false`.
+ */
+export async function seedProject(db: Db, label = 'api', options: { verified?: boolean } = {}): Promise<TestProject> {
   const created = await createProject(db, uniqueName(label));
   const domain = `${uniqueName(label)}.example`;
-  await addDomain(db, Buffer.from(TEST_MASTER_KEY, 'base64'), created.project.id, domain);
+  const added = await addDomain(db, Buffer.from(TEST_MASTER_KEY, 'base64'), created.project.id, domain);
+  if (options.verified !== false) {
+    await db.domain.update({ where: { id: added.id }, data: { status: 'verified', verifiedAt: new Date() } });
+  }
   return {
     id: created.project.id,
     apiKeyId: created.apiKey.id,

@@ -53,6 +53,7 @@ export async function startDeliveryHarness(
   const senderDomain = `${uniqueName(label)}.example`;
   const added = await addDomain(db, MASTER_KEY, project.project.id, senderDomain, domainOptions);
   for (const record of added.records) dns.set(record.host, [{ type: 'TXT', value: record.value }]);
+  await db.domain.update({ where: { id: added.id }, data: { status: 'verified', verifiedAt: new Date() } });
   const log = createLogger('test-delivery', 'silent');
 
   const harness: DeliveryHarness = {

@@ -100,6 +100,7 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
     });
     const { apiKey, projectId } = await createProject(uniqueName(label), env);
     dns.set(...(await addDomain(projectId, senderDomain, env)));
+    await verifyDomain(projectId, senderDomain, env);
 
     const processes = await Promise.allSettled([startHerald('api', env), startHerald('worker', env)]);
     for (const started of processes) if (started.status === 'fulfilled') cleanups.push(() => started.value.stop());
@@ -161,4 +162,12 @@ async function addDomain(projectId: string, domain: string, env: NodeJS.ProcessE
     throw new Error(`herald domain add printed no DKIM record for ${domain}:\n${added.stdout}`);
   }
   return [host, [{ type: 'TXT', value }]];
+}
+
+/** `herald domain verify`: looks the records up in the test zone; the domain must come out verified. */
+async function verifyDomain(projectId: string, domain: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const result = await runHerald(['domain', 'verify', projectId, domain], env);
+  if (result.code !== 0 || !result.stdout.includes(`${domain} is verified`)) {
+    throw new Error(`herald domain verify did not verify ${domain} (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  }
 }

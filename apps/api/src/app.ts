@@ -2,11 +2,16 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { ApiConfig, Db, IntakeDeps, Logger } from '@herald/core';
+import type { ApiConfig, Db, DnsResolver, DomainSettings, IntakeDeps, Logger } from '@herald/core';
 import { pruneUnusedSchemas } from './openapi/prune-schemas.ts';
 import { authenticate } from './plugins/authenticate.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
+import { createDomainRoute } from './routes/v1/domains/create-domain.ts';
+import { deleteDomainRoute } from './routes/v1/domains/delete-domain.ts';
+import { readDomainsRoutes } from './routes/v1/domains/read-domains.ts';
+import { rotateDkimRoute } from './routes/v1/domains/rotate-dkim.ts';
+import { verifyDomainRoute } from './routes/v1/domains/verify-domain.ts';
 import { cancelMessageRoute } from './routes/v1/messages/cancel-message.ts';
 import { createBatchRoute } from './routes/v1/messages/create-batch.ts';
 import { createMessageRoute } from './routes/v1/messages/create-message.ts';
@@ -24,6 +29,11 @@ export interface AppDeps {
   /** Adds delivery jobs (BullMQ in production). */
   enqueue: IntakeDeps['enqueue'];
   log: Logger;
+  /** Looks domains' records up (HERALD_DNS_SERVERS). */
+  resolver: DnsResolver;
+  /** Seals new DKIM keys. */
+  masterKey: Buffer;
+  domainSettings: DomainSettings;
   /** Named checks run by /readyz; each throws when its dependency does not answer. */
   readiness: Record<string, () => Promise<void>>;
 }
@@ -64,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       tags: [
         { name: 'messages', description: 'Send messages and follow their delivery' },
         { name: 'suppressions', description: 'Addresses the project never sends to' },
+        { name: 'domains', description: 'Sending domains: DKIM keys, DNS records, verification, rotation' },
         { name: 'health', description: 'Liveness and readiness probes' },
       ],
     },
@@ -91,6 +102,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         listSuppressionsRoute,
         createSuppressionRoute,
         deleteSuppressionRoute,
+        createDomainRoute,
+        readDomainsRoutes,
+        verifyDomainRoute,
+        rotateDkimRoute,
+        deleteDomainRoute,
       ]) {
         await v1.register(route(deps));
       }

@@ -3,10 +3,14 @@ import {
   createDeliveryQueue,
   createLogger,
   createRedis,
+  createResolver,
+  domainSettings,
   enqueueDeliveries,
   loadApiConfig,
   onShutdown,
   pendingMigrations,
+  resolveMasterKey,
+  UNCACHED,
 } from '@herald/core';
 import { buildApp } from './app.ts';
 
@@ -27,6 +31,10 @@ export async function main(): Promise<void> {
     db,
     log,
     enqueue: (jobs) => enqueueDeliveries(queue, jobs),
+    // verification must see a record the moment it is published: no caching here
+    resolver: createResolver({ servers: config.dnsServers, cache: UNCACHED }),
+    masterKey: resolveMasterKey(config, log),
+    domainSettings: domainSettings(config),
     readiness: {
       postgres: async () => void (await db.$queryRaw`SELECT 1`),
       redis: async () => void (await redis.ping()),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createDb, createLogger, createRedis, createResolver, loadWorkerConfig, onShutdown, resolveMasterKey } from '@herald/core';
+import { createDb, createLogger, createRedis, createResolver, domainSettings, loadWorkerConfig, onShutdown, resolveMasterKey } from '@herald/core';
+import { startMaintenance } from './maintenance/maintenance-worker.ts';
 import type { DeliveryDeps } from './delivery/attempt.ts';
 import { parseRelayUrl } from './routing/relay.ts';
 
@@ -78,8 +79,14 @@ export async function main(): Promise<void> {
     'worker started',
   );
 
+  const maintenance = await startMaintenance(
+    { db, resolver, settings: domainSettings(config), recheckMs: config.domainRecheckMs, clock: () => new Date(), log },
+    { connection: redis, prefix: config.queuePrefix },
+  );
+
   onShutdown(log, 'finishing in-flight deliveries', async () => {
     await worker.close();
+    await maintenance.close();
     await pool.closeAll();
     redis.disconnect();
     await db.$disconnect();

@@ -12,9 +12,11 @@ Usage:
   herald migrate                          create the database if needed and apply migrations
   herald project create <name> [--test]   create a project; prints its first API key (shown once)
   herald project relay <project> <url>    relay one project's mail through smtp(s)://[user:pass@]host[:port]; "none" to stop
-  herald domain add <project> <domain> [--ed25519]
+  herald domain add <project> <domain> [--ed25519] [--allow-subdomains]
                                           add a sending domain with a new RSA-2048 DKIM key (and an Ed25519 one);
-                                          prints the DNS records
+                                          prints the DNS records to publish
+  herald domain verify <project> <domain> look the records up; the domain sends once its DKIM record is found
+  herald domain rotate <project> <domain> new DKIM keys, which sign once their records are published and verified
   herald start [api|worker|all]           run the API, a worker, or both (all: migrates first)
   herald config                           list every environment variable with its default
 

@@ -1,4 +1,4 @@
-import { apiSettings, createDb, createLogger, parseSettings } from '@herald/core';
+import { apiSettings, createDb, createLogger, createResolver, domainSettings, parseSettings } from '@herald/core';
 import { buildApp } from '../app.ts';
 
 /**
@@ -14,6 +14,9 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     log: createLogger('openapi', 'silent'),
     enqueue: () => Promise.reject(new Error('not connected')),
     readiness: {},
+    resolver: createResolver({ servers: ['127.0.0.1'] }),
+    masterKey: Buffer.alloc(32),
+    domainSettings: domainSettings(config),
   });
   await app.ready();
   const document = app.swagger() as unknown as Record<string, unknown>;

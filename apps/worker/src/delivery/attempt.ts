@@ -58,6 +58,8 @@ export interface LoadedMessage {
   projectRelay: string | null;
   /** The domain of the envelope sender (VERP): the domain's return-path host, else the From domain. */
   returnPathDomain: string;
+  /** The sending domain's status: only a verified domain's mail goes out. */
+  domainStatus: string | null;
 }
 
 export type Route = { kind: 'test' } | { kind: 'smtp'; destinations: Destination[] };

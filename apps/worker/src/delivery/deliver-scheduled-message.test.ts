@@ -144,7 +144,8 @@ describe('deliverMessage for scheduled messages', () => {
     const created = await createProject(db, uniqueName('release'));
     projectId = created.project.id;
     domain = `${uniqueName('release')}.example`;
-    await addDomain(db, Buffer.from(TEST_MASTER_KEY, 'base64'), projectId, domain);
+    const added = await addDomain(db, Buffer.from(TEST_MASTER_KEY, 'base64'), projectId, domain);
+    await db.domain.update({ where: { id: added.id }, data: { status: 'verified' } });
   });
   afterAll(async () => {
     await db.$disconnect();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { csv, defineSettings } from './settings.ts';
+import { parseDuration } from './duration.ts';
 
 function isDnsServer(entry: string): boolean {
   const okPort = (p: string | undefined) => p === undefined || (/^\d{1,5}$/.test(p) && Number(p) <= 65535);
@@ -92,6 +93,12 @@ export const commonSettings = defineSettings({
     default: 'bounces',
     doc: 'The label of the return-path host under each sending domain (bounces.example.com), used with HERALD_BOUNCE_HOST.',
   },
+  dkimRotationGraceMs: {
+    env: 'HERALD_DKIM_ROTATION_GRACE',
+    schema: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 7d').transform(parseDuration),
+    default: '7d',
+    doc: 'After a DKIM rotation, how long the old key stays published (no longer signing) before it is retired.',
+  },
   logLevel: {
     env: 'HERALD_LOG_LEVEL',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -106,4 +113,21 @@ export function requireMasterKeyInProduction(config: { env: string; masterKey?: 
     return [`HERALD_MASTER_KEY: required when HERALD_ENV=${config.env} (generate one with \`openssl rand -base64 32\`)`];
   }
   return [];
+}
+
+/** The settings domain records and verification need, from any process's configuration. */
+export function domainSettings(config: {
+  spfInclude?: string | undefined;
+  sendingIps: string[];
+  bounceHost?: string | undefined;
+  returnPathSubdomain: string;
+  dkimRotationGraceMs: number;
+}) {
+  return {
+    spfInclude: config.spfInclude,
+    sendingIps: config.sendingIps,
+    bounceHost: config.bounceHost,
+    returnPathSubdomain: config.returnPathSubdomain,
+    rotationGraceMs: config.dkimRotationGraceMs,
+  };
 }

@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
+import { parseDuration } from './duration.ts';
+
+export { parseDuration } from './duration.ts';
 import { boolFlag, defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
 
 const durationList = z
@@ -8,12 +11,6 @@ const durationList = z
   .regex(/^\s*\d+[smhd]\s*(,\s*\d+[smhd]\s*)*$/, 'must be a comma-separated list of durations such as 1m,5m,1h')
   .transform((v) => v.split(',').map((d) => parseDuration(d.trim())));
 
-export function parseDuration(text: string): number {
-  const match = /^(\d+)([smhd])$/.exec(text);
-  if (!match) throw new Error(`not a duration: ${text}`);
-  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
-}
 
 export const workerOnlySettings = defineSettings({
   concurrency: {
@@ -60,6 +57,12 @@ export const workerOnlySettings = defineSettings({
     schema: positiveInt(),
     default: '600000',
     doc: 'Time allowed for the reply after the final dot, and for the server to read the message (RFC 5321: 10 minutes).',
+  },
+  domainRecheckMs: {
+    env: 'HERALD_DOMAIN_RECHECK_INTERVAL',
+    schema: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 1h').transform(parseDuration),
+    default: '1h',
+    doc: "How often each domain's DNS records are checked again; a domain whose DKIM record disappeared stops sending.",
   },
   maxConnectionsPerDestination: {
     env: 'HERALD_MAX_CONNECTIONS_PER_DESTINATION',

@@ -78,7 +78,8 @@ describe('the master key', () => {
     expect(warnings).toHaveLength(1);
   });
 
-  it('is never generated in production', () => {
-    expect(() => resolveMasterKey({ env: 'production', dataDir: '/tmp' })).toThrow(/required in production/);
+  it('is never generated outside development', () => {
+    expect(() => resolveMasterKey({ env: 'production', dataDir: '/tmp' })).toThrow(/required when HERALD_ENV=production/);
+    expect(() => resolveMasterKey({ env: 'test', dataDir: '/tmp' })).toThrow(/required when HERALD_ENV=test/);
   });
 });

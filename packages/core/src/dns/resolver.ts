@@ -29,3 +29,6 @@ export function createResolver(options: {
   const client = createDnsClient({ servers: options.servers, timeoutMs: options.timeoutMs ?? 5_000, tries: options.tries ?? 2 });
   return createCachingResolver(client, options.cache);
 }
+
+/** Cache settings for verification: a user who just published a record must be seen at once. */
+export const UNCACHED: CachingResolverOptions = { maxTtlMs: 0, negativeTtlMs: { default: 0, max: 0 } };

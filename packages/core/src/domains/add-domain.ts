@@ -36,7 +36,7 @@ export async function addDomain(
   masterKey: Buffer,
   projectId: string,
   name: string,
-  options: { ed25519?: boolean } = {},
+  options: { ed25519?: boolean; allowSubdomains?: boolean } = {},
 ): Promise<AddedDomain> {
   const domainName = normalizeDomain(name);
   if (!domainName) {
@@ -52,7 +52,7 @@ export async function addDomain(
   const now = new Date();
   try {
     await db.$transaction([
-      db.domain.create({ data: { id: domainId, projectId, name: domainName } }),
+      db.domain.create({ data: { id: domainId, projectId, name: domainName, allowSubdomains: options.allowSubdomains ?? false } }),
       db.dkimKey.createMany({
         data: keys.map(({ key, selector }) => ({
           id: newId('dkimKey'),

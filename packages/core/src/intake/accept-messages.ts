@@ -6,6 +6,7 @@ import { buildMessage } from '../mime/build-message.ts';
 import type { DeliveryJob } from '../queue/delivery-queue.ts';
 import { domainOf } from './address.ts';
 import { findIdempotentReplay, storedIdempotencyKeys, type AcceptedMessage } from './idempotency.ts';
+import { resolveSenderDomains } from './sender-domains.ts';
 import type { SendRequest } from './send-request.ts';
 
 export type { AcceptedMessage } from './idempotency.ts';
@@ -160,20 +161,21 @@ export async function acceptMessages(
   };
 }
 
-/** The project's domain id for each sender domain; any other sender domain is refused with 403. */
+/** The project's domain id for each sender domain; any domain that may not send is refused with 403. */
 async function senderDomains(
   db: Db,
   projectId: string,
   requests: SendRequest[],
   fieldPrefix: (index: number) => string,
 ): Promise<Map<string, string>> {
-  const names = [...new Set(requests.map((r) => domainOf(r.from.email)))];
-  const rows = await db.domain.findMany({ where: { projectId, name: { in: names } }, select: { id: true, name: true } });
-  const ids = new Map(rows.map((row) => [row.name, row.id]));
+  const resolved = await resolveSenderDomains(db, projectId, [...new Set(requests.map((r) => domainOf(r.from.email)))]);
   const details: ErrorDetail[] = [];
+  const ids = new Map<string, string>();
   requests.forEach((request, index) => {
     const domain = domainOf(request.from.email);
-    if (!ids.has(domain)) details.push({ field: `${fieldPrefix(index)}from`, message: `${domain} is not a sending domain of this project` });
+    const result = resolved.get(domain);
+    if (result?.ok) ids.set(domain, result.domainId);
+    else details.push({ field: `${fieldPrefix(index)}from`, message: result?.reason ?? `${domain} is not a sending domain of this project` });
   });
   if (details.length > 0) {
     throw new HeraldError('domain_not_verified', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);

@@ -17,7 +17,7 @@ export const load: Step = async (deps, attempt) => {
       createdAt: true,
       test: true,
       project: { select: { relayUrlEncrypted: true } },
-      domain: { select: { name: true, returnPathHost: true } },
+      domain: { select: { name: true, returnPathHost: true, status: true } },
       recipients: {
         where: { domain: attempt.job.domain, status: { in: ['queued', 'deferred'] } },
         select: { id: true, email: true, attempts: true },
@@ -43,6 +43,7 @@ export const load: Step = async (deps, attempt) => {
     test: message.test,
     projectRelay: message.project.relayUrlEncrypted ? open(message.project.relayUrlEncrypted, deps.masterKey) : null,
     returnPathDomain: message.domain?.returnPathHost ?? fromDomain,
+    domainStatus: message.domain?.status ?? null,
   };
   if (!message.raw) decideAll(attempt, syntheticReply(550, '5.3.0', 'message content was purged before delivery'), true);
 };

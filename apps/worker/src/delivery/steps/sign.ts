@@ -11,7 +11,14 @@ import { decideAll, type Step } from '../attempt.ts';
 export const sign: Step = async (deps, attempt) => {
   const message = attempt.message;
   if (!message) return;
-  const keys = message.domainId ? await deps.keys.signingKeys(message.domainId) : [];
+  if (!message.domainId) {
+    return decideAll(attempt, syntheticReply(550, '5.7.0', 'the sending domain was deleted; the message cannot be signed'), true);
+  }
+  if (message.domainStatus !== 'verified') {
+    // its DKIM record is missing or changed: wait for it to be fixed (or for the message to expire)
+    return decideAll(attempt, syntheticReply(451, '4.7.5', 'the sending domain is not verified: its DKIM record is missing or wrong'));
+  }
+  const keys = await deps.keys.signingKeys(message.domainId);
   if (keys.length === 0) {
     // wait for a key (the domain may be mid-rotation) rather than bounce
     return decideAll(attempt, syntheticReply(451, '4.7.5', 'no active DKIM key for the sending domain'));

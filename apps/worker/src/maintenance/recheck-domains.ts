@@ -1,0 +1,47 @@
+import { refreshDomain, type Db, type DnsResolver, type DomainSettings, type Log } from '@herald/core';
+
+export interface RecheckDeps {
+  db: Db;
+  resolver: DnsResolver;
+  settings: DomainSettings;
+  /** A domain is checked again when its last check is older than this. */
+  recheckMs: number;
+  clock: () => Date;
+  log: Log;
+}
+
+/**
+ * The background re-verification: domains not checked for `recheckMs`, domains with a DKIM rotation
+ * waiting for its record, and domains with a retiring key due, oldest check first, at most `limit` a
+ * run. A domain whose DKIM record disappeared stops being verified (and sending), with a
+ * domain.failed event; one whose record came back is verified again.
+ */
+export async function recheckDomains(deps: RecheckDeps, limit = 100): Promise<{ checked: number; changed: number }> {
+  const now = deps.clock();
+  const due = await deps.db.domain.findMany({
+    where: {
+      OR: [
+        { lastCheckedAt: null },
+        { lastCheckedAt: { lt: new Date(now.getTime() - deps.recheckMs) } },
+        { dkimKeys: { some: { status: 'pending' } } },
+        { dkimKeys: { some: { status: 'retiring', retiresAt: { lte: now } } } },
+      ],
+    },
+    orderBy: { lastCheckedAt: { sort: 'asc', nulls: 'first' } },
+    take: limit,
+    select: { id: true, name: true },
+  });
+  let changed = 0;
+  for (const domain of due) {
+    try {
+      const result = await refreshDomain(deps.db, deps.resolver, domain.id, deps.settings, now);
+      if (result.changed || result.promoted.length || result.retired.length) {
+        changed++;
+        deps.log.info({ domain: domain.name, status: result.status, promoted: result.promoted, retired: result.retired }, 'domain re-verified');
+      }
+    } catch (err) {
+      deps.log.error({ err, domain: domain.name }, 'domain re-verification failed');
+    }
+  }
+  return { checked: due.length, changed };
+}

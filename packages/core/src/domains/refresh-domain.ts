@@ -1,0 +1,88 @@
+import type { Db } from '../db/client.ts';
+import type { DnsResolver } from '../dns/resolver.ts';
+import type { DomainStatus } from '../generated/prisma/enums.ts';
+import { newId } from '../ids.ts';
+import { checkDomainRecords, type DomainCheck } from './verify-domain.ts';
+
+export interface DomainSettings {
+  spfInclude?: string | undefined;
+  sendingIps: string[];
+  bounceHost?: string | undefined;
+  returnPathSubdomain: string;
+  /** How long a replaced DKIM key stays published (retiring) before it is retired. */
+  rotationGraceMs: number;
+}
+
+export interface RefreshResult {
+  status: DomainStatus;
+  /** The status changed (a domain.verified or domain.failed event was recorded). */
+  changed: boolean;
+  check: DomainCheck;
+  /** Selectors that started signing (their record was found) and that stopped. */
+  promoted: string[];
+  retiring: string[];
+  retired: string[];
+}
+
+/**
+ * Looks a domain's records up and moves it and its keys on:
+ * - a pending key whose record is published starts signing; the key it replaces (same algorithm)
+ *   stops signing and stays published for the grace period (retiring), then is retired;
+ * - the domain is verified while every signing key's record is published; a verified domain whose
+ *   DKIM record disappeared or changed fails (and stops sending) with a domain.failed event;
+ * - a lookup that failed (SERVFAIL, timeout) changes nothing: only an answer can fail a domain.
+ */
+export async function refreshDomain(db: Db, resolver: DnsResolver, domainId: string, settings: DomainSettings, now = new Date()): Promise<RefreshResult> {
+  const domain = await db.domain.findUniqueOrThrow({ where: { id: domainId }, include: { dkimKeys: { orderBy: { createdAt: 'asc' } } } });
+  const retired = domain.dkimKeys.filter((k) => k.status === 'retiring' && k.retiresAt && k.retiresAt <= now).map((k) => k.id);
+  const live = domain.dkimKeys.filter((k) => k.status !== 'retired' && !retired.includes(k.id));
+  const check = await checkDomainRecords(resolver, domain, live, settings);
+  const published = new Map(check.keys.map((k) => [k.selector, k.published]));
+
+  const promoted = live.filter((k) => k.status === 'pending' && published.get(k.selector));
+  const replaced = live.filter((k) => k.status === 'active' && promoted.some((p) => p.algorithm === k.algorithm));
+  const signing = [...live.filter((k) => k.status === 'active' && !replaced.includes(k)), ...promoted];
+  const transient = check.checks.some((c) => c.kind === 'dkim' && c.transient);
+  const verified = signing.length > 0 && signing.every((k) => published.get(k.selector));
+  const status: DomainStatus = verified ? 'verified' : transient ? domain.status : domain.status === 'verified' ? 'failed' : domain.status;
+  const changed = status !== domain.status;
+
+  await db.$transaction([
+    ...promoted.map((k) => db.dkimKey.update({ where: { id: k.id }, data: { status: 'active', activatedAt: now } })),
+    ...replaced.map((k) =>
+      db.dkimKey.update({ where: { id: k.id }, data: { status: 'retiring', retiresAt: new Date(now.getTime() + settings.rotationGraceMs) } }),
+    ),
+    ...retired.map((id) => db.dkimKey.update({ where: { id }, data: { status: 'retired', retiredAt: now } })),
+    db.domain.update({
+      where: { id: domain.id },
+      data: {
+        status,
+        lastCheckedAt: now,
+        lastCheck: JSON.parse(JSON.stringify(check)) as object,
+        ...(changed && status === 'verified' ? { verifiedAt: now } : {}),
+      },
+    }),
+    ...(changed && (status === 'verified' || status === 'failed')
+      ? [
+          db.event.create({
+            data: {
+              id: newId('event', now.getTime()),
+              projectId: domain.projectId,
+              domainId: domain.id,
+              type: status === 'verified' ? 'domain_verified' : 'domain_failed',
+              data: { domain: domain.name, problems: check.checks.filter((c) => c.required && !c.ok).map((c) => `${c.host}: ${c.problem}`) },
+              createdAt: now,
+            },
+          }),
+        ]
+      : []),
+  ]);
+  return {
+    status,
+    changed,
+    check,
+    promoted: promoted.map((k) => k.selector),
+    retiring: replaced.map((k) => k.selector),
+    retired: domain.dkimKeys.filter((k) => retired.includes(k.id)).map((k) => k.selector),
+  };
+}

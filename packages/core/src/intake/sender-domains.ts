@@ -1,0 +1,58 @@
+import { domainToUnicode } from 'node:url';
+import type { Db } from '../db/client.ts';
+
+export type SenderDomain = { ok: true; domainId: string } | { ok: false; reason: string };
+
+/**
+ * Which of the project's domains may send for each From domain. Only a verified domain sends; a
+ * subdomain sends only under a verified parent configured to allow subdomains (it signs as the parent).
+ * Another project's domain, an unverified one and an international look-alike of a verified one are
+ * refused, with a reason that says which.
+ */
+export async function resolveSenderDomains(db: Db, projectId: string, fromDomains: string[]): Promise<Map<string, SenderDomain>> {
+  const candidates = [...new Set(fromDomains.flatMap(selfAndParents))];
+  const rows = await db.domain.findMany({
+    where: { projectId, OR: [{ name: { in: candidates } }, { status: 'verified' }] },
+    select: { id: true, name: true, status: true, allowSubdomains: true },
+  });
+  const byName = new Map(rows.map((row) => [row.name, row]));
+  const verified = rows.filter((row) => row.status === 'verified');
+
+  return new Map(
+    fromDomains.map((name): [string, SenderDomain] => {
+      const own = byName.get(name);
+      if (own?.status === 'verified') return [name, { ok: true, domainId: own.id }];
+      if (own) return [name, { ok: false, reason: `${name} is not verified yet: publish its DNS records and verify it` }];
+      for (const parent of selfAndParents(name).slice(1)) {
+        const row = byName.get(parent);
+        if (row?.status !== 'verified') continue;
+        if (row.allowSubdomains) return [name, { ok: true, domainId: row.id }];
+        return [name, { ok: false, reason: `${name} is a subdomain of ${parent}, which does not allow subdomains to send` }];
+      }
+      const lookalike = verified.find((row) => skeleton(domainToUnicode(row.name)) === skeleton(domainToUnicode(name)));
+      if (lookalike) return [name, { ok: false, reason: `${name} is a look-alike of ${lookalike.name}, not a domain of this project` }];
+      return [name, { ok: false, reason: `${name} is not a sending domain of this project` }];
+    }),
+  );
+}
+
+/** example.com for mail.example.com, and so on up to (not including) the top-level domain. */
+function selfAndParents(name: string): string[] {
+  const labels = name.split('.');
+  return labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
+}
+
+/**
+ * A rough "skeleton" (Unicode TR 39) of a domain: characters that look like Latin letters are mapped
+ * to them, so "еxаmple.com" (Cyrillic е, а) and "example.com" compare equal. Only to name the
+ * look-alike in the error: such a domain is refused anyway, since it is not the same name.
+ */
+const CONFUSABLES: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', һ: 'h',
+  α: 'a', β: 'b', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', ω: 'w',
+  ı: 'i', ł: 'l', ø: 'o', '0': 'o', '1': 'l',
+};
+
+function skeleton(name: string): string {
+  return [...name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()].map((c) => CONFUSABLES[c] ?? c).join('');
+}
