@@ -31,7 +31,7 @@ export const dnsRecord = z
     host: z.string(),
     value: z.string(),
     purpose: z.string(),
-    required: z.boolean().describe('The domain sends only once every required record is right'),
+    required: z.boolean().describe('Needed for Herald to work as configured (DKIM, and the return path when a bounce host is set); the domain sends once its DKIM records are right, the others are reported'),
     check: recordCheck.describe('The last verification of this record, if any'),
   })
   .meta({ id: 'DnsRecord' });

@@ -131,6 +131,20 @@ describe('the delivery pipeline against a real DNS server, Postgres and SMTP sin
     });
   });
 
+  it('holds the mail of a domain that stopped being verified (deferred, never sent with a broken signature)', async () => {
+    const { id, jobs } = await h.accept({ to: [{ email: 'held@mixed.test' }] });
+    const domain = await h.db.domain.findFirstOrThrow({ where: { projectId: h.projectId } });
+    await h.db.domain.update({ where: { id: domain.id }, data: { status: 'failed' } });
+    try {
+      const connections = sink.connections;
+      await h.deliver(jobs[0] as never);
+      expect(sink.connections).toBe(connections);
+      expect((await events(id)).map((e) => [e.type, e.enhancedCode])).toEqual([['deferred', '4.7.5']]);
+    } finally {
+      await h.db.domain.update({ where: { id: domain.id }, data: { status: 'verified' } });
+    }
+  });
+
   it('backs a throttling destination off for every worker: the next job is postponed without an attempt', async () => {
     const { id, jobs } = await h.accept({ to: [{ email: 'slow@mixed.test' }] });
     await h.deliver(jobs[0] as never);

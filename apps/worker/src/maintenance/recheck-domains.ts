@@ -16,10 +16,14 @@ export interface RecheckDeps {
  * run. A domain whose DKIM record disappeared stops being verified (and sending), with a
  * domain.failed event; one whose record came back is verified again.
  */
-export async function recheckDomains(deps: RecheckDeps, limit = 100): Promise<{ checked: number; changed: number }> {
+export async function recheckDomains(
+  deps: RecheckDeps,
+  options: { limit?: number; projectId?: string } = {},
+): Promise<{ checked: number; changed: number }> {
   const now = deps.clock();
   const due = await deps.db.domain.findMany({
     where: {
+      ...(options.projectId ? { projectId: options.projectId } : {}),
       OR: [
         { lastCheckedAt: null },
         { lastCheckedAt: { lt: new Date(now.getTime() - deps.recheckMs) } },
@@ -28,7 +32,7 @@ export async function recheckDomains(deps: RecheckDeps, limit = 100): Promise<{ 
       ],
     },
     orderBy: { lastCheckedAt: { sort: 'asc', nulls: 'first' } },
-    take: limit,
+    take: options.limit ?? 100,
     select: { id: true, name: true },
   });
   let changed = 0;

@@ -19,7 +19,7 @@ export function createDkimKeyStore(db: Db, masterKey: Buffer, options: { ttlMs?:
   async function load(domainId: string): Promise<SigningKey[]> {
     const domain = await db.domain.findUnique({
       where: { id: domainId },
-      select: { name: true, dkimKeys: { where: { status: 'active' }, orderBy: { createdAt: 'asc' } } },
+      select: { name: true, dkimKeys: { where: { status: 'active' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
     });
     if (!domain) return [];
     return domain.dkimKeys.map((key) => ({

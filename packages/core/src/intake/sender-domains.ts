@@ -25,9 +25,10 @@ export async function resolveSenderDomains(db: Db, projectId: string, fromDomain
       if (own) return [name, { ok: false, reason: `${name} is not verified yet: publish its DNS records and verify it` }];
       for (const parent of selfAndParents(name).slice(1)) {
         const row = byName.get(parent);
-        if (row?.status !== 'verified') continue;
-        if (row.allowSubdomains) return [name, { ok: true, domainId: row.id }];
-        return [name, { ok: false, reason: `${name} is a subdomain of ${parent}, which does not allow subdomains to send` }];
+        if (!row) continue;
+        if (!row.allowSubdomains) return [name, { ok: false, reason: `${name} is a subdomain of ${parent}, which does not allow subdomains to send` }];
+        if (row.status === 'verified') return [name, { ok: true, domainId: row.id }];
+        return [name, { ok: false, reason: `${name} would send as ${parent}, which is not verified yet` }];
       }
       const lookalike = verified.find((row) => skeleton(domainToUnicode(row.name)) === skeleton(domainToUnicode(name)));
       if (lookalike) return [name, { ok: false, reason: `${name} is a look-alike of ${lookalike.name}, not a domain of this project` }];

@@ -4,7 +4,7 @@ import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentDomain } from '../../../presenters/domain.ts';
 import { domainIdParams, domainList, domainView } from '../../../schemas/domains.ts';
 import { errorResponses } from '../../../schemas/error.ts';
-import { findDomain } from './find-domain.ts';
+import { DKIM_KEY_ORDER, findDomain } from './find-domain.ts';
 
 /** GET /v1/domains and GET /v1/domains/{id}: status, keys, and the records with their last check. */
 export function readDomainsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
@@ -23,7 +23,7 @@ export function readDomainsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       async (request) => {
         const domains = await deps.db.domain.findMany({
           where: { projectId: request.auth.projectId },
-          include: { dkimKeys: { orderBy: { createdAt: 'asc' } } },
+          include: { dkimKeys: { orderBy: DKIM_KEY_ORDER } },
           orderBy: { name: 'asc' },
         });
         return { data: domains.map((d) => presentDomain(d, deps.domainSettings)) };
