@@ -7,6 +7,9 @@ import { pruneUnusedSchemas } from './openapi/prune-schemas.ts';
 import { authenticate } from './plugins/authenticate.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
+import { adminProjectsRoutes } from './routes/admin/projects.ts';
+import { createApiKeyRoute } from './routes/v1/api-keys/create-api-key.ts';
+import { manageApiKeysRoutes } from './routes/v1/api-keys/manage-api-keys.ts';
 import { createDomainRoute } from './routes/v1/domains/create-domain.ts';
 import { deleteDomainRoute } from './routes/v1/domains/delete-domain.ts';
 import { readDomainsRoutes } from './routes/v1/domains/read-domains.ts';
@@ -70,11 +73,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         license: { name: 'MIT', identifier: 'MIT' },
       },
       servers: [{ url: 'http://127.0.0.1:3000', description: 'A local Herald' }],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A Herald API key (hk_live_… or hk_test_…)' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'A Herald API key (hk_live_… or hk_test_…)' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'HERALD_ADMIN_TOKEN (the admin API is disabled without it)' },
+        },
+      },
       tags: [
         { name: 'messages', description: 'Send messages and follow their delivery' },
         { name: 'suppressions', description: 'Addresses the project never sends to' },
         { name: 'domains', description: 'Sending domains: DKIM keys, DNS records, verification, rotation' },
+        { name: 'api-keys', description: "The project's API keys: scopes, domains, expiry, revocation" },
+        { name: 'admin', description: 'Projects, with HERALD_ADMIN_TOKEN' },
         { name: 'health', description: 'Liveness and readiness probes' },
       ],
     },
@@ -107,11 +117,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         verifyDomainRoute,
         rotateDkimRoute,
         deleteDomainRoute,
+        createApiKeyRoute,
+        manageApiKeysRoutes,
       ]) {
         await v1.register(route(deps));
       }
     },
     { prefix: '/v1' },
   );
+  await app.register(adminProjectsRoutes(deps), { prefix: '/admin' });
   return app;
 }

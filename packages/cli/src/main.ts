@@ -11,6 +11,7 @@ const USAGE = `herald — self-hosted email sending
 Usage:
   herald migrate                          create the database if needed and apply migrations
   herald project create <name> [--test]   create a project; prints its first API key (shown once)
+  herald project list                     list projects
   herald project relay <project> <url>    relay one project's mail through smtp(s)://[user:pass@]host[:port]; "none" to stop
   herald domain add <project> <domain> [--ed25519] [--allow-subdomains]
                                           add a sending domain with a new RSA-2048 DKIM key (and an Ed25519 one);

@@ -30,3 +30,4 @@ export * from './dns/resolver.ts';
 export * from './domains/refresh-domain.ts';
 export * from './domains/rotate-dkim.ts';
 export * from './intake/sender-domains.ts';
+export * from './auth/api-keys.ts';

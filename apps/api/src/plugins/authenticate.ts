@@ -6,6 +6,8 @@ export interface AuthContext {
   apiKeyId: string;
   mode: ApiKeyMode;
   scopes: string[];
+  /** Sending domains the key is limited to; empty: all the project's. */
+  domains: string[];
   /** The project's messages reach no mail server (test key or test-mode project). */
   test: boolean;
 }
@@ -39,6 +41,8 @@ export function authenticate(db: Db) {
         projectId: true,
         mode: true,
         scopes: true,
+        domains: true,
+        lastUsedAt: true,
         revokedAt: true,
         expiresAt: true,
         project: { select: { testMode: true } },
@@ -53,7 +57,12 @@ export function authenticate(db: Db) {
       apiKeyId: row.id,
       mode: row.mode,
       scopes: row.scopes,
+      domains: row.domains,
       test: row.mode === 'test' || row.project.testMode,
     };
+    // last use, at most once a minute per key: a write per request would be wasteful
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+      db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch((err: unknown) => request.log.warn({ err }, 'could not record the key\'s last use'));
+    }
   };
 }

@@ -1,11 +1,12 @@
 import { createDb, createProject, loadApiConfig, seal } from '@herald/core';
 import { withProject } from '../with-project.ts';
 
-const USAGE = 'usage: herald project create <name> [--test] | herald project relay <project> <smtp://…|smtps://…|none>';
+const USAGE = 'usage: herald project create <name> [--test] | herald project list | herald project relay <project> <smtp://…|smtps://…|none>';
 
 export async function projectCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'relay') return relayCommand(rest);
+  if (sub === 'list') return listCommand();
   if (sub !== 'create') {
     console.error(USAGE);
     return 1;
@@ -43,4 +44,18 @@ async function relayCommand(args: string[]): Promise<number> {
     );
     return 0;
   });
+}
+
+async function listCommand(): Promise<number> {
+  const db = createDb(loadApiConfig().databaseUrl, { poolSize: 1 });
+  try {
+    const projects = await db.project.findMany({ orderBy: { createdAt: 'asc' }, include: { _count: { select: { domains: true, apiKeys: true } } } });
+    for (const p of projects) {
+      console.log(`${p.id}  ${p.name}${p.testMode ? '  (test mode)' : ''}  ${p._count.domains} domain(s), ${p._count.apiKeys} key(s)`);
+    }
+    if (projects.length === 0) console.log('no projects yet: herald project create <name>');
+    return 0;
+  } finally {
+    await db.$disconnect();
+  }
 }

@@ -1,11 +1,11 @@
+import { newApiKeyRow } from '../auth/api-keys.ts';
 import { SCOPE_PRESETS } from '../auth/scopes.ts';
-import { generateApiKey } from '../crypto/api-key.ts';
 import type { Db } from '../db/client.ts';
 import { HeraldError } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 
 export interface CreatedProject {
-  project: { id: string; name: string; testMode: boolean };
+  project: { id: string; name: string; testMode: boolean; dailyQuota: number | null };
   /** The full-access key, in the clear: shown once, stored only as a hash. */
   apiKey: { id: string; key: string; prefix: string };
 }
@@ -13,29 +13,29 @@ export interface CreatedProject {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
 
 /** Creates a project and its first API key (full access), in one transaction. */
-export async function createProject(db: Db, name: string, options: { testMode?: boolean } = {}): Promise<CreatedProject> {
+export async function createProject(
+  db: Db,
+  name: string,
+  options: { testMode?: boolean; dailyQuota?: number | null } = {},
+): Promise<CreatedProject> {
   if (!NAME.test(name)) {
     throw new HeraldError('validation_failed', 'name: 1-100 letters, digits, spaces, dots, dashes or underscores', [
       { field: 'name', message: 'must be 1-100 letters, digits, spaces, dots, dashes or underscores' },
     ]);
   }
   const projectId = newId('project');
-  const key = generateApiKey(options.testMode ? 'test' : 'live');
-  const keyId = newId('apiKey');
+  const testMode = options.testMode ?? false;
+  const { key, row } = newApiKeyRow(projectId, {
+    name: 'initial key',
+    scopes: [...SCOPE_PRESETS.full],
+    domains: [],
+    expiresAt: null,
+    mode: testMode ? 'test' : 'live',
+  });
   try {
     await db.$transaction([
-      db.project.create({ data: { id: projectId, name, testMode: options.testMode ?? false } }),
-      db.apiKey.create({
-        data: {
-          id: keyId,
-          projectId,
-          name: 'initial key',
-          prefix: key.prefix,
-          hash: key.hash,
-          mode: key.mode,
-          scopes: [...SCOPE_PRESETS.full],
-        },
-      }),
+      db.project.create({ data: { id: projectId, name, testMode, dailyQuota: options.dailyQuota ?? null } }),
+      db.apiKey.create({ data: row }),
     ]);
   } catch (err) {
     if ((err as { code?: string }).code === 'P2002') {
@@ -46,8 +46,8 @@ export async function createProject(db: Db, name: string, options: { testMode?: 
     throw err;
   }
   return {
-    project: { id: projectId, name, testMode: options.testMode ?? false },
-    apiKey: { id: keyId, key: key.key, prefix: key.prefix },
+    project: { id: projectId, name, testMode, dailyQuota: options.dailyQuota ?? null },
+    apiKey: { id: row.id, key, prefix: row.prefix },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { addDomain } from '@herald/core';
+import { addDomain, normalizeDomain } from '@herald/core';
+import { assertKeyMayUseDomains } from '../../../plugins/key-domains.ts';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentDomain } from '../../../presenters/domain.ts';
@@ -24,6 +25,7 @@ export function createDomainRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        assertKeyMayUseDomains(request.auth, [normalizeDomain(request.body.name) ?? request.body.name], 'name');
         const added = await addDomain(deps.db, deps.masterKey, request.auth.projectId, request.body.name, {
           ed25519: request.body.ed25519,
           allowSubdomains: request.body.allow_subdomains,

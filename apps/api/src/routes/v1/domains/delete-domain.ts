@@ -28,7 +28,7 @@ export function deleteDomainRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const domain = await findDomain(deps.db, request.auth.projectId, request.params.id);
+        const domain = await findDomain(deps.db, request.auth, request.params.id);
         const waiting = await deps.db.message.count({ where: { domainId: domain.id, status: { in: [...WAITING] } } });
         if (waiting > 0 && request.query.force !== 'true') {
           throw new HeraldError('conflict', `${waiting} message(s) from ${domain.name} are waiting to be sent; retry with force=true to delete anyway`, {

@@ -22,7 +22,7 @@ export function readDomainsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const domains = await deps.db.domain.findMany({
-          where: { projectId: request.auth.projectId },
+          where: { projectId: request.auth.projectId, ...(request.auth.domains.length ? { name: { in: request.auth.domains } } : {}) },
           include: { dkimKeys: { orderBy: DKIM_KEY_ORDER } },
           orderBy: { name: 'asc' },
         });
@@ -41,7 +41,7 @@ export function readDomainsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: domainView, ...errorResponses(401, 403, 404, 503) },
         },
       },
-      async (request) => presentDomain(await findDomain(deps.db, request.auth.projectId, request.params.id), deps.domainSettings),
+      async (request) => presentDomain(await findDomain(deps.db, request.auth, request.params.id), deps.domainSettings),
     );
   };
 }

@@ -25,9 +25,9 @@ export function rotateDkimRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const domain = await findDomain(deps.db, request.auth.projectId, request.params.id);
+        const domain = await findDomain(deps.db, request.auth, request.params.id);
         await rotateDkim(deps.db, deps.masterKey, domain.id);
-        return presentDomain(await findDomain(deps.db, request.auth.projectId, domain.id), deps.domainSettings);
+        return presentDomain(await findDomain(deps.db, request.auth, domain.id), deps.domainSettings);
       },
     );
   };

@@ -25,9 +25,9 @@ export function verifyDomainRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const domain = await findDomain(deps.db, request.auth.projectId, request.params.id);
+        const domain = await findDomain(deps.db, request.auth, request.params.id);
         await refreshDomain(deps.db, deps.resolver, domain.id, deps.domainSettings);
-        return presentDomain(await findDomain(deps.db, request.auth.projectId, domain.id), deps.domainSettings);
+        return presentDomain(await findDomain(deps.db, request.auth, domain.id), deps.domainSettings);
       },
     );
   };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { acceptMessages, HeraldError, requestHash } from '@herald/core';
+import { acceptMessages, domainOf, HeraldError, requestHash } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
+import { assertKeyMayUseDomains } from '../../../plugins/key-domains.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { errorResponses } from '../../../schemas/error.ts';
 import { acceptedBatch, idempotencyHeaders } from '../../../schemas/messages.ts';
@@ -29,6 +30,7 @@ export function createBatchRoute(deps: AppDeps): FastifyPluginAsyncZod {
         if (problems.length > 0) {
           throw new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
         }
+        assertKeyMayUseDomains(request.auth, request.body.messages.map((m) => domainOf(m.from.email)), 'messages');
         const key = request.headers['idempotency-key'];
         const result = await acceptMessages(
           { db: deps.db, enqueue: deps.enqueue, log: request.log },

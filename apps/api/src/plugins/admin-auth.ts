@@ -1,0 +1,17 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { HeraldError } from '@herald/core';
+
+/**
+ * The admin API answers only `Authorization: Bearer <HERALD_ADMIN_TOKEN>`, compared in constant time;
+ * without a configured token it does not exist (404), as if the routes were not there.
+ */
+export function adminAuth(token: string | undefined) {
+  const expected = token ? createHash('sha256').update(token).digest() : null;
+  return async function checkAdmin(request: FastifyRequest): Promise<void> {
+    if (!expected) throw new HeraldError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    const given = createHash('sha256').update(match?.[1] ?? '').digest();
+    if (!match || !timingSafeEqual(given, expected)) throw new HeraldError('unauthorized', 'the admin token is missing or wrong');
+  };
+}

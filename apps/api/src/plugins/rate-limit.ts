@@ -1,0 +1,113 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HeraldError } from '@herald/core';
+import type { RateLimit, RateLimiter, TakeResult } from '@herald/core/limits/rate-limiter';
+import type { AuthContext } from './authenticate.ts';
+
+export interface RateLimitSettings {
+  /** One API key's bucket. */
+  perKey: RateLimit;
+  /** The bucket shared by all of one project's keys. */
+  perProject: RateLimit;
+  /** How long to wait for Redis before letting the request through (default 200 ms). */
+  timeoutMs?: number;
+}
+
+/** At most one "Redis unreachable" warning per this interval, with the number of requests let through. */
+const WARN_EVERY_MS = 10_000;
+
+/** Rejects when the promise has not settled within `ms`. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describeRate({ perSecond, burst }: RateLimit): string {
+  return `${perSecond} request${perSecond === 1 ? '' : 's'} per second, bursts of ${burst}`;
+}
+
+/** `<quota>;w=<window>`: the burst per the whole seconds it takes to refill (rounded up: a safe pace). */
+function policy({ perSecond, burst }: RateLimit, comment: string): string {
+  return `${burst};w=${Math.max(1, Math.ceil(burst / perSecond))};comment="${comment}"`;
+}
+
+/** The result the client is closest to being refused by: a refusal (the longest wait), else the fewest left. */
+function tighter(a: TakeResult, b: TakeResult): TakeResult {
+  if (a.allowed !== b.allowed) return a.allowed ? b : a;
+  if (!a.allowed) return a.retryAfterMs >= b.retryAfterMs ? a : b;
+  if (a.remaining !== b.remaining) return a.remaining < b.remaining ? a : b;
+  return a.resetMs >= b.resetMs ? a : b;
+}
+
+/**
+ * An onRequest hook, to run after authentication, limiting each API key and each project. Every
+ * request takes one token from its key's bucket and one from its project's bucket, both or neither
+ * (so a key refused by its own limit spends none of its project's budget, and other keys of the
+ * project are not starved by it). Every answer carries RateLimit-Limit, RateLimit-Remaining and
+ * RateLimit-Reset (seconds until the bucket is full) of the tighter bucket, and RateLimit-Policy with
+ * both (draft-ietf-httpapi-ratelimit-headers). A refusal is 429 rate_limited with Retry-After.
+ *
+ * Both keys carry the project id as a Redis hash tag, so they share a slot in Redis Cluster.
+ *
+ * When Redis does not answer within `timeoutMs`, or fails, the request is let through without
+ * RateLimit headers and a warning is logged: availability over strictness. Rate limiting protects
+ * the service from floods; it is not the record of anything (Postgres is), and refusing all traffic
+ * because a limiter is down would turn a Redis hiccup into an outage of the API. Pair the limiter
+ * with a Redis connection made with RATE_LIMIT_REDIS_OPTIONS, so that commands to a dead Redis fail
+ * at once instead of queueing.
+ */
+export function rateLimitHook(limiter: RateLimiter, settings: RateLimitSettings) {
+  const timeoutMs = settings.timeoutMs ?? 200;
+  const policies = `${policy(settings.perKey, 'api key')}, ${policy(settings.perProject, 'project')}`;
+  let lastWarning = -Infinity;
+  let letThrough = 0;
+
+  return async function rateLimit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { projectId, apiKeyId }: AuthContext = request.auth;
+    const tag = `{${projectId}}`;
+    let results: TakeResult[];
+    try {
+      results = await withTimeout(
+        limiter.takeAll([
+          { key: `${tag}:key:${apiKeyId}`, limit: settings.perKey },
+          { key: `${tag}:project`, limit: settings.perProject },
+        ]),
+        timeoutMs,
+        'the rate limiter (Redis)',
+      );
+    } catch (err) {
+      letThrough += 1;
+      if (Date.now() - lastWarning >= WARN_EVERY_MS) {
+        request.log.warn({ err: (err as Error).message, letThrough }, 'rate limiter unavailable: requests are let through unlimited');
+        lastWarning = Date.now();
+        letThrough = 0;
+      }
+      return;
+    }
+    const [byKey, byProject] = results as [TakeResult, TakeResult];
+    const shown = tighter(byKey, byProject);
+    void reply.header('RateLimit-Limit', String(shown.limit));
+    void reply.header('RateLimit-Remaining', String(shown.remaining));
+    void reply.header('RateLimit-Reset', String(Math.ceil(shown.resetMs / 1000)));
+    void reply.header('RateLimit-Policy', policies);
+    if (shown.allowed) return;
+
+    const retryAfter = Math.max(1, Math.ceil(shown.retryAfterMs / 1000));
+    void reply.header('Retry-After', String(retryAfter));
+    const isKey = shown === byKey;
+    const limit = isKey ? settings.perKey : settings.perProject;
+    const whose = isKey ? 'this API key' : 'this project (all of its API keys together)';
+    throw new HeraldError('rate_limited', `rate limit of ${whose} exceeded: ${describeRate(limit)}; retry in ${retryAfter} s`, {
+      limit: isKey ? 'api_key' : 'project',
+      per_second: limit.perSecond,
+      burst: limit.burst,
+      retry_after: retryAfter,
+    });
+  };
+}

@@ -1,0 +1,83 @@
+import { execFileSync } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { buildApp } from '@herald/api';
+import { apiSettings, createDb, createProject, createResolver, domainSettings, parseSettings, REDACT_PATHS, UNCACHED, type Db } from '@herald/core';
+import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from '../support/env.ts';
+
+/** "The API never logs a key or a DKIM private key; a database dump contains no usable secret." */
+describe('secrets stay secret', () => {
+  let db: Db;
+  let logs = '';
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  const secrets: string[] = [];
+
+  beforeAll(async () => {
+    db = createDb(TEST_DATABASE_URL, { poolSize: 2 });
+    const config = parseSettings(apiSettings, { DATABASE_URL: TEST_DATABASE_URL, HERALD_MASTER_KEY: TEST_MASTER_KEY });
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs += chunk.toString();
+        done();
+      },
+    });
+    app = await buildApp({
+      config,
+      db,
+      log: pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink),
+      enqueue: async () => undefined,
+      readiness: {},
+      resolver: createResolver({ servers: ['127.0.0.1:9'], timeoutMs: 200, tries: 1, cache: UNCACHED }),
+      masterKey: Buffer.from(TEST_MASTER_KEY, 'base64'),
+      domainSettings: domainSettings(config),
+    });
+    const project = await createProject(db, uniqueName('secrets'));
+    secrets.push(project.apiKey.key);
+    const auth = { authorization: `Bearer ${project.apiKey.key}` };
+    const domain = await app.inject({ method: 'POST', url: '/v1/domains', headers: auth, payload: { name: `${uniqueName('sec')}.example`, ed25519: true } });
+    expect(domain.statusCode).toBe(201);
+    const key = await app.inject({ method: 'POST', url: '/v1/api-keys', headers: auth, payload: { name: 'leaky?', scopes: ['full'] } });
+    secrets.push(key.json<{ key: string }>().key);
+    // requests that fail log too: a bad key, a malformed body
+    await app.inject({ method: 'GET', url: '/v1/messages', headers: { authorization: `Bearer ${secrets[1]}x` } });
+    await app.inject({ method: 'POST', url: '/v1/messages', headers: auth, payload: { nonsense: true } });
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.$disconnect();
+  });
+
+  it('never writes an API key or a private key to the logs, even at trace level', () => {
+    expect(logs).toContain('"url":"/v1/api-keys"');
+    for (const secret of secrets) expect(logs).not.toContain(secret.slice(8));
+    expect(logs).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it('redacts the Authorization header, and key-named fields, wherever a log line carries them', () => {
+    let line = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        line += chunk.toString();
+        done();
+      },
+    });
+    const log = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+    log.info({ req: { headers: { authorization: `Bearer ${secrets[0]}` } }, apiKey: secrets[1], privateKeyPem: '-----BEGIN PRIVATE KEY-----' }, 'careless');
+    expect(line).toContain('[redacted]');
+    for (const secret of secrets) expect(line).not.toContain(secret.slice(8));
+    expect(line).not.toContain('PRIVATE KEY');
+  });
+
+  it('keeps no usable secret in a database dump: no key, no private key in the clear', () => {
+    const dump = execFileSync('pg_dump', ['--data-only', '--table=api_keys', '--table=dkim_keys', '--table=projects', '--table=domains', TEST_DATABASE_URL], {
+      maxBuffer: 512 * 1024 * 1024,
+    }).toString();
+    expect(dump).toContain('dkim_keys');
+    for (const secret of secrets) expect(dump).not.toContain(secret.slice(8));
+    expect(dump).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+    // nor the base64 DER of a private key (PKCS#8 RSA and Ed25519 start so); public keys are fine
+    expect(dump).not.toMatch(/MIIE[A-Za-z0-9+/]{2}IBADAN|MC4CAQAwBQYDK2Vw/);
+    expect(dump).toMatch(/MIIBIjAN/);
+  });
+});
