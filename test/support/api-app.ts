@@ -14,7 +14,10 @@ import {
   type Db,
   type DeliveryJob,
 } from '@herald/core';
-import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from './env.ts';
+import { Redis } from 'ioredis';
+import { createDailyQuota } from '@herald/core/limits/daily-quota';
+import { createRateLimiter } from '@herald/core/limits/rate-limiter';
+import { TEST_DATABASE_URL, TEST_MASTER_KEY, TEST_REDIS_URL, uniqueName, uniquePrefix } from './env.ts';
 
 export interface TestApi {
   app: FastifyInstance;
@@ -33,6 +36,8 @@ export async function buildTestApi(env: Record<string, string> = {}): Promise<Te
   const db = createDb(config.databaseUrl, { poolSize: 4 });
   const jobs: { data: DeliveryJob; delayMs: number }[] = [];
   const failEnqueue = { value: false };
+  const limitsRedis = new Redis(TEST_REDIS_URL);
+  const prefix = uniquePrefix('api');
   const app = await buildApp({
     config,
     db,
@@ -45,6 +50,7 @@ export async function buildTestApi(env: Record<string, string> = {}): Promise<Te
     resolver: createResolver({ servers: config.dnsServers.length ? config.dnsServers : ['127.0.0.1:9'], timeoutMs: 500, tries: 1, cache: UNCACHED }),
     masterKey: Buffer.from(TEST_MASTER_KEY, 'base64'),
     domainSettings: domainSettings(config),
+    limits: { rateLimiter: createRateLimiter(limitsRedis, `${prefix}:rate`), dailyQuota: createDailyQuota(limitsRedis, `${prefix}:quota`) },
   });
   await app.ready();
   return {
@@ -56,6 +62,9 @@ export async function buildTestApi(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await db.$disconnect();
+      const keys = await limitsRedis.keys(`${prefix}:*`);
+      if (keys.length) await limitsRedis.del(...keys);
+      limitsRedis.disconnect();
     },
   };
 }

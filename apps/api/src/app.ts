@@ -3,10 +3,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ApiConfig, Db, DnsResolver, DomainSettings, IntakeDeps, Logger } from '@herald/core';
+import type { DailyQuota } from '@herald/core/limits/daily-quota';
+import type { RateLimiter } from '@herald/core/limits/rate-limiter';
 import { pruneUnusedSchemas } from './openapi/prune-schemas.ts';
 import { authenticate } from './plugins/authenticate.ts';
+import { rateLimitHook } from './plugins/rate-limit.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
 import { healthRoutes } from './routes/health.ts';
+import { errorBody } from './schemas/error.ts';
 import { adminProjectsRoutes } from './routes/admin/projects.ts';
 import { createApiKeyRoute } from './routes/v1/api-keys/create-api-key.ts';
 import { manageApiKeysRoutes } from './routes/v1/api-keys/manage-api-keys.ts';
@@ -37,6 +41,8 @@ export interface AppDeps {
   /** Seals new DKIM keys. */
   masterKey: Buffer;
   domainSettings: DomainSettings;
+  /** Per-key and per-project request rates, and daily quotas, kept in Redis; absent: no limits. */
+  limits?: { rateLimiter: RateLimiter; dailyQuota: DailyQuota } | undefined;
   /** Named checks run by /readyz; each throws when its dependency does not answer. */
   readiness: Record<string, () => Promise<void>>;
 }
@@ -98,9 +104,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       v1.addHook('onRoute', (route) => {
-        route.schema = { ...route.schema, security: [{ apiKey: [] }] };
+        // every /v1 route needs a key, and may answer 429 when the key or project is over its rate
+        const response = route.schema?.response as Record<number, unknown> | undefined;
+        route.schema = { ...route.schema, security: [{ apiKey: [] }], response: { ...response, 429: errorBody } };
       });
       v1.addHook('onRequest', authenticate(deps.db));
+      if (deps.limits) {
+        const { rateLimitPerKey: key, rateLimitPerProject: project } = deps.config;
+        v1.addHook(
+          'onRequest',
+          rateLimitHook(deps.limits.rateLimiter, {
+            perKey: { perSecond: key, burst: 2 * key },
+            perProject: { perSecond: project, burst: 2 * project },
+          }),
+        );
+      }
       for (const route of [
         createMessageRoute,
         createBatchRoute,

@@ -12,6 +12,9 @@ import {
   resolveMasterKey,
   UNCACHED,
 } from '@herald/core';
+import { Redis } from 'ioredis';
+import { createDailyQuota } from '@herald/core/limits/daily-quota';
+import { createRateLimiter, RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { buildApp } from './app.ts';
 
 /** Starts the HTTP API: parse config once, connect, listen, drain on SIGTERM/SIGINT. */
@@ -22,6 +25,8 @@ export async function main(): Promise<void> {
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queue = createDeliveryQueue(redis, config.queuePrefix);
+  const limitsRedis = new Redis(config.redisUrl, RATE_LIMIT_REDIS_OPTIONS);
+  limitsRedis.on('error', () => undefined); // the rate-limit hook logs outages itself
 
   const pending = await pendingMigrations(config.databaseUrl).catch(() => []);
   if (pending.length > 0) log.warn({ pending }, 'database migrations are pending: run `herald migrate`');
@@ -35,6 +40,11 @@ export async function main(): Promise<void> {
     resolver: createResolver({ servers: config.dnsServers, cache: UNCACHED }),
     masterKey: resolveMasterKey(config, log),
     domainSettings: domainSettings(config),
+    limits: {
+      // its own connection, failing fast: a dead Redis must not hold requests (they then go unlimited)
+      rateLimiter: createRateLimiter(limitsRedis, `${config.queuePrefix}:rate`),
+      dailyQuota: createDailyQuota(limitsRedis, `${config.queuePrefix}:quota`),
+    },
     readiness: {
       postgres: async () => void (await db.$queryRaw`SELECT 1`),
       redis: async () => void (await redis.ping()),
@@ -46,6 +56,7 @@ export async function main(): Promise<void> {
     await app.close();
     await queue.close();
     redis.disconnect();
+    limitsRedis.disconnect();
     await db.$disconnect();
   });
 }

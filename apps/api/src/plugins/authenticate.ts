@@ -8,6 +8,8 @@ export interface AuthContext {
   scopes: string[];
   /** Sending domains the key is limited to; empty: all the project's. */
   domains: string[];
+  /** The project's own daily recipient quota, if it has one. */
+  dailyQuota: number | null;
   /** The project's messages reach no mail server (test key or test-mode project). */
   test: boolean;
 }
@@ -45,7 +47,7 @@ export function authenticate(db: Db) {
         lastUsedAt: true,
         revokedAt: true,
         expiresAt: true,
-        project: { select: { testMode: true } },
+        project: { select: { testMode: true, dailyQuota: true } },
       },
     });
     const now = new Date();
@@ -58,6 +60,7 @@ export function authenticate(db: Db) {
       mode: row.mode,
       scopes: row.scopes,
       domains: row.domains,
+      dailyQuota: row.project.dailyQuota,
       test: row.mode === 'test' || row.project.testMode,
     };
     // last use, at most once a minute per key: a write per request would be wasteful

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { acceptMessages, domainOf, HeraldError, requestHash } from '@herald/core';
+import { domainOf, HeraldError, requestHash } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { assertKeyMayUseDomains } from '../../../plugins/key-domains.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
+import { sendWithQuota } from './send-with-quota.ts';
 import { errorResponses } from '../../../schemas/error.ts';
 import { acceptedBatch, idempotencyHeaders } from '../../../schemas/messages.ts';
 import { MAX_BATCH, recipientLimitProblems, sendBatchBody, toSendRequest } from '../../../schemas/send-message.ts';
@@ -21,7 +22,7 @@ export function createBatchRoute(deps: AppDeps): FastifyPluginAsyncZod {
           tags: ['messages'],
           headers: idempotencyHeaders,
           body: sendBatchBody,
-          response: { 202: acceptedBatch, ...errorResponses(400, 401, 403, 409, 413, 415, 503) },
+          response: { 202: acceptedBatch, ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503) },
         },
       },
       async (request, reply) => {
@@ -32,16 +33,10 @@ export function createBatchRoute(deps: AppDeps): FastifyPluginAsyncZod {
         }
         assertKeyMayUseDomains(request.auth, request.body.messages.map((m) => domainOf(m.from.email)), 'messages');
         const key = request.headers['idempotency-key'];
-        const result = await acceptMessages(
-          { db: deps.db, enqueue: deps.enqueue, log: request.log },
-          { projectId: request.auth.projectId, apiKeyId: request.auth.apiKeyId, test: request.auth.test },
-          request.body.messages.map(toSendRequest),
-          {
-            maxMessageBytes: deps.config.maxMessageBytes,
-            fieldPrefix: prefix,
-            idempotency: key ? { key, hash: requestHash(request.body), batch: true } : undefined,
-          },
-        );
+        const result = await sendWithQuota(deps, request, request.body.messages.map(toSendRequest), {
+          fieldPrefix: prefix,
+          idempotency: key ? { key, hash: requestHash(request.body), batch: true } : undefined,
+        });
         if (result.replayed) void reply.header('idempotent-replayed', 'true');
         return reply.status(202).send({ data: result.messages });
       },

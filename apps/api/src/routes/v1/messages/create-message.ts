@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { acceptMessages, domainOf, HeraldError, requestHash, type AcceptedMessage } from '@herald/core';
+import { domainOf, HeraldError, requestHash, type AcceptedMessage } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { assertKeyMayUseDomains } from '../../../plugins/key-domains.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
+import { sendWithQuota } from './send-with-quota.ts';
 import { errorResponses } from '../../../schemas/error.ts';
 import { acceptedMessage, idempotencyHeaders } from '../../../schemas/messages.ts';
 import { recipientLimitProblems, sendMessageBody, toSendRequest } from '../../../schemas/send-message.ts';
@@ -22,7 +23,7 @@ export function createMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
           tags: ['messages'],
           headers: idempotencyHeaders,
           body: sendMessageBody,
-          response: { 202: acceptedMessage, ...errorResponses(400, 401, 403, 409, 413, 415, 503) },
+          response: { 202: acceptedMessage, ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503) },
         },
       },
       async (request, reply) => {
@@ -32,16 +33,10 @@ export function createMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
         }
         assertKeyMayUseDomains(request.auth, [domainOf(request.body.from.email)]);
         const key = request.headers['idempotency-key'];
-        const result = await acceptMessages(
-          { db: deps.db, enqueue: deps.enqueue, log: request.log },
-          { projectId: request.auth.projectId, apiKeyId: request.auth.apiKeyId, test: request.auth.test },
-          [toSendRequest(request.body)],
-          {
-            maxMessageBytes: deps.config.maxMessageBytes,
-            fieldPrefix: () => '',
-            idempotency: key ? { key, hash: requestHash(request.body), batch: false } : undefined,
-          },
-        );
+        const result = await sendWithQuota(deps, request, [toSendRequest(request.body)], {
+          fieldPrefix: () => '',
+          idempotency: key ? { key, hash: requestHash(request.body), batch: false } : undefined,
+        });
         if (result.replayed) void reply.header('idempotent-replayed', 'true');
         return reply.status(202).send(result.messages[0] as AcceptedMessage);
       },
