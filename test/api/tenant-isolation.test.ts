@@ -4,6 +4,11 @@ import { buildTestApi, seedProject, type TestApi, type TestProject } from '../su
 
 type Operation = { method: string; path: string };
 
+/** A valid body for routes that need one, so validation passes and the id decides the answer. */
+const BODIES: Record<string, object> = {
+  '/v1/webhooks/{id}/replay': { since: '2020-01-01T00:00:00Z', until: '2030-01-01T00:00:00Z' },
+};
+
 /**
  * Project A's key, used with project B's ids on every route of the OpenAPI document that takes one,
  * gets 404 and changes nothing of B's; A's lists never show B's data. Routes are read from the
@@ -34,6 +39,10 @@ describe('tenant isolation, route by route', () => {
     fixtures['api-keys'] = b.apiKeyId;
     await api.app.inject({ method: 'POST', url: '/v1/suppressions', headers: b.auth, payload: { email: 'only-b@example.org' } });
     fixtures['suppressions'] = 'only-b@example.org';
+    const webhook = await api.app.inject({ method: 'POST', url: '/v1/webhooks', headers: b.auth, payload: { url: 'https://b.example.com/hook', events: ['message.queued'] } });
+    fixtures['webhooks'] = webhook.json<{ id: string }>().id;
+    const test = await api.app.inject({ method: 'POST', url: `/v1/webhooks/${fixtures['webhooks']}/test`, headers: b.auth });
+    fixtures['delivery_id'] = test.json<{ id: string }>().id;
     const document = (await openApiDocument()) as { paths: Record<string, Record<string, unknown>> };
     operations = Object.entries(document.paths)
       .filter(([path]) => path.startsWith('/v1/'))
@@ -45,7 +54,7 @@ describe('tenant isolation, route by route', () => {
 
   it("answers 404 to project A's key on every route that takes one of project B's ids, and B's data is untouched", async () => {
     const withIds = operations.filter((op) => op.path.includes('{'));
-    expect(withIds.length).toBeGreaterThanOrEqual(11);
+    expect(withIds.length).toBeGreaterThanOrEqual(19);
     const unanswered: string[] = [];
     for (const op of withIds) {
       const fixture = fixtures[resourceOf(op.path)];
@@ -53,8 +62,9 @@ describe('tenant isolation, route by route', () => {
         unanswered.push(`${op.method.toUpperCase()} ${op.path}: no fixture for "${resourceOf(op.path)}" in this test`);
         continue;
       }
-      const url = op.path.replace(/\{[^}]+\}/g, encodeURIComponent(fixture));
-      const response = await api.app.inject({ method: op.method.toUpperCase() as 'GET', url, headers: { ...a.auth, 'content-type': 'application/json' }, payload: op.method === 'get' || op.method === 'delete' ? undefined : '{}' });
+      // {id} and {email} are the resource the path is under; other parameters are named fixtures
+      const url = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(fixtures[name] ?? fixture));
+      const response = await api.app.inject({ method: op.method.toUpperCase() as 'GET', url, headers: { ...a.auth, 'content-type': 'application/json' }, payload: op.method === 'get' || op.method === 'delete' ? undefined : JSON.stringify(BODIES[op.path] ?? {}) });
       if (response.statusCode !== 404) unanswered.push(`${op.method.toUpperCase()} ${url}: ${response.statusCode} ${response.body.slice(0, 120)}`);
     }
     expect(unanswered).toEqual([]);
@@ -64,12 +74,15 @@ describe('tenant isolation, route by route', () => {
     expect(await api.db.domain.count({ where: { id: fixtures['domains'] } })).toBe(1);
     expect(await api.db.dkimKey.count({ where: { domainId: fixtures['domains'], status: 'pending' } })).toBe(0);
     expect(await api.db.suppression.count({ where: { projectId: b.id, email: 'only-b@example.org' } })).toBe(1);
+    const webhook = await api.db.webhookEndpoint.findUniqueOrThrow({ where: { id: fixtures['webhooks'] } });
+    expect(webhook.url).toBe('https://b.example.com/hook');
+    expect(webhook.previousSecretEncrypted).toBeNull();
   });
 
   it("never shows project B's data in project A's lists", async () => {
     const lists = operations.filter((op) => op.method === 'get' && !op.path.includes('{'));
-    expect(lists.map((op) => op.path).sort()).toEqual(['/v1/api-keys', '/v1/domains', '/v1/messages', '/v1/suppressions']);
-    const bIds = [fixtures['messages'], fixtures['domains'], b.apiKeyId, b.domain, 'only-b@example.org'] as string[];
+    expect(lists.map((op) => op.path).sort()).toEqual(['/v1/api-keys', '/v1/domains', '/v1/messages', '/v1/suppressions', '/v1/webhooks']);
+    const bIds = [fixtures['messages'], fixtures['domains'], b.apiKeyId, b.domain, 'only-b@example.org', fixtures['webhooks'], 'b.example.com'] as string[];
     for (const op of lists) {
       const response = await api.app.inject({ method: 'GET', url: op.path, headers: a.auth });
       expect(response.statusCode, op.path).toBe(200);

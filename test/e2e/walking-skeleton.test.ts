@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { verifyDkim } from '../support/dkim-verify.ts';
-import { TEST_DATABASE_URL } from '../support/env.ts';
 import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
 
 /**
@@ -13,7 +12,7 @@ describe('a message sent over HTTP reaches the recipient MX, DKIM-signed', () =>
   let stack: HeraldStack;
   let sender: string;
   let recipientDomain: string;
-  const db = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+  let db: pg.Pool;
 
   beforeAll(async () => {
     stack = await startHeraldStack({
@@ -27,10 +26,12 @@ describe('a message sent over HTTP reaches the recipient MX, DKIM-signed', () =>
       },
     });
     ({ senderDomain: sender, recipientDomain } = stack);
+    db = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
   });
 
   afterAll(async () => {
-    await Promise.all([stack?.stop(), db.end()]);
+    await db?.end();
+    await stack?.stop();
   });
 
   async function countRows(): Promise<{ messages: number; recipients: number; events: number }> {

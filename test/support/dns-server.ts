@@ -133,18 +133,19 @@ export async function startDnsServer(host = '127.0.0.1'): Promise<TestDnsServer>
     return [forged, encoded];
   }
 
-  const udp: Socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
-  udp.on('message', (msg, rinfo) => {
+  const makeUdp = (): Socket => {
+    const udp: Socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    udp.on('message', (msg, rinfo) => {
     try {
       for (const response of answerUdp(msg)) udp.send(response, rinfo.port, rinfo.address);
     } catch {
       // malformed query: ignore
     }
   });
-  await new Promise<void>((resolve) => udp.bind(0, host, () => resolve()));
-  const port = udp.address().port;
+    return udp;
+  };
 
-  const tcp: Server = createServer((socket) => {
+  const makeTcp = (): Server => createServer((socket) => {
     let buffer = Buffer.alloc(0);
     socket.on('data', (chunk) => {
       buffer = Buffer.concat([buffer, chunk]);
@@ -169,7 +170,24 @@ export async function startDnsServer(host = '127.0.0.1'): Promise<TestDnsServer>
     });
     socket.on('error', () => undefined);
   });
-  await new Promise<void>((resolve) => tcp.listen(port, host, () => resolve()));
+
+  // UDP and TCP on the same port: a port free for UDP may be taken for TCP, so try again until both bind
+  let udp!: Socket;
+  let tcp!: Server;
+  let port = 0;
+  for (let tries = 0; ; tries++) {
+    udp = makeUdp();
+    await new Promise<void>((resolve) => udp.bind(0, host, () => resolve()));
+    port = udp.address().port;
+    tcp = makeTcp();
+    const listening = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, host, () => resolve(true));
+    });
+    if (listening) break;
+    udp.close();
+    if (tries >= 20) throw new Error('the test DNS server found no port free for both UDP and TCP');
+  }
 
   return {
     host,

@@ -2,6 +2,7 @@ import { startDnsServer, type TestDnsServer } from './dns-server.ts';
 import { heraldEnv, uniqueName, uniquePrefix } from './env.ts';
 import { freePort, runHerald, startHerald, type HeraldProcess } from './herald-process.ts';
 import { startMxSink, type MxSink, type ReceivedMessage, type SinkBehaviour } from './mx-sink.ts';
+import { throwawayDatabase } from './throwaway-database.ts';
 import { waitFor } from './wait-for.ts';
 
 /** GET /v1/messages/{id}, as far as end-to-end tests read it. */
@@ -51,6 +52,8 @@ export interface HeraldStack {
   /** A domain whose MX record points at `sink`. */
   recipientDomain: string;
   env: NodeJS.ProcessEnv;
+  /** The stack's own database (dropped by stop()). */
+  databaseUrl: string;
   api: HeraldProcess;
   worker: HeraldProcess;
   /** POST /v1/messages with the body as JSON. */
@@ -89,15 +92,22 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
     dns.set(recipientDomain, [{ type: 'MX', preference: 10, exchange: `mx1.${recipientDomain}` }]);
     dns.set(`mx1.${recipientDomain}`, [{ type: 'A', address: sink.host }]);
 
+    // a database of its own: the worker's background jobs (domain re-verification, webhooks, …) then
+    // only ever see this stack's data, never that of test files running alongside
+    const database = throwawayDatabase(label.replace(/[^a-z0-9]/gi, '_'));
+    cleanups.push(() => database.drop());
     const port = await freePort();
     const apiUrl = `http://127.0.0.1:${port}`;
     const env = heraldEnv({
+      DATABASE_URL: database.url,
       HERALD_API_PORT: port,
       HERALD_QUEUE_PREFIX: uniquePrefix(label),
       HERALD_DNS_SERVERS: dns.address,
       HERALD_MX_PORT: sink.port,
       ...options.env,
     });
+    const migrated = await runHerald(['migrate'], env);
+    if (migrated.code !== 0) throw new Error(`herald migrate exited ${migrated.code}:\n${migrated.stderr}`);
     const { apiKey, projectId } = await createProject(uniqueName(label), env);
     dns.set(...(await addDomain(projectId, senderDomain, env)));
     await verifyDomain(projectId, senderDomain, env);
@@ -124,7 +134,7 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
     const receivedCopies = (id: string) => sink.received.filter((m) => m.raw.toString('latin1').includes(messageIdHeader(id)));
 
     return {
-      dns, sink, apiUrl, apiKey, projectId, senderDomain, recipientDomain, env, api, worker,
+      dns, sink, apiUrl, apiKey, projectId, senderDomain, recipientDomain, env, api, worker, databaseUrl: database.url,
       send,
       getMessage,
       waitForStatus: (id, status) =>

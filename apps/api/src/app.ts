@@ -29,6 +29,8 @@ import { listMessagesRoute } from './routes/v1/messages/list-messages.ts';
 import { createSuppressionRoute } from './routes/v1/suppressions/create-suppression.ts';
 import { deleteSuppressionRoute } from './routes/v1/suppressions/delete-suppression.ts';
 import { listSuppressionsRoute } from './routes/v1/suppressions/list-suppressions.ts';
+import { manageWebhooksRoutes } from './routes/v1/webhooks/manage-webhooks.ts';
+import { webhookActionsRoutes } from './routes/v1/webhooks/webhook-actions.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -90,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'suppressions', description: 'Addresses the project never sends to' },
         { name: 'domains', description: 'Sending domains: DKIM keys, DNS records, verification, rotation' },
         { name: 'api-keys', description: "The project's API keys: scopes, domains, expiry, revocation" },
+        { name: 'webhooks', description: 'Signed event notifications, retried for a day, logged and replayable' },
         { name: 'admin', description: 'Projects, with HERALD_ADMIN_TOKEN' },
         { name: 'health', description: 'Liveness and readiness probes' },
       ],
@@ -137,6 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         deleteDomainRoute,
         createApiKeyRoute,
         manageApiKeysRoutes,
+        manageWebhooksRoutes,
+        webhookActionsRoutes,
       ]) {
         await v1.register(route(deps));
       }

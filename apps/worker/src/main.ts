@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createDb, createLogger, createRedis, createResolver, domainSettings, loadWorkerConfig, onShutdown, resolveMasterKey } from '@herald/core';
 import { startMaintenance } from './maintenance/maintenance-worker.ts';
+import { startWebhookDispatcher } from './webhooks/dispatch-webhooks.ts';
 import type { DeliveryDeps } from './delivery/attempt.ts';
 import { parseRelayUrl } from './routing/relay.ts';
 
@@ -84,8 +85,22 @@ export async function main(): Promise<void> {
     { connection: redis, prefix: config.queuePrefix },
   );
 
+  const webhooks = startWebhookDispatcher(
+    {
+      db,
+      resolver,
+      masterKey,
+      policy: { retrySchedule: config.webhookRetrySchedule, disableAfterMs: config.webhookDisableAfterMs },
+      http: { timeoutMs: config.webhookTimeoutMs, allowHttp: config.webhookAllowHttp, allowedHosts: config.webhookAllowedHosts, ca },
+      clock: () => new Date(),
+      log,
+    },
+    { pollMs: 1_000, concurrency: config.webhookConcurrency },
+  );
+
   onShutdown(log, 'finishing in-flight deliveries', async () => {
     await worker.close();
+    await webhooks.stop();
     await maintenance.close();
     await pool.closeAll();
     redis.disconnect();

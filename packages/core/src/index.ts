@@ -31,3 +31,8 @@ export * from './domains/refresh-domain.ts';
 export * from './domains/rotate-dkim.ts';
 export * from './intake/sender-domains.ts';
 export * from './auth/api-keys.ts';
+export * from './webhooks/event-types.ts';
+export * from './webhooks/fan-out.ts';
+export * from './webhooks/secret.ts';
+export * from './webhooks/address-policy.ts';
+export * from './webhooks/send-webhook.ts';

@@ -54,6 +54,8 @@ export interface LoadedMessage {
   raw: Buffer;
   createdAt: Date;
   test: boolean;
+  tags: string[];
+  metadata: unknown;
   /** The project's own relay URL, sealed, if it has one. */
   projectRelay: string | null;
   /** The domain of the envelope sender (VERP): the domain's return-path host, else the From domain. */

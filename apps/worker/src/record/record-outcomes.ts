@@ -1,4 +1,4 @@
-import { aggregateMessageStatus, newId, type Db, type Prisma } from '@herald/core';
+import { activeEndpoints, aggregateMessageStatus, newId, webhookDeliveries, type Db, type Prisma } from '@herald/core';
 import type { AttemptInfo, RecipientOutcome } from '../delivery/outcome.ts';
 
 export interface RecipientAttempt {
@@ -17,7 +17,7 @@ const HARD_BOUNCE_CATEGORIES = new Set(['bad-mailbox', 'dns']);
  */
 export async function recordOutcomes(
   db: Db,
-  message: { id: string; projectId: string },
+  message: { id: string; projectId: string; tags: string[]; metadata: unknown },
   attempt: AttemptInfo,
   results: RecipientAttempt[],
   now: Date,
@@ -39,7 +39,10 @@ export async function recordOutcomes(
         },
       });
     }
-    await tx.event.createMany({ skipDuplicates: true, data: results.flatMap((r) => eventsOf(message, attempt, r, now)) });
+    // only the events this run inserted (a re-run's duplicates are skipped) go out as webhooks
+    const inserted = await tx.event.createManyAndReturn({ skipDuplicates: true, data: results.flatMap((r) => eventsOf(message, attempt, r, now)) });
+    const deliveries = webhookDeliveries(await activeEndpoints(tx, message.projectId), message.projectId, inserted, message);
+    if (deliveries.length) await tx.webhookDelivery.createMany({ data: deliveries, skipDuplicates: true });
     const suppressions = results.flatMap(({ recipient, outcome }) => {
       const reason =
         outcome.kind === 'complained' ? 'complaint' : outcome.kind === 'bounced' && HARD_BOUNCE_CATEGORIES.has(outcome.category) ? 'hard_bounce' : null;

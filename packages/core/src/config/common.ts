@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
-import { csv, defineSettings } from './settings.ts';
+import { boolFlag, csv, defineSettings } from './settings.ts';
 import { parseDuration } from './duration.ts';
 
 function isDnsServer(entry: string): boolean {
@@ -98,6 +98,17 @@ export const commonSettings = defineSettings({
     schema: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 7d').transform(parseDuration),
     default: '7d',
     doc: 'After a DKIM rotation, how long the old key stays published (no longer signing) before it is retired.',
+  },
+  webhookAllowHttp: {
+    env: 'HERALD_WEBHOOK_ALLOW_HTTP',
+    schema: boolFlag(),
+    default: 'false',
+    doc: 'Accept http:// webhook URLs (development only); otherwise webhooks must be https://.',
+  },
+  webhookAllowedHosts: {
+    env: 'HERALD_WEBHOOK_ALLOWED_HOSTS',
+    schema: csv(),
+    doc: 'Host names (or IP addresses) webhooks may reach even though they resolve to loopback, private, link-local or other internal addresses, comma-separated. Empty: none.',
   },
   logLevel: {
     env: 'HERALD_LOG_LEVEL',

@@ -64,6 +64,30 @@ export const workerOnlySettings = defineSettings({
     default: '1h',
     doc: "How often each domain's DNS records are checked again; a domain whose DKIM record disappeared stops sending.",
   },
+  webhookTimeoutMs: {
+    env: 'HERALD_WEBHOOK_TIMEOUT_MS',
+    schema: positiveInt(),
+    default: '15000',
+    doc: 'Time a webhook receiver has to answer (DNS, connection, TLS and response together); a timeout is retried.',
+  },
+  webhookRetrySchedule: {
+    env: 'HERALD_WEBHOOK_RETRY_SCHEDULE',
+    schema: z.string().pipe(durationList),
+    default: '5s,5m,30m,2h,5h,10h,10h',
+    doc: 'Delays between webhook attempts (about a day in all), each with ±10% jitter; after the last, the delivery has failed.',
+  },
+  webhookDisableAfterMs: {
+    env: 'HERALD_WEBHOOK_DISABLE_AFTER',
+    schema: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 5d').transform(parseDuration),
+    default: '5d',
+    doc: 'An endpoint that has failed every attempt for this long is disabled (a webhook_disabled event records it).',
+  },
+  webhookConcurrency: {
+    env: 'HERALD_WEBHOOK_CONCURRENCY',
+    schema: positiveInt(),
+    default: '20',
+    doc: 'Webhook requests one worker process makes at once.',
+  },
   maxConnectionsPerDestination: {
     env: 'HERALD_MAX_CONNECTIONS_PER_DESTINATION',
     schema: positiveInt(),

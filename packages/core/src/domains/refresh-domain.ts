@@ -2,6 +2,7 @@ import type { Db } from '../db/client.ts';
 import type { DnsResolver } from '../dns/resolver.ts';
 import type { DomainStatus } from '../generated/prisma/enums.ts';
 import { newId } from '../ids.ts';
+import { activeEndpoints, webhookDeliveries } from '../webhooks/fan-out.ts';
 import { checkDomainRecords, type DomainCheck } from './verify-domain.ts';
 
 export interface DomainSettings {
@@ -46,6 +47,18 @@ export async function refreshDomain(db: Db, resolver: DnsResolver, domainId: str
   const verified = signing.length > 0 && signing.every((k) => published.get(k.selector));
   const status: DomainStatus = verified ? 'verified' : transient ? domain.status : domain.status === 'verified' ? 'failed' : domain.status;
   const changed = status !== domain.status;
+  const event =
+    changed && (status === 'verified' || status === 'failed')
+      ? {
+          id: newId('event', now.getTime()),
+          projectId: domain.projectId,
+          domainId: domain.id,
+          type: status === 'verified' ? ('domain_verified' as const) : ('domain_failed' as const),
+          data: { domain: domain.name, problems: check.checks.filter((c) => c.required && !c.ok).map((c) => `${c.host}: ${c.problem}`) },
+          createdAt: now,
+        }
+      : null;
+  const deliveries = event ? webhookDeliveries(await activeEndpoints(db, domain.projectId), domain.projectId, [event]) : [];
 
   await db.$transaction([
     ...promoted.map((k) => db.dkimKey.update({ where: { id: k.id }, data: { status: 'active', activatedAt: now } })),
@@ -62,20 +75,8 @@ export async function refreshDomain(db: Db, resolver: DnsResolver, domainId: str
         ...(changed && status === 'verified' ? { verifiedAt: now } : {}),
       },
     }),
-    ...(changed && (status === 'verified' || status === 'failed')
-      ? [
-          db.event.create({
-            data: {
-              id: newId('event', now.getTime()),
-              projectId: domain.projectId,
-              domainId: domain.id,
-              type: status === 'verified' ? 'domain_verified' : 'domain_failed',
-              data: { domain: domain.name, problems: check.checks.filter((c) => c.required && !c.ok).map((c) => `${c.host}: ${c.problem}`) },
-              createdAt: now,
-            },
-          }),
-        ]
-      : []),
+    ...(event ? [db.event.create({ data: event })] : []),
+    ...(deliveries.length ? [db.webhookDelivery.createMany({ data: deliveries })] : []),
   ]);
   return {
     status,

@@ -6,6 +6,7 @@ import { buildMessage } from '../mime/build-message.ts';
 import type { DeliveryJob } from '../queue/delivery-queue.ts';
 import { domainOf } from './address.ts';
 import { findIdempotentReplay, storedIdempotencyKeys, type AcceptedMessage } from './idempotency.ts';
+import { activeEndpoints, webhookDeliveries } from '../webhooks/fan-out.ts';
 import { resolveSenderDomains } from './sender-domains.ts';
 import type { SendRequest } from './send-request.ts';
 
@@ -90,6 +91,20 @@ export async function acceptMessages(
     }),
   );
 
+  const events = prepared.map((p) => ({
+    message: p.request,
+    rows: p.recipients.map((r) => ({
+      id: newId('event', now.getTime()),
+      projectId: sender.projectId,
+      messageId: p.id,
+      recipientId: r.id,
+      type: r.status === 'suppressed' ? ('suppressed' as const) : p.scheduled ? ('scheduled' as const) : ('queued' as const),
+      email: r.email,
+      createdAt: now,
+    })),
+  }));
+  const endpoints = await activeEndpoints(deps.db, sender.projectId);
+  const deliveries = events.flatMap((e) => webhookDeliveries(endpoints, sender.projectId, e.rows, e.message));
   const message = deps.db.message;
   try {
     await deps.db.$transaction([
@@ -117,19 +132,8 @@ export async function acceptMessages(
         })),
       }),
       deps.db.recipient.createMany({ data: prepared.flatMap((p) => p.recipients) }),
-      deps.db.event.createMany({
-        data: prepared.flatMap((p) =>
-          p.recipients.map((r) => ({
-            id: newId('event', now.getTime()),
-            projectId: sender.projectId,
-            messageId: p.id,
-            recipientId: r.id,
-            type: r.status === 'suppressed' ? ('suppressed' as const) : p.scheduled ? ('scheduled' as const) : ('queued' as const),
-            email: r.email,
-            createdAt: now,
-          })),
-        ),
-      }),
+      deps.db.event.createMany({ data: events.flatMap((e) => e.rows) }),
+      ...(deliveries.length ? [deps.db.webhookDelivery.createMany({ data: deliveries })] : []),
     ]);
   } catch (err) {
     // a concurrent request with the same Idempotency-Key committed first: answer as it did

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { newId } from '../ids.ts';
+import { activeEndpoints, webhookDeliveries } from '../webhooks/fan-out.ts';
 
 export type CancelResult =
   | { outcome: 'cancelled' }
@@ -25,7 +26,8 @@ export async function cancelScheduledMessage(db: Db, projectId: string, messageI
     }
     const recipients = await tx.recipient.findMany({ where: { messageId, status: 'queued' }, select: { id: true, email: true } });
     await tx.recipient.updateMany({ where: { messageId, status: 'queued' }, data: { status: 'cancelled', finalAt: now } });
-    await tx.event.createMany({
+    const message = await tx.message.findUniqueOrThrow({ where: { id: messageId }, select: { tags: true, metadata: true } });
+    const events = await tx.event.createManyAndReturn({
       data: recipients.map((r) => ({
         id: newId('event', now.getTime()),
         projectId,
@@ -36,6 +38,8 @@ export async function cancelScheduledMessage(db: Db, projectId: string, messageI
         createdAt: now,
       })),
     });
+    const deliveries = webhookDeliveries(await activeEndpoints(tx, projectId), projectId, events, message);
+    if (deliveries.length) await tx.webhookDelivery.createMany({ data: deliveries });
     return { outcome: 'cancelled' };
   });
 }

@@ -16,6 +16,8 @@ export const load: Step = async (deps, attempt) => {
       raw: true,
       createdAt: true,
       test: true,
+      tags: true,
+      metadata: true,
       project: { select: { relayUrlEncrypted: true } },
       domain: { select: { name: true, returnPathHost: true, status: true } },
       recipients: {
@@ -41,6 +43,8 @@ export const load: Step = async (deps, attempt) => {
     raw: message.raw ? Buffer.from(message.raw) : Buffer.alloc(0),
     createdAt: message.createdAt,
     test: message.test,
+    tags: message.tags,
+    metadata: message.metadata,
     projectRelay: message.project.relayUrlEncrypted ? open(message.project.relayUrlEncrypted, deps.masterKey) : null,
     returnPathDomain: message.domain?.returnPathHost ?? fromDomain,
     domainStatus: message.domain?.status ?? null,

@@ -1,0 +1,107 @@
+import { open, sendWebhook, type Db, type DnsResolver, type Log, type Prisma } from '@herald/core';
+import { recordWebhookAttempt, type WebhookPolicy } from './record-webhook-attempt.ts';
+
+export interface WebhookDeps {
+  db: Db;
+  resolver: DnsResolver;
+  masterKey: Buffer;
+  policy: WebhookPolicy;
+  http: { timeoutMs: number; allowHttp: boolean; allowedHosts: string[]; ca?: string | undefined };
+  /** Sends one request; unit tests may replace it. */
+  send?: typeof sendWebhook;
+  clock: () => Date;
+  random?: () => number;
+  log: Log;
+}
+
+/** A claimed delivery is not claimed again by another worker for this long (a crash mid-send retries after it). */
+const LEASE_MS = 120_000;
+
+/**
+ * The webhook outbox is a table: due deliveries are claimed with FOR UPDATE SKIP LOCKED, so any
+ * number of workers share the work and none sends a delivery another is sending. A claimed delivery
+ * is leased (its next attempt pushed out) until its attempt is recorded.
+ */
+export async function claimDue(db: Db, now: Date, limit: number, projectId: string | null = null): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE webhook_deliveries SET next_attempt_at = ${new Date(now.getTime() + LEASE_MS)}
+    WHERE id IN (
+      SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
+      WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND w.enabled AND w.disabled_at IS NULL
+        AND (${projectId}::text IS NULL OR d.project_id = ${projectId})
+      ORDER BY d.next_attempt_at
+      LIMIT ${limit}
+      FOR UPDATE OF d SKIP LOCKED
+    )
+    RETURNING id`;
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Claims up to `limit` due deliveries, sends them `concurrency` at a time, records each. `projectId`
+ * narrows the claim to one project (tests sharing a database).
+ */
+export async function dispatchDue(deps: WebhookDeps, limit = 100, concurrency = 20, projectId: string | null = null): Promise<number> {
+  const now = deps.clock();
+  const ids = await claimDue(deps.db, now, limit, projectId);
+  if (ids.length === 0) return 0;
+  const deliveries = await deps.db.webhookDelivery.findMany({ where: { id: { in: ids } }, include: { endpoint: true } });
+  const queue = [...deliveries];
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let delivery = queue.shift(); delivery; delivery = queue.shift()) await deliverOne(deps, delivery);
+    }),
+  );
+  return deliveries.length;
+}
+
+async function deliverOne(deps: WebhookDeps, delivery: Prisma.WebhookDeliveryGetPayload<{ include: { endpoint: true } }>): Promise<void> {
+  const now = deps.clock();
+  const { endpoint } = delivery;
+  const secrets = [open(endpoint.secretEncrypted, deps.masterKey)];
+  if (endpoint.previousSecretEncrypted && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) {
+    secrets.push(open(endpoint.previousSecretEncrypted, deps.masterKey));
+  }
+  const send = deps.send ?? sendWebhook;
+  const attempt = await send(
+    { url: endpoint.url, id: delivery.eventId ?? delivery.id, timestamp: Math.floor(now.getTime() / 1000), body: JSON.stringify(delivery.payload), secrets },
+    { resolver: deps.resolver, ...deps.http },
+  );
+  try {
+    await recordWebhookAttempt(deps.db, delivery, attempt, deps.policy, deps.clock(), deps.random);
+  } catch (err) {
+    deps.log.error({ err, deliveryId: delivery.id }, 'could not record a webhook attempt; it is retried when its lease ends');
+  }
+  if (attempt.outcome !== 'delivered') {
+    deps.log.info({ deliveryId: delivery.id, url: endpoint.url, outcome: attempt.outcome, status: attempt.statusCode, error: attempt.error }, 'webhook attempt failed');
+  }
+}
+
+/** Polls the outbox until stopped; keeps going at once while there is a backlog. */
+export function startWebhookDispatcher(deps: WebhookDeps, options: { pollMs: number; concurrency: number }) {
+  let running = true;
+  let wake: (() => void) | null = null;
+  const loop = (async () => {
+    while (running) {
+      let handled = 0;
+      try {
+        handled = await dispatchDue(deps, 100, options.concurrency);
+      } catch (err) {
+        deps.log.error({ err }, 'webhook dispatch failed');
+      }
+      if (handled < 100 && running) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, options.pollMs).unref();
+        });
+      }
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}
