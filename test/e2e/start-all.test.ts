@@ -10,10 +10,16 @@ describe('herald start all', () => {
   const db = throwawayDatabase('start_all');
   afterAll(() => db.drop());
 
-  it('creates and migrates the database, runs the API and a worker, and stops both cleanly on SIGTERM', async () => {
-    const port = await freePort();
+  it('creates and migrates the database, runs the API, a worker and the SMTP listener, and stops them cleanly on SIGTERM', async () => {
+    const [port, smtpPort, smtpsPort] = [await freePort(), await freePort(), await freePort()];
     const child = spawn(process.execPath, [HERALD_BIN, 'start', 'all'], {
-      env: heraldEnv({ DATABASE_URL: db.url, HERALD_API_PORT: port, HERALD_QUEUE_PREFIX: uniquePrefix('all') }),
+      env: heraldEnv({
+        DATABASE_URL: db.url,
+        HERALD_API_PORT: port,
+        HERALD_SMTP_PORT: smtpPort,
+        HERALD_SMTPS_PORT: smtpsPort,
+        HERALD_QUEUE_PREFIX: uniquePrefix('all'),
+      }),
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -27,6 +33,7 @@ describe('herald start all', () => {
       }, 40_000);
       expect(ready.checks).toEqual({ postgres: 'ok', redis: 'ok' });
       await waitFor('the worker to start', () => output.includes('"msg":"worker started"'), 20_000);
+      await waitFor('the SMTP listener to start', () => output.includes('"msg":"smtp listener started"'), 20_000);
       expect(output).toContain('applied migrations: 20261128000000_init');
       expect(await db.exists()).toBe(true);
     } finally {
@@ -35,5 +42,6 @@ describe('herald start all', () => {
     expect(await exited).toBe(0);
     expect(output).toContain('shutting down: draining in-flight requests');
     expect(output).toContain('shutting down: finishing in-flight deliveries');
+    expect(output).toContain('shutting down: closing SMTP sessions');
   });
 });

@@ -27,7 +27,7 @@ export async function runHerald(args: string[], env: NodeJS.ProcessEnv): Promise
  * Starts `herald start api|worker` as its own OS process, the way the README starts Herald, and waits
  * until it is ready: the API answers /healthz, the worker has logged that it started.
  */
-export async function startHerald(role: 'api' | 'worker', env: NodeJS.ProcessEnv): Promise<HeraldProcess> {
+export async function startHerald(role: 'api' | 'worker' | 'smtp', env: NodeJS.ProcessEnv): Promise<HeraldProcess> {
   const child = spawn(process.execPath, [HERALD_BIN, 'start', role], { env, cwd: ROOT });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -38,6 +38,7 @@ export async function startHerald(role: 'api' | 'worker', env: NodeJS.ProcessEnv
   await waitFor(`herald ${role} to start`, async () => {
     if (dead) throw new Error(`herald ${role} exited:\n${output}`);
     if (role === 'worker') return output.includes('"msg":"worker started"');
+    if (role === 'smtp') return output.includes('"msg":"smtp listener started"');
     const response = await fetch(`http://127.0.0.1:${env.HERALD_API_PORT}/healthz`).catch(() => null);
     return response?.ok ?? false;
   }, 30_000);

@@ -32,6 +32,8 @@ export interface HeraldStackOptions {
   sink?: SinkBehaviour;
   /** Extra environment for the API and worker processes (and the CLI). */
   env?: Record<string, string | number>;
+  /** Also run the SMTP submission listener (`herald start smtp`) on free ports. */
+  smtp?: boolean;
 }
 
 export interface SendInit {
@@ -56,6 +58,8 @@ export interface HeraldStack {
   databaseUrl: string;
   api: HeraldProcess;
   worker: HeraldProcess;
+  /** The SMTP listener's STARTTLS and implicit-TLS ports, when started. */
+  smtp: { port: number; tlsPort: number } | null;
   /** POST /v1/messages with the body as JSON. */
   send(body: Record<string, unknown>, init?: SendInit): Promise<Response>;
   /** GET /v1/messages/{id}; throws unless it answers 200. */
@@ -98,12 +102,14 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
     cleanups.push(() => database.drop());
     const port = await freePort();
     const apiUrl = `http://127.0.0.1:${port}`;
+    const smtp = options.smtp ? { port: await freePort(), tlsPort: await freePort() } : null;
     const env = heraldEnv({
       DATABASE_URL: database.url,
       HERALD_API_PORT: port,
       HERALD_QUEUE_PREFIX: uniquePrefix(label),
       HERALD_DNS_SERVERS: dns.address,
       HERALD_MX_PORT: sink.port,
+      ...(smtp ? { HERALD_SMTP_PORT: smtp.port, HERALD_SMTPS_PORT: smtp.tlsPort, HERALD_SMTP_HOSTNAME: 'submission.herald.test' } : {}),
       ...options.env,
     });
     const migrated = await runHerald(['migrate'], env);
@@ -112,7 +118,7 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
     dns.set(...(await addDomain(projectId, senderDomain, env)));
     await verifyDomain(projectId, senderDomain, env);
 
-    const processes = await Promise.allSettled([startHerald('api', env), startHerald('worker', env)]);
+    const processes = await Promise.allSettled([startHerald('api', env), startHerald('worker', env), ...(smtp ? [startHerald('smtp', env)] : [])]);
     for (const started of processes) if (started.status === 'fulfilled') cleanups.push(() => started.value.stop());
     const [api, worker] = processes.map((p) => {
       if (p.status === 'rejected') throw p.reason;
@@ -134,7 +140,7 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
     const receivedCopies = (id: string) => sink.received.filter((m) => m.raw.toString('latin1').includes(messageIdHeader(id)));
 
     return {
-      dns, sink, apiUrl, apiKey, projectId, senderDomain, recipientDomain, env, api, worker, databaseUrl: database.url,
+      dns, sink, apiUrl, apiKey, projectId, senderDomain, recipientDomain, env, api, worker, smtp, databaseUrl: database.url,
       send,
       getMessage,
       waitForStatus: (id, status) =>

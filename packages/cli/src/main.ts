@@ -18,7 +18,7 @@ Usage:
                                           prints the DNS records to publish
   herald domain verify <project> <domain> look the records up; the domain sends once its DKIM record is found
   herald domain rotate <project> <domain> new DKIM keys, which sign once their records are published and verified
-  herald start [api|worker|all]           run the API, a worker, or both (all: migrates first)
+  herald start [api|worker|smtp|all]      run the API, a worker, the SMTP listener, or all three (all: migrates first)
   herald config                           list every environment variable with its default
 
 <project> is a project id (prj_…) or name. Settings come from the environment and from ./.env.`;

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { HeraldError, type ErrorDetail } from '@herald/core';
+import { HeraldError, isDatabaseUnavailable, type ErrorDetail } from '@herald/core';
 
 /** Fastify's own errors that are the client's fault, mapped to registry codes. */
 const FASTIFY_CODES: Record<string, (err: FastifyError) => HeraldError> = {
@@ -11,16 +11,6 @@ const FASTIFY_CODES: Record<string, (err: FastifyError) => HeraldError> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: () =>
     new HeraldError('validation_failed', 'body: empty', [{ field: 'body', message: 'must be a JSON object' }]),
 };
-
-/** Prisma and pg errors that mean Postgres is unreachable: the client should retry. */
-function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; name?: string; message?: string };
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', 'P1001', 'P1002', 'P1017'].includes(e.code ?? '') ||
-    e.name === 'DriverAdapterError' ||
-    /Can't reach database|Connection terminated|connect ECONNREFUSED/.test(e.message ?? '')
-  );
-}
 
 interface ZodIssueLike {
   code: string;

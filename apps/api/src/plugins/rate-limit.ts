@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HeraldError } from '@herald/core';
+import { HeraldError, withTimeout } from '@herald/core';
 import type { RateLimit, RateLimiter, TakeResult } from '@herald/core/limits/rate-limiter';
 import type { AuthContext } from './authenticate.ts';
 
@@ -14,19 +14,6 @@ export interface RateLimitSettings {
 
 /** At most one "Redis unreachable" warning per this interval, with the number of requests let through. */
 const WARN_EVERY_MS = 10_000;
-
-/** Rejects when the promise has not settled within `ms`. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function describeRate({ perSecond, burst }: RateLimit): string {
   return `${perSecond} request${perSecond === 1 ? '' : 's'} per second, bursts of ${burst}`;

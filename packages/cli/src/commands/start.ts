@@ -5,9 +5,9 @@ import { loadApiConfig, migrate } from '@herald/core';
 const BIN = fileURLToPath(new URL('../../bin/herald.js', import.meta.url));
 
 /**
- * `herald start api` and `herald start worker` run one process each (scale by running more).
- * `herald start all` applies migrations, then runs the API and one worker as child processes, passes
- * SIGTERM/SIGINT on, and exits when both have exited.
+ * `herald start api`, `herald start worker` and `herald start smtp` run one process each (scale by
+ * running more). `herald start all` applies migrations, then runs the API, one worker and the SMTP
+ * listener as child processes, passes SIGTERM/SIGINT on, and exits when all have exited.
  */
 export async function startCommand(args: string[]): Promise<number> {
   const what = args[0] ?? 'all';
@@ -22,10 +22,15 @@ export async function startCommand(args: string[]): Promise<number> {
       await main();
       return -1;
     }
+    case 'smtp': {
+      const { main } = await import('@herald/smtp');
+      await main();
+      return -1;
+    }
     case 'all':
       return startAll();
     default:
-      console.error('usage: herald start [api|worker|all]');
+      console.error('usage: herald start [api|worker|smtp|all]');
       return 1;
   }
 }
@@ -33,7 +38,7 @@ export async function startCommand(args: string[]): Promise<number> {
 async function startAll(): Promise<number> {
   const result = await migrate(loadApiConfig().databaseUrl);
   if (result.applied.length > 0) console.log(`applied migrations: ${result.applied.join(', ')}`);
-  const children: ChildProcess[] = ['api', 'worker'].map((role) =>
+  const children: ChildProcess[] = ['api', 'worker', 'smtp'].map((role) =>
     spawn(process.execPath, [BIN, 'start', role], { stdio: 'inherit', env: process.env }),
   );
   const stop = (signal: NodeJS.Signals) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
+import { intakeSettings } from './intake.ts';
 import { defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
 
 export const apiOnlySettings = defineSettings({
@@ -21,12 +22,6 @@ export const apiOnlySettings = defineSettings({
     default: '37748736',
     doc: 'Largest request body the API reads, in bytes (base64 attachments make bodies a third larger than the message).',
   },
-  maxMessageBytes: {
-    env: 'HERALD_MAX_MESSAGE_BYTES',
-    schema: positiveInt(),
-    default: '26214400',
-    doc: 'Largest message Herald accepts, in bytes, as built (headers, body and encoded attachments); larger is refused with 413.',
-  },
   adminToken: {
     env: 'HERALD_ADMIN_TOKEN',
     schema: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
@@ -45,21 +40,9 @@ export const apiOnlySettings = defineSettings({
     default: '200',
     doc: "Requests per second all of one project's keys together may make (bursts of twice that).",
   },
-  dailyQuota: {
-    env: 'HERALD_DAILY_QUOTA',
-    schema: z.coerce.number({ message: 'must be a number' }).int().min(0),
-    default: '0',
-    doc: 'Recipients a project may send to per UTC day, unless the project has its own quota; 0 means no limit. Over it, 429 quota_exceeded.',
-  },
-  maxRecipients: {
-    env: 'HERALD_MAX_RECIPIENTS',
-    schema: positiveInt(),
-    default: '50',
-    doc: 'Most recipients (to + cc + bcc) one message may have.',
-  },
 });
 
-export const apiSettings = { ...commonSettings, ...apiOnlySettings };
+export const apiSettings = { ...commonSettings, ...intakeSettings, ...apiOnlySettings };
 export type ApiConfig = ConfigOf<typeof apiSettings>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {

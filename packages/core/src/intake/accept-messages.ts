@@ -1,48 +1,14 @@
-import type { Db } from '../db/client.ts';
-import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
-import type { Log } from '../logger.ts';
 import { buildMessage } from '../mime/build-message.ts';
-import type { DeliveryJob } from '../queue/delivery-queue.ts';
 import { domainOf } from './address.ts';
-import { findIdempotentReplay, storedIdempotencyKeys, type AcceptedMessage } from './idempotency.ts';
-import { activeEndpoints, webhookDeliveries } from '../webhooks/fan-out.ts';
-import { resolveSenderDomains } from './sender-domains.ts';
+import { commitMessages, type AcceptedMessage, type IntakeDeps, type IntakeOptions, type Sender } from './commit-messages.ts';
 import type { SendRequest } from './send-request.ts';
 
-export type { AcceptedMessage } from './idempotency.ts';
-
-export interface Sender {
-  projectId: string;
-  apiKeyId: string | null;
-  /** Test-mode messages go through the pipeline but reach no mail server. */
-  test: boolean;
-}
-
-export interface IntakeDeps {
-  db: Db;
-  /** Adds delivery jobs, each not to run before its delay (BullMQ in production). */
-  enqueue: (jobs: { data: DeliveryJob; delayMs: number }[]) => Promise<void>;
-  log: Log;
-  now?: () => Date;
-}
-
-export interface IntakeOptions {
-  /** Largest raw message, in bytes; bigger is refused with 413. */
-  maxMessageBytes: number;
-  /** Where a message's fields live in the request, for error details: '' for one, 'messages.3.' in a batch. */
-  fieldPrefix: (index: number) => string;
-  idempotency?: { key: string; hash: string; batch: boolean } | undefined;
-  /** 'api' or 'smtp'. */
-  source?: string;
-}
+export type { AcceptedMessage, IntakeDeps, IntakeOptions, MessageDraft, Sender } from './commit-messages.ts';
 
 /**
- * The one intake path, for one message or a batch. Checks every sender domain belongs to the project,
- * marks suppressed recipients, builds each raw message once and checks its size, then commits every
- * message, recipient and first event in one transaction — all or nothing — and only then enqueues one
- * delivery job per (message, recipient domain). The caller answers 202 after this returns, so a 202
- * always means committed. A failed enqueue is logged and left to the sweeper.
+ * Intake of API requests: each message is built once from its fields (RFC 5322, CRLF, a Message-ID on
+ * the sending domain), then committed with the rest of the request.
  */
 export async function acceptMessages(
   deps: IntakeDeps,
@@ -51,147 +17,25 @@ export async function acceptMessages(
   options: IntakeOptions,
 ): Promise<{ messages: AcceptedMessage[]; replayed: boolean }> {
   const now = deps.now?.() ?? new Date();
-  const keys = options.idempotency
-    ? storedIdempotencyKeys(options.idempotency.key, requests.length, options.idempotency.batch)
-    : null;
-  if (keys && options.idempotency) {
-    const replay = await findIdempotentReplay(deps.db, sender.projectId, keys, options.idempotency.hash);
-    if (replay) return { messages: replay, replayed: true };
-  }
-
-  const domainIds = await senderDomains(deps.db, sender.projectId, requests, options.fieldPrefix);
-  const suppressed = await suppressedAddresses(deps.db, sender.projectId, requests);
-
-  const prepared = await Promise.all(
-    requests.map(async (request, index) => {
+  const drafts = await Promise.all(
+    requests.map(async (request) => {
       const id = newId('message', now.getTime());
-      const fromDomain = domainOf(request.from.email);
-      const raw = await buildMessage({ ...request, messageId: `${id}@${fromDomain}`, date: now });
-      if (raw.length > options.maxMessageBytes) {
-        throw new HeraldError(
-          'payload_too_large',
-          `${options.fieldPrefix(index)}message: ${raw.length} bytes, over the limit of ${options.maxMessageBytes} bytes`,
-          { limit_bytes: options.maxMessageBytes, size_bytes: raw.length, ...(options.fieldPrefix(index) ? { index } : {}) },
-        );
-      }
-      const scheduled = request.sendAt !== undefined && request.sendAt.getTime() > now.getTime();
-      const recipients = uniqueRecipients(request).map((r) => ({
-        id: newId('recipient', now.getTime()),
-        messageId: id,
-        projectId: sender.projectId,
-        email: r.email,
-        domain: domainOf(r.email),
-        kind: r.kind,
-        status: suppressed.has(r.email.toLowerCase()) ? ('suppressed' as const) : ('queued' as const),
-        finalAt: suppressed.has(r.email.toLowerCase()) ? now : null,
-      }));
-      const allSuppressed = recipients.every((r) => r.status === 'suppressed');
-      const status = allSuppressed ? ('suppressed' as const) : scheduled ? ('scheduled' as const) : ('queued' as const);
-      return { id, fromDomain, raw, request, index, recipients, status, scheduled };
+      const messageIdHeader = `${id}@${domainOf(request.from.email)}`;
+      const raw = await buildMessage({ ...request, messageId: messageIdHeader, date: now });
+      return {
+        id,
+        raw,
+        from: request.from,
+        subject: request.subject,
+        messageIdHeader,
+        recipients: uniqueRecipients(request),
+        tags: request.tags,
+        metadata: request.metadata,
+        sendAt: request.sendAt,
+      };
     }),
   );
-
-  const events = prepared.map((p) => ({
-    message: p.request,
-    rows: p.recipients.map((r) => ({
-      id: newId('event', now.getTime()),
-      projectId: sender.projectId,
-      messageId: p.id,
-      recipientId: r.id,
-      type: r.status === 'suppressed' ? ('suppressed' as const) : p.scheduled ? ('scheduled' as const) : ('queued' as const),
-      email: r.email,
-      createdAt: now,
-    })),
-  }));
-  const endpoints = await activeEndpoints(deps.db, sender.projectId);
-  const deliveries = events.flatMap((e) => webhookDeliveries(endpoints, sender.projectId, e.rows, e.message));
-  const message = deps.db.message;
-  try {
-    await deps.db.$transaction([
-      message.createMany({
-        data: prepared.map((p) => ({
-          id: p.id,
-          projectId: sender.projectId,
-          domainId: domainIds.get(p.fromDomain) ?? null,
-          apiKeyId: sender.apiKeyId,
-          test: sender.test,
-          status: p.status,
-          fromEmail: p.request.from.email,
-          fromName: p.request.from.name ?? null,
-          subject: p.request.subject,
-          messageIdHeader: `${p.id}@${p.fromDomain}`,
-          raw: new Uint8Array(p.raw),
-          rawSize: p.raw.length,
-          tags: p.request.tags,
-          metadata: p.request.metadata,
-          idempotencyKey: keys?.[p.index] ?? null,
-          idempotencyHash: options.idempotency?.hash ?? null,
-          source: options.source ?? 'api',
-          sendAt: p.scheduled ? (p.request.sendAt ?? null) : null,
-          createdAt: now,
-        })),
-      }),
-      deps.db.recipient.createMany({ data: prepared.flatMap((p) => p.recipients) }),
-      deps.db.event.createMany({ data: events.flatMap((e) => e.rows) }),
-      ...(deliveries.length ? [deps.db.webhookDelivery.createMany({ data: deliveries })] : []),
-    ]);
-  } catch (err) {
-    // a concurrent request with the same Idempotency-Key committed first: answer as it did
-    if (keys && options.idempotency && (err as { code?: string }).code === 'P2002') {
-      const replay = await findIdempotentReplay(deps.db, sender.projectId, keys, options.idempotency.hash);
-      if (replay) return { messages: replay, replayed: true };
-    }
-    throw err;
-  }
-
-  const jobs = prepared.flatMap((p) => {
-    const domains = [...new Set(p.recipients.filter((r) => r.status === 'queued').map((r) => r.domain))];
-    const delayMs = p.scheduled ? (p.request.sendAt as Date).getTime() - now.getTime() : 0;
-    return domains.map((domain) => ({ data: { messageId: p.id, domain }, delayMs }));
-  });
-  try {
-    await deps.enqueue(jobs);
-  } catch (err) {
-    deps.log.error({ err, messages: prepared.map((p) => p.id) }, 'messages committed but not enqueued; the sweeper will enqueue them');
-  }
-
-  return {
-    messages: prepared.map((p) => ({
-      id: p.id,
-      status: p.status,
-      recipients: p.recipients.map((r) => ({ email: r.email, status: r.status })),
-    })),
-    replayed: false,
-  };
-}
-
-/** The project's domain id for each sender domain; any domain that may not send is refused with 403. */
-async function senderDomains(
-  db: Db,
-  projectId: string,
-  requests: SendRequest[],
-  fieldPrefix: (index: number) => string,
-): Promise<Map<string, string>> {
-  const resolved = await resolveSenderDomains(db, projectId, [...new Set(requests.map((r) => domainOf(r.from.email)))]);
-  const details: ErrorDetail[] = [];
-  const ids = new Map<string, string>();
-  requests.forEach((request, index) => {
-    const domain = domainOf(request.from.email);
-    const result = resolved.get(domain);
-    if (result?.ok) ids.set(domain, result.domainId);
-    else details.push({ field: `${fieldPrefix(index)}from`, message: result?.reason ?? `${domain} is not a sending domain of this project` });
-  });
-  if (details.length > 0) {
-    throw new HeraldError('domain_not_verified', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
-  }
-  return ids;
-}
-
-/** Lower-cased addresses of the requests' recipients that are on the project's suppression list. */
-async function suppressedAddresses(db: Db, projectId: string, requests: SendRequest[]): Promise<Set<string>> {
-  const emails = [...new Set(requests.flatMap((r) => [...r.to, ...r.cc, ...r.bcc].map((m) => m.email.toLowerCase())))];
-  const rows = await db.suppression.findMany({ where: { projectId, email: { in: emails } }, select: { email: true } });
-  return new Set(rows.map((row) => row.email));
+  return commitMessages({ ...deps, now: () => now }, sender, drafts, options);
 }
 
 /** One recipient row per address (case-insensitively), whichever of to/cc/bcc it first appears in. */

@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { withTimeout } from '../with-timeout.ts';
 import { Redis } from 'ioredis';
 
 /** Queue names; every key in Redis is under the configured prefix (HERALD_QUEUE_PREFIX). */
@@ -50,13 +51,5 @@ export async function enqueueDeliveries(
   const adding = queue.addBulk(
     jobs.map(({ data, delayMs }) => ({ name: 'deliver', data, opts: { jobId: deliveryJobId(data), delay: Math.max(0, delayMs ?? 0) } })),
   );
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('enqueue timed out: Redis did not answer')), options.timeoutMs ?? 2_000);
-  });
-  try {
-    await Promise.race([adding, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await withTimeout(adding, options.timeoutMs ?? 2_000, 'Redis (enqueue)');
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { acceptMessages, findIdempotentReplay, storedIdempotencyKeys, type SendRequest } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
-import { reserveDailyQuota } from '../../../plugins/quota.ts';
+import { reserveDailyQuota } from '@herald/core/limits/reserve-quota';
 
 /**
  * Intake under the project's daily quota: the recipients are counted before the commit and given back

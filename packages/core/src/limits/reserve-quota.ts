@@ -1,6 +1,6 @@
-import { HeraldError } from '@herald/core';
-import type { DailyQuota } from '@herald/core/limits/daily-quota';
-import { withTimeout } from './rate-limit.ts';
+import { HeraldError } from '../errors/registry.ts';
+import { withTimeout } from '../with-timeout.ts';
+import type { DailyQuota } from './daily-quota.ts';
 
 /** Gives a reservation back; safe to call more than once (only the first call counts) and never rejects. */
 export type ReleaseQuota = () => Promise<void>;

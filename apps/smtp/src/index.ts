@@ -1,0 +1,4 @@
+export { main } from './main.ts';
+export { createSubmissionServer, type SubmissionDeps } from './submission-server.ts';
+export { SessionLimits } from './session-limits.ts';
+export { tlsMaterial } from './tls-material.ts';

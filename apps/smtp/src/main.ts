@@ -1,0 +1,54 @@
+import { Redis } from 'ioredis';
+import { createDb, createDeliveryQueue, createLogger, createRedis, enqueueDeliveries, loadSmtpConfig, onShutdown } from '@herald/core';
+import { createDailyQuota } from '@herald/core/limits/daily-quota';
+import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
+import { SessionLimits } from './session-limits.ts';
+import { createSubmissionServer } from './submission-server.ts';
+import { tlsMaterial } from './tls-material.ts';
+
+/** Starts the SMTP submission listener on its STARTTLS and implicit-TLS ports. */
+export async function main(): Promise<void> {
+  const config = loadSmtpConfig();
+  const log = createLogger('herald-smtp', config.logLevel);
+  const db = createDb(config.databaseUrl);
+  const redis = createRedis(config.redisUrl);
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  const limitsRedis = new Redis(config.redisUrl, RATE_LIMIT_REDIS_OPTIONS);
+  limitsRedis.on('error', () => undefined);
+  const queue = createDeliveryQueue(redis, config.queuePrefix);
+  const tls = tlsMaterial(config);
+  if (tls.selfSigned) log.warn({ hostname: config.smtpHostname }, 'SMTP listener uses a self-signed certificate (set HERALD_SMTP_TLS_CERT_FILE and HERALD_SMTP_TLS_KEY_FILE)');
+
+  const deps = {
+    db,
+    enqueue: (jobs: Parameters<typeof enqueueDeliveries>[1]) => enqueueDeliveries(queue, jobs),
+    limits: new SessionLimits({
+      perIp: config.smtpMaxConnectionsPerIp,
+      perKey: config.smtpMaxConnectionsPerKey,
+      authFailures: config.smtpMaxAuthFailures,
+    }),
+    quota: { dailyQuota: createDailyQuota(limitsRedis, `${config.queuePrefix}:quota`), defaultLimit: config.dailyQuota },
+    settings: { hostname: config.smtpHostname, maxMessageBytes: config.maxMessageBytes, maxRecipients: config.maxRecipients },
+    tls,
+    log,
+  };
+  const servers = [
+    { server: createSubmissionServer(deps, { secure: false }), port: config.smtpPort },
+    { server: createSubmissionServer(deps, { secure: true }), port: config.smtpsPort },
+  ];
+  for (const { server, port } of servers) {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, config.smtpHost, () => resolve());
+    });
+  }
+  log.info({ host: config.smtpHost, starttls: config.smtpPort, tls: config.smtpsPort }, 'smtp listener started');
+
+  onShutdown(log, 'closing SMTP sessions', async () => {
+    await Promise.all(servers.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    await queue.close();
+    redis.disconnect();
+    limitsRedis.disconnect();
+    await db.$disconnect();
+  });
+}

@@ -1,0 +1,166 @@
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import {
+  acceptRawMessage,
+  domainOf,
+  normalizeEmail,
+  resolveApiKey,
+  resolveSenderDomains,
+  type Db,
+  type IntakeDeps,
+  type KeyContext,
+  type Log,
+} from '@herald/core';
+import type { DailyQuota } from '@herald/core/limits/daily-quota';
+import { reserveDailyQuota } from '@herald/core/limits/reserve-quota';
+import type { SessionLimits } from './session-limits.ts';
+import { replyForIntakeError, smtpError } from './smtp-reply.ts';
+import type { TlsMaterial } from './tls-material.ts';
+
+export interface SubmissionDeps {
+  db: Db;
+  enqueue: IntakeDeps['enqueue'];
+  limits: SessionLimits;
+  quota?: { dailyQuota: DailyQuota; defaultLimit: number } | undefined;
+  settings: { hostname: string; maxMessageBytes: number; maxRecipients: number };
+  tls: TlsMaterial;
+  log: Log;
+}
+
+/**
+ * The SMTP submission listener (RFC 6409, RFC 8314): AUTH PLAIN or LOGIN, offered only under TLS, with
+ * an API key holding messages:send as the password (any user name). Nothing is relayed without AUTH.
+ * MAIL FROM and the From header must be on a verified domain of the key's project; every recipient is
+ * a plain address; SIZE is advertised and enforced; 250 after the final dot only once the message is
+ * committed — the same intake as the API.
+ */
+export function createSubmissionServer(deps: SubmissionDeps, options: { secure: boolean }): SMTPServer {
+  const keys = new Map<string, KeyContext>();
+  const { limits, settings, log } = deps;
+
+  const config: SMTPServerOptions = {
+    secure: options.secure,
+    key: deps.tls.key,
+    cert: deps.tls.cert,
+    name: settings.hostname,
+    banner: 'Herald ESMTP submission',
+    size: settings.maxMessageBytes,
+    authMethods: ['PLAIN', 'LOGIN'],
+    authOptional: false,
+    allowInsecureAuth: false,
+    disabledCommands: options.secure ? ['STARTTLS'] : [],
+    logger: false,
+    socketTimeout: 5 * 60_000,
+    closeTimeout: 30_000,
+
+    onConnect(session, callback) {
+      if (!limits.openConnection(session.remoteAddress)) {
+        return callback(smtpError(421, `4.7.0 ${settings.hostname} too many connections from your address, try again later`));
+      }
+      if (limits.authBlocked(session.remoteAddress)) {
+        limits.closeConnection(session.remoteAddress, null);
+        return callback(smtpError(421, `4.7.0 ${settings.hostname} too many failed logins, try again later`));
+      }
+      callback();
+    },
+
+    onClose(session) {
+      const context = keys.get(session.id);
+      keys.delete(session.id);
+      limits.closeConnection(session.remoteAddress, context ? context.apiKeyId : null);
+    },
+
+    onAuth(auth, session, callback) {
+      const ip = session.remoteAddress;
+      if (limits.authBlocked(ip)) return callback(smtpError(421, '4.7.0 too many failed logins, try again later'));
+      resolveApiKey(deps.db, auth.password ?? '', log)
+        .then((context) => {
+          if (!context || !context.scopes.includes('messages:send')) {
+            limits.authFailed(ip);
+            return callback(smtpError(535, '5.7.8 Authentication credentials invalid: the password must be an API key with messages:send'));
+          }
+          if (!limits.openKeySession(context.apiKeyId)) {
+            return callback(smtpError(454, '4.7.0 too many sessions for this API key, try again later'));
+          }
+          keys.set(session.id, context);
+          callback(null, { user: context.apiKeyId });
+        })
+        .catch((err: unknown) => {
+          log.error({ err }, 'SMTP AUTH failed on a server error');
+          callback(smtpError(454, '4.7.0 Temporary authentication failure'));
+        });
+    },
+
+    onMailFrom(address, session, callback) {
+      const context = keys.get(session.id);
+      if (!context) return callback(smtpError(530, '5.7.0 Authentication required'));
+      const sender = normalizeEmail(address.address);
+      if (!address.address || !sender.ok) {
+        return callback(smtpError(553, `5.1.7 the sender must be an address on a verified domain${sender.ok ? '' : `: ${sender.reason}`}`));
+      }
+      checkSenderDomain(deps.db, context, sender.domain)
+        .then((refusal) => callback(refusal ? smtpError(550, `5.7.1 ${refusal}`) : null))
+        .catch((err: unknown) => callback(replyForIntakeError(err)));
+    },
+
+    onRcptTo(address, session, callback) {
+      if (!keys.has(session.id)) return callback(smtpError(530, '5.7.0 Authentication required'));
+      const recipient = normalizeEmail(address.address);
+      if (!recipient.ok) return callback(smtpError(553, `5.1.3 ${address.address}: ${recipient.reason}`));
+      if (session.envelope.rcptTo.length >= settings.maxRecipients) {
+        return callback(smtpError(452, `4.5.3 Too many recipients: at most ${settings.maxRecipients} per message`));
+      }
+      callback();
+    },
+
+    onData(stream, session, callback) {
+      const context = keys.get(session.id);
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if (!context) return callback(smtpError(530, '5.7.0 Authentication required'));
+        if (stream.sizeExceeded) return callback(smtpError(552, `5.3.4 Message too big: the limit is ${settings.maxMessageBytes} bytes`));
+        submit(deps, context, session, Buffer.concat(chunks)).then(
+          (id) => callback(null, `2.0.0 Ok: queued as ${id}`),
+          (err: unknown) => {
+            if (!(err as { responseCode?: number }).responseCode) log.warn({ err }, 'SMTP submission refused');
+            callback((err as { responseCode?: number }).responseCode ? (err as Error) : replyForIntakeError(err));
+          },
+        );
+      });
+    },
+  };
+  const server = new SMTPServer(config);
+  server.on('error', (err) => log.warn({ err: err.message }, 'SMTP listener error'));
+  return server;
+}
+
+/** Why MAIL FROM's domain may not send for this key, or null. */
+async function checkSenderDomain(db: Db, context: KeyContext, domain: string): Promise<string | null> {
+  if (context.domains.length && !context.domains.some((d) => domain === d || domain.endsWith(`.${d}`))) {
+    return `this API key is limited to ${context.domains.join(', ')}; it cannot send from ${domain}`;
+  }
+  const resolved = (await resolveSenderDomains(db, context.projectId, [domain])).get(domain);
+  return resolved?.ok ? null : (resolved?.reason ?? `${domain} is not a sending domain of this project`);
+}
+
+async function submit(deps: SubmissionDeps, context: KeyContext, session: SMTPServerSession, raw: Buffer): Promise<string> {
+  const recipients = session.envelope.rcptTo.map((r) => r.address);
+  const release = deps.quota
+    ? await reserveDailyQuota(deps.quota.dailyQuota, context.projectId, recipients.length, context.dailyQuota ?? deps.quota.defaultLimit, { log: deps.log })
+    : null;
+  try {
+    const { message, replayed } = await acceptRawMessage(
+      { db: deps.db, enqueue: deps.enqueue, log: deps.log },
+      { projectId: context.projectId, apiKeyId: context.apiKeyId, test: context.test },
+      { raw, recipients },
+      { maxMessageBytes: deps.settings.maxMessageBytes },
+    );
+    if (replayed) await release?.();
+    // the From header is checked like MAIL FROM, and by the same rules (intake refuses it otherwise)
+    deps.log.info({ messageId: message.id, recipients: recipients.length, replayed, from: domainOf(session.envelope.mailFrom ? session.envelope.mailFrom.address : '') }, 'message submitted over SMTP');
+    return message.id;
+  } catch (err) {
+    await release?.();
+    throw err;
+  }
+}

@@ -1,0 +1,131 @@
+import libmime from 'libmime';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
+import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
+import { newId } from '../ids.ts';
+import { normalizeCrlf } from '../mime/normalize-crlf.ts';
+import { domainOf, normalizeEmail, parseMailbox } from './address.ts';
+import type { MessageDraft } from './commit-messages.ts';
+
+/** A message as an SMTP client hands it over: the envelope and the bytes after DATA. */
+export interface RawSubmission {
+  raw: Buffer;
+  recipients: string[];
+}
+
+interface HeaderField {
+  /** Lower-case name. */
+  name: string;
+  /** The whole field, folded lines included, without its final CRLF. */
+  text: string;
+}
+
+const TAG = /^[A-Za-z0-9_-]{1,64}$/;
+const META_KEY = /^[A-Za-z0-9_.-]{1,40}$/;
+
+/**
+ * Turns a submitted message into a draft: line endings normalised to CRLF (a bare CR or LF can never
+ * end a line differently downstream); X-Herald-Tags, X-Herald-Metadata-<key> and
+ * X-Herald-Idempotency-Key read and removed, as are Bcc and Return-Path; the From header parsed (the
+ * project's domain checks apply to it, as to MAIL FROM); its Message-ID kept, or one added on the
+ * sending domain (and a Date when missing). Each envelope recipient is to, cc or bcc as the headers say.
+ */
+export function prepareRawSubmission(submission: RawSubmission, now: Date): { draft: MessageDraft; idempotencyKey: string | null } {
+  const raw = normalizeCrlf(submission.raw);
+  const split = raw.indexOf('\r\n\r\n', 0, 'latin1');
+  const headerText = raw.subarray(0, split >= 0 ? split : raw.length).toString('latin1');
+  const body = split >= 0 ? raw.subarray(split + 2) : Buffer.from('\r\n');
+  const fields = parseFields(headerText);
+  const problems: ErrorDetail[] = [];
+  const value = (name: string) => fields.filter((f) => f.name === name).map((f) => unfold(f.text.slice(f.text.indexOf(':') + 1)));
+
+  const tags = value('x-herald-tags').flatMap((v) => v.split(/[\s,]+/).filter(Boolean));
+  if (tags.length > 10 || tags.some((t) => !TAG.test(t))) problems.push({ field: 'header.x-herald-tags', message: 'at most 10 tags of [A-Za-z0-9_-]{1,64}' });
+  const metadata: Record<string, string> = {};
+  for (const f of fields.filter((f) => f.name.startsWith('x-herald-metadata-'))) {
+    const key = f.text.slice('x-herald-metadata-'.length, f.text.indexOf(':')).trim();
+    if (!META_KEY.test(key)) problems.push({ field: `header.${f.name}`, message: 'keys must be 1-40 letters, digits, _, . or -' });
+    metadata[key] = unfold(f.text.slice(f.text.indexOf(':') + 1));
+  }
+  if (Object.keys(metadata).length > 20 || Object.values(metadata).some((v) => v.length > 500)) {
+    problems.push({ field: 'header.x-herald-metadata', message: 'at most 20 keys, values of at most 500 characters' });
+  }
+  const idempotencyKey = value('x-herald-idempotency-key')[0] ?? null;
+  if (idempotencyKey !== null && !/^[\x21-\x7e]{1,256}$/.test(idempotencyKey)) {
+    problems.push({ field: 'header.x-herald-idempotency-key', message: 'must be 1-256 printable ASCII characters' });
+  }
+
+  const fromValues = value('from');
+  const fromAddress = fromValues.length === 1 ? addressparser(fromValues[0] as string)[0] : undefined;
+  const from = fromAddress && 'address' in fromAddress ? parseMailbox({ email: fromAddress.address ?? '', name: decode(fromAddress.name) || undefined }) : null;
+  if (!from?.ok) problems.push({ field: 'header.from', message: fromValues.length === 1 ? `not a valid address: ${from && !from.ok ? from.reason : 'unreadable'}` : 'exactly one From header is required' });
+  if (problems.length > 0 || !from?.ok) {
+    throw new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+  }
+
+  const id = newId('message', now.getTime());
+  const existingId = /^\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value('message-id')[0] ?? '')?.[1];
+  const messageIdHeader = existingId ?? `${id}@${domainOf(from.mailbox.email)}`;
+  const added = [
+    ...(existingId ? [] : [`Message-ID: <${messageIdHeader}>`]),
+    ...(value('date').length ? [] : [`Date: ${now.toUTCString().replace('GMT', '+0000')}`]),
+  ];
+  const kept = fields.filter((f) => !/^(x-herald-.*|bcc|return-path)$/.test(f.name) && !(f.name === 'message-id' && !existingId));
+  const header = [...added, ...kept.map((f) => f.text)].join('\r\n');
+
+  const listed = (name: string) =>
+    new Set(value(name).flatMap((v) => addressparser(v, { flatten: true }).map((a) => ('address' in a ? (a.address ?? '').toLowerCase() : ''))));
+  const to = listed('to');
+  const cc = listed('cc');
+  const seen = new Set<string>();
+  const recipients = submission.recipients.flatMap((address) => {
+    const normalized = normalizeEmail(address);
+    const email = normalized.ok ? normalized.email : address;
+    if (seen.has(email.toLowerCase())) return [];
+    seen.add(email.toLowerCase());
+    const kind = to.has(email.toLowerCase()) ? ('to' as const) : cc.has(email.toLowerCase()) ? ('cc' as const) : ('bcc' as const);
+    return [{ email, kind }];
+  });
+
+  return {
+    draft: {
+      id,
+      raw: Buffer.concat([Buffer.from(`${header}\r\n`, 'latin1'), body]),
+      from: from.mailbox,
+      subject: decode(value('subject')[0] ?? ''),
+      messageIdHeader,
+      recipients,
+      tags: [...new Set(tags)],
+      metadata,
+    },
+    idempotencyKey,
+  };
+}
+
+function parseFields(headerText: string): HeaderField[] {
+  const fields: HeaderField[] = [];
+  for (const line of headerText.split('\r\n')) {
+    if (/^[ \t]/.test(line) && fields.length > 0) {
+      (fields[fields.length - 1] as HeaderField).text += `\r\n${line}`;
+    } else if (line.includes(':')) {
+      fields.push({ name: line.slice(0, line.indexOf(':')).trim().toLowerCase(), text: line });
+    }
+  }
+  return fields;
+}
+
+function unfold(text: string): string {
+  return text.replace(/\r\n[ \t]+/g, ' ').trim();
+}
+
+/** RFC 2047 encoded-words decoded, for what the API shows (the message itself is kept as sent). */
+function decode(text: string | undefined): string {
+  if (!text) return '';
+  // header bytes were read as latin1; raw UTF-8 (RFC 6532) reads back as UTF-8
+  const utf8 = Buffer.from(text, 'latin1').toString('utf8');
+  const readable = utf8.includes('\uFFFD') ? text : utf8;
+  try {
+    return libmime.decodeWords(readable);
+  } catch {
+    return readable;
+  }
+}
