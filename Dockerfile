@@ -8,6 +8,7 @@ COPY packages/core/package.json packages/core/
 COPY packages/cli/package.json packages/cli/
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
+COPY apps/smtp/package.json apps/smtp/
 
 # ---- build: install everything and generate the Prisma client ----
 FROM node:20-bookworm-slim AS build
@@ -29,6 +30,6 @@ COPY packages packages
 COPY apps apps
 COPY --from=build /app/packages/core/src/generated packages/core/src/generated
 USER node
-EXPOSE 3000
+EXPOSE 3000 587 465
 ENTRYPOINT ["node", "packages/cli/bin/herald.js"]
 CMD ["start", "api"]
