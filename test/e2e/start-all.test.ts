@@ -11,13 +11,14 @@ describe('herald start all', () => {
   afterAll(() => db.drop());
 
   it('creates and migrates the database, runs the API, a worker and the SMTP listener, and stops them cleanly on SIGTERM', async () => {
-    const [port, smtpPort, smtpsPort] = [await freePort(), await freePort(), await freePort()];
+    const [port, smtpPort, smtpsPort, healthPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const child = spawn(process.execPath, [HERALD_BIN, 'start', 'all'], {
       env: heraldEnv({
         DATABASE_URL: db.url,
         HERALD_API_PORT: port,
         HERALD_SMTP_PORT: smtpPort,
         HERALD_SMTPS_PORT: smtpsPort,
+        HERALD_WORKER_HEALTH_PORT: healthPort,
         HERALD_QUEUE_PREFIX: uniquePrefix('all'),
       }),
     });
@@ -31,8 +32,12 @@ describe('herald start all', () => {
         const response = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
         return response?.status === 200 ? ((await response.json()) as { checks: Record<string, string> }) : null;
       }, 40_000);
-      expect(ready.checks).toEqual({ postgres: 'ok', redis: 'ok' });
+      expect(ready.checks).toEqual({ postgres: 'ok', redis: 'ok', migrations: 'ok' });
       await waitFor('the worker to start', () => output.includes('"msg":"worker started"'), 20_000);
+      const worker = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
+      expect(worker.status).toBe(200);
+      expect(await worker.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } });
+      expect((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status).toBe(200);
       await waitFor('the SMTP listener to start', () => output.includes('"msg":"smtp listener started"'), 20_000);
       expect(output).toContain('applied migrations: 20261128000000_init');
       expect(await db.exists()).toBe(true);

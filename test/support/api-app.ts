@@ -9,6 +9,7 @@ import {
   createResolver,
   domainSettings,
   parseSettings,
+  standardReadinessChecks,
   UNCACHED,
   type ApiConfig,
   type Db,
@@ -46,7 +47,7 @@ export async function buildTestApi(env: Record<string, string> = {}): Promise<Te
       if (failEnqueue.value) throw new Error('redis is down');
       jobs.push(...batch);
     },
-    readiness: { postgres: async () => void (await db.$queryRaw`SELECT 1`) },
+    readiness: standardReadinessChecks(db, limitsRedis),
     resolver: createResolver({ servers: config.dnsServers.length ? config.dnsServers : ['127.0.0.1:9'], timeoutMs: 500, tries: 1, cache: UNCACHED }),
     masterKey: Buffer.from(TEST_MASTER_KEY, 'base64'),
     domainSettings: domainSettings(config),

@@ -44,14 +44,14 @@ export interface DeliveryHarness {
 export async function startDeliveryHarness(
   label: string,
   overrides: Partial<DeliveryDeps> = {},
-  domainOptions: { ed25519?: boolean } = {},
+  options: { ed25519?: boolean; databaseUrl?: string } = {},
 ): Promise<DeliveryHarness> {
-  const db = createDb(TEST_DATABASE_URL, { poolSize: 4 });
+  const db = createDb(options.databaseUrl ?? TEST_DATABASE_URL, { poolSize: 4 });
   const dns = await startDnsServer();
   const smtp = testSmtpDeps();
   const project = await createProject(db, uniqueName(label));
   const senderDomain = `${uniqueName(label)}.example`;
-  const added = await addDomain(db, MASTER_KEY, project.project.id, senderDomain, domainOptions);
+  const added = await addDomain(db, MASTER_KEY, project.project.id, senderDomain, { ed25519: options.ed25519 });
   for (const record of added.records) dns.set(record.host, [{ type: 'TXT', value: record.value }]);
   await db.domain.update({ where: { id: added.id }, data: { status: 'verified', verifiedAt: new Date() } });
   const log = createLogger('test-delivery', 'silent');

@@ -16,13 +16,17 @@ export interface ReceivedMessage {
   heloName: string;
   /** The user the client authenticated as (relay tests), if any. */
   user: string | null;
+  /** When the final dot arrived. */
+  at: number;
 }
 
 export interface SinkBehaviour {
   /** Reply to RCPT TO for an address; undefined accepts it. */
   rcpt?: (address: string) => SinkReply | undefined;
-  /** Reply after the final dot; undefined accepts the message. */
-  data?: (message: ReceivedMessage) => SinkReply | undefined;
+  /** Reply after the final dot (it may take its time); undefined accepts the message. */
+  data?: (message: ReceivedMessage) => SinkReply | undefined | Promise<SinkReply | undefined>;
+  /** Called when a client starts sending a message's content (after DATA's 354). */
+  onDataStart?: () => void;
   /** Offer STARTTLS (default true). */
   starttls?: boolean;
   /** Answer 452 4.5.3 to RCPTs beyond this many in one transaction. */
@@ -44,6 +48,10 @@ export interface MxSink {
   behaviour: SinkBehaviour;
   /** TCP connections accepted so far (session reuse shows as fewer connections than messages). */
   connections: number;
+  /** Transactions started (MAIL FROM accepted), with when. */
+  transactionsStarted: number[];
+  /** Messages whose final dot has arrived and whose reply is not yet sent. */
+  awaitingReply: number;
   close(): Promise<void>;
 }
 
@@ -63,7 +71,16 @@ export async function startMxSink(options: { host?: string; port?: number; behav
   const host = options.host ?? randomLoopback();
   const port = options.port ?? TEST_MX_PORT;
   const received: ReceivedMessage[] = [];
-  const sink: MxSink = { host, port, received, behaviour: options.behaviour ?? {}, connections: 0, close: async () => undefined };
+  const sink: MxSink = {
+    host,
+    port,
+    received,
+    behaviour: options.behaviour ?? {},
+    connections: 0,
+    transactionsStarted: [],
+    awaitingReply: 0,
+    close: async () => undefined,
+  };
   const auth = sink.behaviour.auth;
 
   const reply = (r: SinkReply) => Object.assign(new Error(r.message), { responseCode: r.code });
@@ -85,6 +102,10 @@ export async function startMxSink(options: { host?: string; port?: number; behav
       if (auth && credentials.username === auth.user && credentials.password === auth.pass) return callback(null, { user: auth.user });
       callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
     },
+    onMailFrom(_address, _session, callback) {
+      sink.transactionsStarted.push(Date.now());
+      callback();
+    },
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
       const max = sink.behaviour.maxRecipientsPerTransaction;
       if (max !== undefined && session.envelope.rcptTo.length >= max) {
@@ -94,9 +115,10 @@ export async function startMxSink(options: { host?: string; port?: number; behav
       callback(answer ? reply(answer) : null);
     },
     onData(stream, session, callback) {
+      sink.behaviour.onDataStart?.();
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
+      const finish = async () => {
         const message: ReceivedMessage = {
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
@@ -104,12 +126,17 @@ export async function startMxSink(options: { host?: string; port?: number; behav
           secure: session.secure,
           heloName: session.hostNameAppearsAs,
           user: typeof session.user === 'string' ? session.user : null,
+          at: Date.now(),
         };
-        const answer = sink.behaviour.data?.(message);
+        sink.awaitingReply++;
+        const answer = await sink.behaviour.data?.(message);
+        sink.awaitingReply--;
         if (answer && answer.code >= 400) return callback(reply(answer));
+        // accepted: a real MX delivers it now, whether or not the client lives to read the 250
         received.push(message);
         callback(null, answer?.message ?? `2.0.0 Ok: queued as ${randomInt(1e9)}`);
-      });
+      };
+      stream.on('end', () => void finish());
     },
   });
   server.on('error', () => undefined);

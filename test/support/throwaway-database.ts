@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { migrate } from '@herald/core';
 import { TEST_DATABASE_URL } from './env.ts';
 
 export interface ThrowawayDatabase {
@@ -46,4 +47,11 @@ export function throwawayDatabase(label: string): ThrowawayDatabase {
     exists: () => withAdmin(async (admin) => (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1),
     drop: () => withAdmin(async (admin) => void (await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
   };
+}
+
+/** A throwaway database with every migration applied, for tests whose subject scans whole tables. */
+export async function migratedThrowawayDatabase(label: string): Promise<ThrowawayDatabase> {
+  const database = throwawayDatabase(label);
+  await migrate(database.url);
+  return database;
 }

@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { ApiConfig, Db, DnsResolver, DomainSettings, IntakeDeps, Logger } from '@herald/core';
+import type { ApiConfig, Db, DnsResolver, DomainSettings, IntakeDeps, Logger, ReadinessCheck } from '@herald/core';
 import type { DailyQuota } from '@herald/core/limits/daily-quota';
 import type { RateLimiter } from '@herald/core/limits/rate-limiter';
 import { pruneUnusedSchemas } from './openapi/prune-schemas.ts';
@@ -46,7 +46,7 @@ export interface AppDeps {
   /** Per-key and per-project request rates, and daily quotas, kept in Redis; absent: no limits. */
   limits?: { rateLimiter: RateLimiter; dailyQuota: DailyQuota } | undefined;
   /** Named checks run by /readyz; each throws when its dependency does not answer. */
-  readiness: Record<string, () => Promise<void>>;
+  readiness: Record<string, ReadinessCheck>;
 }
 
 export const API_VERSION = '0.1.0';

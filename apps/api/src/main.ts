@@ -10,6 +10,7 @@ import {
   onShutdown,
   pendingMigrations,
   resolveMasterKey,
+  standardReadinessChecks,
   UNCACHED,
 } from '@herald/core';
 import { Redis } from 'ioredis';
@@ -45,10 +46,7 @@ export async function main(): Promise<void> {
       rateLimiter: createRateLimiter(limitsRedis, `${config.queuePrefix}:rate`),
       dailyQuota: createDailyQuota(limitsRedis, `${config.queuePrefix}:quota`),
     },
-    readiness: {
-      postgres: async () => void (await db.$queryRaw`SELECT 1`),
-      redis: async () => void (await redis.ping()),
-    },
+    readiness: standardReadinessChecks(db, redis),
   });
   await app.listen({ host: config.host, port: config.port });
 
@@ -58,5 +56,5 @@ export async function main(): Promise<void> {
     redis.disconnect();
     limitsRedis.disconnect();
     await db.$disconnect();
-  });
+  }, { timeoutMs: config.shutdownTimeoutMs });
 }

@@ -50,5 +50,5 @@ export async function main(): Promise<void> {
     redis.disconnect();
     limitsRedis.disconnect();
     await db.$disconnect();
-  });
+  }, { timeoutMs: config.shutdownTimeoutMs });
 }

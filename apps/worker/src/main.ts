@@ -1,5 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { createDb, createLogger, createRedis, createResolver, domainSettings, loadWorkerConfig, onShutdown, resolveMasterKey } from '@herald/core';
+import type { Redis } from 'ioredis';
+import {
+  createDb,
+  createDeliveryQueue,
+  createLogger,
+  createRedis,
+  createResolver,
+  domainSettings,
+  loadWorkerConfig,
+  onShutdown,
+  resolveMasterKey,
+  standardReadinessChecks,
+  type Log,
+} from '@herald/core';
+import { startHealthServer } from './health/health-server.ts';
+import { startSweeper } from './recovery/sweeper.ts';
 import { startMaintenance } from './maintenance/maintenance-worker.ts';
 import { startWebhookDispatcher } from './webhooks/dispatch-webhooks.ts';
 import type { DeliveryDeps } from './delivery/attempt.ts';
@@ -23,11 +38,7 @@ export async function main(): Promise<void> {
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
 
-  const policy = await redis.config('GET', 'maxmemory-policy').catch(() => null);
-  const value = Array.isArray(policy) ? String(policy[1]) : null;
-  if (value && value !== 'noeviction') {
-    log.error({ maxmemoryPolicy: value }, 'Redis maxmemory-policy is not noeviction: queued jobs can be evicted. Set maxmemory-policy noeviction.');
-  }
+  await warnUnlessNoEviction(redis, log);
 
   const limits = createRedisDestinationLimits(redis, config.queuePrefix, {
     maxConnections: config.maxConnectionsPerDestination,
@@ -72,18 +83,25 @@ export async function main(): Promise<void> {
     clock: () => new Date(),
     log,
   };
-  const worker = createDeliveryWorker(deps, { connection: redis, prefix: config.queuePrefix, concurrency: config.concurrency });
+  const worker = createDeliveryWorker(deps, { connection: redis, prefix: config.queuePrefix, concurrency: config.concurrency, lockMs: config.jobLockMs });
   worker.on('failed', (job, err) => log.error({ err, jobId: job?.id }, 'delivery job failed'));
   worker.on('error', (err) => log.error({ err }, 'worker error'));
-  log.info(
-    { concurrency: config.concurrency, dnsServers: config.dnsServers, mxPort: config.mxPort, relay: deps.relay ? deps.relay.host : null },
-    'worker started',
-  );
 
   const maintenance = await startMaintenance(
-    { db, resolver, settings: domainSettings(config), recheckMs: config.domainRecheckMs, clock: () => new Date(), log },
+    {
+      recheck: { db, resolver, settings: domainSettings(config), recheckMs: config.domainRecheckMs, clock: () => new Date(), log },
+      retention: { db, rawRetentionMs: config.rawRetentionMs, eventRetentionMs: config.eventRetentionMs, clock: () => new Date(), log },
+    },
     { connection: redis, prefix: config.queuePrefix },
   );
+  const queue = createDeliveryQueue(redis, config.queuePrefix);
+  const sweeper = startSweeper(
+    { db, queue, clock: () => new Date(), log },
+    { redis, prefix: config.queuePrefix, intervalMs: config.sweepIntervalMs, graceMs: config.sweepGraceMs, afterSweep: maintenance.ensureScheduled },
+  );
+  const health = config.healthPort
+    ? await startHealthServer(standardReadinessChecks(db, redis), { host: config.healthHost, port: config.healthPort })
+    : null;
 
   const webhooks = startWebhookDispatcher(
     {
@@ -98,12 +116,41 @@ export async function main(): Promise<void> {
     { pollMs: 1_000, concurrency: config.webhookConcurrency },
   );
 
-  onShutdown(log, 'finishing in-flight deliveries', async () => {
-    await worker.close();
-    await webhooks.stop();
-    await maintenance.close();
-    await pool.closeAll();
-    redis.disconnect();
-    await db.$disconnect();
-  });
+  log.info(
+    {
+      concurrency: config.concurrency,
+      dnsServers: config.dnsServers,
+      mxPort: config.mxPort,
+      relay: deps.relay ? deps.relay.host : null,
+      health: health ? `${config.healthHost}:${config.healthPort}` : null,
+    },
+    'worker started',
+  );
+
+  onShutdown(
+    log,
+    'finishing in-flight deliveries',
+    async () => {
+      await sweeper.stop();
+      await Promise.all([worker.close(), webhooks.stop(), maintenance.close()]);
+      await pool.closeAll();
+      await queue.close();
+      health?.close();
+      redis.disconnect();
+      await db.$disconnect();
+    },
+    { timeoutMs: config.shutdownTimeoutMs },
+  );
+}
+
+/** Queued jobs live only in Redis until they run: an evicting Redis would lose them (the sweeper would find them later). */
+async function warnUnlessNoEviction(redis: Redis, log: Log): Promise<void> {
+  const policy = await redis.config('GET', 'maxmemory-policy').catch(() => null);
+  const value = Array.isArray(policy) ? String(policy[1]) : null;
+  if (value && value !== 'noeviction') {
+    log.error(
+      { maxmemoryPolicy: value },
+      'Redis maxmemory-policy is not noeviction: queued jobs can be evicted and are then only recovered by the sweeper. Set maxmemory-policy noeviction.',
+    );
+  }
 }

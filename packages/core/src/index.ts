@@ -42,3 +42,5 @@ export * from './intake/accept-raw-message.ts';
 export * from './intake/raw-submission.ts';
 export * from './db/unavailable.ts';
 export * from './with-timeout.ts';
+export * from './db/retry-unavailable.ts';
+export * from './health/readiness.ts';

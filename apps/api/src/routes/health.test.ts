@@ -17,7 +17,7 @@ describe('health, documentation and unknown routes', () => {
   it('answers /readyz with each dependency checked against the real database', async () => {
     const response = await api.app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ok', checks: { postgres: 'ok' } });
+    expect(response.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } });
   });
 
   it('serves the OpenAPI document at /openapi.json and a docs page at /docs', async () => {

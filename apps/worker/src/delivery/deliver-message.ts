@@ -34,7 +34,7 @@ export async function deliverMessage(deps: DeliveryDeps, job: DeliveryJob): Prom
   }
   if (!attempt.message || !attempt.outcomes || attempt.recipients.length === 0) return { retryAt: attempt.notBefore ?? null };
   const results = classifyAttempt(deps, attempt);
-  await recordOutcomes(deps.db, attempt.message, attempt.outcomes.info, results, deps.clock());
+  await recordOutcomes(deps.db, attempt.message, attempt.outcomes.info, results, deps.clock(), deps.log);
   const retries = results.flatMap((r) => (r.outcome.kind === 'deferred' ? [r.outcome.retryAt.getTime()] : []));
   deps.log.info(
     { messageId: job.messageId, domain: job.domain, outcomes: results.map((r) => r.outcome.kind), mx: attempt.outcomes.info.mxHost },

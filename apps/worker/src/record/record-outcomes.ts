@@ -1,10 +1,16 @@
-import { activeEndpoints, aggregateMessageStatus, newId, webhookDeliveries, type Db, type Prisma } from '@herald/core';
+import { activeEndpoints, aggregateMessageStatus, newId, retryWhileUnavailable, webhookDeliveries, type Db, type Log, type Prisma } from '@herald/core';
 import type { AttemptInfo, RecipientOutcome } from '../delivery/outcome.ts';
 
 export interface RecipientAttempt {
   recipient: { id: string; email: string; attempts: number };
   outcome: RecipientOutcome;
 }
+
+/**
+ * How long the write of an attempt's outcomes is retried while Postgres is unreachable. The remote
+ * server may already have answered 250: giving up would mean sending the message again.
+ */
+export const RECORD_RETRY_MS = 5 * 60_000;
 
 /** Bounces that mean the address will never work: the address is suppressed for the project. */
 const HARD_BOUNCE_CATEGORIES = new Set(['bad-mailbox', 'dns']);
@@ -13,7 +19,8 @@ const HARD_BOUNCE_CATEGORIES = new Set(['bad-mailbox', 'dns']);
  * Writes one attempt's outcomes in one transaction: each recipient's new status and last reply, its
  * events, suppressions for hard bounces and complaints, and the message's summary status. Idempotent
  * per attempt: events carry a dedupe key ("attempt:<recipient>:<n>", and "delivered:<recipient>" so no
- * recipient is ever delivered twice) and a recipient already final is not updated again.
+ * recipient is ever delivered twice) and a recipient already final is not updated again. While
+ * Postgres is unreachable (a restart right after the remote 250), the whole write is retried.
  */
 export async function recordOutcomes(
   db: Db,
@@ -21,8 +28,23 @@ export async function recordOutcomes(
   attempt: AttemptInfo,
   results: RecipientAttempt[],
   now: Date,
+  log?: Log,
 ): Promise<void> {
   if (results.length === 0) return;
+  await retryWhileUnavailable(() => writeOutcomes(db, message, attempt, results, now), {
+    maxMs: RECORD_RETRY_MS,
+    log,
+    what: `outcomes of message ${message.id}`,
+  });
+}
+
+async function writeOutcomes(
+  db: Db,
+  message: { id: string; projectId: string; tags: string[]; metadata: unknown },
+  attempt: AttemptInfo,
+  results: RecipientAttempt[],
+  now: Date,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     for (const { recipient, outcome } of results) {
       await tx.recipient.updateMany({
@@ -35,6 +57,7 @@ export async function recordOutcomes(
           lastReply: outcome.reply.text,
           lastAttemptAt: now,
           nextAttemptAt: outcome.kind === 'deferred' ? outcome.retryAt : null,
+          sendingUntil: null,
           finalAt: outcome.kind === 'deferred' ? null : now,
         },
       });

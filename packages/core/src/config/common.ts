@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
-import { boolFlag, csv, defineSettings } from './settings.ts';
-import { parseDuration } from './duration.ts';
+import { boolFlag, csv, defineSettings, duration } from './settings.ts';
 
 function isDnsServer(entry: string): boolean {
   const okPort = (p: string | undefined) => p === undefined || (/^\d{1,5}$/.test(p) && Number(p) <= 65535);
@@ -67,6 +66,12 @@ export const commonSettings = defineSettings({
     default: '.herald',
     doc: 'Directory for local development state (the generated development master key).',
   },
+  shutdownTimeoutMs: {
+    env: 'HERALD_SHUTDOWN_TIMEOUT',
+    schema: duration('30s'),
+    default: '30s',
+    doc: 'On SIGTERM a process stops taking work and finishes what is in flight (requests, SMTP sessions); past this bound it exits anyway (code 1) and any unfinished delivery is retried by another worker.',
+  },
   dnsServers: {
     env: 'HERALD_DNS_SERVERS',
     schema: csv().pipe(z.array(z.string().refine(isDnsServer, 'each entry must be an IP, IP:port or [IPv6]:port'))),
@@ -95,7 +100,7 @@ export const commonSettings = defineSettings({
   },
   dkimRotationGraceMs: {
     env: 'HERALD_DKIM_ROTATION_GRACE',
-    schema: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 7d').transform(parseDuration),
+    schema: duration('7d'),
     default: '7d',
     doc: 'After a DKIM rotation, how long the old key stays published (no longer signing) before it is retired.',
   },

@@ -1,3 +1,4 @@
+import { parseDuration } from './duration.ts';
 import { z } from 'zod';
 
 /** One environment variable: its name, how it is parsed (with its default) and what it means. */
@@ -61,6 +62,9 @@ function defaultOf(setting: Setting): string | undefined {
 // Small parsers shared by the settings tables.
 
 export const port = () => z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535);
+
+/** A duration such as 30s, 5m, 1h or 3d, in milliseconds; `example` shows the expected form in errors. */
+export const duration = (example: string) => z.string().regex(/^\d+[smhd]$/, `must be a duration such as ${example}`).transform(parseDuration);
 
 export const positiveInt = () => z.coerce.number({ message: 'must be a number' }).int().positive();
 

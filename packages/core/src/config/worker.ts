@@ -4,7 +4,7 @@ import { commonSettings, requireMasterKeyInProduction } from './common.ts';
 import { parseDuration } from './duration.ts';
 
 export { parseDuration } from './duration.ts';
-import { boolFlag, defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
+import { boolFlag, defineSettings, duration, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
 
 const durationList = z
   .string()
@@ -60,7 +60,7 @@ export const workerOnlySettings = defineSettings({
   },
   domainRecheckMs: {
     env: 'HERALD_DOMAIN_RECHECK_INTERVAL',
-    schema: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 1h').transform(parseDuration),
+    schema: duration('1h'),
     default: '1h',
     doc: "How often each domain's DNS records are checked again; a domain whose DKIM record disappeared stops sending.",
   },
@@ -78,7 +78,7 @@ export const workerOnlySettings = defineSettings({
   },
   webhookDisableAfterMs: {
     env: 'HERALD_WEBHOOK_DISABLE_AFTER',
-    schema: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 5d').transform(parseDuration),
+    schema: duration('5d'),
     default: '5d',
     doc: 'An endpoint that has failed every attempt for this long is disabled (a webhook_disabled event records it).',
   },
@@ -96,13 +96,13 @@ export const workerOnlySettings = defineSettings({
   },
   throttleBackoffMs: {
     env: 'HERALD_THROTTLE_BACKOFF',
-    schema: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 1m').transform(parseDuration),
+    schema: duration('1m'),
     default: '1m',
     doc: 'How long a destination that answered 421 or "slow down" is left alone by every worker; doubles with each further throttle.',
   },
   throttleBackoffMaxMs: {
     env: 'HERALD_THROTTLE_BACKOFF_MAX',
-    schema: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 30m').transform(parseDuration),
+    schema: duration('30m'),
     default: '30m',
     doc: 'The longest backoff after repeated throttling.',
   },
@@ -140,13 +140,51 @@ export const workerOnlySettings = defineSettings({
   },
   maxMessageAgeMs: {
     env: 'HERALD_MAX_MESSAGE_AGE',
-    schema: z
-      .string()
-      .regex(/^\d+[smhd]$/, 'must be a duration such as 3d')
-      
-      .transform(parseDuration),
+    schema: duration('3d'),
     default: '3d',
     doc: 'How long a deferred recipient is retried before it fails (4.4.7).',
+  },
+  healthHost: {
+    env: 'HERALD_WORKER_HEALTH_HOST',
+    schema: z.string().min(1),
+    default: '127.0.0.1',
+    doc: "Address the worker's /healthz and /readyz endpoints listen on (0.0.0.0 for probes from other hosts).",
+  },
+  healthPort: {
+    env: 'HERALD_WORKER_HEALTH_PORT',
+    schema: port(),
+    default: '3001',
+    doc: "TCP port of the worker's /healthz and /readyz endpoints (0: none).",
+  },
+  jobLockMs: {
+    env: 'HERALD_JOB_LOCK_TIMEOUT',
+    schema: duration('30s'),
+    default: '30s',
+    doc: "How long a delivery job stays claimed by a worker that stopped renewing it (a crashed process); after it, another worker takes the job again (BullMQ's stalled-job check).",
+  },
+  sweepIntervalMs: {
+    env: 'HERALD_SWEEP_INTERVAL',
+    schema: duration('30s'),
+    default: '30s',
+    doc: 'How often one of the workers looks in Postgres for recipients that are due but have no job in Redis (lost in a Redis restart or flush, or failed) and enqueues them again.',
+  },
+  sweepGraceMs: {
+    env: 'HERALD_SWEEP_GRACE',
+    schema: duration('2m'),
+    default: '2m',
+    doc: 'How long past its due time a waiting recipient must be before the sweeper looks at its job; shorter finds lost work sooner, longer checks Redis less.',
+  },
+  rawRetentionMs: {
+    env: 'HERALD_RETENTION_RAW',
+    schema: duration('30d'),
+    default: '30d',
+    doc: "How long a message's content (its raw MIME) is kept after it was accepted; then it is deleted once every recipient is final. The message's metadata, recipients and events stay.",
+  },
+  eventRetentionMs: {
+    env: 'HERALD_RETENTION_EVENTS',
+    schema: duration('90d'),
+    default: '90d',
+    doc: 'How long events, and finished webhook deliveries, are kept.',
   },
 });
 

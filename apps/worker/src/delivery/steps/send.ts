@@ -1,5 +1,5 @@
 import { simulateDelivery } from '../../routing/test-route.ts';
-import { deliverToDestinations } from '../../smtp/deliver-to-destinations.ts';
+import { deliverToDestinations, type SmtpDeps } from '../../smtp/deliver-to-destinations.ts';
 import { syntheticReply } from '../outcome.ts';
 import { postpone, type Decision, type LoadedMessage, type Step } from '../attempt.ts';
 
@@ -20,6 +20,10 @@ export const send: Step = async (deps, attempt) => {
   const idOf = new Map(attempt.recipients.map((r) => [r.email, r.id]));
   const envelopeFrom = (emails: string[]) =>
     `bounces+${emails.length === 1 ? idOf.get(emails[0] as string) : message.id}@${message.returnPathDomain}`;
+
+  // until this attempt cannot be running any more, the sweeper must not start another one beside it
+  const sendingUntil = new Date(deps.clock().getTime() + attemptBoundMs(deps.smtp.timeouts, route.destinations.length, attempt.recipients.length));
+  await deps.db.recipient.updateMany({ where: { id: { in: attempt.recipients.map((r) => r.id) } }, data: { sendingUntil } });
 
   const deliver = deps.deliver ?? deliverToDestinations;
   const result = await deliver(
@@ -46,3 +50,8 @@ export const send: Step = async (deps, attempt) => {
     decisions,
   };
 };
+
+/** The longest one attempt can take under the SMTP timeouts: every destination tried, every command slow. */
+export function attemptBoundMs(t: SmtpDeps['timeouts'], destinations: number, recipients: number): number {
+  return Math.max(1, destinations) * (t.connectMs + t.greetingMs + t.commandMs * (5 + recipients)) + t.dataMs;
+}

@@ -1,0 +1,89 @@
+import { createLogger, newId } from '@herald/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
+import { migratedThrowawayDatabase, type ThrowawayDatabase } from '../../../../test/support/throwaway-database.ts';
+import { applyRetention } from './retention.ts';
+
+const DAY = 86_400_000;
+
+/** Retention on a database of its own (it deletes across every project), with rows of known ages. */
+describe('applyRetention', () => {
+  let database: ThrowawayDatabase;
+  let h: DeliveryHarness;
+  const log = createLogger('test-retention', 'silent');
+  const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
+
+  beforeAll(async () => {
+    database = await migratedThrowawayDatabase('retention');
+    h = await startDeliveryHarness('retention', {}, { databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await h.close();
+    await database.drop();
+  });
+
+  /** A message accepted `days` ago (its queued event too), its recipient then given `status`. */
+  const message = async (days: number, status: 'delivered' | 'deferred' | 'bounced') => {
+    h.now = daysAgo(days);
+    const { id } = await h.accept({ to: [{ email: 'someone@elsewhere.test' }] });
+    h.now = new Date();
+    await h.db.recipient.updateMany({ where: { messageId: id }, data: { status, finalAt: status === 'deferred' ? null : daysAgo(days) } });
+    return id;
+  };
+  const retention = (options: { batchSize?: number; maxBatches?: number } = {}) =>
+    applyRetention({ db: h.db, clock: () => new Date(), log, rawRetentionMs: 30 * DAY, eventRetentionMs: 90 * DAY, pauseMs: 0, ...options });
+  const raw = async (id: string) => h.db.message.findUniqueOrThrow({ where: { id }, select: { raw: true, rawPurgedAt: true } });
+
+  it('deletes old content once every recipient is final, keeps the message row, and keeps young or unfinished content', async () => {
+    const oldDone = await message(40, 'delivered');
+    const oldBounced = await message(31, 'bounced');
+    const oldWaiting = await message(40, 'deferred');
+    const young = await message(10, 'delivered');
+
+    const result = await retention();
+    expect(result.rawPurged).toBe(2);
+    for (const id of [oldDone, oldBounced]) {
+      expect(await raw(id)).toEqual({ raw: null, rawPurgedAt: expect.any(Date) as Date });
+      expect(await h.db.recipient.count({ where: { messageId: id } })).toBe(1);
+    }
+    for (const id of [oldWaiting, young]) expect((await raw(id)).raw).not.toBeNull();
+    expect((await retention()).rawPurged).toBe(0);
+  });
+
+  it('deletes events and finished webhook deliveries older than their retention, and nothing younger or pending', async () => {
+    const old = await message(100, 'delivered');
+    const recent = await message(60, 'delivered');
+    const endpoint = await h.db.webhookEndpoint.create({
+      data: { id: newId('webhook'), projectId: h.projectId, url: 'https://hooks.example/', secretEncrypted: 'x' },
+    });
+    const delivery = (days: number, status: 'succeeded' | 'pending') => ({
+      id: newId('webhookDelivery'),
+      endpointId: endpoint.id,
+      projectId: h.projectId,
+      eventType: 'message.delivered',
+      payload: {},
+      status,
+      createdAt: daysAgo(days),
+    });
+    await h.db.webhookDelivery.createMany({ data: [delivery(100, 'succeeded'), delivery(100, 'pending'), delivery(10, 'succeeded')] });
+
+    const result = await retention();
+    expect(result.eventsDeleted).toBe(1);
+    expect(result.webhookDeliveriesDeleted).toBe(1);
+    expect(await h.db.event.count({ where: { messageId: old } })).toBe(0);
+    expect(await h.db.event.count({ where: { messageId: recent } })).toBe(1);
+    expect(await h.db.webhookDelivery.groupBy({ by: ['status'], where: { endpointId: endpoint.id }, _count: true })).toEqual(
+      expect.arrayContaining([
+        { status: 'pending', _count: 1 },
+        { status: 'succeeded', _count: 1 },
+      ]),
+    );
+  });
+
+  it('works in batches: all of them until done, or only as many as a run is allowed', async () => {
+    const ids = await Promise.all(Array.from({ length: 5 }, () => message(45, 'delivered')));
+    expect((await retention({ batchSize: 2, maxBatches: 1 })).rawPurged).toBe(2);
+    expect((await retention({ batchSize: 2 })).rawPurged).toBe(3);
+    for (const id of ids) expect((await raw(id)).raw).toBeNull();
+  });
+});

@@ -1,0 +1,70 @@
+import type { Db, Log } from '@herald/core';
+
+export interface RetentionDeps {
+  db: Db;
+  clock: () => Date;
+  log: Log;
+  /** Raw content older than this is deleted once every recipient is final. */
+  rawRetentionMs: number;
+  /** Events, and finished webhook deliveries, older than this are deleted. */
+  eventRetentionMs: number;
+  /** Rows per statement: each batch locks only its own rows, briefly. */
+  batchSize?: number;
+  /** Batches per table per run, so that one run stays short; the next run goes on. */
+  maxBatches?: number;
+  /** Pause between batches, leaving room to other writers. */
+  pauseMs?: number;
+}
+
+export interface RetentionResult {
+  rawPurged: number;
+  eventsDeleted: number;
+  webhookDeliveriesDeleted: number;
+}
+
+/**
+ * Deletes what is past its retention, in small batches (each its own short statement, rows picked in
+ * creation order and skipped when another transaction holds them), so neither table is ever locked.
+ * Raw content goes first (it is most of the bytes); the message row, its recipients and its summary
+ * stay, marked raw_purged_at. Only messages whose every recipient is final lose their content.
+ */
+export async function applyRetention(deps: RetentionDeps): Promise<RetentionResult> {
+  const now = deps.clock();
+  const rawBefore = new Date(now.getTime() - deps.rawRetentionMs);
+  const eventsBefore = new Date(now.getTime() - deps.eventRetentionMs);
+  const n = deps.batchSize ?? 1_000;
+  const { db } = deps;
+
+  const result: RetentionResult = {
+    rawPurged: await inBatches(deps, () => db.$executeRaw`
+      UPDATE messages SET raw = NULL, raw_purged_at = ${now}
+      WHERE id IN (
+        SELECT m.id FROM messages m
+        WHERE m.created_at < ${rawBefore} AND m.raw IS NOT NULL AND m.status <> 'scheduled'
+          AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id AND r.status IN ('queued', 'deferred'))
+        ORDER BY m.created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`),
+    eventsDeleted: await inBatches(deps, () => db.$executeRaw`
+      DELETE FROM events WHERE id IN (
+        SELECT id FROM events WHERE created_at < ${eventsBefore} ORDER BY created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`),
+    webhookDeliveriesDeleted: await inBatches(deps, () => db.$executeRaw`
+      DELETE FROM webhook_deliveries WHERE id IN (
+        SELECT id FROM webhook_deliveries
+        WHERE created_at < ${eventsBefore} AND status <> 'pending'
+        ORDER BY created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`),
+  };
+  if (result.rawPurged || result.eventsDeleted || result.webhookDeliveriesDeleted) deps.log.info({ ...result }, 'retention applied');
+  return result;
+}
+
+/** Runs the batch until it affects fewer rows than a full batch (or the run's cap); the rows affected. */
+async function inBatches(deps: RetentionDeps, batch: () => Promise<number>): Promise<number> {
+  const size = deps.batchSize ?? 1_000;
+  let total = 0;
+  for (let i = 0; i < (deps.maxBatches ?? 100); i++) {
+    const affected = await batch();
+    total += affected;
+    if (affected < size) break;
+    await new Promise((resolve) => setTimeout(resolve, deps.pauseMs ?? 50));
+  }
+  return total;
+}

@@ -1,0 +1,129 @@
+import { createDeliveryQueue, createLogger, createRedis, deliveryJobId, type DeliveryJob, type DeliveryQueue } from '@herald/core';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
+import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
+import { migratedThrowawayDatabase, type ThrowawayDatabase } from '../../../../test/support/throwaway-database.ts';
+import { sweepOrphans } from './sweep.ts';
+
+/**
+ * The sweeper against real Postgres and Redis. Messages are accepted through the real intake with the
+ * enqueue captured (as if Redis had lost the jobs); the sweep must find exactly those that need a job.
+ * A database of its own: the sweep reads every project's recipients.
+ */
+describe('sweepOrphans', () => {
+  let database: ThrowawayDatabase;
+  let h: DeliveryHarness;
+  let redis: Redis;
+  let queue: DeliveryQueue;
+  const log = createLogger('test-sweep', 'silent');
+  const GRACE = 60_000;
+  const ago = (ms: number) => new Date(Date.now() - ms);
+
+  beforeAll(async () => {
+    database = await migratedThrowawayDatabase('sweep');
+    h = await startDeliveryHarness('sweep', {}, { databaseUrl: database.url });
+    redis = createRedis(TEST_REDIS_URL);
+    queue = createDeliveryQueue(redis, uniquePrefix('sweep'));
+  });
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    redis.disconnect();
+    await h.close();
+    await database.drop();
+  });
+  beforeEach(async () => {
+    // every test starts with no message waiting and an empty queue
+    await h.db.recipient.updateMany({ where: { status: { in: ['queued', 'deferred'] } }, data: { status: 'delivered', finalAt: new Date() } });
+    await queue.obliterate({ force: true });
+  });
+
+  const sweep = (batchSize?: number) => sweepOrphans({ db: h.db, queue, clock: () => new Date(), log }, { graceMs: GRACE, batchSize });
+  const accept = async (createdAgoMs: number, extra: Parameters<DeliveryHarness['accept']>[0] = { to: [{ email: 'a@one.test' }] }) => {
+    h.now = ago(createdAgoMs);
+    const accepted = await h.accept(extra);
+    h.now = new Date();
+    return accepted;
+  };
+  const state = (job: DeliveryJob) => queue.getJobState(deliveryJobId(job));
+
+  it('enqueues, once, a due message whose job never reached Redis, one job per recipient domain', async () => {
+    const { id, jobs } = await accept(5 * 60_000, { to: [{ email: 'a@one.test' }, { email: 'b@two.test' }, { email: 'c@two.test' }] });
+    expect(jobs).toHaveLength(2);
+    const first = await sweep();
+    expect(first.enqueued).toEqual(expect.arrayContaining(jobs));
+    expect(first.enqueued).toHaveLength(2);
+    expect(await Promise.all(jobs.map(state))).toEqual(['waiting', 'waiting']);
+    expect((await queue.getJob(deliveryJobId({ messageId: id, domain: 'two.test' })))?.data).toEqual({ messageId: id, domain: 'two.test' });
+
+    const second = await sweep();
+    expect(second).toEqual({ checked: 2, enqueued: [] });
+  });
+
+  it('leaves alone what is not yet due, final, in flight, or has a live job', async () => {
+    await accept(10_000); // accepted just now: inside the grace period
+    const deferred = await accept(30 * 60_000);
+    await h.db.recipient.updateMany({ where: { messageId: deferred.id }, data: { status: 'deferred', nextAttemptAt: new Date(Date.now() + 600_000) } });
+    const inFlight = await accept(30 * 60_000);
+    await h.db.recipient.updateMany({ where: { messageId: inFlight.id }, data: { sendingUntil: new Date(Date.now() + 60_000) } });
+    const scheduled = await accept(30 * 60_000, { to: [{ email: 's@one.test' }], sendAt: new Date(Date.now() + 3_600_000) });
+    const delayed = await accept(30 * 60_000);
+    await queue.add('deliver', delayed.jobs[0] as DeliveryJob, { jobId: deliveryJobId(delayed.jobs[0] as DeliveryJob), delay: 60_000 });
+    const bounced = await accept(30 * 60_000);
+    await h.db.recipient.updateMany({ where: { messageId: bounced.id }, data: { status: 'bounced', finalAt: new Date() } });
+
+    expect(await sweep()).toEqual({ checked: 1, enqueued: [] }); // only the delayed one was looked up
+    expect(await state(delayed.jobs[0] as DeliveryJob)).toBe('delayed');
+    expect(await state(scheduled.jobs[0] as DeliveryJob)).toBe('unknown');
+  });
+
+  it('enqueues a deferred recipient whose retry time has passed, a scheduled message whose time has come, and an expired in-flight mark', async () => {
+    const deferred = await accept(3_600_000);
+    await h.db.recipient.updateMany({ where: { messageId: deferred.id }, data: { status: 'deferred', nextAttemptAt: ago(5 * 60_000) } });
+    const scheduled = await accept(3_600_000, { to: [{ email: 's@one.test' }], sendAt: ago(5 * 60_000) });
+    const stale = await accept(3_600_000);
+    await h.db.recipient.updateMany({ where: { messageId: stale.id }, data: { sendingUntil: ago(1_000) } });
+    const result = await sweep();
+    expect(result.enqueued).toEqual(expect.arrayContaining([...deferred.jobs, ...scheduled.jobs, ...stale.jobs]));
+    expect(result.enqueued).toHaveLength(3);
+  });
+
+  it('replaces a failed job (an error, or stalled too often) and a completed one while recipients still wait', async () => {
+    const failed = await accept(5 * 60_000);
+    const completed = await accept(5 * 60_000);
+    const failedJob = failed.jobs[0] as DeliveryJob;
+    const completedJob = completed.jobs[0] as DeliveryJob;
+    await queue.add('deliver', failedJob, { jobId: deliveryJobId(failedJob) });
+    await queue.add('deliver', completedJob, { jobId: deliveryJobId(completedJob) });
+    // take both jobs as a worker would, then finish one as failed and the other as completed
+    const { Worker } = await import('bullmq');
+    const worker = new Worker(
+      queue.name,
+      async (job) => {
+        if (job.id === deliveryJobId(failedJob)) throw new Error('job stalled more than allowable limit');
+        return null;
+      },
+      { connection: createRedis(TEST_REDIS_URL), prefix: queue.opts.prefix, autorun: true },
+    );
+    await new Promise<void>((resolve) => {
+      let finished = 0;
+      const done = () => ++finished === 2 && resolve();
+      worker.on('completed', done);
+      worker.on('failed', done);
+    });
+    await worker.close();
+    expect([await state(failedJob), await state(completedJob)]).toEqual(['failed', 'completed']);
+
+    const result = await sweep();
+    expect(result.enqueued).toEqual(expect.arrayContaining([failedJob, completedJob]));
+    expect([await state(failedJob), await state(completedJob)]).toEqual(['waiting', 'waiting']);
+  });
+
+  it('reads Postgres page by page and finds every orphan', async () => {
+    const accepted = await Promise.all(Array.from({ length: 7 }, () => accept(5 * 60_000)));
+    const result = await sweep(2);
+    expect(result.checked).toBe(7);
+    expect(result.enqueued).toEqual(expect.arrayContaining(accepted.flatMap((a) => a.jobs)));
+  });
+});
