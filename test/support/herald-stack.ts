@@ -34,6 +34,12 @@ export interface HeraldStackOptions {
   env?: Record<string, string | number>;
   /** Also run the SMTP submission listener (`herald start smtp`) on free ports. */
   smtp?: boolean;
+  /** A database URL to use instead of a throwaway database on the test server (fault tests). */
+  databaseUrl?: string;
+  /** A Redis URL to use instead of the test Redis (fault tests). */
+  redisUrl?: string;
+  /** Worker processes to start (default 1). */
+  workers?: number;
 }
 
 export interface SendInit {
@@ -57,7 +63,12 @@ export interface HeraldStack {
   /** The stack's own database (dropped by stop()). */
   databaseUrl: string;
   api: HeraldProcess;
+  /** The first worker. */
   worker: HeraldProcess;
+  /** Every worker process started so far, live or not. */
+  workers: HeraldProcess[];
+  /** Starts one more `herald start <role>` with the stack's environment (stopped by stop()). */
+  start(role: 'api' | 'worker'): Promise<HeraldProcess>;
   /** The SMTP listener's STARTTLS and implicit-TLS ports, when started. */
   smtp: { port: number; tlsPort: number } | null;
   /** POST /v1/messages with the body as JSON. */
@@ -98,13 +109,15 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
 
     // a database of its own: the worker's background jobs (domain re-verification, webhooks, …) then
     // only ever see this stack's data, never that of test files running alongside
-    const database = throwawayDatabase(label.replace(/[^a-z0-9]/gi, '_'));
-    cleanups.push(() => database.drop());
+    const database = options.databaseUrl ? null : throwawayDatabase(label.replace(/[^a-z0-9]/gi, '_'));
+    if (database) cleanups.push(() => database.drop());
+    const databaseUrl = options.databaseUrl ?? (database as { url: string }).url;
     const port = await freePort();
     const apiUrl = `http://127.0.0.1:${port}`;
     const smtp = options.smtp ? { port: await freePort(), tlsPort: await freePort() } : null;
     const env = heraldEnv({
-      DATABASE_URL: database.url,
+      DATABASE_URL: databaseUrl,
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
       HERALD_API_PORT: port,
       HERALD_QUEUE_PREFIX: uniquePrefix(label),
       HERALD_DNS_SERVERS: dns.address,
@@ -118,12 +131,24 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
     dns.set(...(await addDomain(projectId, senderDomain, env)));
     await verifyDomain(projectId, senderDomain, env);
 
-    const processes = await Promise.allSettled([startHerald('api', env), startHerald('worker', env), ...(smtp ? [startHerald('smtp', env)] : [])]);
+    const workerCount = options.workers ?? 1;
+    const processes = await Promise.allSettled([
+      startHerald('api', env),
+      ...Array.from({ length: workerCount }, () => startHerald('worker', env)),
+      ...(smtp ? [startHerald('smtp', env)] : []),
+    ]);
     for (const started of processes) if (started.status === 'fulfilled') cleanups.push(() => started.value.stop());
-    const [api, worker] = processes.map((p) => {
+    const [api, ...rest] = processes.map((p) => {
       if (p.status === 'rejected') throw p.reason;
       return p.value;
-    }) as [HeraldProcess, HeraldProcess];
+    }) as [HeraldProcess, ...HeraldProcess[]];
+    const workers = rest.slice(0, workerCount);
+    const start = async (role: 'api' | 'worker') => {
+      const started = await startHerald(role, env);
+      cleanups.push(() => started.stop());
+      if (role === 'worker') workers.push(started);
+      return started;
+    };
 
     const send = (body: Record<string, unknown>, init: SendInit = {}) =>
       fetch(`${apiUrl}/v1/messages`, {
@@ -140,7 +165,7 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
     const receivedCopies = (id: string) => sink.received.filter((m) => m.raw.toString('latin1').includes(messageIdHeader(id)));
 
     return {
-      dns, sink, apiUrl, apiKey, projectId, senderDomain, recipientDomain, env, api, worker, smtp, databaseUrl: database.url,
+      dns, sink, apiUrl, apiKey, projectId, senderDomain, recipientDomain, env, api, worker: workers[0] as HeraldProcess, workers, start, smtp, databaseUrl,
       send,
       getMessage,
       waitForStatus: (id, status) =>

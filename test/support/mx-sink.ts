@@ -51,7 +51,7 @@ export interface MxSink {
   /** Transactions started (MAIL FROM accepted), with when. */
   transactionsStarted: number[];
   /** Messages whose final dot has arrived and whose reply is not yet sent. */
-  awaitingReply: number;
+  awaitingReply: Set<ReceivedMessage>;
   close(): Promise<void>;
 }
 
@@ -78,7 +78,7 @@ export async function startMxSink(options: { host?: string; port?: number; behav
     behaviour: options.behaviour ?? {},
     connections: 0,
     transactionsStarted: [],
-    awaitingReply: 0,
+    awaitingReply: new Set(),
     close: async () => undefined,
   };
   const auth = sink.behaviour.auth;
@@ -128,9 +128,9 @@ export async function startMxSink(options: { host?: string; port?: number; behav
           user: typeof session.user === 'string' ? session.user : null,
           at: Date.now(),
         };
-        sink.awaitingReply++;
+        sink.awaitingReply.add(message);
         const answer = await sink.behaviour.data?.(message);
-        sink.awaitingReply--;
+        sink.awaitingReply.delete(message);
         if (answer && answer.code >= 400) return callback(reply(answer));
         // accepted: a real MX delivers it now, whether or not the client lives to read the 250
         received.push(message);

@@ -51,7 +51,11 @@ export async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
 
   onShutdown(log, 'draining in-flight requests', async () => {
+    // in-flight requests are answered; keep-alive connections are closed as soon as they go idle (Node
+    // closes only those idle at the moment close() starts; new requests on them get 503 meanwhile)
+    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
     await app.close();
+    clearInterval(idle);
     await queue.close();
     redis.disconnect();
     limitsRedis.disconnect();
