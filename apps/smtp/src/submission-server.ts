@@ -35,6 +35,8 @@ export interface SubmissionDeps {
  */
 export function createSubmissionServer(deps: SubmissionDeps, options: { secure: boolean }): SMTPServer {
   const keys = new Map<string, KeyContext>();
+  // sessions holding one of their address's connection slots: only those give one back on close
+  const counted = new Set<string>();
   const { limits, settings, log } = deps;
 
   const config: SMTPServerOptions = {
@@ -53,20 +55,29 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     closeTimeout: 30_000,
 
     onConnect(session, callback) {
+      if (limits.authBlocked(session.remoteAddress)) {
+        return callback(smtpError(421, `4.7.0 ${settings.hostname} too many failed logins, try again later`));
+      }
       if (!limits.openConnection(session.remoteAddress)) {
         return callback(smtpError(421, `4.7.0 ${settings.hostname} too many connections from your address, try again later`));
       }
-      if (limits.authBlocked(session.remoteAddress)) {
-        limits.closeConnection(session.remoteAddress, null);
-        return callback(smtpError(421, `4.7.0 ${settings.hostname} too many failed logins, try again later`));
-      }
+      counted.add(session.id);
+      // in clear text AUTH is neither advertised nor accepted (smtp-server would list it in EHLO);
+      // onSecure gives it back once STARTTLS has completed
+      if (!options.secure) session.disabledCommands = ['AUTH'];
+      callback();
+    },
+
+    onSecure(_socket, session, callback) {
+      session.disabledCommands = undefined; // the listener's own list again
       callback();
     },
 
     onClose(session) {
       const context = keys.get(session.id);
       keys.delete(session.id);
-      limits.closeConnection(session.remoteAddress, context ? context.apiKeyId : null);
+      // a connection refused at connect never took a slot, so it gives none back
+      if (counted.delete(session.id)) limits.closeConnection(session.remoteAddress, context ? context.apiKeyId : null);
     },
 
     onAuth(auth, session, callback) {
@@ -78,6 +89,8 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
             limits.authFailed(ip);
             return callback(smtpError(535, '5.7.8 Authentication credentials invalid: the password must be an API key with messages:send'));
           }
+          // the client left while the key was looked up: onClose has run, nothing would give the session back
+          if (!counted.has(session.id)) return callback(smtpError(421, '4.4.2 connection closed'));
           if (!limits.openKeySession(context.apiKeyId)) {
             return callback(smtpError(454, '4.7.0 too many sessions for this API key, try again later'));
           }
@@ -92,7 +105,7 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
 
     onMailFrom(address, session, callback) {
       const context = keys.get(session.id);
-      if (!context) return callback(smtpError(530, '5.7.0 Authentication required'));
+      if (!context) return callback(smtpError(530, session.secure ? '5.7.0 Authentication required' : '5.7.0 Must issue a STARTTLS command first'));
       const sender = normalizeEmail(address.address);
       if (!address.address || !sender.ok) {
         return callback(smtpError(553, `5.1.7 the sender must be an address on a verified domain${sender.ok ? '' : `: ${sender.reason}`}`));
@@ -115,7 +128,12 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     onData(stream, session, callback) {
       const context = keys.get(session.id);
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        // a message over the limit is refused (552) whatever it holds: keep nothing of it in memory
+        if (size <= settings.maxMessageBytes) chunks.push(chunk);
+      });
       stream.on('end', () => {
         if (!context) return callback(smtpError(530, '5.7.0 Authentication required'));
         if (stream.sizeExceeded) return callback(smtpError(552, `5.3.4 Message too big: the limit is ${settings.maxMessageBytes} bytes`));
@@ -153,7 +171,7 @@ async function submit(deps: SubmissionDeps, context: KeyContext, session: SMTPSe
       { db: deps.db, enqueue: deps.enqueue, log: deps.log },
       { projectId: context.projectId, apiKeyId: context.apiKeyId, test: context.test },
       { raw, recipients },
-      { maxMessageBytes: deps.settings.maxMessageBytes },
+      { maxMessageBytes: deps.settings.maxMessageBytes, keyDomains: context.domains },
     );
     if (replayed) await release?.();
     // the From header is checked like MAIL FROM, and by the same rules (intake refuses it otherwise)

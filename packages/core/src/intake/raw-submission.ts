@@ -55,9 +55,15 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
   }
 
   const fromValues = value('from');
-  const fromAddress = fromValues.length === 1 ? addressparser(fromValues[0] as string)[0] : undefined;
+  // exactly one mailbox: every other one would ride along unchecked behind a verified first one
+  const fromList = fromValues.length === 1 ? addressparser(fromValues[0] as string) : [];
+  const fromAddress = fromList.length === 1 ? fromList[0] : undefined;
   const from = fromAddress && 'address' in fromAddress ? parseMailbox({ email: fromAddress.address ?? '', name: decode(fromAddress.name) || undefined }) : null;
-  if (!from?.ok) problems.push({ field: 'header.from', message: fromValues.length === 1 ? `not a valid address: ${from && !from.ok ? from.reason : 'unreadable'}` : 'exactly one From header is required' });
+  if (!from?.ok) {
+    const why =
+      fromValues.length !== 1 ? 'exactly one From header is required' : fromList.length > 1 ? 'must hold exactly one mailbox' : `not a valid address: ${from && !from.ok ? from.reason : 'unreadable'}`;
+    problems.push({ field: 'header.from', message: why });
+  }
   if (problems.length > 0 || !from?.ok) {
     throw new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
   }
