@@ -14,8 +14,8 @@ export interface PrivateRedis {
   destroy(): Promise<void>;
 }
 
-/** A redis-server of the test's own on a free loopback port, without persistence, noeviction. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/** A redis-server of the test's own on a free loopback port, without persistence, noeviction unless told. */
+export async function startPrivateRedis(options: { maxmemoryPolicy?: string } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
@@ -30,7 +30,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     }
   };
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', options.maxmemoryPolicy ?? 'noeviction'], {
       stdio: 'ignore',
     });
     await waitFor('the private Redis to answer', ping, 10_000, 100);
