@@ -21,16 +21,16 @@ describe('fault: Postgres restarts mid-run, right after a remote 250', () => {
     let exposed = '';
     let duringOutage: Promise<{ send: number; retryAfter: string | null; ready: number; checks: Record<string, string> }> | null = null;
     stack.sink.behaviour = {
-      data: (message) => {
+      data: async (message) => {
         if (++dataCount !== 20) return sleep(10).then(() => undefined);
         exposed = idOf(message);
-        stack.postgres.stop(); // blocks until every connection is cut
+        await stack.postgres.stop(); // the 250 waits until every connection is cut
         duringOutage = (async () => {
           const send = await stack.send({ from: `fault@${stack.senderDomain}`, to: `x@${stack.recipientDomain}`, subject: 'during the outage', text: 'x' });
           const ready = await fetch(`${stack.apiUrl}/readyz`);
           const checks = ((await ready.json()) as { checks: Record<string, string> }).checks;
           await sleep(3_000);
-          stack.postgres.start();
+          await stack.postgres.start();
           return { send: send.status, retryAfter: send.headers.get('retry-after'), ready: ready.status, checks };
         })();
         return undefined; // 250: the message is now the MX's, and Postgres is gone
@@ -50,6 +50,8 @@ describe('fault: Postgres restarts mid-run, right after a remote 250', () => {
     expect(outcomes.filter((o) => o.status !== 202)).toEqual([]);
     expect(new Set(ids).size).toBe(200);
     const report = await stack.settle(ids, 120_000);
+    // on a failure, what the workers warned about is the first thing to read
+    if (report.duplicates > 0) console.log(stack.workers.map((w) => w.output()).join('').split('\n').filter((l) => /"level":[45]0/.test(l)).join('\n'));
     expect(report.missing).toEqual([]);
     expect(new Set(report.statuses.values())).toEqual(new Set(['delivered']));
     expect(report.wrongDeliveredEvents).toEqual([]);

@@ -86,6 +86,7 @@ export async function main(): Promise<void> {
   const worker = createDeliveryWorker(deps, { connection: redis, prefix: config.queuePrefix, concurrency: config.concurrency, lockMs: config.jobLockMs });
   worker.on('failed', (job, err) => log.error({ err, jobId: job?.id }, 'delivery job failed'));
   worker.on('error', (err) => log.error({ err }, 'worker error'));
+  worker.on('stalled', (jobId) => log.warn({ jobId }, 'delivery job stalled (the worker running it stopped renewing its lock); it runs again'));
 
   const maintenance = await startMaintenance(
     {
