@@ -25,7 +25,8 @@ export async function runHerald(args: string[], env: NodeJS.ProcessEnv): Promise
 
 /**
  * Starts `herald start api|worker` as its own OS process, the way the README starts Herald, and waits
- * until it is ready: the API answers /healthz, the worker has logged that it started.
+ * until it is ready: the API answers /healthz; the worker answers on its probe port when it has one,
+ * else it has logged that it started.
  */
 export async function startHerald(role: 'api' | 'worker' | 'smtp', env: NodeJS.ProcessEnv): Promise<HeraldProcess> {
   const child = spawn(process.execPath, [HERALD_BIN, 'start', role], { env, cwd: ROOT });
@@ -37,6 +38,8 @@ export async function startHerald(role: 'api' | 'worker' | 'smtp', env: NodeJS.P
   void exited.then(() => (dead = true));
   await waitFor(`herald ${role} to start`, async () => {
     if (dead) throw new Error(`herald ${role} exited:\n${output}`);
+    const probePort = Number(env.HERALD_WORKER_HEALTH_PORT ?? 0);
+    if (role === 'worker' && probePort) return (await fetch(`http://127.0.0.1:${probePort}/healthz`).catch(() => null))?.ok ?? false;
     if (role === 'worker') return output.includes('"msg":"worker started"');
     if (role === 'smtp') return output.includes('"msg":"smtp listener started"');
     const response = await fetch(`http://127.0.0.1:${env.HERALD_API_PORT}/healthz`).catch(() => null);
