@@ -184,7 +184,7 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
 }
 
 /** `herald project create`: the project's id and the API key it prints once. */
-async function createProject(name: string, env: NodeJS.ProcessEnv): Promise<{ apiKey: string; projectId: string }> {
+export async function createProject(name: string, env: NodeJS.ProcessEnv): Promise<{ apiKey: string; projectId: string }> {
   const project = await runHerald(['project', 'create', name], env);
   if (project.code !== 0) throw new Error(`herald project create exited ${project.code}:\n${project.stderr}`);
   const apiKey = /(hk_live_[0-9A-Za-z]{36})/.exec(project.stdout)?.[1];
@@ -194,7 +194,7 @@ async function createProject(name: string, env: NodeJS.ProcessEnv): Promise<{ ap
 }
 
 /** `herald domain add`: the DKIM TXT record exactly as the CLI printed it, ready for the test zone. */
-async function addDomain(projectId: string, domain: string, env: NodeJS.ProcessEnv): Promise<[string, [{ type: 'TXT'; value: string }]]> {
+export async function addDomain(projectId: string, domain: string, env: NodeJS.ProcessEnv): Promise<[string, [{ type: 'TXT'; value: string }]]> {
   const added = await runHerald(['domain', 'add', projectId, domain], env);
   if (added.code !== 0) throw new Error(`herald domain add exited ${added.code}:\n${added.stderr}`);
   const host = /Host: +(\S+\._domainkey\.\S+)/.exec(added.stdout)?.[1];
@@ -206,7 +206,7 @@ async function addDomain(projectId: string, domain: string, env: NodeJS.ProcessE
 }
 
 /** `herald domain verify`: looks the records up in the test zone; the domain must come out verified. */
-async function verifyDomain(projectId: string, domain: string, env: NodeJS.ProcessEnv): Promise<void> {
+export async function verifyDomain(projectId: string, domain: string, env: NodeJS.ProcessEnv): Promise<void> {
   const result = await runHerald(['domain', 'verify', projectId, domain], env);
   if (result.code !== 0 || !result.stdout.includes(`${domain} is verified`)) {
     throw new Error(`herald domain verify did not verify ${domain} (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);

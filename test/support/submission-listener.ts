@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { SMTPServer } from 'smtp-server';
+import type pg from 'pg';
 import {
   addDomain,
   createDb,
@@ -7,6 +8,8 @@ import {
   createProject,
   generateApiKey,
   newId,
+  SQL_POOL,
+  sqlPool,
   type Db,
   type DeliveryJob,
   type Scope,
@@ -179,6 +182,17 @@ export function rawMessage(fields: { from: string; to: string; subject?: string;
  * 'down' every query fails, with 'commit-fails' only the commit transaction does (the reads before it
  * work), each with the error the Prisma client gives for a server that refuses connections.
  */
+/** A pool whose statements other than SELECT go to `dead`. */
+function writesFail(live: pg.Pool, dead: pg.Pool): pg.Pool {
+  return new Proxy(live, {
+    get(target, prop) {
+      if (prop === 'query') return (sql: string, ...rest: unknown[]) => (/^\s*SELECT/i.test(sql) ? target : dead).query(sql, ...(rest as [unknown[]]));
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export function switchableDb(): { db: Db; state: { value: 'up' | 'down' | 'commit-fails' }; close(): Promise<void> } {
   const live = createDb(TEST_DATABASE_URL, { poolSize: 4 });
   const dead = createDb('postgresql://postgres@127.0.0.1:1/herald_unreachable', { poolSize: 1 });
@@ -186,6 +200,8 @@ export function switchableDb(): { db: Db; state: { value: 'up' | 'down' | 'commi
   const db = new Proxy(live, {
     get(target, prop) {
       if (state.value === 'commit-fails' && prop === '$transaction') return async () => dead.$executeRaw`SELECT 1`;
+      // plain-SQL writes (the intake commit) fail as if Postgres went away; reads still work
+      if (state.value === 'commit-fails' && prop === SQL_POOL) return writesFail(sqlPool(live), sqlPool(dead));
       const source = state.value === 'down' ? dead : target;
       const value: unknown = Reflect.get(source, prop);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(source) : value;

@@ -46,7 +46,10 @@ export async function main(): Promise<void> {
     backoffBaseMs: config.throttleBackoffMs,
     backoffMaxMs: config.throttleBackoffMaxMs,
   });
-  const pool = createSessionPool(DEFAULT_POOL_LIMITS, releaseLeaseOnClose(limits));
+  // as many idle sessions per destination as jobs may want at once (up to its connection limit): a busy
+  // worker reuses its connections instead of opening (and STARTTLS-handshaking) new ones
+  const maxIdlePerKey = Math.max(DEFAULT_POOL_LIMITS.maxIdlePerKey, Math.min(config.concurrency, config.maxConnectionsPerDestination));
+  const pool = createSessionPool({ ...DEFAULT_POOL_LIMITS, maxIdlePerKey }, releaseLeaseOnClose(limits));
   const resolver = createResolver({ servers: config.dnsServers });
   const ca = config.tlsCaFile ? readFileSync(config.tlsCaFile, 'utf8') : undefined;
 

@@ -1,4 +1,5 @@
-import { activeEndpoints, aggregateMessageStatus, newId, retryWhileUnavailable, webhookDeliveries, type Db, type Log, type Prisma } from '@herald/core';
+import { aggregateMessageStatus, inTransaction, insertRows, newId, recordsetTypes, retryWhileUnavailable, sqlPool, webhookDeliveries, type Column, type Db, type Log, type Prisma } from '@herald/core';
+import type { RecipientStatus } from '@herald/core/generated/prisma/enums';
 import type { AttemptInfo, RecipientOutcome } from '../delivery/outcome.ts';
 
 export interface RecipientAttempt {
@@ -38,6 +39,25 @@ export async function recordOutcomes(
   });
 }
 
+const RECIPIENT_OUTCOME: readonly Column[] = [
+  ['id', 'text'], ['status', 'text'], ['attempts', 'int'], ['last_code', 'int'], ['last_enhanced', 'text'], ['last_reply', 'text'],
+  ['next_attempt_at', 'timestamptz'], ['final_at', 'timestamptz'],
+];
+const EVENT: readonly Column[] = [
+  ['id', 'text'], ['project_id', 'text'], ['message_id', 'text'], ['recipient_id', 'text'], ['type', '"EventType"'], ['email', 'text'],
+  ['attempt', 'int'], ['smtp_code', 'int'], ['enhanced_code', 'text'], ['smtp_reply', 'text'], ['category', 'text'], ['mx_host', 'text'],
+  ['mx_ip', 'text'], ['tls_version', 'text'], ['tls_cipher', 'text'], ['tls_verified', 'boolean'], ['duration_ms', 'int'],
+  ['dedupe_key', 'text'], ['created_at', 'timestamptz'],
+];
+const WEBHOOK_DELIVERY: readonly Column[] = [
+  ['id', 'text'], ['endpoint_id', 'text'], ['project_id', 'text'], ['event_id', 'text'], ['event_type', 'text'], ['payload', 'jsonb'],
+  ['status', '"WebhookDeliveryStatus"'], ['next_attempt_at', 'timestamptz'], ['created_at', 'timestamptz'],
+];
+const SUPPRESSION: readonly Column[] = [
+  ['id', 'text'], ['project_id', 'text'], ['email', 'text'], ['reason', '"SuppressionReason"'], ['source_message_id', 'text'], ['created_at', 'timestamptz'],
+];
+
+/** The write itself, in plain SQL (it runs once per attempt): a handful of statements in one transaction. */
 async function writeOutcomes(
   db: Db,
   message: { id: string; projectId: string; tags: string[]; metadata: unknown },
@@ -45,39 +65,72 @@ async function writeOutcomes(
   results: RecipientAttempt[],
   now: Date,
 ): Promise<void> {
-  await db.$transaction(async (tx) => {
-    for (const { recipient, outcome } of results) {
-      await tx.recipient.updateMany({
-        where: { id: recipient.id, status: { in: ['queued', 'deferred'] } },
-        data: {
-          status: outcome.kind,
-          attempts: recipient.attempts + 1,
-          lastCode: outcome.reply.code,
-          lastEnhanced: outcome.reply.enhanced,
-          lastReply: outcome.reply.text,
-          lastAttemptAt: now,
-          nextAttemptAt: outcome.kind === 'deferred' ? outcome.retryAt : null,
-          sendingUntil: null,
-          finalAt: outcome.kind === 'deferred' ? null : now,
-        },
-      });
-    }
+  const events = results.flatMap((r) => eventsOf(message, attempt, r, now));
+  const suppressions = results.flatMap(({ recipient, outcome }) => {
+    const reason =
+      outcome.kind === 'complained' ? 'complaint' : outcome.kind === 'bounced' && HARD_BOUNCE_CATEGORIES.has(outcome.category) ? 'hard_bounce' : null;
+    return reason
+      ? [{ id: newId('suppression', now.getTime()), project_id: message.projectId, email: recipient.email.toLowerCase(), reason, source_message_id: message.id, created_at: now }]
+      : [];
+  });
+  await inTransaction(sqlPool(db), async (client) => {
+    // a recipient already final (an earlier run of this attempt got through) is not updated again
+    await client.query(
+      `UPDATE recipients r SET status = x.status::"RecipientStatus", attempts = x.attempts, last_code = x.last_code,
+         last_enhanced = x.last_enhanced, last_reply = x.last_reply, last_attempt_at = $2, next_attempt_at = x.next_attempt_at,
+         sending_until = NULL, final_at = x.final_at, updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS x(${recordsetTypes(RECIPIENT_OUTCOME)})
+       WHERE r.id = x.id AND r.status IN ('queued', 'deferred')`,
+      [
+        JSON.stringify(
+          results.map(({ recipient, outcome }) => ({
+            id: recipient.id,
+            status: outcome.kind,
+            attempts: recipient.attempts + 1,
+            last_code: outcome.reply.code,
+            last_enhanced: outcome.reply.enhanced,
+            last_reply: outcome.reply.text,
+            next_attempt_at: outcome.kind === 'deferred' ? outcome.retryAt : null,
+            final_at: outcome.kind === 'deferred' ? null : now,
+          })),
+        ),
+        now,
+      ],
+    );
     // only the events this run inserted (a re-run's duplicates are skipped) go out as webhooks
-    const inserted = await tx.event.createManyAndReturn({ skipDuplicates: true, data: results.flatMap((r) => eventsOf(message, attempt, r, now)) });
-    const deliveries = webhookDeliveries(await activeEndpoints(tx, message.projectId), message.projectId, inserted, message);
-    if (deliveries.length) await tx.webhookDelivery.createMany({ data: deliveries, skipDuplicates: true });
-    const suppressions = results.flatMap(({ recipient, outcome }) => {
-      const reason =
-        outcome.kind === 'complained' ? 'complaint' : outcome.kind === 'bounced' && HARD_BOUNCE_CATEGORIES.has(outcome.category) ? 'hard_bounce' : null;
-      return reason
-        ? [{ id: newId('suppression', now.getTime()), projectId: message.projectId, email: recipient.email.toLowerCase(), reason, sourceMessageId: message.id, createdAt: now } as const]
-        : [];
-    });
-    if (suppressions.length > 0) await tx.suppression.createMany({ data: suppressions, skipDuplicates: true });
-    const statuses = await tx.recipient.findMany({ where: { messageId: message.id }, select: { status: true } });
-    await tx.message.update({ where: { id: message.id }, data: { status: aggregateMessageStatus(statuses.map((s) => s.status)) } });
+    const insertedIds = new Set(await insertRows(client, 'events', EVENT, events.map(eventRow), { skipConflicts: true }));
+    const inserted = events.filter((e) => insertedIds.has(e.id));
+    if (inserted.length > 0) {
+      const { rows: endpoints } = await client.query<{ id: string; events: string[] }>(
+        'SELECT id, events FROM webhook_endpoints WHERE project_id = $1 AND enabled AND disabled_at IS NULL',
+        [message.projectId],
+      );
+      const deliveries = webhookDeliveries(endpoints, message.projectId, inserted, message);
+      await insertRows(client, 'webhook_deliveries', WEBHOOK_DELIVERY, deliveries.map(deliveryRow), { skipConflicts: true });
+    }
+    await insertRows(client, 'suppressions', SUPPRESSION, suppressions, { skipConflicts: true });
+    const { rows: statuses } = await client.query<{ status: RecipientStatus }>('SELECT status FROM recipients WHERE message_id = $1', [message.id]);
+    await client.query('UPDATE messages SET status = $2::"MessageStatus", updated_at = now() WHERE id = $1', [
+      message.id,
+      aggregateMessageStatus(statuses.map((s) => s.status)),
+    ]);
   });
 }
+
+/** An event row this attempt writes. */
+type NewEvent = Prisma.EventCreateManyInput & { id: string; createdAt: Date };
+
+const eventRow = (e: NewEvent) => ({
+  id: e.id, project_id: e.projectId, message_id: e.messageId, recipient_id: e.recipientId, type: e.type, email: e.email,
+  attempt: e.attempt, smtp_code: e.smtpCode, enhanced_code: e.enhancedCode, smtp_reply: e.smtpReply, category: e.category ?? null,
+  mx_host: e.mxHost, mx_ip: e.mxIp, tls_version: e.tlsVersion, tls_cipher: e.tlsCipher, tls_verified: e.tlsVerified,
+  duration_ms: e.durationMs, dedupe_key: e.dedupeKey, created_at: e.createdAt,
+});
+
+const deliveryRow = (d: Prisma.WebhookDeliveryCreateManyInput) => ({
+  id: d.id, endpoint_id: d.endpointId, project_id: d.projectId, event_id: d.eventId, event_type: d.eventType, payload: d.payload,
+  status: d.status, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt,
+});
 
 /** The attempt's event; a complaint is recorded as the delivery it followed, then the complaint. */
 function eventsOf(
@@ -85,7 +138,7 @@ function eventsOf(
   attempt: AttemptInfo,
   { recipient, outcome }: RecipientAttempt,
   now: Date,
-): Prisma.EventCreateManyInput[] {
+): NewEvent[] {
   const number = recipient.attempts + 1;
   const base = {
     projectId: message.projectId,

@@ -1,11 +1,12 @@
-import type { Db } from '../db/client.ts';
+import { sqlPool, type Db } from '../db/client.ts';
+import { columnNames, recordsetTypes, type Column } from '../db/sql.ts';
 import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 import type { Log } from '../logger.ts';
 import type { DeliveryJob } from '../queue/delivery-queue.ts';
 import { domainOf } from './address.ts';
 import { findIdempotentReplay, storedIdempotencyKeys, type AcceptedMessage } from './idempotency.ts';
-import { activeEndpoints, webhookDeliveries } from '../webhooks/fan-out.ts';
+import { webhookDeliveries } from '../webhooks/fan-out.ts';
 import { resolveSenderDomains } from './sender-domains.ts';
 import type { Mailbox } from './address.ts';
 
@@ -114,41 +115,64 @@ export async function commitMessages(
       createdAt: now,
     })),
   }));
-  const endpoints = await activeEndpoints(deps.db, sender.projectId);
+  const pool = sqlPool(deps.db);
+  const { rows: endpoints } = await pool.query<{ id: string; events: string[] }>(
+    'SELECT id, events FROM webhook_endpoints WHERE project_id = $1 AND enabled AND disabled_at IS NULL',
+    [sender.projectId],
+  );
   const deliveries = events.flatMap((e) => webhookDeliveries(endpoints, sender.projectId, e.rows, e.message));
-  const message = deps.db.message;
   try {
-    await deps.db.$transaction([
-      message.createMany({
-        data: prepared.map((p) => ({
-          id: p.id,
-          projectId: sender.projectId,
-          domainId: domainIds.get(p.fromDomain) ?? null,
-          apiKeyId: sender.apiKeyId,
-          test: sender.test,
-          status: p.status,
-          fromEmail: p.request.from.email,
-          fromName: p.request.from.name ?? null,
-          subject: p.request.subject,
-          messageIdHeader: p.request.messageIdHeader,
-          raw: new Uint8Array(p.raw),
-          rawSize: p.raw.length,
-          tags: p.request.tags,
-          metadata: p.request.metadata,
-          idempotencyKey: keys?.[p.index] ?? null,
-          idempotencyHash: options.idempotency?.hash ?? null,
-          source: options.source ?? 'api',
-          sendAt: p.scheduled ? (p.request.sendAt ?? null) : null,
-          createdAt: now,
-        })),
-      }),
-      deps.db.recipient.createMany({ data: prepared.flatMap((p) => p.recipients) }),
-      deps.db.event.createMany({ data: events.flatMap((e) => e.rows) }),
-      ...(deliveries.length ? [deps.db.webhookDelivery.createMany({ data: deliveries })] : []),
-    ]);
+    // one statement (plain SQL, rows as JSON): atomic on its own, one round trip for 1 message or 500
+    await pool.query(
+      `WITH m AS (INSERT INTO messages (${names(MESSAGE)}) SELECT ${names(MESSAGE)} FROM (SELECT ${MESSAGE.map(([n]) => (n === 'raw' ? `decode(x.raw, 'base64') AS raw` : `x."${n}"`)).join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${types(MESSAGE)})) AS y),
+            r AS (INSERT INTO recipients (${names(RECIPIENT)}) SELECT ${names(RECIPIENT)} FROM jsonb_to_recordset($2::jsonb) AS x(${types(RECIPIENT)})),
+            e AS (INSERT INTO events (${names(EVENT)}) SELECT ${names(EVENT)} FROM jsonb_to_recordset($3::jsonb) AS x(${types(EVENT)}))
+       INSERT INTO webhook_deliveries (${names(DELIVERY)}) SELECT ${names(DELIVERY)} FROM jsonb_to_recordset($4::jsonb) AS x(${types(DELIVERY)})`,
+      [
+        JSON.stringify(
+          prepared.map((p) => ({
+            id: p.id,
+            project_id: sender.projectId,
+            domain_id: domainIds.get(p.fromDomain) ?? null,
+            api_key_id: sender.apiKeyId,
+            test: sender.test,
+            status: p.status,
+            from_email: p.request.from.email,
+            from_name: p.request.from.name ?? null,
+            subject: p.request.subject,
+            message_id_header: p.request.messageIdHeader,
+            raw: p.raw.toString('base64'),
+            raw_size: p.raw.length,
+            tags: p.request.tags,
+            metadata: p.request.metadata,
+            idempotency_key: keys?.[p.index] ?? null,
+            idempotency_hash: options.idempotency?.hash ?? null,
+            source: options.source ?? 'api',
+            send_at: p.scheduled ? (p.request.sendAt ?? null) : null,
+            created_at: now,
+          })),
+        ),
+        JSON.stringify(
+          prepared.flatMap((p) =>
+            p.recipients.map((r) => ({ id: r.id, message_id: r.messageId, project_id: r.projectId, email: r.email, domain: r.domain, kind: r.kind, status: r.status, final_at: r.finalAt, created_at: now })),
+          ),
+        ),
+        JSON.stringify(
+          events.flatMap((e) =>
+            e.rows.map((row) => ({ id: row.id, project_id: row.projectId, message_id: row.messageId, recipient_id: row.recipientId, type: row.type, email: row.email, created_at: row.createdAt })),
+          ),
+        ),
+        JSON.stringify(
+          deliveries.map((d) => ({
+            id: d.id, endpoint_id: d.endpointId, project_id: d.projectId, event_id: d.eventId, event_type: d.eventType, payload: d.payload,
+            status: d.status, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt,
+          })),
+        ),
+      ],
+    );
   } catch (err) {
     // a concurrent request with the same Idempotency-Key committed first: answer as it did
-    if (keys && options.idempotency && (err as { code?: string }).code === 'P2002') {
+    if (keys && options.idempotency && (err as { code?: string }).code === UNIQUE_VIOLATION) {
       const replay = await findIdempotentReplay(deps.db, sender.projectId, keys, options.idempotency.hash);
       if (replay) return { messages: replay, replayed: true };
     }
@@ -176,6 +200,28 @@ export async function commitMessages(
   };
 }
 
+const UNIQUE_VIOLATION = '23505';
+
+const MESSAGE: readonly Column[] = [
+  ['id', 'text'], ['project_id', 'text'], ['domain_id', 'text'], ['api_key_id', 'text'], ['test', 'boolean'], ['status', '"MessageStatus"'],
+  ['from_email', 'text'], ['from_name', 'text'], ['subject', 'text'], ['message_id_header', 'text'], ['raw', 'text'], ['raw_size', 'int'],
+  ['tags', 'text[]'], ['metadata', 'jsonb'], ['idempotency_key', 'text'], ['idempotency_hash', 'text'], ['source', 'text'],
+  ['send_at', 'timestamptz'], ['created_at', 'timestamptz'],
+];
+const RECIPIENT: readonly Column[] = [
+  ['id', 'text'], ['message_id', 'text'], ['project_id', 'text'], ['email', 'text'], ['domain', 'text'], ['kind', '"RecipientKind"'],
+  ['status', '"RecipientStatus"'], ['final_at', 'timestamptz'], ['created_at', 'timestamptz'],
+];
+const EVENT: readonly Column[] = [
+  ['id', 'text'], ['project_id', 'text'], ['message_id', 'text'], ['recipient_id', 'text'], ['type', '"EventType"'], ['email', 'text'], ['created_at', 'timestamptz'],
+];
+const DELIVERY: readonly Column[] = [
+  ['id', 'text'], ['endpoint_id', 'text'], ['project_id', 'text'], ['event_id', 'text'], ['event_type', 'text'], ['payload', 'jsonb'],
+  ['status', '"WebhookDeliveryStatus"'], ['next_attempt_at', 'timestamptz'], ['created_at', 'timestamptz'],
+];
+const names = columnNames;
+const types = recordsetTypes;
+
 /** The project's domain id for each sender domain; any domain that may not send is refused with 403. */
 async function senderDomains(
   db: Db,
@@ -201,6 +247,6 @@ async function senderDomains(
 /** Lower-cased addresses of the requests' recipients that are on the project's suppression list. */
 async function suppressedAddresses(db: Db, projectId: string, drafts: MessageDraft[]): Promise<Set<string>> {
   const emails = [...new Set(drafts.flatMap((d) => d.recipients.map((r) => r.email.toLowerCase())))];
-  const rows = await db.suppression.findMany({ where: { projectId, email: { in: emails } }, select: { email: true } });
+  const { rows } = await sqlPool(db).query<{ email: string }>('SELECT email FROM suppressions WHERE project_id = $1 AND email = ANY($2)', [projectId, emails]);
   return new Set(rows.map((row) => row.email));
 }

@@ -1,53 +1,63 @@
-import { open } from '@herald/core';
+import { open, sqlPool } from '@herald/core';
 import { syntheticReply } from '../outcome.ts';
 import { decideAll, type Step } from '../attempt.ts';
 
-/** The message and its recipients at this job's domain that are still to be delivered. */
+interface LoadRow {
+  id: string;
+  project_id: string;
+  domain_id: string | null;
+  status: string;
+  send_at: Date | null;
+  from_email: string;
+  raw: Buffer | null;
+  created_at: Date;
+  test: boolean;
+  tags: string[] | null;
+  metadata: unknown;
+  relay_url_encrypted: string | null;
+  domain_name: string | null;
+  return_path_host: string | null;
+  domain_status: string | null;
+  recipients: { id: string; email: string; attempts: number }[];
+}
+
+/**
+ * The message and its recipients at this job's domain that are still to be delivered, in one query
+ * (plain SQL: this runs once per delivery attempt).
+ */
 export const load: Step = async (deps, attempt) => {
-  const message = await deps.db.message.findUnique({
-    where: { id: attempt.job.messageId },
-    select: {
-      id: true,
-      projectId: true,
-      domainId: true,
-      status: true,
-      sendAt: true,
-      fromEmail: true,
-      raw: true,
-      createdAt: true,
-      test: true,
-      tags: true,
-      metadata: true,
-      project: { select: { relayUrlEncrypted: true } },
-      domain: { select: { name: true, returnPathHost: true, status: true } },
-      recipients: {
-        where: { domain: attempt.job.domain, status: { in: ['queued', 'deferred'] } },
-        select: { id: true, email: true, attempts: true },
-        orderBy: { id: 'asc' },
-      },
-    },
-  });
+  const { rows } = await sqlPool(deps.db).query<LoadRow>(
+    `SELECT m.id, m.project_id, m.domain_id, m.status, m.send_at, m.from_email, m.raw, m.created_at, m.test, m.tags, m.metadata,
+            p.relay_url_encrypted, d.name AS domain_name, d.return_path_host, d.status AS domain_status,
+            coalesce((SELECT json_agg(json_build_object('id', r.id, 'email', r.email, 'attempts', r.attempts) ORDER BY r.id)
+                      FROM recipients r
+                      WHERE r.message_id = m.id AND r.domain = $2 AND r.status IN ('queued', 'deferred')), '[]') AS recipients
+     FROM messages m JOIN projects p ON p.id = m.project_id LEFT JOIN domains d ON d.id = m.domain_id
+     WHERE m.id = $1`,
+    [attempt.job.messageId, attempt.job.domain],
+  );
+  const message = rows[0];
   if (!message) {
     deps.log.warn({ messageId: attempt.job.messageId }, 'delivery job for a message that does not exist');
     return;
   }
-  const fromDomain = message.fromEmail.slice(message.fromEmail.lastIndexOf('@') + 1);
+  const fromDomain = message.from_email.slice(message.from_email.lastIndexOf('@') + 1);
   attempt.recipients = message.recipients;
   attempt.message = {
     id: message.id,
-    projectId: message.projectId,
-    domainId: message.domainId,
+    projectId: message.project_id,
+    domainId: message.domain_id,
     status: message.status,
-    sendAt: message.sendAt,
-    fromEmail: message.fromEmail,
-    raw: message.raw ? Buffer.from(message.raw) : Buffer.alloc(0),
-    createdAt: message.createdAt,
+    sendAt: message.send_at,
+    fromEmail: message.from_email,
+    raw: message.raw ?? Buffer.alloc(0),
+    createdAt: message.created_at,
     test: message.test,
-    tags: message.tags,
+    tags: message.tags ?? [],
     metadata: message.metadata,
-    projectRelay: message.project.relayUrlEncrypted ? open(message.project.relayUrlEncrypted, deps.masterKey) : null,
-    returnPathDomain: message.domain?.returnPathHost ?? fromDomain,
-    domainStatus: message.domain?.status ?? null,
+    projectRelay: message.relay_url_encrypted ? open(message.relay_url_encrypted, deps.masterKey) : null,
+    returnPathDomain: message.return_path_host ?? fromDomain,
+    domainStatus: message.domain_status,
   };
   if (!message.raw) decideAll(attempt, syntheticReply(550, '5.3.0', 'message content was purged before delivery'), true);
 };

@@ -1,3 +1,4 @@
+import { sqlPool } from '@herald/core';
 import { simulateDelivery } from '../../routing/test-route.ts';
 import { deliverToDestinations, type SmtpDeps } from '../../smtp/deliver-to-destinations.ts';
 import { syntheticReply } from '../outcome.ts';
@@ -23,7 +24,7 @@ export const send: Step = async (deps, attempt) => {
 
   // until this attempt cannot be running any more, the sweeper must not start another one beside it
   const sendingUntil = new Date(deps.clock().getTime() + attemptBoundMs(deps.smtp.timeouts, route.destinations.length, attempt.recipients.length));
-  await deps.db.recipient.updateMany({ where: { id: { in: attempt.recipients.map((r) => r.id) } }, data: { sendingUntil } });
+  await sqlPool(deps.db).query('UPDATE recipients SET sending_until = $1, updated_at = now() WHERE id = ANY($2)', [sendingUntil, attempt.recipients.map((r) => r.id)]);
 
   const deliver = deps.deliver ?? deliverToDestinations;
   const result = await deliver(
