@@ -1,6 +1,6 @@
 import type { ApiKeyMode } from '../generated/prisma/enums.ts';
 import { hashApiKey, isWellFormedApiKey } from '../crypto/api-key.ts';
-import type { Db } from '../db/client.ts';
+import { sqlPool, type Db } from '../db/client.ts';
 import type { Log } from '../logger.ts';
 
 /** What a valid key lets its bearer do, for the API and the SMTP listener alike. */
@@ -24,20 +24,17 @@ export interface KeyContext {
  */
 export async function resolveApiKey(db: Db, key: string, log?: Pick<Log, 'warn'>, now = new Date()): Promise<KeyContext | null> {
   if (!isWellFormedApiKey(key)) return null;
-  const row = await db.apiKey.findUnique({
-    where: { hash: hashApiKey(key) },
-    select: {
-      id: true,
-      projectId: true,
-      mode: true,
-      scopes: true,
-      domains: true,
-      lastUsedAt: true,
-      revokedAt: true,
-      expiresAt: true,
-      project: { select: { testMode: true, dailyQuota: true } },
-    },
-  });
+  // plain SQL: this runs on every request
+  const { rows } = await sqlPool(db).query<{
+    id: string; projectId: string; mode: ApiKeyMode; scopes: string[]; domains: string[]; lastUsedAt: Date | null; revokedAt: Date | null;
+    expiresAt: Date | null; testMode: boolean; dailyQuota: number | null;
+  }>(
+    `SELECT k.id, k.project_id AS "projectId", k.mode, k.scopes, k.domains, k.last_used_at AS "lastUsedAt", k.revoked_at AS "revokedAt",
+            k.expires_at AS "expiresAt", p.test_mode AS "testMode", p.daily_quota AS "dailyQuota"
+     FROM api_keys k JOIN projects p ON p.id = k.project_id WHERE k.hash = $1`,
+    [hashApiKey(key)],
+  );
+  const row = rows[0];
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch((err: unknown) => log?.warn({ err }, "could not record the key's last use"));
@@ -46,9 +43,9 @@ export async function resolveApiKey(db: Db, key: string, log?: Pick<Log, 'warn'>
     projectId: row.projectId,
     apiKeyId: row.id,
     mode: row.mode,
-    scopes: row.scopes,
-    domains: row.domains,
-    dailyQuota: row.project.dailyQuota,
-    test: row.mode === 'test' || row.project.testMode,
+    scopes: row.scopes ?? [],
+    domains: row.domains ?? [],
+    dailyQuota: row.dailyQuota,
+    test: row.mode === 'test' || row.testMode,
   };
 }

@@ -1,5 +1,5 @@
 import { domainToUnicode } from 'node:url';
-import type { Db } from '../db/client.ts';
+import { sqlPool, type Db } from '../db/client.ts';
 
 export type SenderDomain = { ok: true; domainId: string } | { ok: false; reason: string };
 
@@ -11,10 +11,11 @@ export type SenderDomain = { ok: true; domainId: string } | { ok: false; reason:
  */
 export async function resolveSenderDomains(db: Db, projectId: string, fromDomains: string[]): Promise<Map<string, SenderDomain>> {
   const candidates = [...new Set(fromDomains.flatMap(selfAndParents))];
-  const rows = await db.domain.findMany({
-    where: { projectId, OR: [{ name: { in: candidates } }, { status: 'verified' }] },
-    select: { id: true, name: true, status: true, allowSubdomains: true },
-  });
+  const { rows } = await sqlPool(db).query<{ id: string; name: string; status: string; allowSubdomains: boolean }>(
+    `SELECT id, name, status, allow_subdomains AS "allowSubdomains" FROM domains
+     WHERE project_id = $1 AND (name = ANY($2) OR status = 'verified')`,
+    [projectId, candidates],
+  );
   const byName = new Map(rows.map((row) => [row.name, row]));
   const verified = rows.filter((row) => row.status === 'verified');
 
