@@ -240,16 +240,21 @@ export class SmtpSession {
     this.socket.write(text, 'latin1');
   }
 
-  private async writeData(data: Buffer): Promise<void> {
-    if (this.socket.write(data)) return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new ReplyTimeout('the server stopped reading the message')), this.options.timeouts.dataMs);
-      this.socket.once('drain', () => {
-        clearTimeout(timer);
-        resolve();
+  private async writeData(parts: Buffer[]): Promise<void> {
+    // one write for a usual message; slice by slice for a large one (no copy of tens of MB)
+    const size = parts.reduce((n, p) => n + p.length, 0);
+    for (const data of size < 1_048_576 ? [Buffer.concat(parts, size)] : parts) {
+      if (this.socket.write(data)) continue;
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new ReplyTimeout('the server stopped reading the message')), this.options.timeouts.dataMs);
+        this.socket.once('drain', () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
-    });
+    }
   }
+
 }
 
 function connectSocket(o: SessionOptions): Promise<Socket> {

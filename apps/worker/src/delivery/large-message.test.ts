@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
+import { verifyDkim } from '../../../../test/support/dkim-verify.ts';
+import { startMxSink, type MxSink } from '../../../../test/support/mx-sink.ts';
+
+/**
+ * A message of several MB is read from Postgres in slices (not as one hex string twice its size) and
+ * sent slice by slice: it must arrive byte for byte, with lines starting with a dot intact, and signed.
+ */
+describe('a message of several MB', () => {
+  let h: DeliveryHarness;
+  let sink: MxSink;
+
+  beforeAll(async () => {
+    h = await startDeliveryHarness('large');
+    sink = await startMxSink();
+    h.routeDomain('large.test', sink.host);
+  });
+  afterAll(async () => {
+    await h.close();
+    await sink.close();
+  });
+
+  it('arrives whole (over two read slices), dot lines intact, and DKIM verifies', async () => {
+    const { id, jobs } = await h.accept({ to: [{ email: 'ann@large.test' }] });
+    const attachment = randomBytes(7 * 1024 * 1024);
+    const raw = Buffer.from(
+      [
+        `From: sender@${h.senderDomain}`,
+        'To: ann@large.test',
+        'Subject: large',
+        `Message-ID: <${id}@${h.senderDomain}>`,
+        'Date: Sat, 28 Nov 2026 10:00:00 +0000',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        '.a line that starts with a dot',
+        '--b',
+        'Content-Type: application/octet-stream',
+        'Content-Transfer-Encoding: base64',
+        '',
+        ...(attachment.toString('base64').match(/.{1,76}/g) as string[]),
+        '--b--',
+        '',
+      ].join('\r\n'),
+      'latin1',
+    );
+    await h.db.message.update({ where: { id }, data: { raw: new Uint8Array(raw), rawSize: raw.length } });
+
+    await h.deliver(jobs[0] as never);
+
+    const received = sink.received.at(-1)?.raw as Buffer;
+    expect(received.subarray(received.length - raw.length).equals(raw)).toBe(true);
+    const [signature] = await verifyDkim(received, h.dns);
+    expect(signature).toMatchObject({ domain: h.senderDomain, result: 'pass' });
+    const parsed = await simpleParser(received);
+    expect(parsed.attachments[0]?.content.equals(attachment)).toBe(true);
+  });
+});
