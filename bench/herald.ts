@@ -1,0 +1,77 @@
+import { startDnsServer, type TestDnsServer } from '../test/support/dns-server.ts';
+import { heraldEnv, uniquePrefix } from '../test/support/env.ts';
+import { addDomain, createProject, verifyDomain } from '../test/support/herald-stack.ts';
+import { freePort, runHerald, startHerald, type HeraldProcess } from '../test/support/herald-process.ts';
+import { randomLoopback, TEST_MX_PORT } from '../test/support/mx-sink.ts';
+import { throwawayDatabase, type ThrowawayDatabase } from '../test/support/throwaway-database.ts';
+import { RECIPIENT_DOMAINS } from './messages.ts';
+import { startSink, type Sink } from './sink-client.ts';
+
+export interface BenchHerald {
+  dns: TestDnsServer;
+  sink: Sink;
+  database: ThrowawayDatabase;
+  env: NodeJS.ProcessEnv;
+  apiUrl: string;
+  apiKey: string;
+  from: string;
+  api: HeraldProcess;
+  workers: HeraldProcess[];
+  startWorkers(count: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Herald as the README starts it, on this machine's Postgres and Redis (a database and a queue prefix
+ * of its own): the DNS server, the sink as the MX of ten recipient domains, a project and a verified
+ * sending domain with an RSA-2048 DKIM key made with the CLI, and the API. Workers start later.
+ */
+export async function startBenchHerald(settings: Record<string, string | number>): Promise<BenchHerald> {
+  const dns = await startDnsServer();
+  const sink = await startSink(randomLoopback(), TEST_MX_PORT);
+  for (const domain of RECIPIENT_DOMAINS) {
+    dns.set(domain, [{ type: 'MX', preference: 10, exchange: `mx.${domain}` }]);
+    dns.set(`mx.${domain}`, [{ type: 'A', address: sink.host }]);
+  }
+  const database = throwawayDatabase('bench');
+  const port = await freePort();
+  const env = heraldEnv({
+    DATABASE_URL: database.url,
+    HERALD_API_PORT: port,
+    HERALD_QUEUE_PREFIX: uniquePrefix('bench'),
+    HERALD_DNS_SERVERS: dns.address,
+    HERALD_MX_PORT: sink.port,
+    ...settings,
+  });
+  const migrated = await runHerald(['migrate'], env);
+  if (migrated.code !== 0) throw new Error(`herald migrate failed:\n${migrated.stderr}`);
+  const senderDomain = 'shop.bench.example';
+  const { apiKey, projectId } = await createProject('bench', env);
+  dns.set(...(await addDomain(projectId, senderDomain, env)));
+  await verifyDomain(projectId, senderDomain, env);
+  const api = await startHerald('api', env);
+  const workers: HeraldProcess[] = [];
+  return {
+    dns,
+    sink,
+    database,
+    env,
+    apiUrl: `http://127.0.0.1:${port}`,
+    apiKey,
+    from: `orders@${senderDomain}`,
+    api,
+    workers,
+    async startWorkers(count) {
+      // each worker with its probe port: readiness is its /healthz (the log is quiet at level warn)
+      const ports = [];
+      for (let i = 0; i < count; i++) ports.push(await freePort());
+      workers.push(...(await Promise.all(ports.map((p) => startHerald('worker', { ...env, HERALD_WORKER_HEALTH_PORT: String(p) })))));
+    },
+    async stop() {
+      await Promise.all([api.stop(), ...workers.map((w) => w.stop())]);
+      await sink.stop();
+      await dns.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// `npm run bench`: Herald on this machine, measured. Writes bench/RESULTS.md ("Latest run") and prints
+// the same table. Settings: BENCH_WORKERS (worker processes, default 2), BENCH_MESSAGES (end to end,
+// default 10000), BENCH_SECONDS (each single-accept run, default 10).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createDeliveryQueue, createRedis } from '@herald/core';
+import { verifyDkim } from '../test/support/dkim-verify.ts';
+import { measureSingleAccept, sendBatches } from './accept.ts';
+import { measureLargeAttachment } from './attachment.ts';
+import { measureSinkBaseline } from './baseline.ts';
+import { measureEndToEnd } from './end-to-end.ts';
+import { startBenchHerald } from './herald.ts';
+import { commit, machine, mb, table, withLatestRun, type Figure } from './report.ts';
+import { RssSampler } from './rss.ts';
+
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
+
+const started = Date.now();
+const herald = await startBenchHerald({
+  HERALD_ENV: 'production',
+  HERALD_LOG_LEVEL: 'warn',
+  HERALD_RATE_LIMIT_PER_KEY: 1_000_000,
+  HERALD_RATE_LIMIT_PER_PROJECT: 1_000_000,
+  HERALD_MAX_MESSAGE_BYTES: 40 * 2 ** 20,
+  HERALD_API_BODY_LIMIT_BYTES: 48 * 2 ** 20,
+  HERALD_MAX_CONNECTIONS_PER_DESTINATION: 50,
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('HERALD_')) as [string, string][]),
+});
+const rss = new RssSampler(() => ({ api: [herald.api.child.pid as number], worker: herald.workers.map((w) => w.child.pid as number) })).start();
+const target = { apiUrl: herald.apiUrl, apiKey: herald.apiKey, from: herald.from };
+const figures: Figure[] = [];
+
+try {
+  log(`single accept: ${SECONDS} s at 50 connections, then ${SECONDS} s at 1,000 requests/s offered`);
+  const single = await measureSingleAccept(target, { connections: 50, seconds: SECONDS, rate: 1_000 });
+  log(`batch accept: 40 calls of 500 messages, 2 at a time`);
+  const batch = await sendBatches(target, { calls: 40, size: 500, parallel: 2 });
+  const apiAcceptPeak = rss.peak('api');
+
+  // the accept runs stored messages no worker should now send: they are set aside before workers start
+  await setAsideQueued(herald.env);
+  await herald.startWorkers(WORKERS);
+  rss.reset();
+  log(`end to end: ${MESSAGES} messages through ${WORKERS} worker(s)`);
+  const e2e = await measureEndToEnd(target, herald.sink, { messages: MESSAGES, batch: 500, timeoutMs: 300_000 });
+  const workerSteady = rss.median('worker');
+  const workerPeak = rss.peak('worker');
+  const samples = await herald.sink.samples();
+  const verified = (await Promise.all(samples.map((raw) => verifyDkim(raw, herald.dns)))).filter((r) => r.some((s) => s.result === 'pass')).length;
+
+  log('sink baseline: the same signed message through pooled nodemailer');
+  const baseline = await measureSinkBaseline(herald.sink, samples[samples.length - 1] as Buffer, { messages: Math.min(MESSAGES, 10_000), connections: 20 });
+  log('one message with a 25 MB attachment');
+  const large = await measureLargeAttachment(target, herald.sink, rss);
+
+  figures.push(
+    { name: 'Single accept (POST /v1/messages, 5 KB, 50 connections)', value: `${single.rps} req/s, p50 ${single.p50} ms, p99 ${single.p99} ms${single.errors ? `, ${single.errors} errors` : ''}`, target: '≥ 3,000 req/s', met: single.rps >= 3_000 },
+    { name: `Single accept at ${single.atRate.offered} req/s offered`, value: `${single.atRate.rps} req/s, p50 ${single.atRate.p50} ms, p99 ${single.atRate.p99} ms${single.atRate.errors ? `, ${single.atRate.errors} errors` : ''}`, target: 'p99 ≤ 25 ms', met: single.atRate.p99 <= 25 && single.atRate.rps >= single.atRate.offered * 0.95 },
+    { name: 'Batch accept (500 a call)', value: `${batch.messagesPerSecond} messages/s`, target: '≥ 20,000 messages/s', met: batch.messagesPerSecond >= 20_000 },
+    { name: `End to end, ${e2e.messages} messages, DKIM RSA-2048`, value: `${e2e.messagesPerSecond} messages/s; accept to delivered p50 ${e2e.p50} ms, p99 ${e2e.p99} ms`, target: '≥ 1,000 messages/s', met: e2e.messagesPerSecond >= 1_000 },
+    { name: 'Received intact and signed', value: `${e2e.messages - e2e.missing}/${e2e.messages} received, ${e2e.unsigned} unsigned, ${e2e.broken} cut short, ${e2e.duplicates} duplicates; DKIM verified on ${verified}/${samples.length} samples`, target: 'all', met: e2e.missing === 0 && e2e.unsigned === 0 && e2e.broken === 0 && verified === samples.length },
+    { name: 'Sink baseline (pooled nodemailer, no Herald)', value: `${baseline} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / baseline)}% of it`, target: '', met: null },
+    { name: 'API peak RSS (accept runs)', value: mb(apiAcceptPeak), target: '', met: null },
+    { name: 'Worker RSS while delivering (median / peak)', value: `${mb(workerSteady)} / ${mb(workerPeak)}`, target: 'steady ≤ 256 MB', met: workerSteady <= 256 * 2 ** 20 },
+    { name: '25 MB attachment: worker peak RSS over steady', value: `+${mb(large.workerPeak - large.workerBefore)} (${mb(large.workerBefore)} → ${mb(large.workerPeak)}); API peak ${mb(large.apiPeak)}${large.delivered ? '' : '; NOT DELIVERED'}`, target: '≤ +100 MB', met: large.delivered && large.workerPeak - large.workerBefore <= 100 * 2 ** 20 },
+  );
+} catch (err) {
+  // what the processes said is the first thing to read when a run fails
+  const problems = (output: string) => output.split('\n').filter((l) => /"level":[56]0/.test(l)).slice(-5).join('\n');
+  console.error([`API:\n${problems(herald.api.output())}`, ...herald.workers.map((w, i) => `worker ${i + 1}:\n${problems(w.output())}`)].join('\n'));
+  throw err;
+} finally {
+  rss.stop();
+  await herald.stop();
+}
+
+const run = [
+  '## Latest run',
+  '',
+  `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · commit ${commit()} · ${machine()} · API, ${WORKERS} worker process(es), Postgres, Redis and the sink on this one machine · ${Math.round((Date.now() - started) / 1_000)} s`,
+  '',
+  table(figures),
+  '',
+].join('\n');
+writeFileSync(RESULTS, withLatestRun(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', run));
+console.log(`\n${table(figures)}\n\nwritten to bench/RESULTS.md`);
+
+/** Cancels every message still waiting and empties the queue (bench data only): workers start with no backlog. */
+async function setAsideQueued(env: NodeJS.ProcessEnv): Promise<void> {
+  const client = new pg.Client({ connectionString: env.DATABASE_URL });
+  await client.connect();
+  await client.query("UPDATE recipients SET status = 'cancelled', final_at = now() WHERE status IN ('queued', 'deferred')");
+  await client.query("UPDATE messages SET status = 'cancelled' WHERE status IN ('queued', 'scheduled')");
+  await client.end();
+  const connection = createRedis(env.REDIS_URL as string);
+  const queue = createDeliveryQueue(connection, env.HERALD_QUEUE_PREFIX as string);
+  await queue.obliterate({ force: true });
+  await queue.close();
+  connection.disconnect();
+}
