@@ -1,6 +1,7 @@
 import { aggregateMessageStatus, inTransaction, insertRows, newId, recordsetTypes, retryWhileUnavailable, sqlPool, webhookDeliveries, type Column, type Db, type Log, type Prisma } from '@herald/core';
 import type { RecipientStatus } from '@herald/core/generated/prisma/enums';
 import type { AttemptInfo, RecipientOutcome } from '../delivery/outcome.ts';
+import { createGroupWriter, type GroupWriter } from './group-writer.ts';
 
 export interface RecipientAttempt {
   recipient: { id: string; email: string; attempts: number };
@@ -16,32 +17,51 @@ export const RECORD_RETRY_MS = 5 * 60_000;
 /** Bounces that mean the address will never work: the address is suppressed for the project. */
 const HARD_BOUNCE_CATEGORIES = new Set(['bad-mailbox', 'dns']);
 
+/** One attempt's outcomes, to be written. */
+export interface AttemptRecord {
+  message: { id: string; projectId: string; tags: string[]; metadata: unknown };
+  attempt: AttemptInfo;
+  results: RecipientAttempt[];
+  now: Date;
+}
+
 /**
- * Writes one attempt's outcomes in one transaction: each recipient's new status and last reply, its
- * events, suppressions for hard bounces and complaints, and the message's summary status. Idempotent
- * per attempt: events carry a dedupe key ("attempt:<recipient>:<n>", and "delivered:<recipient>" so no
- * recipient is ever delivered twice) and a recipient already final is not updated again. While
- * Postgres is unreachable (a restart right after the remote 250), the whole write is retried.
+ * Writes one attempt's outcomes: each recipient's new status and last reply, its events, suppressions
+ * for hard bounces and complaints, and the message's summary status. Idempotent per attempt: events
+ * carry a dedupe key ("attempt:<recipient>:<n>", and "delivered:<recipient>" so no recipient is ever
+ * delivered twice) and a recipient already final is not updated again. While Postgres is unreachable
+ * (a restart right after the remote 250), the write is retried. Attempts recorded while another write
+ * is under way are written together, in one transaction (group commit): the answer comes once that
+ * transaction has committed.
  */
 export async function recordOutcomes(
   db: Db,
-  message: { id: string; projectId: string; tags: string[]; metadata: unknown },
+  message: AttemptRecord['message'],
   attempt: AttemptInfo,
   results: RecipientAttempt[],
   now: Date,
   log?: Log,
 ): Promise<void> {
   if (results.length === 0) return;
-  await retryWhileUnavailable(() => writeOutcomes(db, message, attempt, results, now), {
-    maxMs: RECORD_RETRY_MS,
-    log,
-    what: `outcomes of message ${message.id}`,
-  });
+  await writerFor(db, log).write({ message, attempt, results, now });
+}
+
+const writers = new WeakMap<Db, GroupWriter<AttemptRecord>>();
+
+function writerFor(db: Db, log?: Log): GroupWriter<AttemptRecord> {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = createGroupWriter((records) =>
+      retryWhileUnavailable(() => writeOutcomes(db, records), { maxMs: RECORD_RETRY_MS, log, what: `outcomes of ${records.length} attempt(s)` }),
+    );
+    writers.set(db, writer);
+  }
+  return writer;
 }
 
 const RECIPIENT_OUTCOME: readonly Column[] = [
   ['id', 'text'], ['status', 'text'], ['attempts', 'int'], ['last_code', 'int'], ['last_enhanced', 'text'], ['last_reply', 'text'],
-  ['next_attempt_at', 'timestamptz'], ['final_at', 'timestamptz'],
+  ['last_attempt_at', 'timestamptz'], ['next_attempt_at', 'timestamptz'], ['final_at', 'timestamptz'],
 ];
 const EVENT: readonly Column[] = [
   ['id', 'text'], ['project_id', 'text'], ['message_id', 'text'], ['recipient_id', 'text'], ['type', '"EventType"'], ['email', 'text'],
@@ -57,67 +77,96 @@ const SUPPRESSION: readonly Column[] = [
   ['id', 'text'], ['project_id', 'text'], ['email', 'text'], ['reason', '"SuppressionReason"'], ['source_message_id', 'text'], ['created_at', 'timestamptz'],
 ];
 
-/** The write itself, in plain SQL (it runs once per attempt): a handful of statements in one transaction. */
-async function writeOutcomes(
-  db: Db,
-  message: { id: string; projectId: string; tags: string[]; metadata: unknown },
-  attempt: AttemptInfo,
-  results: RecipientAttempt[],
-  now: Date,
-): Promise<void> {
-  const events = results.flatMap((r) => eventsOf(message, attempt, r, now));
-  const suppressions = results.flatMap(({ recipient, outcome }) => {
-    const reason =
-      outcome.kind === 'complained' ? 'complaint' : outcome.kind === 'bounced' && HARD_BOUNCE_CATEGORIES.has(outcome.category) ? 'hard_bounce' : null;
-    return reason
-      ? [{ id: newId('suppression', now.getTime()), project_id: message.projectId, email: recipient.email.toLowerCase(), reason, source_message_id: message.id, created_at: now }]
-      : [];
-  });
-  await inTransaction(sqlPool(db), async (client) => {
-    // a recipient already final (an earlier run of this attempt got through) is not updated again
-    await client.query(
-      `UPDATE recipients r SET status = x.status::"RecipientStatus", attempts = x.attempts, last_code = x.last_code,
-         last_enhanced = x.last_enhanced, last_reply = x.last_reply, last_attempt_at = $2, next_attempt_at = x.next_attempt_at,
-         sending_until = NULL, final_at = x.final_at, updated_at = now()
-       FROM jsonb_to_recordset($1::jsonb) AS x(${recordsetTypes(RECIPIENT_OUTCOME)})
-       WHERE r.id = x.id AND r.status IN ('queued', 'deferred')`,
-      [
-        JSON.stringify(
-          results.map(({ recipient, outcome }) => ({
-            id: recipient.id,
-            status: outcome.kind,
-            attempts: recipient.attempts + 1,
-            last_code: outcome.reply.code,
-            last_enhanced: outcome.reply.enhanced,
-            last_reply: outcome.reply.text,
-            next_attempt_at: outcome.kind === 'deferred' ? outcome.retryAt : null,
-            final_at: outcome.kind === 'deferred' ? null : now,
-          })),
-        ),
-        now,
-      ],
-    );
-    // only the events this run inserted (a re-run's duplicates are skipped) go out as webhooks
-    const insertedIds = new Set(await insertRows(client, 'events', EVENT, events.map(eventRow), { skipConflicts: true }));
-    const inserted = events.filter((e) => insertedIds.has(e.id));
-    if (inserted.length > 0) {
-      const { rows: endpoints } = await client.query<{ id: string; events: string[] }>(
-        'SELECT id, events FROM webhook_endpoints WHERE project_id = $1 AND enabled AND disabled_at IS NULL',
-        [message.projectId],
+/**
+ * The write itself, in plain SQL: the same handful of statements in one transaction for one attempt or
+ * many. A deadlock with another worker's write (two jobs of one message) is retried.
+ */
+async function writeOutcomes(db: Db, records: AttemptRecord[]): Promise<void> {
+  const events = records.map((r) => r.results.flatMap((result) => eventsOf(r.message, r.attempt, result, r.now)));
+  const suppressions = records.flatMap(({ message, results, now }) =>
+    results.flatMap(({ recipient, outcome }) => {
+      const reason =
+        outcome.kind === 'complained' ? 'complaint' : outcome.kind === 'bounced' && HARD_BOUNCE_CATEGORIES.has(outcome.category) ? 'hard_bounce' : null;
+      return reason
+        ? [{ id: newId('suppression', now.getTime()), project_id: message.projectId, email: recipient.email.toLowerCase(), reason, source_message_id: message.id, created_at: now }]
+        : [];
+    }),
+  );
+  const messageIds = [...new Set(records.map((r) => r.message.id))].sort();
+  await retryOnDeadlock(() =>
+    inTransaction(sqlPool(db), async (client) => {
+      // a recipient already final (an earlier run of this attempt got through) is not updated again
+      await client.query(
+        `UPDATE recipients r SET status = x.status::"RecipientStatus", attempts = x.attempts, last_code = x.last_code,
+           last_enhanced = x.last_enhanced, last_reply = x.last_reply, last_attempt_at = x.last_attempt_at, next_attempt_at = x.next_attempt_at,
+           sending_until = NULL, final_at = x.final_at, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS x(${recordsetTypes(RECIPIENT_OUTCOME)})
+         WHERE r.id = x.id AND r.status IN ('queued', 'deferred')`,
+        [
+          JSON.stringify(
+            records.flatMap(({ results, now }) =>
+              results.map(({ recipient, outcome }) => ({
+                id: recipient.id,
+                status: outcome.kind,
+                attempts: recipient.attempts + 1,
+                last_code: outcome.reply.code,
+                last_enhanced: outcome.reply.enhanced,
+                last_reply: outcome.reply.text,
+                last_attempt_at: now,
+                next_attempt_at: outcome.kind === 'deferred' ? outcome.retryAt : null,
+                final_at: outcome.kind === 'deferred' ? null : now,
+              })),
+            ),
+          ),
+        ],
       );
-      const deliveries = webhookDeliveries(endpoints, message.projectId, inserted, message);
-      await insertRows(client, 'webhook_deliveries', WEBHOOK_DELIVERY, deliveries.map(deliveryRow), { skipConflicts: true });
-    }
-    await insertRows(client, 'suppressions', SUPPRESSION, suppressions, { skipConflicts: true });
-    const { rows: statuses } = await client.query<{ status: RecipientStatus }>('SELECT status FROM recipients WHERE message_id = $1', [message.id]);
-    await client.query('UPDATE messages SET status = $2::"MessageStatus", updated_at = now() WHERE id = $1', [
-      message.id,
-      aggregateMessageStatus(statuses.map((s) => s.status)),
-    ]);
-  });
+      // only the events this write inserted (a re-run's duplicates are skipped) go out as webhooks
+      const insertedIds = new Set(await insertRows(client, 'events', EVENT, events.flat().map(eventRow), { skipConflicts: true }));
+      if (insertedIds.size > 0) {
+        const { rows: endpoints } = await client.query<{ id: string; project_id: string; events: string[] }>(
+          'SELECT id, project_id, events FROM webhook_endpoints WHERE project_id = ANY($1) AND enabled AND disabled_at IS NULL',
+          [[...new Set(records.map((r) => r.message.projectId))]],
+        );
+        const deliveries = records.flatMap(({ message }, i) =>
+          webhookDeliveries(
+            endpoints.filter((e) => e.project_id === message.projectId),
+            message.projectId,
+            (events[i] as NewEvent[]).filter((e) => insertedIds.has(e.id)),
+            message,
+          ),
+        );
+        await insertRows(client, 'webhook_deliveries', WEBHOOK_DELIVERY, deliveries.map(deliveryRow), { skipConflicts: true });
+      }
+      await insertRows(client, 'suppressions', SUPPRESSION, suppressions, { skipConflicts: true });
+      const { rows } = await client.query<{ message_id: string; status: RecipientStatus }>(
+        'SELECT message_id, status FROM recipients WHERE message_id = ANY($1)',
+        [messageIds],
+      );
+      const statuses = new Map<string, RecipientStatus[]>();
+      for (const row of rows) statuses.set(row.message_id, [...(statuses.get(row.message_id) ?? []), row.status]);
+      await client.query(
+        `UPDATE messages m SET status = x.status::"MessageStatus", updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text) WHERE m.id = x.id`,
+        [JSON.stringify(messageIds.map((id) => ({ id, status: aggregateMessageStatus(statuses.get(id) ?? []) })))],
+      );
+    }),
+  );
 }
 
-/** An event row this attempt writes. */
+const DEADLOCK = new Set(['40P01', '40001']);
+
+async function retryOnDeadlock<T>(write: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (tries >= 5 || !DEADLOCK.has((err as { code?: string }).code ?? '')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10 * tries));
+    }
+  }
+}
+
+/** An event row an attempt writes. */
 type NewEvent = Prisma.EventCreateManyInput & { id: string; createdAt: Date };
 
 const eventRow = (e: NewEvent) => ({
