@@ -9,6 +9,7 @@ export * from './crypto/api-key.ts';
 export * from './crypto/dkim-key.ts';
 export * from './db/client.ts';
 export * from './db/sql.ts';
+export * from './db/group-writer.ts';
 export * from './db/migrate.ts';
 export * from './queue/delivery-queue.ts';
 export * from './mime/normalize-crlf.ts';

@@ -1,7 +1,7 @@
-import { aggregateMessageStatus, inTransaction, insertRows, newId, recordsetTypes, retryWhileUnavailable, sqlPool, webhookDeliveries, type Column, type Db, type Log, type Prisma } from '@herald/core';
+import { aggregateMessageStatus, createGroupWriter, inTransaction, type GroupWriter, insertRows, newId, recordsetTypes, retryWhileUnavailable, sqlPool, webhookDeliveries, type Column, type Db, type Log, type Prisma } from '@herald/core';
 import type { RecipientStatus } from '@herald/core/generated/prisma/enums';
 import type { AttemptInfo, RecipientOutcome } from '../delivery/outcome.ts';
-import { createGroupWriter, type GroupWriter } from './group-writer.ts';
+
 
 export interface RecipientAttempt {
   recipient: { id: string; email: string; attempts: number };

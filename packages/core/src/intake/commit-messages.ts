@@ -1,4 +1,5 @@
 import { sqlPool, type Db } from '../db/client.ts';
+import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
 import { columnNames, recordsetTypes, type Column } from '../db/sql.ts';
 import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
@@ -75,7 +76,7 @@ export async function commitMessages(
   }
 
   const domainIds = await senderDomains(deps.db, sender.projectId, drafts, options.fieldPrefix);
-  const suppressed = await suppressedAddresses(deps.db, sender.projectId, drafts);
+  const { suppressed, endpoints } = await projectLookups(deps.db, sender.projectId, drafts);
 
   const prepared = drafts.map((request, index) => {
       const { id, raw } = request;
@@ -115,61 +116,41 @@ export async function commitMessages(
       createdAt: now,
     })),
   }));
-  const pool = sqlPool(deps.db);
-  const { rows: endpoints } = await pool.query<{ id: string; events: string[] }>(
-    'SELECT id, events FROM webhook_endpoints WHERE project_id = $1 AND enabled AND disabled_at IS NULL',
-    [sender.projectId],
-  );
   const deliveries = events.flatMap((e) => webhookDeliveries(endpoints, sender.projectId, e.rows, e.message));
   try {
-    // one statement (plain SQL, rows as JSON): atomic on its own, one round trip for 1 message or 500
-    await pool.query(
-      `WITH m AS (INSERT INTO messages (${names(MESSAGE)}) SELECT ${names(MESSAGE)} FROM (SELECT ${MESSAGE.map(([n]) => (n === 'raw' ? `decode(x.raw, 'base64') AS raw` : `x."${n}"`)).join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${types(MESSAGE)})) AS y),
-            r AS (INSERT INTO recipients (${names(RECIPIENT)}) SELECT ${names(RECIPIENT)} FROM jsonb_to_recordset($2::jsonb) AS x(${types(RECIPIENT)})),
-            e AS (INSERT INTO events (${names(EVENT)}) SELECT ${names(EVENT)} FROM jsonb_to_recordset($3::jsonb) AS x(${types(EVENT)}))
-       INSERT INTO webhook_deliveries (${names(DELIVERY)}) SELECT ${names(DELIVERY)} FROM jsonb_to_recordset($4::jsonb) AS x(${types(DELIVERY)})`,
-      [
-        JSON.stringify(
-          prepared.map((p) => ({
-            id: p.id,
-            project_id: sender.projectId,
-            domain_id: domainIds.get(p.fromDomain) ?? null,
-            api_key_id: sender.apiKeyId,
-            test: sender.test,
-            status: p.status,
-            from_email: p.request.from.email,
-            from_name: p.request.from.name ?? null,
-            subject: p.request.subject,
-            message_id_header: p.request.messageIdHeader,
-            raw: p.raw.toString('base64'),
-            raw_size: p.raw.length,
-            tags: p.request.tags,
-            metadata: p.request.metadata,
-            idempotency_key: keys?.[p.index] ?? null,
-            idempotency_hash: options.idempotency?.hash ?? null,
-            source: options.source ?? 'api',
-            send_at: p.scheduled ? (p.request.sendAt ?? null) : null,
-            created_at: now,
-          })),
-        ),
-        JSON.stringify(
-          prepared.flatMap((p) =>
-            p.recipients.map((r) => ({ id: r.id, message_id: r.messageId, project_id: r.projectId, email: r.email, domain: r.domain, kind: r.kind, status: r.status, final_at: r.finalAt, created_at: now })),
-          ),
-        ),
-        JSON.stringify(
-          events.flatMap((e) =>
-            e.rows.map((row) => ({ id: row.id, project_id: row.projectId, message_id: row.messageId, recipient_id: row.recipientId, type: row.type, email: row.email, created_at: row.createdAt })),
-          ),
-        ),
-        JSON.stringify(
-          deliveries.map((d) => ({
-            id: d.id, endpoint_id: d.endpointId, project_id: d.projectId, event_id: d.eventId, event_type: d.eventType, payload: d.payload,
-            status: d.status, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt,
-          })),
-        ),
-      ],
-    );
+    await committerFor(deps.db).write({
+      messages: prepared.map((p) => ({
+        id: p.id,
+        project_id: sender.projectId,
+        domain_id: domainIds.get(p.fromDomain) ?? null,
+        api_key_id: sender.apiKeyId,
+        test: sender.test,
+        status: p.status,
+        from_email: p.request.from.email,
+        from_name: p.request.from.name ?? null,
+        subject: p.request.subject,
+        message_id_header: p.request.messageIdHeader,
+        raw: p.raw.toString('base64'),
+        raw_size: p.raw.length,
+        tags: p.request.tags,
+        metadata: p.request.metadata,
+        idempotency_key: keys?.[p.index] ?? null,
+        idempotency_hash: options.idempotency?.hash ?? null,
+        source: options.source ?? 'api',
+        send_at: p.scheduled ? (p.request.sendAt ?? null) : null,
+        created_at: now,
+      })),
+      recipients: prepared.flatMap((p) =>
+        p.recipients.map((r) => ({ id: r.id, message_id: r.messageId, project_id: r.projectId, email: r.email, domain: r.domain, kind: r.kind, status: r.status, final_at: r.finalAt, created_at: now })),
+      ),
+      events: events.flatMap((e) =>
+        e.rows.map((row) => ({ id: row.id, project_id: row.projectId, message_id: row.messageId, recipient_id: row.recipientId, type: row.type, email: row.email, created_at: row.createdAt })),
+      ),
+      deliveries: deliveries.map((d) => ({
+        id: d.id, endpoint_id: d.endpointId, project_id: d.projectId, event_id: d.eventId, event_type: d.eventType, payload: d.payload,
+        status: d.status, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt,
+      })),
+    });
   } catch (err) {
     // a concurrent request with the same Idempotency-Key committed first: answer as it did
     if (keys && options.idempotency && (err as { code?: string }).code === UNIQUE_VIOLATION) {
@@ -244,9 +225,54 @@ async function senderDomains(
   return ids;
 }
 
-/** Lower-cased addresses of the requests' recipients that are on the project's suppression list. */
-async function suppressedAddresses(db: Db, projectId: string, drafts: MessageDraft[]): Promise<Set<string>> {
+/**
+ * In one query: the lower-cased addresses of the requests' recipients that are on the project's
+ * suppression list, and the project's webhook endpoints that may receive events.
+ */
+async function projectLookups(db: Db, projectId: string, drafts: MessageDraft[]): Promise<{ suppressed: Set<string>; endpoints: { id: string; events: string[] }[] }> {
   const emails = [...new Set(drafts.flatMap((d) => d.recipients.map((r) => r.email.toLowerCase())))];
-  const { rows } = await sqlPool(db).query<{ email: string }>('SELECT email FROM suppressions WHERE project_id = $1 AND email = ANY($2)', [projectId, emails]);
-  return new Set(rows.map((row) => row.email));
+  const { rows } = await sqlPool(db).query<{ suppressed: string[]; endpoints: { id: string; events: string[] }[] }>(
+    `SELECT (SELECT coalesce(array_agg(email), '{}') FROM suppressions WHERE project_id = $1 AND email = ANY($2)) AS suppressed,
+            (SELECT coalesce(json_agg(json_build_object('id', id, 'events', coalesce(events, '{}'))), '[]')
+             FROM webhook_endpoints WHERE project_id = $1 AND enabled AND disabled_at IS NULL) AS endpoints`,
+    [projectId, emails],
+  );
+  return { suppressed: new Set(rows[0]?.suppressed ?? []), endpoints: rows[0]?.endpoints ?? [] };
 }
+
+/** One request's rows, keyed by column name (raw as base64). */
+interface CommitRows {
+  messages: Record<string, unknown>[];
+  recipients: Record<string, unknown>[];
+  events: Record<string, unknown>[];
+  deliveries: Record<string, unknown>[];
+}
+
+const committers = new WeakMap<Db, GroupWriter<CommitRows>>();
+
+/**
+ * The intake's group commit: requests that commit while another commit is under way go together in
+ * the next statement. One statement (rows as JSON) is atomic on its own, so each request's rows are
+ * all stored or none; when a group fails (one request's Idempotency-Key taken meanwhile), each
+ * request is committed alone and only that one fails.
+ */
+function committerFor(db: Db): GroupWriter<CommitRows> {
+  let committer = committers.get(db);
+  if (!committer) {
+    committer = createGroupWriter(async (requests) => {
+      await sqlPool(db).query(COMMIT_SQL, [
+        JSON.stringify(requests.flatMap((r) => r.messages)),
+        JSON.stringify(requests.flatMap((r) => r.recipients)),
+        JSON.stringify(requests.flatMap((r) => r.events)),
+        JSON.stringify(requests.flatMap((r) => r.deliveries)),
+      ]);
+    });
+    committers.set(db, committer);
+  }
+  return committer;
+}
+
+const COMMIT_SQL = `WITH m AS (INSERT INTO messages (${names(MESSAGE)}) SELECT ${names(MESSAGE)} FROM (SELECT ${MESSAGE.map(([n]) => (n === 'raw' ? `decode(x.raw, 'base64') AS raw` : `x."${n}"`)).join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${types(MESSAGE)})) AS y),
+     r AS (INSERT INTO recipients (${names(RECIPIENT)}) SELECT ${names(RECIPIENT)} FROM jsonb_to_recordset($2::jsonb) AS x(${types(RECIPIENT)})),
+     e AS (INSERT INTO events (${names(EVENT)}) SELECT ${names(EVENT)} FROM jsonb_to_recordset($3::jsonb) AS x(${types(EVENT)}))
+INSERT INTO webhook_deliveries (${names(DELIVERY)}) SELECT ${names(DELIVERY)} FROM jsonb_to_recordset($4::jsonb) AS x(${types(DELIVERY)})`;
