@@ -7,7 +7,7 @@ const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 // a linear check (the grouped form recursed past the stack on attachments of tens of MB)
 const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
-const isBase64 = (s: string) => s.length % 4 === 0 && BASE64_CHARS.test(s);
+const BASE64_RULE = 'must be base64 (no line breaks or spaces); files are sent as content, never as paths or URLs';
 export const MAX_SCHEDULE_DAYS = 30;
 
 const attachment = z
@@ -18,7 +18,7 @@ const attachment = z
       .max(255)
       .refine((s) => !CONTROL.test(s) && !LINE_BREAK.test(s), 'must not contain line breaks or control characters')
       .refine((s) => !/[/\\]/.test(s), 'must be a file name, not a path'),
-    content: z.string().refine(isBase64, 'must be base64 (no line breaks or spaces); files are sent as content, never as paths or URLs'),
+    content: z.string().regex(BASE64_CHARS, BASE64_RULE).refine((s) => s.length % 4 === 0, BASE64_RULE),
     content_type: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/, 'must be a MIME type such as application/pdf')
