@@ -14,7 +14,9 @@ export const SQL_POOL = Symbol.for('herald.sqlPool');
  * a Prisma query costs several times the CPU of the same query through pg).
  */
 export function createDb(databaseUrl: string, options: { poolSize?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  // an idle connection cut by a Postgres restart is dropped by the pool; the next query opens another
+  pool.on('error', () => undefined);
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   Object.defineProperty(client, SQL_POOL, { value: pool, configurable: true });
   return client;

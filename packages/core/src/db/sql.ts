@@ -37,6 +37,10 @@ export async function insertRows(
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // a connection lost while checked out (a Postgres restart) must not crash the process: the query
+  // in flight fails with the error, and the client is discarded on release
+  const lost = () => (broken = true);
+  client.on('error', lost);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -46,6 +50,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     await client.query('ROLLBACK').catch(() => (broken = true));
     throw err;
   } finally {
+    client.off('error', lost);
     client.release(broken);
   }
 }

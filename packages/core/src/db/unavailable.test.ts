@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../../../../test/support/env.ts';
-import { createDb } from './client.ts';
+import { createDb, sqlPool } from './client.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 
 describe('isDatabaseUnavailable', () => {
@@ -26,11 +26,18 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable({ name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } })).toBe(true);
   });
 
+  it('recognises the plain-SQL paths failing to connect, and the pool timing out on a connection', async () => {
+    const err = await sqlPool(down).query('SELECT 1').catch((e: unknown) => e);
+    expect(isDatabaseUnavailable(err)).toBe(true);
+    expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+  });
+
   it('does not treat query errors as an outage', async () => {
     const missing = await up.$queryRaw`SELECT * FROM no_such_table`.catch((e: unknown) => e);
     expect(isDatabaseUnavailable(missing)).toBe(false);
     const division = await up.$executeRaw`SELECT 1/0`.catch((e: unknown) => e);
     expect(isDatabaseUnavailable(division)).toBe(false);
+    expect(isDatabaseUnavailable(await sqlPool(up).query('SELECT 1/0').catch((e: unknown) => e))).toBe(false);
     expect(isDatabaseUnavailable(new Error('validation failed'))).toBe(false);
     expect(isDatabaseUnavailable(null)).toBe(false);
   });

@@ -19,7 +19,7 @@ const UNAVAILABLE_CODES = new Set([
 /** Kinds of error the Prisma driver adapter reports for a lost or refused connection. */
 const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 
-const UNAVAILABLE_MESSAGE = /Can't reach database|Connection terminated|connect ECONNREFUSED|terminating connection due to administrator command|the database system is (starting up|shutting down)|Connection ended unexpectedly|Client has encountered a connection error|Client was closed and is not queryable/;
+const UNAVAILABLE_MESSAGE = /Can't reach database|Connection terminated|connect ECONNREFUSED|terminating connection due to administrator command|the database system is (starting up|shutting down)|Connection ended unexpectedly|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection terminated due to connection timeout/;
 
 /**
  * Whether an error from Prisma/pg means Postgres could not be reached (so the caller should retry).
