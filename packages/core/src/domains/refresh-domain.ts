@@ -1,4 +1,4 @@
-import type { Db } from '../db/client.ts';
+import type { Db, Prisma } from '../db/client.ts';
 import type { DnsResolver } from '../dns/resolver.ts';
 import type { DomainStatus } from '../generated/prisma/enums.ts';
 import { newId } from '../ids.ts';
@@ -26,6 +26,13 @@ export interface RefreshResult {
 }
 
 /**
+ * Keys in the order they were created. Keys created together (a domain's RSA and Ed25519 keys, the
+ * keys of one rotation) share created_at, and Postgres returns ties in any order (an updated row moves),
+ * so the id (a monotonic ULID) breaks them: the keys and records read the same way every time.
+ */
+export const DKIM_KEY_ORDER: Prisma.DkimKeyOrderByWithRelationInput[] = [{ createdAt: 'asc' }, { id: 'asc' }];
+
+/**
  * Looks a domain's records up and moves it and its keys on:
  * - a pending key whose record is published starts signing; the key it replaces (same algorithm)
  *   stops signing and stays published for the grace period (retiring), then is retired;
@@ -34,7 +41,7 @@ export interface RefreshResult {
  * - a lookup that failed (SERVFAIL, timeout) changes nothing: only an answer can fail a domain.
  */
 export async function refreshDomain(db: Db, resolver: DnsResolver, domainId: string, settings: DomainSettings, now = new Date()): Promise<RefreshResult> {
-  const domain = await db.domain.findUniqueOrThrow({ where: { id: domainId }, include: { dkimKeys: { orderBy: { createdAt: 'asc' } } } });
+  const domain = await db.domain.findUniqueOrThrow({ where: { id: domainId }, include: { dkimKeys: { orderBy: DKIM_KEY_ORDER } } });
   const retired = domain.dkimKeys.filter((k) => k.status === 'retiring' && k.retiresAt && k.retiresAt <= now).map((k) => k.id);
   const live = domain.dkimKeys.filter((k) => k.status !== 'retired' && !retired.includes(k.id));
   const check = await checkDomainRecords(resolver, domain, live, settings);

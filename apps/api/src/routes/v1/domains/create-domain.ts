@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { addDomain, normalizeDomain } from '@herald/core';
+import { addDomain, DKIM_KEY_ORDER, normalizeDomain } from '@herald/core';
 import { assertKeyMayUseDomains } from '../../../plugins/key-domains.ts';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
@@ -30,7 +30,7 @@ export function createDomainRoute(deps: AppDeps): FastifyPluginAsyncZod {
           ed25519: request.body.ed25519,
           allowSubdomains: request.body.allow_subdomains,
         });
-        const domain = await deps.db.domain.findUniqueOrThrow({ where: { id: added.id }, include: { dkimKeys: true } });
+        const domain = await deps.db.domain.findUniqueOrThrow({ where: { id: added.id }, include: { dkimKeys: { orderBy: DKIM_KEY_ORDER } } });
         return reply.status(201).send(presentDomain(domain, deps.domainSettings));
       },
     );

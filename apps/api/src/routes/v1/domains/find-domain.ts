@@ -1,13 +1,8 @@
-import { HeraldError, type Db, type Prisma } from '@herald/core';
+import { DKIM_KEY_ORDER, HeraldError, type Db } from '@herald/core';
 import type { AuthContext } from '../../../plugins/authenticate.ts';
 import { assertKeyMayUseDomains } from '../../../plugins/key-domains.ts';
 
-/**
- * Keys in the order they were created. Keys created together (a domain's RSA and Ed25519 keys, the
- * keys of one rotation) share created_at, and Postgres returns ties in any order (an updated row moves),
- * so the id (a monotonic ULID) breaks them: the keys and records read the same way every time.
- */
-export const DKIM_KEY_ORDER: Prisma.DkimKeyOrderByWithRelationInput[] = [{ createdAt: 'asc' }, { id: 'asc' }];
+export { DKIM_KEY_ORDER } from '@herald/core';
 
 /** The project's domain with its keys, or 404 (also for another project's id); 403 outside a limited key's domains. */
 export async function findDomain(db: Db, auth: AuthContext, id: string) {
