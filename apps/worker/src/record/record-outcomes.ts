@@ -1,4 +1,4 @@
-import { aggregateMessageStatus, createGroupWriter, inTransaction, type GroupWriter, insertRows, newId, recordsetTypes, retryWhileUnavailable, sqlPool, webhookDeliveries, type Column, type Db, type Log, type Prisma } from '@herald/core';
+import { aggregateMessageStatus, createGroupWriter, inTransaction, type GroupWriter, insertRows, newId, recordsetTypes, retryWhileUnavailable, sqlPool, webhookDeliveries, WEBHOOK_DELIVERY_COLUMNS, webhookDeliveryRow, type Column, type Db, type Log, type Prisma } from '@herald/core';
 import type { RecipientStatus } from '@herald/core/generated/prisma/enums';
 import type { AttemptInfo, RecipientOutcome } from '../delivery/outcome.ts';
 
@@ -69,10 +69,6 @@ const EVENT: readonly Column[] = [
   ['mx_ip', 'text'], ['tls_version', 'text'], ['tls_cipher', 'text'], ['tls_verified', 'boolean'], ['duration_ms', 'int'],
   ['dedupe_key', 'text'], ['created_at', 'timestamptz'],
 ];
-const WEBHOOK_DELIVERY: readonly Column[] = [
-  ['id', 'text'], ['endpoint_id', 'text'], ['project_id', 'text'], ['event_id', 'text'], ['event_type', 'text'], ['payload', 'jsonb'],
-  ['status', '"WebhookDeliveryStatus"'], ['next_attempt_at', 'timestamptz'], ['created_at', 'timestamptz'],
-];
 const SUPPRESSION: readonly Column[] = [
   ['id', 'text'], ['project_id', 'text'], ['email', 'text'], ['reason', '"SuppressionReason"'], ['source_message_id', 'text'], ['created_at', 'timestamptz'],
 ];
@@ -135,7 +131,7 @@ async function writeOutcomes(db: Db, records: AttemptRecord[]): Promise<void> {
             message,
           ),
         );
-        await insertRows(client, 'webhook_deliveries', WEBHOOK_DELIVERY, deliveries.map(deliveryRow), { skipConflicts: true });
+        await insertRows(client, 'webhook_deliveries', WEBHOOK_DELIVERY_COLUMNS, deliveries.map(webhookDeliveryRow), { skipConflicts: true });
       }
       await insertRows(client, 'suppressions', SUPPRESSION, suppressions, { skipConflicts: true });
       const { rows } = await client.query<{ message_id: string; status: RecipientStatus }>(
@@ -176,10 +172,6 @@ const eventRow = (e: NewEvent) => ({
   duration_ms: e.durationMs, dedupe_key: e.dedupeKey, created_at: e.createdAt,
 });
 
-const deliveryRow = (d: Prisma.WebhookDeliveryCreateManyInput) => ({
-  id: d.id, endpoint_id: d.endpointId, project_id: d.projectId, event_id: d.eventId, event_type: d.eventType, payload: d.payload,
-  status: d.status, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt,
-});
 
 /** The attempt's event; a complaint is recorded as the delivery it followed, then the complaint. */
 function eventsOf(

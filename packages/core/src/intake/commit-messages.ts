@@ -7,7 +7,7 @@ import type { Log } from '../logger.ts';
 import type { DeliveryJob } from '../queue/delivery-queue.ts';
 import { domainOf } from './address.ts';
 import { findIdempotentReplay, storedIdempotencyKeys, type AcceptedMessage } from './idempotency.ts';
-import { webhookDeliveries } from '../webhooks/fan-out.ts';
+import { WEBHOOK_DELIVERY_COLUMNS, webhookDeliveries, webhookDeliveryRow } from '../webhooks/fan-out.ts';
 import { resolveSenderDomains } from './sender-domains.ts';
 import type { Mailbox } from './address.ts';
 
@@ -146,10 +146,7 @@ export async function commitMessages(
       events: events.flatMap((e) =>
         e.rows.map((row) => ({ id: row.id, project_id: row.projectId, message_id: row.messageId, recipient_id: row.recipientId, type: row.type, email: row.email, created_at: row.createdAt })),
       ),
-      deliveries: deliveries.map((d) => ({
-        id: d.id, endpoint_id: d.endpointId, project_id: d.projectId, event_id: d.eventId, event_type: d.eventType, payload: d.payload,
-        status: d.status, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt,
-      })),
+      deliveries: deliveries.map(webhookDeliveryRow),
     });
   } catch (err) {
     // a concurrent request with the same Idempotency-Key committed first: answer as it did
@@ -196,10 +193,7 @@ const RECIPIENT: readonly Column[] = [
 const EVENT: readonly Column[] = [
   ['id', 'text'], ['project_id', 'text'], ['message_id', 'text'], ['recipient_id', 'text'], ['type', '"EventType"'], ['email', 'text'], ['created_at', 'timestamptz'],
 ];
-const DELIVERY: readonly Column[] = [
-  ['id', 'text'], ['endpoint_id', 'text'], ['project_id', 'text'], ['event_id', 'text'], ['event_type', 'text'], ['payload', 'jsonb'],
-  ['status', '"WebhookDeliveryStatus"'], ['next_attempt_at', 'timestamptz'], ['created_at', 'timestamptz'],
-];
+const DELIVERY = WEBHOOK_DELIVERY_COLUMNS;
 const names = columnNames;
 const types = recordsetTypes;
 

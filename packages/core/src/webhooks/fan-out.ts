@@ -1,4 +1,5 @@
 import type { Db, Prisma } from '../db/client.ts';
+import type { Column } from '../db/sql.ts';
 import type { EventType } from '../generated/prisma/enums.ts';
 import { newId } from '../ids.ts';
 import { webhookTypeOf } from './event-types.ts';
@@ -88,3 +89,14 @@ function payloadOf(type: string, event: EventForWebhook, message?: MessageForWeb
     },
   };
 }
+
+/** The outbox columns the plain-SQL writers fill, and a row of `webhookDeliveries` keyed by them. */
+export const WEBHOOK_DELIVERY_COLUMNS: readonly Column[] = [
+  ['id', 'text'], ['endpoint_id', 'text'], ['project_id', 'text'], ['event_id', 'text'], ['event_type', 'text'], ['payload', 'jsonb'],
+  ['status', '"WebhookDeliveryStatus"'], ['next_attempt_at', 'timestamptz'], ['created_at', 'timestamptz'],
+];
+
+export const webhookDeliveryRow = (d: Prisma.WebhookDeliveryCreateManyInput): Record<string, unknown> => ({
+  id: d.id, endpoint_id: d.endpointId, project_id: d.projectId, event_id: d.eventId, event_type: d.eventType, payload: d.payload,
+  status: d.status, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt,
+});
