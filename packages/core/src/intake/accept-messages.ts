@@ -17,24 +17,22 @@ export async function acceptMessages(
   options: IntakeOptions,
 ): Promise<{ messages: AcceptedMessage[]; replayed: boolean }> {
   const now = deps.now?.() ?? new Date();
-  const drafts = await Promise.all(
-    requests.map(async (request) => {
-      const id = newId('message', now.getTime());
-      const messageIdHeader = `${id}@${domainOf(request.from.email)}`;
-      const raw = await buildMessage({ ...request, messageId: messageIdHeader, date: now });
-      return {
-        id,
-        raw,
-        from: request.from,
-        subject: request.subject,
-        messageIdHeader,
-        recipients: uniqueRecipients(request),
-        tags: request.tags,
-        metadata: request.metadata,
-        sendAt: request.sendAt,
-      };
-    }),
-  );
+  const drafts = requests.map((request) => {
+    const id = newId('message', now.getTime());
+    const messageIdHeader = `${id}@${domainOf(request.from.email)}`;
+    const raw = buildMessage({ ...request, messageId: messageIdHeader, date: now });
+    return {
+      id,
+      raw,
+      from: request.from,
+      subject: request.subject,
+      messageIdHeader,
+      recipients: uniqueRecipients(request),
+      tags: request.tags,
+      metadata: request.metadata,
+      sendAt: request.sendAt,
+    };
+  });
   return commitMessages({ ...deps, now: () => now }, sender, drafts, options);
 }
 

@@ -22,6 +22,23 @@ describe('quoted-printable', () => {
     expect(decodeQuotedPrintable(encoded).equals(data)).toBe(true);
   });
 
+  it('cuts text with nothing to escape but trailing whitespace exactly as it cuts text that needs escapes', () => {
+    // the same text with and without one "=" (which sends it down the byte-by-byte path) must break alike
+    const words = ['a', 'bb', 'ccc ', ' ', '\t', 'word', 'x'.repeat(80), '.'];
+    for (let i = 0; i < 300; i++) {
+      const lines = Array.from({ length: 1 + (i % 4) }, (_, j) =>
+        Array.from({ length: (i * 7 + j * 13) % 40 }, (_, k) => words[(i + j * 3 + k * k) % words.length]).join(''),
+      );
+      const text = lines.join('\r\n');
+      const fast = encodeQuotedPrintable(Buffer.from(text, 'latin1'), true);
+      const slow = encodeQuotedPrintable(Buffer.from(`=${text}`, 'latin1'), true);
+      expect(`=3D${fast}`.replace(/=\r\n/g, '')).toBe(slow.replace(/=\r\n/g, ''));
+      expect(longestLine(fast)).toBeLessThanOrEqual(76);
+      expect(fast).not.toMatch(/[ \t](?:\r\n|$)/);
+      expect(decodeQuotedPrintable(fast).toString('latin1')).toBe(text);
+    }
+  });
+
   it('never splits an escape across a soft line break', () => {
     const encoded = encodeQuotedPrintable(Buffer.from('x' + 'é'.repeat(100), 'utf8'), true);
     for (const line of encoded.split('\r\n')) expect(line).toMatch(/^(?:[^=]|=[0-9A-F]{2})*=?$/);

@@ -17,6 +17,10 @@ const [EQUALS, CR, LF, SP, TAB] = [61, 13, 10, 32, 9];
  * Writes into one Buffer: megabytes of text take milliseconds, not seconds.
  */
 export function encodeQuotedPrintable(data: Buffer, lineBreaks: boolean): string {
+  if (lineBreaks) {
+    const text = data.toString('latin1');
+    if (!NEEDS_ESCAPE.test(text) && !BARE_CR_OR_LF.test(text)) return text.split('\r\n').map(softBreaks).join('\r\n');
+  }
   const out = Buffer.allocUnsafe(data.length * 4 + 16);
   let n = 0;
   let lineLength = 0;
@@ -48,6 +52,27 @@ export function encodeQuotedPrintable(data: Buffer, lineBreaks: boolean): string
     }
   }
   return out.toString('latin1', 0, n);
+}
+
+// the fast path's checks: text with nothing to escape but trailing whitespace is cut into lines (each a linear scan)
+const NEEDS_ESCAPE = /[^\x21-\x3c\x3e-\x7e \t\r\n]/;
+const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
+
+/**
+ * A line of literal characters cut into encoded lines of at most 76, soft breaks included, as the
+ * byte-by-byte encoder below cuts them: at most 75 characters before each soft break and on the last
+ * line, whose final space or tab is escaped (rule 3).
+ */
+function softBreaks(line: string): string {
+  const last = line.charCodeAt(line.length - 1);
+  const tail = last === SP ? '=20' : last === TAB ? '=09' : '';
+  const literal = tail ? line.slice(0, -1) : line;
+  if (literal.length + tail.length < QP_LINE) return literal + tail;
+  const pieces: string[] = [];
+  for (let i = 0; i < literal.length; i += QP_LINE - 1) pieces.push(literal.slice(i, i + QP_LINE - 1));
+  if (tail && (pieces[pieces.length - 1] as string).length + tail.length > QP_LINE - 1) pieces.push(tail);
+  else pieces[pieces.length - 1] += tail;
+  return pieces.join('=\r\n');
 }
 
 function hexValue(byte: number | undefined): number {
