@@ -9,13 +9,11 @@ const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 /** mailauth's body hash (bh=) for the same body: an independent implementation to agree with. */
 async function mailauthBodyHash(body: Buffer): Promise<string> {
   const message = Buffer.concat([Buffer.from('From: a@example.test\r\nSubject: x\r\n\r\n'), body]);
-  const { signatures } = await dkimSign(message, {
-    signingDomain: 'example.test',
-    selector: 's',
-    privateKey: pem,
-    algorithm: 'ed25519-sha256',
-    canonicalization: 'relaxed/relaxed',
-  });
+  // mailauth reads its keys from signatureData (its typings describe an older, flat form)
+  const options = {
+    signatureData: [{ signingDomain: 'example.test', selector: 's', privateKey: pem, algorithm: 'ed25519-sha256', canonicalization: 'relaxed/relaxed' }],
+  };
+  const { signatures } = await dkimSign(message, options as unknown as Parameters<typeof dkimSign>[1]);
   const bh = /bh=([^;]+);/.exec(signatures.replace(/\r\n[ \t]+/g, ''))?.[1];
   if (!bh) throw new Error(`no bh= in ${signatures}`);
   return bh.replace(/\s+/g, '');
