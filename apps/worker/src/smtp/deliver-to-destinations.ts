@@ -71,29 +71,30 @@ export async function deliverToDestinations(
     }
     for (const ip of destination.addresses) {
       const key = poolKey(destination, ip);
-      let session = await deps.pool.takeIdle(key);
+      let session = deps.pool.takeIdle(key);
+      let result = session ? await runTransactions(session, envelopeFrom, recipients, message) : null;
+      if (session && result?.unanswered) {
+        // the server had closed the idle connection: nothing was sent, so a new session takes over
+        deps.pool.release(key, session);
+        [session, result] = [null, null];
+      }
       if (!session) {
-        const lease = await deps.limits.acquireSlot(destination.name);
-        if (!lease) {
+        const opened = await newSession(deps, destination, ip);
+        if (opened.kind === 'busy') {
           postpone(deps.clock().getTime() + BUSY_RETRY_MS, `${destination.name} is at its connection limit`);
           break;
         }
-        try {
-          session = await openSession(deps, destination, ip);
-          leases.set(session, { destination: destination.name, lease });
-        } catch (err) {
-          await deps.limits.releaseSlot(destination.name, lease);
-          const reply = err instanceof SessionError ? err.reply : syntheticReply(451, '4.4.1', String(err));
-          if (reply.code === 421) await deps.limits.throttled(destination.name);
-          last = { kind: 'no-session', reply, host: destination.name, ip, durationMs: deps.clock().getTime() - started };
+        if (opened.kind === 'failed') {
+          last = { kind: 'no-session', reply: opened.reply, host: destination.name, ip, durationMs: deps.clock().getTime() - started };
           continue;
         }
+        session = opened.session;
       }
-      const replies = await runTransactions(session, envelopeFrom, recipients, message);
+      result ??= await runTransactions(session, envelopeFrom, recipients, message);
       const tls = session.tls;
       deps.pool.release(key, session);
-      await noteThrottling(deps.limits, destination.name, replies);
-      return { kind: 'replies', replies, host: destination.name, ip, tls, durationMs: deps.clock().getTime() - started };
+      await noteThrottling(deps.limits, destination.name, result.replies);
+      return { kind: 'replies', replies: result.replies, host: destination.name, ip, tls, durationMs: deps.clock().getTime() - started };
     }
   }
   if (last) return last;
@@ -105,6 +106,26 @@ export async function deliverToDestinations(
     ip: null,
     durationMs: deps.clock().getTime() - started,
   };
+}
+
+/** A new connection, under the destination's connection limit (a slot held across all workers). */
+async function newSession(
+  deps: SmtpDeps,
+  destination: Destination,
+  ip: string,
+): Promise<{ kind: 'session'; session: SmtpSession } | { kind: 'busy' } | { kind: 'failed'; reply: SmtpReply }> {
+  const lease = await deps.limits.acquireSlot(destination.name);
+  if (!lease) return { kind: 'busy' };
+  try {
+    const session = await openSession(deps, destination, ip);
+    leases.set(session, { destination: destination.name, lease });
+    return { kind: 'session', session };
+  } catch (err) {
+    await deps.limits.releaseSlot(destination.name, lease);
+    const reply = err instanceof SessionError ? err.reply : syntheticReply(451, '4.4.1', String(err));
+    if (reply.code === 421) await deps.limits.throttled(destination.name);
+    return { kind: 'failed', reply };
+  }
 }
 
 /** Sessions are shared only between identical connections: same address, port, TLS mode and credentials. */
@@ -123,20 +144,21 @@ async function runTransactions(
   envelopeFrom: (recipients: string[]) => string,
   recipients: string[],
   message: Buffer,
-): Promise<Map<string, SmtpReply>> {
+): Promise<{ replies: Map<string, SmtpReply>; unanswered: boolean }> {
   const replies = new Map<string, SmtpReply>();
   let pending = recipients;
   while (pending.length > 0) {
     const result = await session.send(envelopeFrom(pending), pending, message);
+    if (result.unanswered && pending === recipients) return { replies: result.replies, unanswered: true };
     const tooMany = pending.filter((r) => isTooManyRecipients(result.replies.get(r)));
     const progressed = tooMany.length < pending.length && !result.mailReply;
     for (const r of pending) {
       if (!progressed || !tooMany.includes(r)) replies.set(r, result.replies.get(r) as SmtpReply);
     }
-    if (!progressed || session.broken || !(await session.reset())) break;
+    if (tooMany.length === 0 || !progressed || session.broken || !(await session.reset())) break;
     pending = tooMany;
   }
-  return replies;
+  return { replies, unanswered: false };
 }
 
 function isTooManyRecipients(reply: SmtpReply | undefined): boolean {

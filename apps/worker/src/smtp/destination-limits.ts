@@ -24,6 +24,12 @@ export interface LimitSettings {
   leaseMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /**
+   * How long a worker trusts what it last read of a destination's backoff (default 1 s): a throttle
+   * recorded by another worker is seen within this time, and a busy destination costs one Redis read
+   * per interval instead of one per message.
+   */
+  stateTtlMs?: number;
 }
 
 const ACQUIRE = `
@@ -45,6 +51,14 @@ return untilMs`;
 
 export function createRedisDestinationLimits(redis: Redis, prefix: string, settings: LimitSettings, now: () => number = Date.now): DestinationLimits {
   const key = (kind: string, destination: string) => `${prefix}:dest:${kind}:${destination.toLowerCase()}`;
+  const stateTtlMs = settings.stateTtlMs ?? 1_000;
+  // what this worker last read or wrote of each destination's backoff, and whether a throttle level was set
+  const known = new Map<string, { until: number | null; throttled: boolean; readAt: number }>();
+  const remember = (destination: string, until: number | null, throttled: boolean) => {
+    known.delete(destination);
+    known.set(destination, { until, throttled, readAt: now() });
+    if (known.size > 10_000) known.delete(known.keys().next().value as string);
+  };
   return {
     async acquireSlot(destination) {
       const lease = randomUUID();
@@ -55,8 +69,13 @@ export function createRedisDestinationLimits(redis: Redis, prefix: string, setti
       await redis.zrem(key('slots', destination), lease);
     },
     async backedOffUntil(destination) {
-      const value = await redis.get(key('backoff', destination));
-      const until = value ? Number(value) : null;
+      let state = known.get(destination);
+      if (!state || now() - state.readAt >= stateTtlMs) {
+        const [backoff, level] = await redis.mget(key('backoff', destination), key('throttle-level', destination));
+        remember(destination, backoff ? Number(backoff) : null, level !== null);
+        state = known.get(destination);
+      }
+      const until = state?.until ?? null;
       return until && until > now() ? until : null;
     },
     async throttled(destination) {
@@ -69,10 +88,15 @@ export function createRedisDestinationLimits(redis: Redis, prefix: string, setti
         settings.backoffBaseMs,
         settings.backoffMaxMs,
       );
+      remember(destination, Number(until), true);
       return Number(until);
     },
     async recovered(destination) {
+      // nothing to reset unless a throttle level was seen (read at most stateTtlMs ago, or set here)
+      const state = known.get(destination);
+      if (state && !state.throttled && now() - state.readAt < stateTtlMs) return;
       await redis.del(key('throttle-level', destination));
+      remember(destination, state?.until ?? null, false);
     },
   };
 }

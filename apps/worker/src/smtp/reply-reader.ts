@@ -26,6 +26,8 @@ export class ReplyReader {
   private ready: RawReply[] = [];
   private waiters: { resolve: (r: RawReply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
   private failure: Error | null = null;
+  /** Called once when the connection ends or fails: an idle session learns it is dead without sending anything. */
+  onFailure: ((err: Error) => void) | null = null;
   private readonly onData = (chunk: Buffer) => this.push(chunk);
   private readonly onEnd = () => this.fail(new ConnectionClosed('the server closed the connection'));
   private readonly onError = (err: Error) => this.fail(err);
@@ -68,6 +70,7 @@ export class ReplyReader {
   fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
+    this.onFailure?.(err);
     for (const waiter of this.waiters.splice(0)) {
       clearTimeout(waiter.timer);
       waiter.reject(err);

@@ -1,8 +1,8 @@
 import type { SmtpSession } from './smtp-session.ts';
 
 export interface SessionPool {
-  /** An idle session for this key that still answers RSET, or null. */
-  takeIdle(key: string): Promise<SmtpSession | null>;
+  /** An idle session for this key whose connection is still open, or null. */
+  takeIdle(key: string): SmtpSession | null;
   /** Gives a session back: kept for reuse while it is healthy, young and the pool has room; else closed. */
   release(key: string, session: SmtpSession): void;
   /** Closes every idle session (QUIT). */
@@ -25,8 +25,10 @@ export const DEFAULT_POOL_LIMITS: PoolLimits = { maxIdlePerKey: 4, idleMs: 5_000
 
 /**
  * Reuses SMTP sessions to the same server for consecutive messages (one connection, many
- * transactions), bounded per destination, with an RSET before each reuse so a session the server has
- * dropped is noticed and replaced instead of failing a delivery.
+ * transactions), bounded per destination. A session whose connection closed while idle is known to be
+ * broken and is not handed out; one the server closed just as it was taken fails its next
+ * transaction before any reply, which the caller retries on a new session (no RSET round trip per
+ * message to find out).
  */
 export function createSessionPool(limits: PoolLimits = DEFAULT_POOL_LIMITS, onClose?: (session: SmtpSession) => void): SessionPool {
   const idle = new Map<string, { session: SmtpSession; timer: NodeJS.Timeout }[]>();
@@ -38,11 +40,11 @@ export function createSessionPool(limits: PoolLimits = DEFAULT_POOL_LIMITS, onCl
     s.broken || s.transactions >= limits.maxTransactions || Date.now() - s.openedAt >= limits.maxAgeMs;
 
   return {
-    async takeIdle(key) {
+    takeIdle(key) {
       const list = idle.get(key) ?? [];
       for (let entry = list.pop(); entry; entry = list.pop()) {
         clearTimeout(entry.timer);
-        if (!worn(entry.session) && (await entry.session.reset())) return entry.session;
+        if (!worn(entry.session)) return entry.session;
         close(entry.session);
       }
       return null;

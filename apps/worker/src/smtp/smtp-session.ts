@@ -47,6 +47,11 @@ export interface TransactionResult {
   replies: Map<string, SmtpReply>;
   /** The reply to MAIL FROM when it was refused (then every recipient has it). */
   mailReply?: SmtpReply;
+  /**
+   * The session was lost before the server answered anything in this transaction (a reused
+   * connection the server had closed): nothing can have been accepted, so it may be tried again at once.
+   */
+  unanswered?: boolean;
 }
 
 const toReply = (raw: RawReply): SmtpReply => parseReply(raw.lines.map((line, i) => `${raw.code}${i < raw.lines.length - 1 ? '-' : ' '}${line}`).join('\n'));
@@ -68,7 +73,9 @@ export class SmtpSession {
     private socket: Socket,
     private reader: ReplyReader,
     readonly options: SessionOptions,
-  ) {}
+  ) {
+    reader.onFailure = () => (this.broken = true);
+  }
 
   static async open(options: SessionOptions): Promise<SmtpSession> {
     const socket = await connectSocket(options);
@@ -87,50 +94,55 @@ export class SmtpSession {
     }
   }
 
-  /** One transaction for these recipients. Never throws: failures become replies. */
+  /**
+   * One transaction for these recipients. Never throws: failures become replies. With PIPELINING
+   * (RFC 2920) MAIL, every RCPT and DATA go in one write and the message in a second: two round trips
+   * per message. A completed transaction leaves the session ready for the next MAIL (no RSET needed);
+   * an aborted one is reset.
+   */
   async send(from: string, recipients: string[], message: Buffer): Promise<TransactionResult> {
     this.transactions++;
     const replies = new Map<string, SmtpReply>();
-    const t = this.options.timeouts;
+    let answered = false;
     try {
+      const t = this.options.timeouts;
       const size = this.extensions.has('SIZE') ? ` SIZE=${message.length}` : '';
       const pipelining = this.extensions.has('PIPELINING');
-      this.write(`MAIL FROM:<${from}>${size}\r\n`);
-      if (pipelining) this.write(recipients.map((r) => `RCPT TO:<${r}>\r\n`).join(''));
+      const rcptLines = recipients.map((r) => `RCPT TO:<${r}>\r\n`);
+      this.write(`MAIL FROM:<${from}>${size}\r\n${pipelining ? `${rcptLines.join('')}DATA\r\n` : ''}`);
       const mail = toReply(await this.read(t.commandMs, 'MAIL FROM'));
-      if (mail.code >= 300) {
-        if (pipelining) for (const _ of recipients) await this.read(t.commandMs, 'RCPT TO').catch(() => undefined);
-        for (const r of recipients) replies.set(r, mail);
-        await this.reset();
-        return { replies, mailReply: mail };
-      }
+      answered = true;
       const accepted: string[] = [];
-      for (const rcpt of recipients) {
-        if (!pipelining) this.write(`RCPT TO:<${rcpt}>\r\n`);
+      for (const [i, rcpt] of recipients.entries()) {
+        if (!pipelining && mail.code >= 300) break;
+        if (!pipelining) this.write(rcptLines[i] as string);
         const reply = toReply(await this.read(t.commandMs, 'RCPT TO'));
-        if (reply.code >= 200 && reply.code < 300) accepted.push(rcpt);
-        else replies.set(rcpt, reply);
+        if (mail.code < 300 && reply.code >= 200 && reply.code < 300) accepted.push(rcpt);
+        else replies.set(rcpt, mail.code >= 300 ? mail : reply);
       }
-      if (accepted.length === 0) {
+      if (!pipelining && accepted.length === 0) {
+        for (const r of recipients) if (!replies.has(r)) replies.set(r, mail);
         await this.reset();
+        return { replies, ...(mail.code >= 300 ? { mailReply: mail } : {}) };
+      }
+      const data = toReply(pipelining ? await this.read(t.commandMs, 'DATA') : await this.command('DATA', t.commandMs));
+      if (data.code === 354 && accepted.length > 0) {
+        await this.writeData(dotStuff(message));
+        const final = toReply(await this.read(t.dataMs, 'the end of DATA'));
+        for (const r of accepted) replies.set(r, final);
         return { replies };
       }
-      const data = toReply(await this.command('DATA', t.commandMs));
-      if (data.code !== 354) {
-        for (const r of accepted) replies.set(r, data);
-        await this.reset();
-        return { replies };
-      }
-      await this.writeData(dotStuff(message));
-      const final = toReply(await this.read(t.dataMs, 'the end of DATA'));
-      for (const r of accepted) replies.set(r, final);
-      return { replies };
+      // no message goes out: DATA refused, or (pipelined) accepted although MAIL or every RCPT was refused
+      if (data.code === 354) await this.command('.', t.dataMs);
+      for (const r of accepted) replies.set(r, data);
+      await this.reset();
+      return { replies, ...(mail.code >= 300 ? { mailReply: mail } : {}) };
     } catch (err) {
       // the session broke mid-transaction (timeout, reset): every recipient without a reply is deferred
       this.destroy();
       const reply = asSessionError(err, 'transaction').reply;
       for (const r of recipients) if (!replies.has(r)) replies.set(r, reply);
-      return { replies };
+      return { replies, ...(answered ? {} : { unanswered: true }) };
     }
   }
 

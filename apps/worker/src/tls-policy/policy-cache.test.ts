@@ -2,7 +2,7 @@ import { createRedis } from '@herald/core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
-import { createRedisPolicyCache, type CachedPolicy, type PolicyCache } from './policy-cache.ts';
+import { createRedisPolicyCache, memoPolicyCache, type CachedPolicy, type PolicyCache } from './policy-cache.ts';
 
 const ENTRY: CachedPolicy = {
   id: '20250101',
@@ -68,5 +68,41 @@ describe('the Redis MTA-STS policy cache', () => {
     await redis.set(`${prefix}:wrong.example`, JSON.stringify({ ...ENTRY, policy: { ...ENTRY.policy, mode: 'strict' } }), 'EX', 60);
     expect(await cache.get('garbage.example')).toBeNull();
     expect(await cache.get('wrong.example')).toBeNull();
+  });
+});
+
+describe('the in-process memo in front of the shared policy cache', () => {
+  const prefix = uniquePrefix('sts-memo');
+  let redis: Redis;
+  beforeAll(() => {
+    redis = createRedis(TEST_REDIS_URL);
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('asks the shared cache once per interval per domain, sees its own writes at once, and another worker’s after the interval', async () => {
+    let clock = 1_000;
+    const shared = createRedisPolicyCache(redis, prefix);
+    let reads = 0;
+    const countingShared: PolicyCache = { get: (d) => (reads++, shared.get(d)), set: (d, e, t) => shared.set(d, e, t) };
+    const memo = memoPolicyCache(countingShared, 30_000, () => clock);
+
+    for (let i = 0; i < 5; i++) expect(await memo.get('memo.example')).toBeNull();
+    expect(reads).toBe(1);
+
+    await shared.set('memo.example', ENTRY, 86400); // another worker fetched a policy
+    expect(await memo.get('memo.example')).toBeNull();
+    clock += 30_000;
+    expect(await memo.get('memo.example')).toEqual(ENTRY);
+    expect(reads).toBe(2);
+
+    await memo.set('memo.example', { ...ENTRY, id: 'newer' }, 86400);
+    expect((await memo.get('memo.example'))?.id).toBe('newer');
+    await memo.set('memo.example', ENTRY, 0);
+    expect(await memo.get('memo.example')).toBeNull();
+    expect(reads).toBe(2);
   });
 });

@@ -61,3 +61,31 @@ export function createRedisPolicyCache(redis: Redis, prefix: string): PolicyCach
     },
   };
 }
+
+/**
+ * A PolicyCache that remembers what it read (a policy or its absence) in this process for `ttlMs`,
+ * in front of a shared one: a worker sending to a domain with no MTA-STS policy asks Redis once per
+ * interval instead of once per message. What this process writes is seen here at once; a policy
+ * fetched by another worker is seen within `ttlMs`.
+ */
+export function memoPolicyCache(shared: PolicyCache, ttlMs: number, now: () => number = Date.now): PolicyCache {
+  const memo = new Map<string, { entry: CachedPolicy | null; readAt: number }>();
+  const remember = (domain: string, entry: CachedPolicy | null) => {
+    memo.delete(domain);
+    memo.set(domain, { entry, readAt: now() });
+    if (memo.size > 10_000) memo.delete(memo.keys().next().value as string);
+  };
+  return {
+    async get(domain) {
+      const hit = memo.get(domain);
+      if (hit && now() - hit.readAt < ttlMs) return hit.entry;
+      const entry = await shared.get(domain);
+      remember(domain, entry);
+      return entry;
+    },
+    async set(domain, entry, ttlSeconds) {
+      await shared.set(domain, entry, ttlSeconds);
+      remember(domain, ttlSeconds > 0 ? entry : null);
+    },
+  };
+}
