@@ -13,7 +13,7 @@ import {
   UNCACHED,
   type ApiConfig,
   type Db,
-  type DeliveryJob,
+  type EnqueuedDelivery,
 } from '@herald/core';
 import { Redis } from 'ioredis';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
@@ -25,7 +25,7 @@ export interface TestApi {
   db: Db;
   config: ApiConfig;
   /** Jobs the API enqueued, in order, with their delays. */
-  jobs: { data: DeliveryJob; delayMs: number }[];
+  jobs: EnqueuedDelivery[];
   /** Makes the next enqueue calls fail (as if Redis were down) while true. */
   failEnqueue: { value: boolean };
   close(): Promise<void>;
@@ -35,7 +35,7 @@ export interface TestApi {
 export async function buildTestApi(env: Record<string, string> = {}): Promise<TestApi> {
   const config = parseSettings(apiSettings, { DATABASE_URL: TEST_DATABASE_URL, HERALD_MASTER_KEY: TEST_MASTER_KEY, ...env });
   const db = createDb(config.databaseUrl, { poolSize: 4 });
-  const jobs: { data: DeliveryJob; delayMs: number }[] = [];
+  const jobs: EnqueuedDelivery[] = [];
   const failEnqueue = { value: false };
   const limitsRedis = new Redis(TEST_REDIS_URL);
   const prefix = uniquePrefix('api');

@@ -1,6 +1,6 @@
 import {
   createDb,
-  createDeliveryQueue,
+  createDeliveryQueues,
   createLogger,
   createRedis,
   createResolver,
@@ -25,7 +25,7 @@ export async function main(): Promise<void> {
   const db = createDb(config.databaseUrl);
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const queue = createDeliveryQueue(redis, config.queuePrefix);
+  const queues = createDeliveryQueues(redis, config.queuePrefix);
   const limitsRedis = new Redis(config.redisUrl, RATE_LIMIT_REDIS_OPTIONS);
   limitsRedis.on('error', () => undefined); // the rate-limit hook logs outages itself
 
@@ -36,7 +36,7 @@ export async function main(): Promise<void> {
     config,
     db,
     log,
-    enqueue: (jobs) => enqueueDeliveries(queue, jobs),
+    enqueue: (jobs) => enqueueDeliveries(queues, jobs),
     // verification must see a record the moment it is published: no caching here
     resolver: createResolver({ servers: config.dnsServers, cache: UNCACHED }),
     masterKey: resolveMasterKey(config, log),
@@ -56,7 +56,7 @@ export async function main(): Promise<void> {
     const idle = setInterval(() => app.server.closeIdleConnections(), 100);
     await app.close();
     clearInterval(idle);
-    await queue.close();
+    await queues.close();
     redis.disconnect();
     limitsRedis.disconnect();
     await db.$disconnect();

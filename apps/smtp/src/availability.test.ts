@@ -62,7 +62,7 @@ describe('SMTP submission: Postgres or Redis unavailable', () => {
     const id = queuedId(retry.final?.text);
     expect(id, retry.final?.text).toMatch(/^msg_/);
     expect((await storedMessages(listener.db, project.id)).filter((m) => m.subject === subject).map((m) => m.id)).toEqual([id]);
-    expect(listener.jobs.slice(jobs)).toEqual([{ data: { messageId: id, domain: 'one.example' }, delayMs: 0 }]);
+    expect(listener.jobs.slice(jobs)).toEqual([{ data: { messageId: id, domain: 'one.example' }, delayMs: 0, batch: expect.stringMatching(/^batch_/) as unknown }]);
   });
 
   it('answers MAIL FROM with 451 4.3.0 (not a 5xx refusal of the domain) while Postgres is unreachable', async () => {

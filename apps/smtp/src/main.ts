@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createDb, createDeliveryQueue, createLogger, createRedis, enqueueDeliveries, loadSmtpConfig, onShutdown } from '@herald/core';
+import { createDb, createDeliveryQueues, createLogger, createRedis, enqueueDeliveries, loadSmtpConfig, onShutdown } from '@herald/core';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { SessionLimits } from './session-limits.ts';
@@ -15,13 +15,13 @@ export async function main(): Promise<void> {
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const limitsRedis = new Redis(config.redisUrl, RATE_LIMIT_REDIS_OPTIONS);
   limitsRedis.on('error', () => undefined);
-  const queue = createDeliveryQueue(redis, config.queuePrefix);
+  const queues = createDeliveryQueues(redis, config.queuePrefix);
   const tls = tlsMaterial(config);
   if (tls.selfSigned) log.warn({ hostname: config.smtpHostname }, 'SMTP listener uses a self-signed certificate (set HERALD_SMTP_TLS_CERT_FILE and HERALD_SMTP_TLS_KEY_FILE)');
 
   const deps = {
     db,
-    enqueue: (jobs: Parameters<typeof enqueueDeliveries>[1]) => enqueueDeliveries(queue, jobs),
+    enqueue: (jobs: Parameters<typeof enqueueDeliveries>[1]) => enqueueDeliveries(queues, jobs),
     limits: new SessionLimits({
       perIp: config.smtpMaxConnectionsPerIp,
       perKey: config.smtpMaxConnectionsPerKey,
@@ -46,7 +46,7 @@ export async function main(): Promise<void> {
 
   onShutdown(log, 'closing SMTP sessions', async () => {
     await Promise.all(servers.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
-    await queue.close();
+    await queues.close();
     redis.disconnect();
     limitsRedis.disconnect();
     await db.$disconnect();

@@ -49,7 +49,7 @@ describe('SMTP submission with nodemailer', () => {
     expect(id, info.response).toMatch(/^msg_/);
     const message = await stored(id as string);
     expect(message).toMatchObject({ projectId: project.id, apiKeyId: project.apiKeyId, source: 'smtp', subject: `auth ${method}`, fromEmail: `app@${project.domain}` });
-    expect(listener.jobs.filter((j) => j.data.messageId === id)).toEqual([{ data: { messageId: id, domain: 'one.example' }, delayMs: 0 }]);
+    expect(listener.jobs.filter((j) => j.data.messageId === id)).toEqual([{ data: { messageId: id, domain: 'one.example' }, delayMs: 0, batch: expect.stringMatching(/^batch_/) as unknown }]);
   });
 
   it('stores the message without X-Herald-*, Bcc and Return-Path headers, with to/cc/bcc recipients, tags and metadata from the headers, and one job per recipient domain', async () => {

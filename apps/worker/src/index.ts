@@ -5,4 +5,4 @@ export { resolveMx } from './routing/resolve-mx.ts';
 export { createDkimKeyStore } from './signing/dkim-key-store.ts';
 export { signMessage } from './signing/sign-message.ts';
 export { SmtpSession } from './smtp/smtp-session.ts';
-export { createDeliveryWorker } from './worker.ts';
+export { createDeliveryWorkers } from './worker.ts';

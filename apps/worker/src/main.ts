@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import {
   createDb,
-  createDeliveryQueue,
+  createDeliveryQueues,
+  enqueueDeliveries,
   createLogger,
   createRedis,
   createResolver,
@@ -26,8 +27,8 @@ import { createRedisDestinationLimits } from './smtp/destination-limits.ts';
 import { createSessionPool, DEFAULT_POOL_LIMITS } from './smtp/session-pool.ts';
 import { createPolicyFetcher } from './tls-policy/fetch-policy.ts';
 import { createMtaSts } from './tls-policy/mta-sts.ts';
-import { createRedisPolicyCache } from './tls-policy/policy-cache.ts';
-import { createDeliveryWorker } from './worker.ts';
+import { createRedisPolicyCache, memoPolicyCache } from './tls-policy/policy-cache.ts';
+import { createDeliveryWorkers } from './worker.ts';
 
 /** Starts a delivery worker: parse config once, connect, process jobs, finish in-flight work on SIGTERM. */
 export async function main(): Promise<void> {
@@ -75,7 +76,8 @@ export async function main(): Promise<void> {
       ? createMtaSts({
           resolver,
           fetch: createPolicyFetcher({ resolver, port: config.mtaStsPort, extraCa: ca }),
-          cache: createRedisPolicyCache(redis, `${config.queuePrefix}:mta-sts`),
+          // read from Redis at most every 30 s per domain and worker: no Redis round trip per message
+          cache: memoPolicyCache(createRedisPolicyCache(redis, `${config.queuePrefix}:mta-sts`), 30_000),
           clock: () => new Date(),
           log,
         })
@@ -86,10 +88,19 @@ export async function main(): Promise<void> {
     clock: () => new Date(),
     log,
   };
-  const worker = createDeliveryWorker(deps, { connection: redis, prefix: config.queuePrefix, concurrency: config.concurrency, lockMs: config.jobLockMs });
-  worker.on('failed', (job, err) => log.error({ err, jobId: job?.id }, 'delivery job failed'));
-  worker.on('error', (err) => log.error({ err }, 'worker error'));
-  worker.on('stalled', (jobId) => log.warn({ jobId }, 'delivery job stalled (the worker running it stopped renewing its lock); it runs again'));
+  const queues = createDeliveryQueues(redis, config.queuePrefix);
+  const workers = createDeliveryWorkers(deps, {
+    connection: redis,
+    prefix: config.queuePrefix,
+    concurrency: config.concurrency,
+    lockMs: config.jobLockMs,
+    enqueue: (jobs) => enqueueDeliveries(queues, jobs),
+  });
+  for (const worker of [workers.single, workers.batches]) {
+    worker.on('failed', (job, err) => log.error({ err, jobId: job?.id }, 'delivery job failed'));
+    worker.on('error', (err) => log.error({ err }, 'worker error'));
+    worker.on('stalled', (jobId) => log.warn({ jobId }, 'delivery job stalled (the worker running it stopped renewing its lock); it runs again'));
+  }
 
   const maintenance = await startMaintenance(
     {
@@ -98,9 +109,8 @@ export async function main(): Promise<void> {
     },
     { connection: redis, prefix: config.queuePrefix },
   );
-  const queue = createDeliveryQueue(redis, config.queuePrefix);
   const sweeper = startSweeper(
-    { db, queue, clock: () => new Date(), log },
+    { db, queues, clock: () => new Date(), log },
     { redis, prefix: config.queuePrefix, intervalMs: config.sweepIntervalMs, graceMs: config.sweepGraceMs, afterSweep: maintenance.ensureScheduled },
   );
   const health = config.healthPort
@@ -136,9 +146,9 @@ export async function main(): Promise<void> {
     'finishing in-flight deliveries',
     async () => {
       await sweeper.stop();
-      await Promise.all([worker.close(), webhooks.stop(), maintenance.close()]);
+      await Promise.all([workers.close(), webhooks.stop(), maintenance.close()]);
       await pool.closeAll();
-      await queue.close();
+      await queues.close();
       health?.close();
       redis.disconnect();
       await db.$disconnect();

@@ -1,32 +1,48 @@
 import { DelayedError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { isDatabaseUnavailable, QUEUE_NAMES, type DeliveryJob } from '@herald/core';
+import { BATCH_SIZE, isDatabaseUnavailable, QUEUE_NAMES, type DeliveryBatch, type DeliveryJob, type EnqueuedDelivery } from '@herald/core';
+import { DATABASE_DOWN_RETRY_MS, deliverBatch } from './delivery/deliver-batch.ts';
 import { deliverMessage, type DeliveryDeps } from './delivery/deliver-message.ts';
+import { DeliverySlots } from './delivery/delivery-slots.ts';
 import { settleJob } from './retry/job-result.ts';
 
-/** How long a job waits when Postgres could not be reached before it is tried again. */
-export const DATABASE_DOWN_RETRY_MS = 5_000;
+export { DATABASE_DOWN_RETRY_MS } from './delivery/deliver-batch.ts';
 
 export interface DeliveryWorkerOptions {
   connection: Redis;
   prefix: string;
+  /** Deliveries run at once by this process, from single and batch jobs together. */
   concurrency: number;
   /** How long a job stays locked to a worker that stopped renewing the lock (a dead process). */
   lockMs: number;
+  /** Adds the jobs a batch hands back (retries, postponed deliveries): enqueueDeliveries in production. */
+  enqueue: (jobs: EnqueuedDelivery[]) => Promise<void>;
+}
+
+export interface DeliveryWorkers {
+  single: Worker<DeliveryJob>;
+  batches: Worker<DeliveryBatch>;
+  /** Stops taking jobs and waits for the running ones (both kinds). */
+  close(): Promise<void>;
 }
 
 /**
- * A BullMQ worker running the delivery pipeline for each (message, domain) job. A job that met an
+ * The BullMQ workers running the delivery pipeline: one for (message, domain) jobs, one for batch jobs
+ * (a batch is fetched only when this process can nearly start it, so that one process does not hoard
+ * batches other workers could send). Both share the process's delivery slots. A job that met an
  * unreachable Postgres is put back for a few seconds instead of failing; a job that failed for any
  * other reason is left for the sweeper, which enqueues it again while its recipients are not final.
  */
-export function createDeliveryWorker(deps: DeliveryDeps, options: DeliveryWorkerOptions): Worker<DeliveryJob> {
-  return new Worker<DeliveryJob>(
+export function createDeliveryWorkers(deps: DeliveryDeps, options: DeliveryWorkerOptions): DeliveryWorkers {
+  const slots = new DeliverySlots(options.concurrency);
+  const common = { connection: options.connection, prefix: options.prefix, lockDuration: options.lockMs, stalledInterval: options.lockMs };
+
+  const single = new Worker<DeliveryJob>(
     QUEUE_NAMES.delivery,
     async (job, token) => {
       let result;
       try {
-        result = await deliverMessage(deps, job.data);
+        result = await slots.run(() => deliverMessage(deps, job.data));
       } catch (err) {
         if (!isDatabaseUnavailable(err)) throw err;
         deps.log.warn({ jobId: job.id, err: (err as Error).message }, 'Postgres unavailable; delivery job postponed');
@@ -35,12 +51,35 @@ export function createDeliveryWorker(deps: DeliveryDeps, options: DeliveryWorker
       }
       await settleJob(job, token, result);
     },
-    {
-      connection: options.connection,
-      prefix: options.prefix,
-      concurrency: options.concurrency,
-      lockDuration: options.lockMs,
-      stalledInterval: options.lockMs,
-    },
+    { ...common, concurrency: options.concurrency },
   );
+
+  const batches = new Worker<DeliveryBatch>(
+    QUEUE_NAMES.batches,
+    async (job, token) => {
+      let later: EnqueuedDelivery[];
+      try {
+        later = await deliverBatch(deps, slots, job.data.deliveries);
+      } catch (err) {
+        // only the batch's load runs outside a delivery: Postgres is down, try the batch again soon
+        if (!isDatabaseUnavailable(err)) throw err;
+        deps.log.warn({ jobId: job.id, err: (err as Error).message }, 'Postgres unavailable; delivery batch postponed');
+        await job.moveToDelayed(Date.now() + DATABASE_DOWN_RETRY_MS, token);
+        throw new DelayedError();
+      }
+      if (later.length === 0) return;
+      await options.enqueue(later).catch((err: unknown) =>
+        deps.log.error({ err, jobId: job.id, deliveries: later.length }, 'retries of a batch not enqueued; the sweeper will enqueue them'),
+      );
+    },
+    { ...common, concurrency: Math.ceil(options.concurrency / BATCH_SIZE) + 1 },
+  );
+
+  return {
+    single,
+    batches,
+    async close() {
+      await Promise.all([single.close(), batches.close()]);
+    },
+  };
 }

@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   suppression: 'sup',
   webhook: 'wh',
   webhookDelivery: 'whd',
+  deliveryBatch: 'batch',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

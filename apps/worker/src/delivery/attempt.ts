@@ -6,6 +6,7 @@ import type { DkimKeyStore } from '../signing/dkim-key-store.ts';
 import type { MtaSts } from '../tls-policy/mta-sts.ts';
 import type { deliverToDestinations, SmtpDeps } from '../smtp/deliver-to-destinations.ts';
 import type { AttemptInfo, SmtpReply } from './outcome.ts';
+import type { LoadedJobs } from './steps/load.ts';
 
 export type DeliverTo = typeof deliverToDestinations;
 
@@ -78,6 +79,8 @@ export interface Decision {
 export interface Attempt {
   job: DeliveryJob;
   now: Date;
+  /** The job's message as its batch loaded it (one query for all), instead of a query of its own. */
+  loaded?: LoadedJobs | undefined;
   message?: LoadedMessage;
   recipients: PendingRecipient[];
   /** Not now: a scheduled message, or every destination busy or backed off. No attempt is recorded. */

@@ -4,7 +4,7 @@ import type { DeliveryResult } from '../retry/job-result.ts';
 import type { Attempt, DeliveryDeps, Step } from './attempt.ts';
 import { classifyAttempt } from './classify-attempt.ts';
 import { expire } from './steps/expire.ts';
-import { load } from './steps/load.ts';
+import { load, type LoadedJobs } from './steps/load.ts';
 import { release } from './steps/release.ts';
 import { route } from './steps/route.ts';
 import { send } from './steps/send.ts';
@@ -26,8 +26,8 @@ export const PIPELINE: [name: string, step: Step][] = [
   ['send', send],
 ];
 
-export async function deliverMessage(deps: DeliveryDeps, job: DeliveryJob): Promise<DeliveryResult> {
-  const attempt: Attempt = { job, now: deps.clock(), recipients: [] };
+export async function deliverMessage(deps: DeliveryDeps, job: DeliveryJob, loaded?: LoadedJobs): Promise<DeliveryResult> {
+  const attempt: Attempt = { job, now: deps.clock(), loaded, recipients: [] };
   for (const [name, step] of PIPELINE) {
     if (attempt.outcomes || (name !== 'load' && attempt.recipients.length === 0)) break;
     await step(deps, attempt);

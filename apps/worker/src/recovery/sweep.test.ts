@@ -1,4 +1,4 @@
-import { createDeliveryQueue, createLogger, createRedis, deliveryJobId, type DeliveryJob, type DeliveryQueue } from '@herald/core';
+import { createDeliveryQueues, createLogger, createRedis, deliveryJobId, type DeliveryJob, type DeliveryQueue, type DeliveryQueues } from '@herald/core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
@@ -15,6 +15,7 @@ describe('sweepOrphans', () => {
   let database: ThrowawayDatabase;
   let h: DeliveryHarness;
   let redis: Redis;
+  let queues: DeliveryQueues;
   let queue: DeliveryQueue;
   const log = createLogger('test-sweep', 'silent');
   const GRACE = 60_000;
@@ -24,11 +25,13 @@ describe('sweepOrphans', () => {
     database = await migratedThrowawayDatabase('sweep');
     h = await startDeliveryHarness('sweep', {}, { databaseUrl: database.url });
     redis = createRedis(TEST_REDIS_URL);
-    queue = createDeliveryQueue(redis, uniquePrefix('sweep'));
+    queues = createDeliveryQueues(redis, uniquePrefix('sweep'));
+    queue = queues.single;
   });
   afterAll(async () => {
     await queue.obliterate({ force: true });
-    await queue.close();
+    await queues.batches.obliterate({ force: true });
+    await queues.close();
     redis.disconnect();
     await h.close();
     await database.drop();
@@ -37,9 +40,10 @@ describe('sweepOrphans', () => {
     // every test starts with no message waiting and an empty queue
     await h.db.recipient.updateMany({ where: { status: { in: ['queued', 'deferred'] } }, data: { status: 'delivered', finalAt: new Date() } });
     await queue.obliterate({ force: true });
+    await queues.batches.obliterate({ force: true });
   });
 
-  const sweep = (batchSize?: number) => sweepOrphans({ db: h.db, queue, clock: () => new Date(), log }, { graceMs: GRACE, batchSize });
+  const sweep = (batchSize?: number) => sweepOrphans({ db: h.db, queues, clock: () => new Date(), log }, { graceMs: GRACE, batchSize });
   const accept = async (createdAgoMs: number, extra: Parameters<DeliveryHarness['accept']>[0] = { to: [{ email: 'a@one.test' }] }) => {
     h.now = ago(createdAgoMs);
     const accepted = await h.accept(extra);
@@ -118,6 +122,20 @@ describe('sweepOrphans', () => {
     const result = await sweep();
     expect(result.enqueued).toEqual(expect.arrayContaining([failedJob, completedJob]));
     expect([await state(failedJob), await state(completedJob)]).toEqual(['waiting', 'waiting']);
+  });
+
+  it('leaves alone a delivery whose batch job is alive, and enqueues it on its own once the batch job is gone', async () => {
+    const { id, jobs } = await accept(5 * 60_000);
+    const [row] = await h.db.recipient.findMany({ where: { messageId: id }, select: { batchJobId: true } });
+    const batchId = row?.batchJobId as string;
+    expect(batchId).toMatch(/^batch_/);
+    await queues.batches.add('deliver-batch', { deliveries: jobs }, { jobId: batchId, delay: 60_000 });
+    expect(await sweep()).toEqual({ checked: 1, enqueued: [] });
+    expect(await state(jobs[0] as DeliveryJob)).toBe('unknown');
+
+    await (await queues.batches.getJob(batchId))?.remove();
+    expect((await sweep()).enqueued).toEqual(jobs);
+    expect(await state(jobs[0] as DeliveryJob)).toBe('waiting');
   });
 
   it('reads Postgres page by page and finds every orphan', async () => {

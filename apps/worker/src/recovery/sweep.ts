@@ -1,8 +1,8 @@
-import { deliveryJobId, enqueueDeliveries, type Db, type DeliveryJob, type DeliveryQueue, type Log } from '@herald/core';
+import { deliveryJobId, enqueueDeliveries, type Db, type DeliveryJob, type DeliveryQueues, type Log } from '@herald/core';
 
 export interface SweepDeps {
   db: Db;
-  queue: DeliveryQueue;
+  queues: DeliveryQueues;
   clock: () => Date;
   log: Log;
 }
@@ -27,7 +27,7 @@ const LIVE_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'wai
 /**
  * Finds the (message, recipient domain) pairs Postgres says still need an attempt — a recipient queued
  * or deferred, due more than `graceMs` ago, and not in an SMTP transaction that may still be running —
- * whose delivery job is not alive in Redis: lost (a Redis flush or restart without persistence, an
+ * whose delivery job — its own, or the batch job its first attempt was enqueued in — is not alive in Redis: lost (a Redis flush or restart without persistence, an
  * enqueue that failed after the commit) or failed (an error, or BullMQ gave up on it after it stalled
  * too often). Each gets its job again, under the same deterministic id, so that several workers
  * sweeping at once add it only once.
@@ -39,8 +39,8 @@ export async function sweepOrphans(deps: SweepDeps, options: SweepOptions): Prom
   const result: SweepResult = { checked: 0, enqueued: [] };
   let after = { messageId: '', domain: '' };
   for (;;) {
-    const pairs = await deps.db.$queryRaw<DeliveryJob[]>`
-      SELECT r.message_id AS "messageId", r.domain
+    const pairs = await deps.db.$queryRaw<(DeliveryJob & { batches: string[] | null })[]>`
+      SELECT r.message_id AS "messageId", r.domain, array_agg(DISTINCT r.batch_job_id) FILTER (WHERE r.batch_job_id IS NOT NULL) AS batches
       FROM recipients r JOIN messages m ON m.id = r.message_id
       WHERE r.status IN ('queued', 'deferred')
         AND coalesce(r.next_attempt_at, m.send_at, m.created_at) < ${dueBefore}
@@ -49,24 +49,27 @@ export async function sweepOrphans(deps: SweepDeps, options: SweepOptions): Prom
       GROUP BY r.message_id, r.domain
       ORDER BY r.message_id, r.domain
       LIMIT ${batchSize}`;
-    for (const job of pairs) {
+    for (const { messageId, domain, batches } of pairs) {
       result.checked++;
-      if (await revive(deps, job)) result.enqueued.push(job);
+      const job = { messageId, domain };
+      if (await revive(deps, job, batches ?? [])) result.enqueued.push(job);
     }
     if (pairs.length < batchSize) break;
-    after = pairs[pairs.length - 1] as DeliveryJob;
+    const last = pairs[pairs.length - 1] as DeliveryJob;
+    after = { messageId: last.messageId, domain: last.domain };
   }
   if (result.enqueued.length > 0) deps.log.warn({ enqueued: result.enqueued.length, checked: result.checked }, 'sweeper re-enqueued deliveries that had no job');
   return result;
 }
 
-/** Enqueues the pair's job unless a live one exists; true when it did. */
-async function revive(deps: SweepDeps, job: DeliveryJob): Promise<boolean> {
+/** Enqueues the pair's job unless a live one exists, its own or a batch's; true when it did. */
+async function revive(deps: SweepDeps, job: DeliveryJob, batches: string[]): Promise<boolean> {
+  for (const batch of batches) if (LIVE_STATES.has(await deps.queues.batches.getJobState(batch))) return false;
   const id = deliveryJobId(job);
-  const state = await deps.queue.getJobState(id);
+  const state = await deps.queues.single.getJobState(id);
   if (LIVE_STATES.has(state)) return false;
   if (state === 'completed' || state === 'failed') {
-    const previous = await deps.queue.getJob(id);
+    const previous = await deps.queues.single.getJob(id);
     if (state === 'failed') deps.log.warn({ jobId: id, reason: previous?.failedReason }, 'delivery job had failed; enqueueing it again');
     try {
       await previous?.remove();
@@ -76,6 +79,6 @@ async function revive(deps: SweepDeps, job: DeliveryJob): Promise<boolean> {
       return false;
     }
   }
-  await enqueueDeliveries(deps.queue, [{ data: job }]);
+  await enqueueDeliveries(deps.queues, [{ data: job, delayMs: 0 }]);
   return true;
 }

@@ -1,6 +1,7 @@
 import type { ApiKeyMode } from '../generated/prisma/enums.ts';
 import { hashApiKey, isWellFormedApiKey } from '../crypto/api-key.ts';
 import { sqlPool, type Db } from '../db/client.ts';
+import { prepared } from '../db/sql.ts';
 import type { Log } from '../logger.ts';
 
 /** What a valid key lets its bearer do, for the API and the SMTP listener alike. */
@@ -29,10 +30,9 @@ export async function resolveApiKey(db: Db, key: string, log?: Pick<Log, 'warn'>
     id: string; projectId: string; mode: ApiKeyMode; scopes: string[]; domains: string[]; lastUsedAt: Date | null; revokedAt: Date | null;
     expiresAt: Date | null; testMode: boolean; dailyQuota: number | null;
   }>(
-    `SELECT k.id, k.project_id AS "projectId", k.mode, k.scopes, k.domains, k.last_used_at AS "lastUsedAt", k.revoked_at AS "revokedAt",
+    prepared('api-key', `SELECT k.id, k.project_id AS "projectId", k.mode, k.scopes, k.domains, k.last_used_at AS "lastUsedAt", k.revoked_at AS "revokedAt",
             k.expires_at AS "expiresAt", p.test_mode AS "testMode", p.daily_quota AS "dailyQuota"
-     FROM api_keys k JOIN projects p ON p.id = k.project_id WHERE k.hash = $1`,
-    [hashApiKey(key)],
+     FROM api_keys k JOIN projects p ON p.id = k.project_id WHERE k.hash = $1`, [hashApiKey(key)]),
   );
   const row = rows[0];
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 /** A column of a multi-row insert: its name in the table and its Postgres type. */
@@ -8,6 +9,15 @@ export const columnNames = (columns: readonly Column[]): string => columns.map((
 
 /** `"a" text, "b" int`: the record type of jsonb_to_recordset(...) AS x(...). */
 export const recordsetTypes = (columns: readonly Column[]): string => columns.map(([name, type]) => `"${name}" ${type}`).join(', ');
+
+/**
+ * A statement Postgres parses once per connection and then only binds and runs (node-postgres
+ * prepares a query that has a name): for the statements run on every request or delivery. The name
+ * must stand for this text alone.
+ */
+export function prepared(name: string, text: string, values: unknown[]): pg.QueryConfig {
+  return { name: `herald.${name}`, text, values };
+}
 
 /**
  * Inserts many rows in one statement: the rows travel as one JSON parameter and are unpacked by
@@ -25,11 +35,10 @@ export async function insertRows(
   if (rows.length === 0) return [];
   const names = columnNames(columns);
   const types = recordsetTypes(columns);
-  const result = await client.query<{ id: string }>(
+  const text =
     `INSERT INTO "${table}" (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${types})` +
-      `${options.skipConflicts ? ' ON CONFLICT DO NOTHING' : ''} RETURNING id`,
-    [JSON.stringify(rows)],
-  );
+    `${options.skipConflicts ? ' ON CONFLICT DO NOTHING' : ''} RETURNING id`;
+  const result = await client.query<{ id: string }>(prepared(`insert.${createHash('sha1').update(text).digest('hex').slice(0, 12)}`, text, [JSON.stringify(rows)]));
   return result.rows.map((r) => r.id);
 }
 

@@ -1,10 +1,10 @@
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
-import { columnNames, recordsetTypes, type Column } from '../db/sql.ts';
+import { columnNames, prepared, recordsetTypes, type Column } from '../db/sql.ts';
 import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 import type { Log } from '../logger.ts';
-import type { DeliveryJob } from '../queue/delivery-queue.ts';
+import { BATCH_SIZE, type EnqueuedDelivery } from '../queue/delivery-queue.ts';
 import { domainOf } from './address.ts';
 import { findIdempotentReplay, storedIdempotencyKeys, type AcceptedMessage } from './idempotency.ts';
 import { WEBHOOK_DELIVERY_COLUMNS, webhookDeliveries, webhookDeliveryRow } from '../webhooks/fan-out.ts';
@@ -22,8 +22,11 @@ export interface Sender {
 
 export interface IntakeDeps {
   db: Db;
-  /** Adds delivery jobs, each not to run before its delay (BullMQ in production). */
-  enqueue: (jobs: { data: DeliveryJob; delayMs: number }[]) => Promise<void>;
+  /**
+   * Adds delivery jobs, each not to run before its delay, those of one batch as one job (BullMQ in
+   * production: enqueueDeliveries).
+   */
+  enqueue: (jobs: EnqueuedDelivery[]) => Promise<void>;
   log: Log;
   now?: () => Date;
 }
@@ -56,9 +59,10 @@ export interface MessageDraft {
  * The one commit path, for the API (one message or a batch) and SMTP alike. Answers a replayed
  * Idempotency-Key as before; checks every sender domain may send, each message's size, marks
  * suppressed recipients; then commits every message, recipient, first event and webhook delivery in
- * one transaction — all or nothing — and only then enqueues one delivery job per (message, recipient
- * domain). The caller answers 202 (SMTP: 250) after this returns, so that answer always means
- * committed. A failed enqueue is logged and left to the sweeper.
+ * one transaction — all or nothing — and only then enqueues the deliveries, one per (message,
+ * recipient domain): those due now in batch jobs shared with the requests committed in the same
+ * statement, scheduled ones one job each. The caller answers 202 (SMTP: 250) after this returns, so
+ * that answer always means committed. A failed enqueue is logged and left to the sweeper.
  */
 export async function commitMessages(
   deps: IntakeDeps,
@@ -117,6 +121,11 @@ export async function commitMessages(
     })),
   }));
   const deliveries = events.flatMap((e) => webhookDeliveries(endpoints, sender.projectId, e.rows, e.message));
+  const jobs = prepared.flatMap((p) => {
+    const domains = [...new Set(p.recipients.filter((r) => r.status === 'queued').map((r) => r.domain))];
+    const delayMs = p.scheduled ? (p.request.sendAt as Date).getTime() - now.getTime() : 0;
+    return domains.map((domain): EnqueuedDelivery => ({ data: { messageId: p.id, domain }, delayMs }));
+  });
   try {
     await committerFor(deps.db).write({
       messages: prepared.map((p) => ({
@@ -141,12 +150,15 @@ export async function commitMessages(
         created_at: now,
       })),
       recipients: prepared.flatMap((p) =>
-        p.recipients.map((r) => ({ id: r.id, message_id: r.messageId, project_id: r.projectId, email: r.email, domain: r.domain, kind: r.kind, status: r.status, final_at: r.finalAt, created_at: now })),
+        p.recipients.map((r) => ({ id: r.id, message_id: r.messageId, project_id: r.projectId, email: r.email, domain: r.domain, kind: r.kind, status: r.status, final_at: r.finalAt, batch_job_id: null, created_at: now })),
       ),
       events: events.flatMap((e) =>
         e.rows.map((row) => ({ id: row.id, project_id: row.projectId, message_id: row.messageId, recipient_id: row.recipientId, type: row.type, email: row.email, created_at: row.createdAt })),
       ),
       deliveries: deliveries.map(webhookDeliveryRow),
+      jobs,
+      enqueue: deps.enqueue,
+      log: deps.log,
     });
   } catch (err) {
     // a concurrent request with the same Idempotency-Key committed first: answer as it did
@@ -155,17 +167,6 @@ export async function commitMessages(
       if (replay) return { messages: replay, replayed: true };
     }
     throw err;
-  }
-
-  const jobs = prepared.flatMap((p) => {
-    const domains = [...new Set(p.recipients.filter((r) => r.status === 'queued').map((r) => r.domain))];
-    const delayMs = p.scheduled ? (p.request.sendAt as Date).getTime() - now.getTime() : 0;
-    return domains.map((domain) => ({ data: { messageId: p.id, domain }, delayMs }));
-  });
-  try {
-    await deps.enqueue(jobs);
-  } catch (err) {
-    deps.log.error({ err, messages: prepared.map((p) => p.id) }, 'messages committed but not enqueued; the sweeper will enqueue them');
   }
 
   return {
@@ -188,7 +189,7 @@ const MESSAGE: readonly Column[] = [
 ];
 const RECIPIENT: readonly Column[] = [
   ['id', 'text'], ['message_id', 'text'], ['project_id', 'text'], ['email', 'text'], ['domain', 'text'], ['kind', '"RecipientKind"'],
-  ['status', '"RecipientStatus"'], ['final_at', 'timestamptz'], ['created_at', 'timestamptz'],
+  ['status', '"RecipientStatus"'], ['final_at', 'timestamptz'], ['batch_job_id', 'text'], ['created_at', 'timestamptz'],
 ];
 const EVENT: readonly Column[] = [
   ['id', 'text'], ['project_id', 'text'], ['message_id', 'text'], ['recipient_id', 'text'], ['type', '"EventType"'], ['email', 'text'], ['created_at', 'timestamptz'],
@@ -234,12 +235,15 @@ async function projectLookups(db: Db, projectId: string, drafts: MessageDraft[])
   return { suppressed: new Set(rows[0]?.suppressed ?? []), endpoints: rows[0]?.endpoints ?? [] };
 }
 
-/** One request's rows, keyed by column name (raw as base64). */
+/** One request's rows, keyed by column name (raw as base64), and the deliveries to enqueue once they are committed. */
 interface CommitRows {
   messages: Record<string, unknown>[];
   recipients: Record<string, unknown>[];
   events: Record<string, unknown>[];
   deliveries: Record<string, unknown>[];
+  jobs: EnqueuedDelivery[];
+  enqueue: IntakeDeps['enqueue'];
+  log: Log;
 }
 
 const committers = new WeakMap<Db, GroupWriter<CommitRows>>();
@@ -248,22 +252,58 @@ const committers = new WeakMap<Db, GroupWriter<CommitRows>>();
  * The intake's group commit: requests that commit while another commit is under way go together in
  * the next statement. One statement (rows as JSON) is atomic on its own, so each request's rows are
  * all stored or none; when a group fails (one request's Idempotency-Key taken meanwhile), each
- * request is committed alone and only that one fails.
+ * request is committed alone and only that one fails. The deliveries due now of the whole group go
+ * in batch jobs of up to BATCH_SIZE, whose ids are stored with the recipients; then the group's jobs
+ * are enqueued in one call, before any request of the group is answered.
  */
 function committerFor(db: Db): GroupWriter<CommitRows> {
   let committer = committers.get(db);
   if (!committer) {
     committer = createGroupWriter(async (requests) => {
-      await sqlPool(db).query(COMMIT_SQL, [
-        JSON.stringify(requests.flatMap((r) => r.messages)),
-        JSON.stringify(requests.flatMap((r) => r.recipients)),
-        JSON.stringify(requests.flatMap((r) => r.events)),
-        JSON.stringify(requests.flatMap((r) => r.deliveries)),
-      ]);
+      assignBatches(requests);
+      await sqlPool(db).query(
+        prepared('intake-commit', COMMIT_SQL, [
+          JSON.stringify(requests.flatMap((r) => r.messages)),
+          JSON.stringify(requests.flatMap((r) => r.recipients)),
+          JSON.stringify(requests.flatMap((r) => r.events)),
+          JSON.stringify(requests.flatMap((r) => r.deliveries)),
+        ]),
+      );
+      await enqueueCommitted(requests);
     });
     committers.set(db, committer);
   }
   return committer;
+}
+
+/** Cuts the group's deliveries due now into batches, and marks their recipients with the batch's job id. */
+function assignBatches(requests: CommitRows[]): void {
+  const due = requests.flatMap((r) => r.jobs.filter((j) => j.delayMs <= 0));
+  const batchOf = new Map<string, string>();
+  for (let i = 0; i < due.length; i += BATCH_SIZE) {
+    const id = newId('deliveryBatch');
+    for (const job of due.slice(i, i + BATCH_SIZE)) {
+      job.batch = id;
+      batchOf.set(`${job.data.messageId} ${job.data.domain}`, id);
+    }
+  }
+  for (const request of requests) {
+    for (const row of request.recipients) row.batch_job_id = row.status === 'queued' ? (batchOf.get(`${String(row.message_id)} ${String(row.domain)}`) ?? null) : null;
+  }
+}
+
+/** One enqueue call for the group (per enqueue function: one per process in practice); a failure is left to the sweeper. */
+async function enqueueCommitted(requests: CommitRows[]): Promise<void> {
+  const byEnqueue = new Map<IntakeDeps['enqueue'], CommitRows[]>();
+  for (const request of requests) byEnqueue.set(request.enqueue, (byEnqueue.get(request.enqueue) ?? []).concat(request));
+  for (const [enqueue, group] of byEnqueue) {
+    try {
+      await enqueue(group.flatMap((r) => r.jobs));
+    } catch (err) {
+      const messages = group.flatMap((r) => r.messages.map((m) => m.id));
+      group[0]?.log.error({ err, messages }, 'messages committed but not enqueued; the sweeper will enqueue them');
+    }
+  }
 }
 
 const COMMIT_SQL = `WITH m AS (INSERT INTO messages (${names(MESSAGE)}) SELECT ${names(MESSAGE)} FROM (SELECT ${MESSAGE.map(([n]) => (n === 'raw' ? `decode(x.raw, 'base64') AS raw` : `x."${n}"`)).join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${types(MESSAGE)})) AS y),

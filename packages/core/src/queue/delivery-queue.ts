@@ -2,13 +2,37 @@ import { Queue } from 'bullmq';
 import { withTimeout } from '../with-timeout.ts';
 import { Redis } from 'ioredis';
 
-/** Queue names; every key in Redis is under the configured prefix (HERALD_QUEUE_PREFIX). */
-export const QUEUE_NAMES = { delivery: 'delivery' } as const;
+/**
+ * Queue names; every key in Redis is under the configured prefix (HERALD_QUEUE_PREFIX). `delivery`
+ * holds one job per (message, recipient domain) — retries, scheduled messages, what the sweeper puts
+ * back; `delivery-batches` holds the deliveries that intake committed together, one job for up to
+ * BATCH_SIZE of them, so that a busy Herald pays the queue's cost per batch rather than per message.
+ */
+export const QUEUE_NAMES = { delivery: 'delivery', batches: 'delivery-batches' } as const;
 
-/** One delivery job per (message, recipient domain): the worker runs one SMTP transaction for it. */
+/** One (message, recipient domain): the worker runs one SMTP transaction for it. */
 export interface DeliveryJob {
   messageId: string;
   domain: string;
+}
+
+/** Deliveries committed together, due now, sent by one job. */
+export interface DeliveryBatch {
+  deliveries: DeliveryJob[];
+}
+
+/** The most deliveries one batch job carries. */
+export const BATCH_SIZE = 50;
+
+/**
+ * A delivery to enqueue: due after `delayMs`; with `batch`, it travels in the batch job of that id
+ * together with the other deliveries of the same batch (intake decides, and records the id with the
+ * recipients so that the sweeper can tell whether the batch is still alive).
+ */
+export interface EnqueuedDelivery {
+  data: DeliveryJob;
+  delayMs: number;
+  batch?: string | undefined;
 }
 
 /**
@@ -25,31 +49,58 @@ export function createRedis(redisUrl: string, options: { lazy?: boolean } = {}):
 }
 
 export type DeliveryQueue = Queue<DeliveryJob, unknown, string>;
+export type BatchQueue = Queue<DeliveryBatch, unknown, string>;
+
+export interface DeliveryQueues {
+  single: DeliveryQueue;
+  batches: BatchQueue;
+  close(): Promise<void>;
+}
+
+const JOB_RETENTION = {
+  // keep finished jobs briefly for inspection, bounded so Redis memory stays flat
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 86_400 },
+};
 
 export function createDeliveryQueue(connection: Redis, prefix: string): DeliveryQueue {
-  return new Queue<DeliveryJob, unknown, string>(QUEUE_NAMES.delivery, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      // keep finished jobs briefly for inspection, bounded so Redis memory stays flat
-      removeOnComplete: { age: 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 86_400 },
+  return new Queue<DeliveryJob, unknown, string>(QUEUE_NAMES.delivery, { connection, prefix, defaultJobOptions: JOB_RETENTION });
+}
+
+export function createDeliveryQueues(connection: Redis, prefix: string): DeliveryQueues {
+  const single = createDeliveryQueue(connection, prefix);
+  const batches = new Queue<DeliveryBatch, unknown, string>(QUEUE_NAMES.batches, { connection, prefix, defaultJobOptions: JOB_RETENTION });
+  return {
+    single,
+    batches,
+    async close() {
+      await Promise.all([single.close(), batches.close()]);
     },
-  });
+  };
 }
 
 /**
- * Adds delivery jobs. Gives up after `timeoutMs` instead of waiting for Redis to come back, so that an
- * API request never hangs on an unreachable Redis: the message is already committed in Postgres.
+ * Adds delivery jobs: the deliveries of each batch as one batch job (its id the batch's), the others
+ * one job each. Gives up after `timeoutMs` instead of waiting for Redis to come back, so that an API
+ * request never hangs on an unreachable Redis: the messages are already committed in Postgres.
  */
-export async function enqueueDeliveries(
-  queue: DeliveryQueue,
-  jobs: { data: DeliveryJob; delayMs?: number }[],
-  options: { timeoutMs?: number } = {},
-): Promise<void> {
+export async function enqueueDeliveries(queues: DeliveryQueues, jobs: EnqueuedDelivery[], options: { timeoutMs?: number } = {}): Promise<void> {
   if (jobs.length === 0) return;
-  const adding = queue.addBulk(
-    jobs.map(({ data, delayMs }) => ({ name: 'deliver', data, opts: { jobId: deliveryJobId(data), delay: Math.max(0, delayMs ?? 0) } })),
-  );
+  const batches = new Map<string, DeliveryJob[]>();
+  const single: EnqueuedDelivery[] = [];
+  for (const job of jobs) {
+    if (job.batch === undefined) single.push(job);
+    else {
+      const batch = batches.get(job.batch) ?? [];
+      batch.push(job.data);
+      batches.set(job.batch, batch);
+    }
+  }
+  const adding = Promise.all([
+    single.length > 0
+      ? queues.single.addBulk(single.map(({ data, delayMs }) => ({ name: 'deliver', data, opts: { jobId: deliveryJobId(data), delay: Math.max(0, delayMs) } })))
+      : null,
+    batches.size > 0 ? queues.batches.addBulk([...batches].map(([id, deliveries]) => ({ name: 'deliver-batch', data: { deliveries }, opts: { jobId: id } }))) : null,
+  ]);
   await withTimeout(adding, options.timeoutMs ?? 2_000, 'Redis (enqueue)');
 }

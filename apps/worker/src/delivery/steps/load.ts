@@ -1,8 +1,10 @@
-import { open, sqlPool, type Db } from '@herald/core';
+import { open, prepared, sqlPool, type Db, type DeliveryJob } from '@herald/core';
 import { syntheticReply } from '../outcome.ts';
 import { decideAll, type Step } from '../attempt.ts';
 
-interface LoadRow {
+export interface LoadRow {
+  job_message_id: string;
+  job_domain: string;
   id: string;
   project_id: string;
   domain_id: string | null;
@@ -28,6 +30,32 @@ const INLINE_RAW_BYTES = 256 * 1024;
 
 const RAW_CHUNK_BYTES = 4 * 1024 * 1024;
 
+const loadKey = (job: DeliveryJob) => `${job.messageId} ${job.domain}`;
+
+/** What one query loaded for several jobs (a batch), by job; a job without an entry has no message. */
+export type LoadedJobs = Map<string, LoadRow>;
+
+const LOAD_SQL = `SELECT j.message_id AS job_message_id, j.domain AS job_domain,
+        m.id, m.project_id, m.domain_id, m.status, m.send_at, m.from_email, m.created_at,
+        CASE WHEN octet_length(m.raw) <= ${INLINE_RAW_BYTES} THEN m.raw END AS raw, m.raw IS NULL AS purged, octet_length(m.raw) AS raw_size, m.test, m.tags, m.metadata,
+        p.relay_url_encrypted, d.name AS domain_name, d.return_path_host, d.status AS domain_status,
+        coalesce((SELECT json_agg(json_build_object('id', r.id, 'email', r.email, 'attempts', r.attempts) ORDER BY r.id)
+                  FROM recipients r
+                  WHERE r.message_id = m.id AND r.domain = j.domain AND r.status IN ('queued', 'deferred')), '[]') AS recipients
+ FROM jsonb_to_recordset($1::jsonb) AS j(message_id text, domain text)
+ JOIN messages m ON m.id = j.message_id JOIN projects p ON p.id = m.project_id LEFT JOIN domains d ON d.id = m.domain_id`;
+
+/**
+ * The messages of these jobs and, for each, its recipients at the job's domain still to be delivered:
+ * one query for one job or a whole batch (plain SQL, prepared: this runs for every delivery).
+ */
+export async function loadJobs(db: Db, jobs: DeliveryJob[]): Promise<LoadedJobs> {
+  const { rows } = await sqlPool(db).query<LoadRow>(
+    prepared('delivery-load', LOAD_SQL, [JSON.stringify(jobs.map((j) => ({ message_id: j.messageId, domain: j.domain })))]),
+  );
+  return new Map(rows.map((row) => [loadKey({ messageId: row.job_message_id, domain: row.job_domain }), row]));
+}
+
 /**
  * A large message's bytes, read in slices into one buffer: node-postgres gets bytea as hex text,
  * twice the size, so reading it whole would hold the hex text and the bytes at once.
@@ -47,23 +75,10 @@ async function rawBytes(db: Db, id: string, size: number): Promise<Buffer | null
   return raw;
 }
 
-/**
- * The message and its recipients at this job's domain that are still to be delivered, in one query
- * (plain SQL: this runs once per delivery attempt).
- */
+/** The message and its recipients at this job's domain that are still to be delivered (loaded with its batch, or now). */
 export const load: Step = async (deps, attempt) => {
-  const { rows } = await sqlPool(deps.db).query<LoadRow>(
-    `SELECT m.id, m.project_id, m.domain_id, m.status, m.send_at, m.from_email, m.created_at,
-            CASE WHEN octet_length(m.raw) <= ${INLINE_RAW_BYTES} THEN m.raw END AS raw, m.raw IS NULL AS purged, octet_length(m.raw) AS raw_size, m.test, m.tags, m.metadata,
-            p.relay_url_encrypted, d.name AS domain_name, d.return_path_host, d.status AS domain_status,
-            coalesce((SELECT json_agg(json_build_object('id', r.id, 'email', r.email, 'attempts', r.attempts) ORDER BY r.id)
-                      FROM recipients r
-                      WHERE r.message_id = m.id AND r.domain = $2 AND r.status IN ('queued', 'deferred')), '[]') AS recipients
-     FROM messages m JOIN projects p ON p.id = m.project_id LEFT JOIN domains d ON d.id = m.domain_id
-     WHERE m.id = $1`,
-    [attempt.job.messageId, attempt.job.domain],
-  );
-  const message = rows[0];
+  const loaded = attempt.loaded ?? (await loadJobs(deps.db, [attempt.job]));
+  const message = loaded.get(loadKey(attempt.job));
   if (!message) {
     deps.log.warn({ messageId: attempt.job.messageId }, 'delivery job for a message that does not exist');
     return;

@@ -1,4 +1,4 @@
-import { sqlPool } from '@herald/core';
+import { markSending } from '../mark-sending.ts';
 import { simulateDelivery } from '../../routing/test-route.ts';
 import { deliverToDestinations, type SmtpDeps } from '../../smtp/deliver-to-destinations.ts';
 import { syntheticReply } from '../outcome.ts';
@@ -24,7 +24,7 @@ export const send: Step = async (deps, attempt) => {
 
   // until this attempt cannot be running any more, the sweeper must not start another one beside it
   const sendingUntil = new Date(deps.clock().getTime() + attemptBoundMs(deps.smtp.timeouts, route.destinations.length, attempt.recipients.length));
-  await sqlPool(deps.db).query('UPDATE recipients SET sending_until = $1, updated_at = now() WHERE id = ANY($2)', [sendingUntil, attempt.recipients.map((r) => r.id)]);
+  await markSending(deps.db, attempt.recipients.map((r) => r.id), sendingUntil);
 
   const deliver = deps.deliver ?? deliverToDestinations;
   const result = await deliver(

@@ -30,6 +30,19 @@ describe('POST /v1/messages/batch', () => {
     expect(api.jobs.length - before).toBe(500);
   });
 
+  it('sends the deliveries due now in batch jobs of at most 50, and each scheduled message in a job of its own', async () => {
+    const before = api.jobs.length;
+    const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+    const messages = Array.from({ length: 120 }, (_, i) => (i % 10 === 9 ? { ...message(i), send_at: sendAt } : message(i)));
+    expect((await batch({ messages })).statusCode).toBe(202);
+    const jobs = api.jobs.slice(before);
+    const sizes = new Map<string | undefined, number>();
+    for (const job of jobs) sizes.set(job.batch, (sizes.get(job.batch) ?? 0) + 1);
+    expect([...sizes.values()].sort((a, b) => b - a)).toEqual([50, 50, 12, 8]);
+    expect(sizes.get(undefined)).toBe(12);
+    expect(jobs.filter((j) => j.batch === undefined).every((j) => j.delayMs > 3_500_000)).toBe(true);
+  });
+
   it('refuses 501 messages', async () => {
     const response = await batch({ messages: Array.from({ length: 501 }, (_, i) => message(i)) });
     expect(response.statusCode).toBe(400);

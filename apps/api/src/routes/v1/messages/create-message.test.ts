@@ -44,14 +44,18 @@ describe('POST /v1/messages', () => {
     expect(message.events.map((e) => e.type)).toEqual(['queued', 'queued', 'queued']);
   });
 
-  it('enqueues one delivery job per recipient domain', async () => {
+  it('enqueues one delivery per recipient domain, in one batch job whose id the recipients carry', async () => {
     const before = api.jobs.length;
     const response = await send(valid());
     const { id } = response.json<{ id: string }>();
+    const batch = api.jobs[before]?.batch;
+    expect(batch).toMatch(/^batch_[0-9A-Z]{26}$/);
     expect(api.jobs.slice(before)).toEqual([
-      { data: { messageId: id, domain: 'one.example' }, delayMs: 0 },
-      { data: { messageId: id, domain: 'two.example' }, delayMs: 0 },
+      { data: { messageId: id, domain: 'one.example' }, delayMs: 0, batch },
+      { data: { messageId: id, domain: 'two.example' }, delayMs: 0, batch },
     ]);
+    const recipients = await api.db.recipient.findMany({ where: { messageId: id }, select: { batchJobId: true } });
+    expect(recipients.map((r) => r.batchJobId)).toEqual([batch, batch, batch]);
   });
 
   it('stores the raw message with CRLF line endings, a Message-ID on the sending domain, encoded UTF-8 headers and no Bcc header', async () => {

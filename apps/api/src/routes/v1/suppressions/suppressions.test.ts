@@ -213,7 +213,7 @@ describe('suppressions', () => {
       ]);
       const events = await api.db.event.findMany({ where: { messageId: accepted.id } });
       expect(events.map((e) => `${e.type} ${e.email}`).sort()).toEqual(['queued fine@open.example', 'suppressed Blocked@blocked.example']);
-      expect(api.jobs.slice(before)).toEqual([{ data: { messageId: accepted.id, domain: 'open.example' }, delayMs: 0 }]);
+      expect(api.jobs.slice(before)).toEqual([{ data: { messageId: accepted.id, domain: 'open.example' }, delayMs: 0, batch: expect.stringMatching(/^batch_/) as unknown }]);
       const recipient = await api.db.recipient.findFirstOrThrow({ where: { messageId: accepted.id, status: 'suppressed' } });
       expect(recipient.finalAt).not.toBeNull();
     });
