@@ -13,7 +13,8 @@ export async function main(): Promise<void> {
   const db = createDb(config.databaseUrl);
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  const limitsRedis = new Redis(config.redisUrl, RATE_LIMIT_REDIS_OPTIONS);
+  // auto-pipelined: the limits of concurrent requests go to Redis in one write, not one each
+  const limitsRedis = new Redis(config.redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS, enableAutoPipelining: true });
   limitsRedis.on('error', () => undefined);
   const queues = createDeliveryQueues(redis, config.queuePrefix);
   const tls = tlsMaterial(config);

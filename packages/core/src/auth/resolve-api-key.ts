@@ -2,6 +2,7 @@ import type { ApiKeyMode } from '../generated/prisma/enums.ts';
 import { hashApiKey, isWellFormedApiKey } from '../crypto/api-key.ts';
 import { sqlPool, type Db } from '../db/client.ts';
 import { prepared } from '../db/sql.ts';
+import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
 import type { Log } from '../logger.ts';
 
 /** What a valid key lets its bearer do, for the API and the SMTP listener alike. */
@@ -18,6 +19,31 @@ export interface KeyContext {
   test: boolean;
 }
 
+interface KeyRow {
+  hash: string; id: string; projectId: string; mode: ApiKeyMode; scopes: string[]; domains: string[]; lastUsedAt: Date | null; revokedAt: Date | null;
+  expiresAt: Date | null; testMode: boolean; dailyQuota: number | null;
+}
+
+const KEY_SQL = `SELECT k.hash, k.id, k.project_id AS "projectId", k.mode, k.scopes, k.domains, k.last_used_at AS "lastUsedAt", k.revoked_at AS "revokedAt",
+        k.expires_at AS "expiresAt", p.test_mode AS "testMode", p.daily_quota AS "dailyQuota"
+ FROM api_keys k JOIN projects p ON p.id = k.project_id WHERE k.hash = ANY($1)`;
+
+const lookups = new WeakMap<Db, GroupWriter<string, KeyRow | undefined>>();
+
+/** Keys looked up while another lookup is under way are looked up together, in one query (this runs on every request). */
+function lookupFor(db: Db): GroupWriter<string, KeyRow | undefined> {
+  let lookup = lookups.get(db);
+  if (!lookup) {
+    lookup = createGroupWriter(async (hashes) => {
+      const { rows } = await sqlPool(db).query<KeyRow>(prepared('api-keys', KEY_SQL, [[...new Set(hashes)]]));
+      const byHash = new Map(rows.map((row) => [row.hash, row]));
+      return hashes.map((hash) => byHash.get(hash));
+    });
+    lookups.set(db, lookup);
+  }
+  return lookup;
+}
+
 /**
  * The key's context, or null for a key that is malformed (refused without a database lookup),
  * unknown, revoked or expired — one answer for all, so a caller tells an attacker nothing. Records
@@ -25,16 +51,7 @@ export interface KeyContext {
  */
 export async function resolveApiKey(db: Db, key: string, log?: Pick<Log, 'warn'>, now = new Date()): Promise<KeyContext | null> {
   if (!isWellFormedApiKey(key)) return null;
-  // plain SQL: this runs on every request
-  const { rows } = await sqlPool(db).query<{
-    id: string; projectId: string; mode: ApiKeyMode; scopes: string[]; domains: string[]; lastUsedAt: Date | null; revokedAt: Date | null;
-    expiresAt: Date | null; testMode: boolean; dailyQuota: number | null;
-  }>(
-    prepared('api-key', `SELECT k.id, k.project_id AS "projectId", k.mode, k.scopes, k.domains, k.last_used_at AS "lastUsedAt", k.revoked_at AS "revokedAt",
-            k.expires_at AS "expiresAt", p.test_mode AS "testMode", p.daily_quota AS "dailyQuota"
-     FROM api_keys k JOIN projects p ON p.id = k.project_id WHERE k.hash = $1`, [hashApiKey(key)]),
-  );
-  const row = rows[0];
+  const row = await lookupFor(db).write(hashApiKey(key));
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch((err: unknown) => log?.warn({ err }, "could not record the key's last use"));

@@ -45,4 +45,20 @@ describe('group commit of outcome writes', () => {
     await Promise.all(all);
     expect(calls).toEqual([[1], [2, 3], [4, 5]]);
   });
+
+  it('keeps a group within maxWeight, sending an item heavier than that alone', async () => {
+    const calls: number[][] = [];
+    let release: () => void = () => undefined;
+    const writer = createGroupWriter<number>(
+      async (items) => {
+        calls.push(items);
+        if (calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+      { maxWeight: 10, weight: (n) => n },
+    );
+    const all = [1, 4, 5, 2, 30, 3].map((n) => writer.write(n));
+    release();
+    await Promise.all(all);
+    expect(calls).toEqual([[1], [4, 5], [2], [30], [3]]);
+  });
 });

@@ -8,7 +8,8 @@ import { BATCH_SIZE, type EnqueuedDelivery } from '../queue/delivery-queue.ts';
 import { domainOf } from './address.ts';
 import { findIdempotentReplay, storedIdempotencyKeys, type AcceptedMessage } from './idempotency.ts';
 import { WEBHOOK_DELIVERY_COLUMNS, webhookDeliveries, webhookDeliveryRow } from '../webhooks/fan-out.ts';
-import { resolveSenderDomains } from './sender-domains.ts';
+import { lookUpIntakeFacts } from './intake-lookups.ts';
+import type { SenderDomain } from './sender-domains.ts';
 import type { Mailbox } from './address.ts';
 
 export type { AcceptedMessage } from './idempotency.ts';
@@ -79,8 +80,14 @@ export async function commitMessages(
     if (replay) return { messages: replay, replayed: true };
   }
 
-  const domainIds = await senderDomains(deps.db, sender.projectId, drafts, options.fieldPrefix);
-  const { suppressed, endpoints } = await projectLookups(deps.db, sender.projectId, drafts);
+  const facts = await lookUpIntakeFacts(
+    deps.db,
+    sender.projectId,
+    [...new Set(drafts.map((d) => domainOf(d.from.email)))],
+    [...new Set(drafts.flatMap((d) => d.recipients.map((r) => r.email.toLowerCase())))],
+  );
+  const domainIds = senderDomainIds(facts.senders, drafts, options.fieldPrefix);
+  const { suppressed, endpoints } = facts;
 
   const prepared = drafts.map((request, index) => {
       const { id, raw } = request;
@@ -139,7 +146,6 @@ export async function commitMessages(
         from_name: p.request.from.name ?? null,
         subject: p.request.subject,
         message_id_header: p.request.messageIdHeader,
-        raw: p.raw.toString('base64'),
         raw_size: p.raw.length,
         tags: p.request.tags,
         metadata: p.request.metadata,
@@ -156,6 +162,7 @@ export async function commitMessages(
         e.rows.map((row) => ({ id: row.id, project_id: row.projectId, message_id: row.messageId, recipient_id: row.recipientId, type: row.type, email: row.email, created_at: row.createdAt })),
       ),
       deliveries: deliveries.map(webhookDeliveryRow),
+      raws: prepared.map((p) => p.raw),
       jobs,
       enqueue: deps.enqueue,
       log: deps.log,
@@ -183,7 +190,7 @@ const UNIQUE_VIOLATION = '23505';
 
 const MESSAGE: readonly Column[] = [
   ['id', 'text'], ['project_id', 'text'], ['domain_id', 'text'], ['api_key_id', 'text'], ['test', 'boolean'], ['status', '"MessageStatus"'],
-  ['from_email', 'text'], ['from_name', 'text'], ['subject', 'text'], ['message_id_header', 'text'], ['raw', 'text'], ['raw_size', 'int'],
+  ['from_email', 'text'], ['from_name', 'text'], ['subject', 'text'], ['message_id_header', 'text'], ['raw_offset', 'int'], ['raw_size', 'int'],
   ['tags', 'text[]'], ['metadata', 'jsonb'], ['idempotency_key', 'text'], ['idempotency_hash', 'text'], ['source', 'text'],
   ['send_at', 'timestamptz'], ['created_at', 'timestamptz'],
 ];
@@ -199,13 +206,7 @@ const names = columnNames;
 const types = recordsetTypes;
 
 /** The project's domain id for each sender domain; any domain that may not send is refused with 403. */
-async function senderDomains(
-  db: Db,
-  projectId: string,
-  requests: { from: Mailbox }[],
-  fieldPrefix: (index: number) => string,
-): Promise<Map<string, string>> {
-  const resolved = await resolveSenderDomains(db, projectId, [...new Set(requests.map((r) => domainOf(r.from.email)))]);
+function senderDomainIds(resolved: Map<string, SenderDomain>, requests: { from: Mailbox }[], fieldPrefix: (index: number) => string): Map<string, string> {
   const details: ErrorDetail[] = [];
   const ids = new Map<string, string>();
   requests.forEach((request, index) => {
@@ -221,23 +222,13 @@ async function senderDomains(
 }
 
 /**
- * In one query: the lower-cased addresses of the requests' recipients that are on the project's
- * suppression list, and the project's webhook endpoints that may receive events.
+ * One request's rows, keyed by column name, and the deliveries to enqueue once they are committed. The
+ * messages' raw content travels apart from the JSON, as one binary parameter for the whole group.
  */
-async function projectLookups(db: Db, projectId: string, drafts: MessageDraft[]): Promise<{ suppressed: Set<string>; endpoints: { id: string; events: string[] }[] }> {
-  const emails = [...new Set(drafts.flatMap((d) => d.recipients.map((r) => r.email.toLowerCase())))];
-  const { rows } = await sqlPool(db).query<{ suppressed: string[]; endpoints: { id: string; events: string[] }[] }>(
-    `SELECT (SELECT coalesce(array_agg(email), '{}') FROM suppressions WHERE project_id = $1 AND email = ANY($2)) AS suppressed,
-            (SELECT coalesce(json_agg(json_build_object('id', id, 'events', coalesce(events, '{}'))), '[]')
-             FROM webhook_endpoints WHERE project_id = $1 AND enabled AND disabled_at IS NULL) AS endpoints`,
-    [projectId, emails],
-  );
-  return { suppressed: new Set(rows[0]?.suppressed ?? []), endpoints: rows[0]?.endpoints ?? [] };
-}
-
-/** One request's rows, keyed by column name (raw as base64), and the deliveries to enqueue once they are committed. */
 interface CommitRows {
   messages: Record<string, unknown>[];
+  /** Each message's raw content, in the order of `messages`. */
+  raws: Buffer[];
   recipients: Record<string, unknown>[];
   events: Record<string, unknown>[];
   deliveries: Record<string, unknown>[];
@@ -259,18 +250,30 @@ const committers = new WeakMap<Db, GroupWriter<CommitRows>>();
 function committerFor(db: Db): GroupWriter<CommitRows> {
   let committer = committers.get(db);
   if (!committer) {
-    committer = createGroupWriter(async (requests) => {
-      assignBatches(requests);
-      await sqlPool(db).query(
-        prepared('intake-commit', COMMIT_SQL, [
-          JSON.stringify(requests.flatMap((r) => r.messages)),
-          JSON.stringify(requests.flatMap((r) => r.recipients)),
-          JSON.stringify(requests.flatMap((r) => r.events)),
-          JSON.stringify(requests.flatMap((r) => r.deliveries)),
-        ]),
-      );
-      await enqueueCommitted(requests);
-    });
+    committer = createGroupWriter(
+      async (requests) => {
+        assignBatches(requests);
+        // every raw message of the group in one bytea, each row saying where its own starts: no base64, no JSON escaping
+        const messages = requests.flatMap((r) => r.messages);
+        const raws = requests.flatMap((r) => r.raws);
+        let offset = 0;
+        raws.forEach((raw, i) => {
+          (messages[i] as Record<string, unknown>).raw_offset = offset;
+          offset += raw.length;
+        });
+        await sqlPool(db).query(
+          prepared('intake-commit', COMMIT_SQL, [
+            JSON.stringify(messages),
+            JSON.stringify(requests.flatMap((r) => r.recipients)),
+            JSON.stringify(requests.flatMap((r) => r.events)),
+            JSON.stringify(requests.flatMap((r) => r.deliveries)),
+            Buffer.concat(raws, offset),
+          ]),
+        );
+        await enqueueCommitted(requests);
+      },
+      { maxWeight: GROUP_RAW_BYTES, weight: (r) => r.raws.reduce((n, raw) => n + raw.length, 0) },
+    );
     committers.set(db, committer);
   }
   return committer;
@@ -306,7 +309,13 @@ async function enqueueCommitted(requests: CommitRows[]): Promise<void> {
   }
 }
 
-const COMMIT_SQL = `WITH m AS (INSERT INTO messages (${names(MESSAGE)}) SELECT ${names(MESSAGE)} FROM (SELECT ${MESSAGE.map(([n]) => (n === 'raw' ? `decode(x.raw, 'base64') AS raw` : `x."${n}"`)).join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${types(MESSAGE)})) AS y),
+/** Raw bytes one commit statement carries at most (a larger single request still goes, alone). */
+const GROUP_RAW_BYTES = 64 * 1024 * 1024;
+
+// the message rows say where their raw content is in $5; the table has the content itself
+const MESSAGE_INSERT = MESSAGE.map(([n]) => `"${n === 'raw_offset' ? 'raw' : n}"`).join(', ');
+const MESSAGE_VALUES = MESSAGE.map(([n]) => (n === 'raw_offset' ? 'substring($5::bytea FROM x.raw_offset + 1 FOR x.raw_size)' : `x."${n}"`)).join(', ');
+const COMMIT_SQL = `WITH m AS (INSERT INTO messages (${MESSAGE_INSERT}) SELECT ${MESSAGE_VALUES} FROM json_to_recordset($1::json) AS x(${types(MESSAGE)})),
      r AS (INSERT INTO recipients (${names(RECIPIENT)}) SELECT ${names(RECIPIENT)} FROM jsonb_to_recordset($2::jsonb) AS x(${types(RECIPIENT)})),
      e AS (INSERT INTO events (${names(EVENT)}) SELECT ${names(EVENT)} FROM jsonb_to_recordset($3::jsonb) AS x(${types(EVENT)}))
 INSERT INTO webhook_deliveries (${names(DELIVERY)}) SELECT ${names(DELIVERY)} FROM jsonb_to_recordset($4::jsonb) AS x(${types(DELIVERY)})`;

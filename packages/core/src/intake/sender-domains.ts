@@ -10,12 +10,29 @@ export type SenderDomain = { ok: true; domainId: string } | { ok: false; reason:
  * refused, with a reason that says which.
  */
 export async function resolveSenderDomains(db: Db, projectId: string, fromDomains: string[]): Promise<Map<string, SenderDomain>> {
-  const candidates = [...new Set(fromDomains.flatMap(selfAndParents))];
-  const { rows } = await sqlPool(db).query<{ id: string; name: string; status: string; allowSubdomains: boolean }>(
+  const { rows } = await sqlPool(db).query<CandidateDomain>(
     `SELECT id, name, status, allow_subdomains AS "allowSubdomains" FROM domains
      WHERE project_id = $1 AND (name = ANY($2) OR status = 'verified')`,
-    [projectId, candidates],
+    [projectId, senderDomainCandidates(fromDomains)],
   );
+  return decideSenderDomains(rows, fromDomains);
+}
+
+/** A project's domain that may decide whether a From domain sends: one named like it or a parent, or any verified one. */
+export interface CandidateDomain {
+  id: string;
+  name: string;
+  status: string;
+  allowSubdomains: boolean;
+}
+
+/** The names whose domains decide: each From domain and its parents. */
+export function senderDomainCandidates(fromDomains: string[]): string[] {
+  return [...new Set(fromDomains.flatMap(selfAndParents))];
+}
+
+/** The decision for each From domain, from the project's candidate domains (see resolveSenderDomains). */
+export function decideSenderDomains(rows: CandidateDomain[], fromDomains: string[]): Map<string, SenderDomain> {
   const byName = new Map(rows.map((row) => [row.name, row]));
   const verified = rows.filter((row) => row.status === 'verified');
 

@@ -16,10 +16,11 @@ const [EQUALS, CR, LF, SP, TAB] = [61, 13, 10, 32, 9];
  * is kept as it is (dot-stuffing is the SMTP client's job). Lines are at most 76 characters.
  * Writes into one Buffer: megabytes of text take milliseconds, not seconds.
  */
-export function encodeQuotedPrintable(data: Buffer, lineBreaks: boolean): string {
+export function encodeQuotedPrintable(data: Buffer, lineBreaks: boolean, literal?: boolean): string {
   if (lineBreaks) {
+    // `literal`: the caller has checked that nothing needs escaping but trailing whitespace (see NEEDS_ESCAPE)
     const text = data.toString('latin1');
-    if (!NEEDS_ESCAPE.test(text) && !BARE_CR_OR_LF.test(text)) return text.split('\r\n').map(softBreaks).join('\r\n');
+    if (literal ?? (!NEEDS_ESCAPE.test(text) && !BARE_CR_OR_LF.test(text))) return text.split('\r\n').map(softBreaks).join('\r\n');
   }
   const out = Buffer.allocUnsafe(data.length * 4 + 16);
   let n = 0;
