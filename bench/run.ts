@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createDeliveryQueue, createRedis } from '@herald/core';
+import { createDeliveryQueues, createRedis } from '@herald/core';
 import { verifyDkim } from '../test/support/dkim-verify.ts';
 import { measureSingleAccept, sendBatches } from './accept.ts';
 import { measureLargeAttachment } from './attachment.ts';
@@ -98,8 +98,8 @@ async function setAsideQueued(env: NodeJS.ProcessEnv): Promise<void> {
   await client.query("UPDATE messages SET status = 'cancelled' WHERE status IN ('queued', 'scheduled')");
   await client.end();
   const connection = createRedis(env.REDIS_URL as string);
-  const queue = createDeliveryQueue(connection, env.HERALD_QUEUE_PREFIX as string);
-  await queue.obliterate({ force: true });
-  await queue.close();
+  const queues = createDeliveryQueues(connection, env.HERALD_QUEUE_PREFIX as string);
+  await Promise.all([queues.single.obliterate({ force: true }), queues.batches.obliterate({ force: true })]);
+  await queues.close();
   connection.disconnect();
 }

@@ -29,7 +29,9 @@ export async function runHerald(args: string[], env: NodeJS.ProcessEnv): Promise
  * else it has logged that it started.
  */
 export async function startHerald(role: 'api' | 'worker' | 'smtp', env: NodeJS.ProcessEnv): Promise<HeraldProcess> {
-  const child = spawn(process.execPath, [HERALD_BIN, 'start', role], { env, cwd: ROOT });
+  // BENCH_NODE_ARGS: extra options for Node itself (say --cpu-prof), which NODE_OPTIONS may not carry
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, HERALD_BIN, 'start', role], { env, cwd: ROOT });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
