@@ -4,6 +4,7 @@ import { addDomain, createProject, verifyDomain } from '../test/support/herald-s
 import { freePort, runHerald, startHerald, type HeraldProcess } from '../test/support/herald-process.ts';
 import { randomLoopback, TEST_MX_PORT } from '../test/support/mx-sink.ts';
 import { throwawayDatabase, type ThrowawayDatabase } from '../test/support/throwaway-database.ts';
+import { recommendedProcessEnv } from '../packages/cli/src/process-env.ts';
 import { RECIPIENT_DOMAINS } from './messages.ts';
 import { startSink, type Sink } from './sink-client.ts';
 
@@ -35,14 +36,15 @@ export async function startBenchHerald(settings: Record<string, string | number>
   }
   const database = throwawayDatabase('bench');
   const port = await freePort();
-  const env = heraldEnv({
+  // Herald's processes as `herald start all` and the Docker image run them (packages/cli/src/process-env.ts)
+  const env = recommendedProcessEnv(heraldEnv({
     DATABASE_URL: database.url,
     HERALD_API_PORT: port,
     HERALD_QUEUE_PREFIX: uniquePrefix('bench'),
     HERALD_DNS_SERVERS: dns.address,
     HERALD_MX_PORT: sink.port,
     ...settings,
-  });
+  }));
   const migrated = await runHerald(['migrate'], env);
   if (migrated.code !== 0) throw new Error(`herald migrate failed:\n${migrated.stderr}`);
   const senderDomain = 'shop.bench.example';

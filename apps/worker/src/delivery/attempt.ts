@@ -85,7 +85,8 @@ export interface Attempt {
   recipients: PendingRecipient[];
   /** Not now: a scheduled message, or every destination busy or backed off. No attempt is recorded. */
   notBefore?: Date;
-  signed?: Buffer;
+  /** The message as sent: its DKIM-Signature header(s), then the message as stored (not copied together). */
+  signed?: Buffer[];
   route?: Route;
   /** Set once every recipient has an outcome for this attempt, by recipient id. */
   outcomes?: { info: AttemptInfo; decisions: Map<string, Decision> };

@@ -23,7 +23,7 @@ describe('a message of several MB', () => {
     await sink.close();
   });
 
-  it('arrives whole (over two read slices), dot lines intact, and DKIM verifies', async () => {
+  it('arrives whole (read in 1 MB slices, written to the socket in slices), dot lines intact, and DKIM verifies', async () => {
     const { id, jobs } = await h.accept({ to: [{ email: 'ann@large.test' }] });
     const attachment = randomBytes(7 * 1024 * 1024);
     const raw = Buffer.from(

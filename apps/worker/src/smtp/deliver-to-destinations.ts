@@ -53,7 +53,7 @@ export async function deliverToDestinations(
   destinations: Destination[],
   envelopeFrom: (recipients: string[]) => string,
   recipients: string[],
-  message: Buffer,
+  message: Buffer | Buffer[],
 ): Promise<DeliveryAttempt> {
   const started = deps.clock().getTime();
   let last: DeliveryAttempt | null = null;
@@ -143,7 +143,7 @@ async function runTransactions(
   session: SmtpSession,
   envelopeFrom: (recipients: string[]) => string,
   recipients: string[],
-  message: Buffer,
+  message: Buffer | Buffer[],
 ): Promise<{ replies: Map<string, SmtpReply>; unanswered: boolean }> {
   const replies = new Map<string, SmtpReply>();
   let pending = recipients;

@@ -100,13 +100,14 @@ export class SmtpSession {
    * per message. A completed transaction leaves the session ready for the next MAIL (no RSET needed);
    * an aborted one is reset.
    */
-  async send(from: string, recipients: string[], message: Buffer): Promise<TransactionResult> {
+  async send(from: string, recipients: string[], message: Buffer | Buffer[]): Promise<TransactionResult> {
     this.transactions++;
     const replies = new Map<string, SmtpReply>();
     let answered = false;
     try {
       const t = this.options.timeouts;
-      const size = this.extensions.has('SIZE') ? ` SIZE=${message.length}` : '';
+      const length = Array.isArray(message) ? message.reduce((n, part) => n + part.length, 0) : message.length;
+      const size = this.extensions.has('SIZE') ? ` SIZE=${length}` : '';
       const pipelining = this.extensions.has('PIPELINING');
       const rcptLines = recipients.map((r) => `RCPT TO:<${r}>\r\n`);
       this.write(`MAIL FROM:<${from}>${size}\r\n${pipelining ? `${rcptLines.join('')}DATA\r\n` : ''}`);
@@ -253,9 +254,11 @@ export class SmtpSession {
   }
 
   private async writeData(parts: Buffer[]): Promise<void> {
-    // one write for a usual message; slice by slice for a large one (no copy of tens of MB)
+    // one write for a usual message; a large one in slices, each once the socket has taken the last
+    // (so that neither the message nor its TLS records pile up in memory: no copy of tens of MB)
     const size = parts.reduce((n, p) => n + p.length, 0);
-    for (const data of size < 1_048_576 ? [Buffer.concat(parts, size)] : parts) {
+    const slices = size < WRITE_SLICE ? [Buffer.concat(parts, size)] : parts.flatMap((p) => Array.from({ length: Math.ceil(p.length / WRITE_SLICE) }, (_, i) => p.subarray(i * WRITE_SLICE, (i + 1) * WRITE_SLICE)));
+    for (const data of slices) {
       if (this.socket.write(data)) continue;
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new ReplyTimeout('the server stopped reading the message')), this.options.timeouts.dataMs);
@@ -266,8 +269,10 @@ export class SmtpSession {
       });
     }
   }
-
 }
+
+/** A large message goes to the socket in slices of this size. */
+const WRITE_SLICE = 256 * 1024;
 
 function connectSocket(o: SessionOptions): Promise<Socket> {
   return new Promise((resolve, reject) => {

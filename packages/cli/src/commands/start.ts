@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadApiConfig, migrate } from '@herald/core';
+import { recommendedProcessEnv } from '../process-env.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/herald.js', import.meta.url));
 
 /**
  * `herald start api`, `herald start worker` and `herald start smtp` run one process each (scale by
  * running more). `herald start all` applies migrations, then runs the API, one worker and the SMTP
- * listener as child processes, passes SIGTERM/SIGINT on, and exits when all have exited.
+ * listener as child processes (in the recommended environment, see process-env.ts), passes
+ * SIGTERM/SIGINT on, and exits when all have exited.
  */
 export async function startCommand(args: string[]): Promise<number> {
   const what = args[0] ?? 'all';
@@ -39,7 +41,7 @@ async function startAll(): Promise<number> {
   const result = await migrate(loadApiConfig().databaseUrl);
   if (result.applied.length > 0) console.log(`applied migrations: ${result.applied.join(', ')}`);
   const children: ChildProcess[] = ['api', 'worker', 'smtp'].map((role) =>
-    spawn(process.execPath, [BIN, 'start', role], { stdio: 'inherit', env: process.env }),
+    spawn(process.execPath, [BIN, 'start', role], { stdio: 'inherit', env: recommendedProcessEnv(process.env) }),
   );
   const stop = (signal: NodeJS.Signals) => {
     for (const child of children) if (child.exitCode === null) child.kill(signal);

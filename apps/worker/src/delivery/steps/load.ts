@@ -28,7 +28,7 @@ export interface LoadRow {
 /** Messages up to this size come with the rest of the row; larger ones are read on their own. */
 const INLINE_RAW_BYTES = 256 * 1024;
 
-const RAW_CHUNK_BYTES = 4 * 1024 * 1024;
+const RAW_CHUNK_BYTES = 1024 * 1024;
 
 const loadKey = (job: DeliveryJob) => `${job.messageId} ${job.domain}`;
 
@@ -58,7 +58,8 @@ export async function loadJobs(db: Db, jobs: DeliveryJob[]): Promise<LoadedJobs>
 
 /**
  * A large message's bytes, read in slices into one buffer: node-postgres gets bytea as hex text,
- * twice the size, so reading it whole would hold the hex text and the bytes at once.
+ * twice the size, so reading it whole would hold the hex text and the bytes at once; a slice's text
+ * is at most 2 MB.
  */
 async function rawBytes(db: Db, id: string, size: number): Promise<Buffer | null> {
   const raw = Buffer.allocUnsafe(size);

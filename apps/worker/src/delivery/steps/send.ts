@@ -32,7 +32,7 @@ export const send: Step = async (deps, attempt) => {
     route.destinations,
     envelopeFrom,
     attempt.recipients.map((r) => r.email),
-    attempt.signed as Buffer,
+    attempt.signed as Buffer[],
   );
   if (result.kind === 'postponed') {
     deps.log.info({ messageId: message.id, until: result.until, reason: result.reason }, 'delivery postponed');
