@@ -21,6 +21,7 @@ async function mailauthBodyHash(body: Buffer): Promise<string> {
 
 const bodies: [string, Buffer][] = [
   ['an empty body', Buffer.alloc(0)],
+  ['plain prose, already in relaxed form but for its trailing empty lines', Buffer.from('Dear reader,\r\n\r\nsingle spaces only.\r\n\r\n\r\n')],
   ['only empty lines', Buffer.from('\r\n\r\n\r\n')],
   ['no final CRLF', Buffer.from('last line')],
   ['whitespace at line ends and runs of spaces and tabs', Buffer.from('a  \t b \t\r\n\t lead\r\n  \r\nend \t ')],

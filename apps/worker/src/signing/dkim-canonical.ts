@@ -41,7 +41,10 @@ export function relaxedBodyHash(body: Buffer): string {
   for (let start = 0; start < end; ) {
     let cut = start + SLICE >= end ? end : body.indexOf('\r\n', start + SLICE);
     cut = cut < 0 || cut >= end ? end : cut + 2;
-    hash.update(relaxedLines(body.toString('latin1', start, cut)), 'latin1');
+    const slice = body.subarray(start, cut);
+    // most text has no tab, no double space and no space before a line break: then it is its own relaxed form
+    if (slice.includes(0x09) || slice.includes('  ') || slice.includes(' \r\n')) hash.update(relaxedLines(slice.toString('latin1')), 'latin1');
+    else hash.update(slice);
     start = cut;
   }
   if (end > 0) hash.update('\r\n');
