@@ -15,8 +15,8 @@ export async function startCommand(args: string[]): Promise<number> {
   const what = args[0] ?? 'all';
   switch (what) {
     case 'api': {
-      const { main } = await import('@herald/api/main');
-      await main();
+      const { startApi } = await import('@herald/api/processes');
+      await startApi();
       return -1;
     }
     case 'worker': {

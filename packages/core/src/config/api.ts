@@ -16,6 +16,12 @@ export const apiOnlySettings = defineSettings({
     default: '3000',
     doc: 'TCP port of the HTTP API.',
   },
+  processes: {
+    env: 'HERALD_API_PROCESSES',
+    schema: z.coerce.number().int().min(0, 'must be 0 (one per CPU core) or more').max(256),
+    default: '1',
+    doc: 'API processes `herald start api` runs, sharing the port (Node cluster); 0 means one per CPU core. Node runs JavaScript on one core per process.',
+  },
   bodyLimitBytes: {
     env: 'HERALD_API_BODY_LIMIT_BYTES',
     schema: positiveInt(),
