@@ -21,8 +21,8 @@ RUN npm ci --no-audit --no-fund
 
 # ---- runtime: production dependencies, the sources, the generated client ----
 FROM node:20-bookworm-slim
-# MALLOC_ARENA_MAX and the V8 semi-space: about 50 MB less resident memory per process (docs/operations.md)
-ENV NODE_ENV=production HERALD_ENV=production HERALD_API_HOST=0.0.0.0 MALLOC_ARENA_MAX=2 NODE_OPTIONS=--max-semi-space-size=2
+# MALLOC_ARENA_MAX=2: less resident memory for every process (docs/operations.md; the compose file adds the worker's)
+ENV NODE_ENV=production HERALD_ENV=production HERALD_API_HOST=0.0.0.0 MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=manifests /app ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force

@@ -36,22 +36,22 @@ export async function startBenchHerald(settings: Record<string, string | number>
   }
   const database = throwawayDatabase('bench');
   const port = await freePort();
-  // Herald's processes as `herald start all` and the Docker image run them (packages/cli/src/process-env.ts)
-  const env = recommendedProcessEnv(heraldEnv({
+  const env = heraldEnv({
     DATABASE_URL: database.url,
     HERALD_API_PORT: port,
     HERALD_QUEUE_PREFIX: uniquePrefix('bench'),
     HERALD_DNS_SERVERS: dns.address,
     HERALD_MX_PORT: sink.port,
     ...settings,
-  }));
+  });
   const migrated = await runHerald(['migrate'], env);
   if (migrated.code !== 0) throw new Error(`herald migrate failed:\n${migrated.stderr}`);
   const senderDomain = 'shop.bench.example';
   const { apiKey, projectId } = await createProject('bench', env);
   dns.set(...(await addDomain(projectId, senderDomain, env)));
   await verifyDomain(projectId, senderDomain, env);
-  const api = await startHerald('api', env);
+  // Herald's processes as `herald start all` and the Docker image run them (packages/cli/src/process-env.ts)
+  const api = await startHerald('api', recommendedProcessEnv(env, 'api'));
   const workers: HeraldProcess[] = [];
   return {
     dns,
@@ -67,7 +67,7 @@ export async function startBenchHerald(settings: Record<string, string | number>
       // each worker with its probe port: readiness is its /healthz (the log is quiet at level warn)
       const ports = [];
       for (let i = 0; i < count; i++) ports.push(await freePort());
-      workers.push(...(await Promise.all(ports.map((p) => startHerald('worker', { ...env, HERALD_WORKER_HEALTH_PORT: String(p) })))));
+      workers.push(...(await Promise.all(ports.map((p) => startHerald('worker', recommendedProcessEnv({ ...env, HERALD_WORKER_HEALTH_PORT: String(p) }, 'worker'))))));
     },
     async stop() {
       await Promise.all([api.stop(), ...workers.map((w) => w.stop())]);

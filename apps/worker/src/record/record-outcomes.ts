@@ -1,4 +1,4 @@
-import { aggregateMessageStatus, createGroupWriter, inTransaction, type GroupWriter, insertRows, newId, recordsetTypes, retryWhileUnavailable, sqlPool, webhookDeliveries, WEBHOOK_DELIVERY_COLUMNS, webhookDeliveryRow, type Column, type Db, type Log, type Prisma } from '@herald/core';
+import { aggregateMessageStatus, columnNames, createGroupWriter, inTransaction, type GroupWriter, newId, prepared, recordsetTypes, retryWhileUnavailable, sqlPool, webhookDeliveries, WEBHOOK_DELIVERY_COLUMNS, webhookDeliveryRow, type Column, type Db, type Log, type Prisma } from '@herald/core';
 import type { RecipientStatus } from '@herald/core/generated/prisma/enums';
 import type { AttemptInfo, RecipientOutcome } from '../delivery/outcome.ts';
 
@@ -73,9 +73,46 @@ const SUPPRESSION: readonly Column[] = [
   ['id', 'text'], ['project_id', 'text'], ['email', 'text'], ['reason', '"SuppressionReason"'], ['source_message_id', 'text'], ['created_at', 'timestamptz'],
 ];
 
+const names = columnNames;
+
 /**
- * The write itself, in plain SQL: the same handful of statements in one transaction for one attempt or
- * many. A deadlock with another worker's write (two jobs of one message) is retried.
+ * Recipients updated (a recipient already final — an earlier run of this attempt got through — is not
+ * updated again), events and suppressions inserted (a re-run's duplicates skipped); answers the ids
+ * of the events inserted, every recipient status of the messages as they are now, and the projects'
+ * webhook endpoints.
+ */
+const RECORD_SQL = `WITH u AS (
+  UPDATE recipients r SET status = x.status::"RecipientStatus", attempts = x.attempts, last_code = x.last_code,
+    last_enhanced = x.last_enhanced, last_reply = x.last_reply, last_attempt_at = x.last_attempt_at, next_attempt_at = x.next_attempt_at,
+    sending_until = NULL, final_at = x.final_at, updated_at = now()
+  FROM jsonb_to_recordset($1::jsonb) AS x(${recordsetTypes(RECIPIENT_OUTCOME)})
+  WHERE r.id = x.id AND r.status IN ('queued', 'deferred')
+  RETURNING r.id, r.message_id, r.status),
+e AS (
+  INSERT INTO events (${names(EVENT)}) SELECT ${names(EVENT)} FROM jsonb_to_recordset($2::jsonb) AS y(${recordsetTypes(EVENT)})
+  ON CONFLICT DO NOTHING RETURNING id),
+s AS (
+  INSERT INTO suppressions (${names(SUPPRESSION)}) SELECT ${names(SUPPRESSION)} FROM jsonb_to_recordset($3::jsonb) AS z(${recordsetTypes(SUPPRESSION)})
+  ON CONFLICT DO NOTHING)
+SELECT (SELECT coalesce(json_agg(id), '[]') FROM e) AS inserted,
+  (SELECT coalesce(json_agg(json_build_object('message_id', t.message_id, 'status', t.status)), '[]') FROM (
+     SELECT message_id, status::text FROM recipients WHERE message_id = ANY($4) AND id NOT IN (SELECT id FROM u)
+     UNION ALL SELECT message_id, status::text FROM u) AS t) AS statuses,
+  (SELECT coalesce(json_agg(json_build_object('id', w.id, 'project_id', w.project_id, 'events', coalesce(w.events, '{}'))), '[]')
+     FROM webhook_endpoints w WHERE w.project_id = ANY($5) AND w.enabled AND w.disabled_at IS NULL) AS endpoints`;
+
+/** Messages' summary statuses, and the webhook deliveries of the events inserted. */
+const SUMMARY_SQL = `WITH m AS (
+  UPDATE messages m SET status = x.status::"MessageStatus", updated_at = now()
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text) WHERE m.id = x.id)
+INSERT INTO webhook_deliveries (${names(WEBHOOK_DELIVERY_COLUMNS)})
+SELECT ${names(WEBHOOK_DELIVERY_COLUMNS)} FROM jsonb_to_recordset($2::jsonb) AS x(${recordsetTypes(WEBHOOK_DELIVERY_COLUMNS)})
+ON CONFLICT DO NOTHING`;
+
+/**
+ * The write itself, in plain SQL: two statements in one transaction for one attempt or many (four
+ * round trips to Postgres with BEGIN and COMMIT). A deadlock with another worker's write (two jobs of
+ * one message) is retried.
  */
 async function writeOutcomes(db: Db, records: AttemptRecord[]): Promise<void> {
   const events = records.map((r) => r.results.flatMap((result) => eventsOf(r.message, r.attempt, result, r.now)));
@@ -89,61 +126,48 @@ async function writeOutcomes(db: Db, records: AttemptRecord[]): Promise<void> {
     }),
   );
   const messageIds = [...new Set(records.map((r) => r.message.id))].sort();
+  const recipientRows = records.flatMap(({ results, now }) =>
+    results.map(({ recipient, outcome }) => ({
+      id: recipient.id,
+      status: outcome.kind,
+      attempts: recipient.attempts + 1,
+      last_code: outcome.reply.code,
+      last_enhanced: outcome.reply.enhanced,
+      last_reply: outcome.reply.text,
+      last_attempt_at: now,
+      next_attempt_at: outcome.kind === 'deferred' ? outcome.retryAt : null,
+      final_at: outcome.kind === 'deferred' ? null : now,
+    })),
+  );
   await retryOnDeadlock(() =>
     inTransaction(sqlPool(db), async (client) => {
-      // a recipient already final (an earlier run of this attempt got through) is not updated again
-      await client.query(
-        `UPDATE recipients r SET status = x.status::"RecipientStatus", attempts = x.attempts, last_code = x.last_code,
-           last_enhanced = x.last_enhanced, last_reply = x.last_reply, last_attempt_at = x.last_attempt_at, next_attempt_at = x.next_attempt_at,
-           sending_until = NULL, final_at = x.final_at, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(${recordsetTypes(RECIPIENT_OUTCOME)})
-         WHERE r.id = x.id AND r.status IN ('queued', 'deferred')`,
-        [
-          JSON.stringify(
-            records.flatMap(({ results, now }) =>
-              results.map(({ recipient, outcome }) => ({
-                id: recipient.id,
-                status: outcome.kind,
-                attempts: recipient.attempts + 1,
-                last_code: outcome.reply.code,
-                last_enhanced: outcome.reply.enhanced,
-                last_reply: outcome.reply.text,
-                last_attempt_at: now,
-                next_attempt_at: outcome.kind === 'deferred' ? outcome.retryAt : null,
-                final_at: outcome.kind === 'deferred' ? null : now,
-              })),
-            ),
-          ),
-        ],
+      const { rows } = await client.query<{ inserted: string[]; statuses: { message_id: string; status: RecipientStatus }[]; endpoints: { id: string; project_id: string; events: string[] }[] }>(
+        prepared('record-outcomes', RECORD_SQL, [
+          JSON.stringify(recipientRows),
+          JSON.stringify(events.flat().map(eventRow)),
+          JSON.stringify(suppressions),
+          messageIds,
+          [...new Set(records.map((r) => r.message.projectId))],
+        ]),
       );
+      const { inserted, statuses, endpoints } = rows[0] as NonNullable<(typeof rows)[0]>;
       // only the events this write inserted (a re-run's duplicates are skipped) go out as webhooks
-      const insertedIds = new Set(await insertRows(client, 'events', EVENT, events.flat().map(eventRow), { skipConflicts: true }));
-      if (insertedIds.size > 0) {
-        const { rows: endpoints } = await client.query<{ id: string; project_id: string; events: string[] }>(
-          'SELECT id, project_id, events FROM webhook_endpoints WHERE project_id = ANY($1) AND enabled AND disabled_at IS NULL',
-          [[...new Set(records.map((r) => r.message.projectId))]],
-        );
-        const deliveries = records.flatMap(({ message }, i) =>
-          webhookDeliveries(
-            endpoints.filter((e) => e.project_id === message.projectId),
-            message.projectId,
-            (events[i] as NewEvent[]).filter((e) => insertedIds.has(e.id)),
-            message,
-          ),
-        );
-        await insertRows(client, 'webhook_deliveries', WEBHOOK_DELIVERY_COLUMNS, deliveries.map(webhookDeliveryRow), { skipConflicts: true });
-      }
-      await insertRows(client, 'suppressions', SUPPRESSION, suppressions, { skipConflicts: true });
-      const { rows } = await client.query<{ message_id: string; status: RecipientStatus }>(
-        'SELECT message_id, status FROM recipients WHERE message_id = ANY($1)',
-        [messageIds],
+      const insertedIds = new Set(inserted);
+      const deliveries = records.flatMap(({ message }, i) =>
+        webhookDeliveries(
+          endpoints.filter((e) => e.project_id === message.projectId),
+          message.projectId,
+          (events[i] as NewEvent[]).filter((e) => insertedIds.has(e.id)),
+          message,
+        ),
       );
-      const statuses = new Map<string, RecipientStatus[]>();
-      for (const row of rows) statuses.set(row.message_id, [...(statuses.get(row.message_id) ?? []), row.status]);
+      const byMessage = new Map<string, RecipientStatus[]>();
+      for (const row of statuses) byMessage.set(row.message_id, (byMessage.get(row.message_id) ?? []).concat(row.status));
       await client.query(
-        `UPDATE messages m SET status = x.status::"MessageStatus", updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text) WHERE m.id = x.id`,
-        [JSON.stringify(messageIds.map((id) => ({ id, status: aggregateMessageStatus(statuses.get(id) ?? []) })))],
+        prepared('record-summary', SUMMARY_SQL, [
+          JSON.stringify(messageIds.map((id) => ({ id, status: aggregateMessageStatus(byMessage.get(id) ?? []) }))),
+          JSON.stringify(deliveries.map(webhookDeliveryRow)),
+        ]),
       );
     }),
   );

@@ -40,8 +40,8 @@ export async function startCommand(args: string[]): Promise<number> {
 async function startAll(): Promise<number> {
   const result = await migrate(loadApiConfig().databaseUrl);
   if (result.applied.length > 0) console.log(`applied migrations: ${result.applied.join(', ')}`);
-  const children: ChildProcess[] = ['api', 'worker', 'smtp'].map((role) =>
-    spawn(process.execPath, [BIN, 'start', role], { stdio: 'inherit', env: recommendedProcessEnv(process.env) }),
+  const children: ChildProcess[] = (['api', 'worker', 'smtp'] as const).map((role) =>
+    spawn(process.execPath, [BIN, 'start', role], { stdio: 'inherit', env: recommendedProcessEnv(process.env, role) }),
   );
   const stop = (signal: NodeJS.Signals) => {
     for (const child of children) if (child.exitCode === null) child.kill(signal);
