@@ -38,3 +38,21 @@ export function withLatestRun(previous: string, run: string): string {
   const end = previous.indexOf('\n## ', start + 1);
   return `${previous.slice(0, start)}${run}\n${end < 0 ? '' : previous.slice(end)}`;
 }
+
+/** One phase's CPU seconds by process group, and how many requests or messages they went on. */
+export interface CpuPhase {
+  name: string;
+  units: number;
+  seconds: Record<string, number>;
+}
+
+/** CPU time per unit (µs) by process group and phase, as a Markdown table. */
+export function cpuTable(phases: CpuPhase[]): string {
+  const groups = [...new Set(phases.flatMap((p) => Object.keys(p.seconds)))];
+  const us = (seconds: number, units: number) => (units > 0 ? `${Math.round((seconds * 1e6) / units)} µs` : '');
+  const rows = phases.map((p) => {
+    const total = Object.values(p.seconds).reduce((a, b) => a + b, 0);
+    return `| ${p.name} | ${groups.map((g) => us(p.seconds[g] ?? 0, p.units)).join(' | ')} | ${us(total, p.units)} |`;
+  });
+  return [`| Phase | ${groups.join(' | ')} | all |`, `| --- |${groups.map(() => ' --- |').join('')} --- |`, ...rows].join('\n');
+}

@@ -1,6 +1,7 @@
 // `npm run bench`: Herald on this machine, measured. Writes bench/RESULTS.md ("Latest run") and prints
-// the same table. Settings: BENCH_WORKERS (worker processes, default 2), BENCH_MESSAGES (end to end,
-// default 10000), BENCH_SECONDS (each single-accept run, default 10).
+// the same tables. Settings: BENCH_WORKERS (worker processes, default 2), BENCH_API_PROCESSES (API
+// processes, default 1), BENCH_MESSAGES (end to end, default 10000), BENCH_SECONDS (each single-accept
+// run, default 10).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -9,12 +10,15 @@ import { verifyDkim } from '../test/support/dkim-verify.ts';
 import { measureSingleAccept, sendBatches } from './accept.ts';
 import { measureLargeAttachment } from './attachment.ts';
 import { measureSinkBaseline } from './baseline.ts';
+import { measureSinkCapacity } from './sink-capacity.ts';
 import { measureEndToEnd } from './end-to-end.ts';
 import { startBenchHerald } from './herald.ts';
-import { commit, machine, mb, table, withLatestRun, type Figure } from './report.ts';
+import { CpuMeter, pidsNamed, withDescendants } from './cpu.ts';
+import { commit, cpuTable, machine, mb, table, withLatestRun, type CpuPhase, type Figure } from './report.ts';
 import { RssSampler } from './rss.ts';
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -29,17 +33,33 @@ const herald = await startBenchHerald({
   HERALD_MAX_MESSAGE_BYTES: 40 * 2 ** 20,
   HERALD_API_BODY_LIMIT_BYTES: 48 * 2 ** 20,
   HERALD_MAX_CONNECTIONS_PER_DESTINATION: 50,
+  HERALD_API_PROCESSES: API_PROCESSES,
   ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('HERALD_')) as [string, string][]),
 });
-const rss = new RssSampler(() => ({ api: [herald.api.child.pid as number], worker: herald.workers.map((w) => w.child.pid as number) })).start();
+const apiPids = () => withDescendants(herald.api.child.pid as number);
+const rss = new RssSampler(() => ({ api: apiPids(), worker: herald.workers.map((w) => w.child.pid as number) })).start();
+const cpu = () =>
+  new CpuMeter({
+    api: apiPids,
+    workers: () => herald.workers.map((w) => w.child.pid as number),
+    postgres: () => pidsNamed('postgres'),
+    redis: () => pidsNamed('redis-server'),
+    sink: () => [herald.sink.pid],
+    'load generator': () => [process.pid],
+  }).start();
 const target = { apiUrl: herald.apiUrl, apiKey: herald.apiKey, from: herald.from };
 const figures: Figure[] = [];
+const phases: CpuPhase[] = [];
 
 try {
   log(`single accept: ${SECONDS} s at 50 connections, then ${SECONDS} s at 1,000 requests/s offered`);
+  let meter = cpu();
   const single = await measureSingleAccept(target, { connections: 50, seconds: SECONDS, rate: 1_000 });
+  phases.push({ name: 'Single accept (per request)', units: (single.rps + single.atRate.rps) * SECONDS, seconds: meter.stop() });
   log(`batch accept: 40 calls of 500 messages, 2 at a time`);
+  meter = cpu();
   const batch = await sendBatches(target, { calls: 40, size: 500, parallel: 2 });
+  phases.push({ name: 'Batch accept (per message)', units: batch.accepted.length, seconds: meter.stop() });
   const apiAcceptPeak = rss.peak('api');
 
   // the accept runs stored messages no worker should now send: they are set aside before workers start
@@ -47,14 +67,18 @@ try {
   await herald.startWorkers(WORKERS);
   rss.reset();
   log(`end to end: ${MESSAGES} messages through ${WORKERS} worker(s)`);
+  meter = cpu();
   const e2e = await measureEndToEnd(target, herald.sink, { messages: MESSAGES, batch: 500, timeoutMs: 300_000 });
+  phases.push({ name: 'End to end (per message delivered)', units: e2e.messages, seconds: meter.stop() });
   const workerSteady = rss.median('worker');
   const workerPeak = rss.peak('worker');
   const samples = await herald.sink.samples();
   const verified = (await Promise.all(samples.map((raw) => verifyDkim(raw, herald.dns)))).filter((r) => r.some((s) => s.result === 'pass')).length;
 
-  log('sink baseline: the same signed message through pooled nodemailer');
-  const baseline = await measureSinkBaseline(herald.sink, samples[samples.length - 1] as Buffer, { messages: Math.min(MESSAGES, 10_000), connections: 20 });
+  log('sink baseline: the same signed message through pooled nodemailer, from two processes');
+  const baseline = await measureSinkBaseline(herald.sink, samples[samples.length - 1] as Buffer, { messages: Math.min(MESSAGES, 10_000), connections: 20, processes: 2 });
+  log('sink capacity: the same message from a minimal pipelining client');
+  const capacity = await measureSinkCapacity(herald.sink, samples[samples.length - 1] as Buffer, { messages: 20_000, connections: 20 });
   log('one message with a 25 MB attachment');
   const large = await measureLargeAttachment(target, herald.sink, rss);
 
@@ -64,7 +88,8 @@ try {
     { name: 'Batch accept (500 a call)', value: `${batch.messagesPerSecond} messages/s`, target: '≥ 20,000 messages/s', met: batch.messagesPerSecond >= 20_000 },
     { name: `End to end, ${e2e.messages} messages, DKIM RSA-2048`, value: `${e2e.messagesPerSecond} messages/s; accept to delivered p50 ${e2e.p50} ms, p99 ${e2e.p99} ms`, target: '≥ 1,000 messages/s', met: e2e.messagesPerSecond >= 1_000 },
     { name: 'Received intact and signed', value: `${e2e.messages - e2e.missing}/${e2e.messages} received, ${e2e.unsigned} unsigned, ${e2e.broken} cut short, ${e2e.duplicates} duplicates; DKIM verified on ${verified}/${samples.length} samples`, target: 'all', met: e2e.missing === 0 && e2e.unsigned === 0 && e2e.broken === 0 && verified === samples.length },
-    { name: 'Sink baseline (pooled nodemailer, no Herald)', value: `${baseline} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / baseline)}% of it`, target: '', met: null },
+    { name: 'Sink baseline (pooled nodemailer from two processes, no Herald)', value: `${baseline} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / baseline)}% of it`, target: '', met: null },
+    { name: 'Sink capacity (minimal pipelining client, plain text, no Herald)', value: `${capacity} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / capacity)}% of it`, target: '', met: null },
     { name: 'API peak RSS (accept runs)', value: mb(apiAcceptPeak), target: '', met: null },
     { name: 'Worker RSS while delivering (median / peak)', value: `${mb(workerSteady)} / ${mb(workerPeak)}`, target: 'steady ≤ 256 MB', met: workerSteady <= 256 * 2 ** 20 },
     { name: '25 MB attachment: worker peak RSS over steady', value: `+${mb(large.workerPeak - large.workerBefore)} (${mb(large.workerBefore)} → ${mb(large.workerPeak)}); API peak ${mb(large.apiPeak)}${large.delivered ? '' : '; NOT DELIVERED'}`, target: '≤ +100 MB', met: large.delivered && large.workerPeak - large.workerBefore <= 100 * 2 ** 20 },
@@ -82,13 +107,17 @@ try {
 const run = [
   '## Latest run',
   '',
-  `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · commit ${commit()} · ${machine()} · API, ${WORKERS} worker process(es), Postgres, Redis and the sink on this one machine · ${Math.round((Date.now() - started) / 1_000)} s`,
+  `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · commit ${commit()} · ${machine()} · ${API_PROCESSES} API and ${WORKERS} worker process(es), Postgres, Redis and the sink on this one machine · ${Math.round((Date.now() - started) / 1_000)} s`,
   '',
   table(figures),
   '',
+  'CPU time per request or message, by process (user + system, from /proc), in each phase:',
+  '',
+  cpuTable(phases),
+  '',
 ].join('\n');
 writeFileSync(RESULTS, withLatestRun(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', run));
-console.log(`\n${table(figures)}\n\nwritten to bench/RESULTS.md`);
+console.log(`\n${table(figures)}\n\n${cpuTable(phases)}\n\nwritten to bench/RESULTS.md`);
 
 /** Cancels every message still waiting and empties the queue (bench data only): workers start with no backlog. */
 async function setAsideQueued(env: NodeJS.ProcessEnv): Promise<void> {
