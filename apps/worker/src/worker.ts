@@ -6,7 +6,6 @@ import { deliverMessage, type DeliveryDeps } from './delivery/deliver-message.ts
 import { DeliverySlots } from './delivery/delivery-slots.ts';
 import { settleJob } from './retry/job-result.ts';
 
-
 export interface DeliveryWorkerOptions {
   connection: Redis;
   prefix: string;
