@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { startDnsServer, type TestDnsServer } from '../test/support/dns-server.ts';
 import { heraldEnv, uniquePrefix } from '../test/support/env.ts';
 import { addDomain, createProject, verifyDomain } from '../test/support/herald-stack.ts';
@@ -74,6 +75,22 @@ export async function startBenchHerald(settings: Record<string, string | number>
       await sink.stop();
       await dns.close();
       await database.drop();
+      await dropKeys(env.REDIS_URL as string, env.HERALD_QUEUE_PREFIX as string);
     },
   };
+}
+
+/** Deletes every Redis key under the run's prefix (its queues, limits and caches): the machine's Redis is shared. */
+async function dropKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

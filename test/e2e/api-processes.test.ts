@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createProject, type Db } from '@herald/core';
 import { heraldEnv, TEST_DATABASE_URL, uniqueName, uniquePrefix } from '../support/env.ts';
 import { freePort, startHerald, type HeraldProcess } from '../support/herald-process.ts';
@@ -38,10 +38,12 @@ describe('herald start api with HERALD_API_PROCESSES', () => {
     db = createDb(TEST_DATABASE_URL, { poolSize: 2 });
     key = (await createProject(db, uniqueName('processes'))).apiKey.key;
   });
-  afterAll(async () => {
+  // a test that failed half-way leaves no API behind (its processes follow the first one out)
+  afterEach(async () => {
     await api?.stop('SIGKILL');
-    await db.$disconnect();
+    api = null;
   });
+  afterAll(() => db.$disconnect());
 
   const start = async () => {
     const port = await freePort();

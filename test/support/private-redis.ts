@@ -9,7 +9,7 @@ export interface PrivateRedis {
   flushAll(): Promise<void>;
   /** Stops the server (SIGKILL): clients see connection errors until start(). */
   stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port, empty (nothing happens while it is running). */
   start(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -30,6 +30,8 @@ export async function startPrivateRedis(options: { maxmemoryPolicy?: string } = 
     }
   };
   const start = async () => {
+    // already running: a second server on the same port would fail to bind, and the first would leak
+    if (child && child.exitCode === null) return;
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', options.maxmemoryPolicy ?? 'noeviction'], {
       stdio: 'ignore',
     });
