@@ -1,4 +1,4 @@
-import { DelayedError, Worker } from 'bullmq';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BATCH_SIZE, isDatabaseUnavailable, QUEUE_NAMES, type DeliveryBatch, type DeliveryJob, type EnqueuedDelivery } from '@herald/core';
 import { DATABASE_DOWN_RETRY_MS, deliverBatch } from './delivery/deliver-batch.ts';
@@ -38,15 +38,7 @@ export function createDeliveryWorkers(deps: DeliveryDeps, options: DeliveryWorke
   const single = new Worker<DeliveryJob>(
     QUEUE_NAMES.delivery,
     async (job, token) => {
-      let result;
-      try {
-        result = await slots.run(() => deliverMessage(deps, job.data));
-      } catch (err) {
-        if (!isDatabaseUnavailable(err)) throw err;
-        deps.log.warn({ jobId: job.id, err: (err as Error).message }, 'Postgres unavailable; delivery job postponed');
-        await job.moveToDelayed(Date.now() + DATABASE_DOWN_RETRY_MS, token);
-        throw new DelayedError();
-      }
+      const result = await slots.run(() => deliverMessage(deps, job.data)).catch((err: unknown) => postponeWhileDatabaseDown(deps, job, token, err));
       await settleJob(job, token, result);
     },
     { ...common, concurrency: options.concurrency },
@@ -55,16 +47,8 @@ export function createDeliveryWorkers(deps: DeliveryDeps, options: DeliveryWorke
   const batches = new Worker<DeliveryBatch>(
     QUEUE_NAMES.batches,
     async (job, token) => {
-      let later: EnqueuedDelivery[];
-      try {
-        later = await deliverBatch(deps, slots, job.data.deliveries);
-      } catch (err) {
-        // only the batch's load runs outside a delivery: Postgres is down, try the batch again soon
-        if (!isDatabaseUnavailable(err)) throw err;
-        deps.log.warn({ jobId: job.id, err: (err as Error).message }, 'Postgres unavailable; delivery batch postponed');
-        await job.moveToDelayed(Date.now() + DATABASE_DOWN_RETRY_MS, token);
-        throw new DelayedError();
-      }
+      // only the batch's load runs outside a delivery (whose own failures deliverBatch handles)
+      const later = await deliverBatch(deps, slots, job.data.deliveries).catch((err: unknown) => postponeWhileDatabaseDown(deps, job, token, err));
       if (later.length === 0) return;
       await options.enqueue(later).catch((err: unknown) =>
         deps.log.error({ err, jobId: job.id, deliveries: later.length }, 'retries of a batch not enqueued; the sweeper will enqueue them'),
@@ -80,4 +64,12 @@ export function createDeliveryWorkers(deps: DeliveryDeps, options: DeliveryWorke
       await Promise.all([single.close(), batches.close()]);
     },
   };
+}
+
+/** A job that met an unreachable Postgres goes back for a few seconds instead of failing; any other error is BullMQ's to fail. */
+async function postponeWhileDatabaseDown(deps: DeliveryDeps, job: Job, token: string | undefined, err: unknown): Promise<never> {
+  if (!isDatabaseUnavailable(err)) throw err;
+  deps.log.warn({ jobId: job.id, err: (err as Error).message }, 'Postgres unavailable; delivery job postponed');
+  await job.moveToDelayed(Date.now() + DATABASE_DOWN_RETRY_MS, token);
+  throw new DelayedError();
 }

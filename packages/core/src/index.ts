@@ -33,6 +33,7 @@ export * from './dns/resolver.ts';
 export * from './domains/refresh-domain.ts';
 export * from './domains/rotate-dkim.ts';
 export * from './intake/sender-domains.ts';
+export { resolveSenderDomains } from './intake/intake-lookups.ts';
 export * from './auth/api-keys.ts';
 export * from './webhooks/event-types.ts';
 export * from './webhooks/fan-out.ts';

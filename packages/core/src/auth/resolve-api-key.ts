@@ -38,7 +38,7 @@ function lookupFor(db: Db): GroupWriter<string, KeyRow | undefined> {
       const { rows } = await sqlPool(db).query<KeyRow>(prepared('api-keys', KEY_SQL, [[...new Set(hashes)]]));
       const byHash = new Map(rows.map((row) => [row.hash, row]));
       return hashes.map((hash) => byHash.get(hash));
-    });
+    }, { isolate: () => false });
     lookups.set(db, lookup);
   }
   return lookup;

@@ -17,7 +17,7 @@ export const workerOnlySettings = defineSettings({
     env: 'HERALD_WORKER_CONCURRENCY',
     schema: positiveInt(),
     default: '50',
-    doc: 'Delivery jobs one worker process runs at once.',
+    doc: 'Deliveries one worker process runs at once, whether they come one per job or many in a batch job.',
   },
   mxPort: {
     env: 'HERALD_MX_PORT',

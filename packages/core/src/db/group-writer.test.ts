@@ -61,4 +61,21 @@ describe('group commit of outcome writes', () => {
     await Promise.all(all);
     expect(calls).toEqual([[1], [4, 5], [2], [30], [3]]);
   });
+
+  it('fails a whole group at once, without trying each item alone, when Postgres is unreachable or the group is a read', async () => {
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    for (const limits of [{}, { isolate: () => false }]) {
+      const calls: number[][] = [];
+      let release: () => void = () => undefined;
+      const writer = createGroupWriter<number>(async (items) => {
+        calls.push(items);
+        if (calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        throw 'isolate' in limits ? new Error('the read failed') : down;
+      }, limits);
+      const results = Promise.allSettled([1, 2, 3, 4].map((n) => writer.write(n)));
+      release();
+      expect((await results).map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+      expect(calls).toEqual([[1], [2, 3, 4]]);
+    }
+  });
 });

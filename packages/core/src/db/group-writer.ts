@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from './unavailable.ts';
+
 export interface GroupWriter<T, R = void> {
   /** Resolves once `item` is written (committed) — with its result, for a read — and rejects if that failed. */
   write(item: T): Promise<R>;
@@ -15,19 +17,26 @@ export interface GroupLimits<T> {
   /** Most total weight in one group (an item heavier than this still goes, alone). */
   maxWeight?: number;
   weight?: (item: T) => number;
+  /**
+   * Whether a group's failure may be one item's fault, so that each item is tried alone (default: any
+   * failure but Postgres being unreachable, which tried item by item would only fail slower). A group
+   * read passes `() => false`: a read fails for all its items or for none.
+   */
+  isolate?: (err: unknown) => boolean;
 }
 
 /**
  * Group commit: an item that arrives while no write is under way is written at once; items that
  * arrive meanwhile wait and are written together by the next call of `writeMany` (at most `maxBatch`
- * at a time, and at most `maxWeight` together). When a group fails, each of its items is written
- * alone, so one bad item fails only its own caller. On a machine where each round trip to Postgres is
+ * at a time, and at most `maxWeight` together). When a group fails (for a reason `isolate` says may be
+ * one item's), each of its items is written alone, so one bad item fails only its own caller. On a machine where each round trip to Postgres is
  * dear, this turns one statement per caller into one per group.
  *
  * The same works for reads ("group reads"): `writeMany` then answers one result per item, in order.
  */
 export function createGroupWriter<T, R = void>(writeMany: (items: T[]) => Promise<R[] | void>, limits: GroupLimits<T> | number = {}): GroupWriter<T, R> {
-  const { maxBatch = 100, maxWeight = Infinity, weight = () => 0 } = typeof limits === 'number' ? { maxBatch: limits } : limits;
+  const { maxBatch = 100, maxWeight = Infinity, weight = () => 0, isolate = (err: unknown) => !isDatabaseUnavailable(err) } =
+    typeof limits === 'number' ? { maxBatch: limits } : limits;
   const waiting: Pending<T, R>[] = [];
   let writing = false;
 
@@ -36,7 +45,10 @@ export function createGroupWriter<T, R = void>(writeMany: (items: T[]) => Promis
       const results = await writeMany(group.map((p) => p.item));
       group.forEach((p, i) => p.resolve((results ? results[i] : undefined) as R));
     } catch (err) {
-      if (group.length === 1) return (group[0] as Pending<T, R>).reject(err);
+      if (group.length === 1 || !isolate(err)) {
+        for (const p of group) p.reject(err);
+        return;
+      }
       for (const p of group) await settle([p]);
     }
   };

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 /** A column of a multi-row insert: its name in the table and its Postgres type. */
@@ -17,29 +16,6 @@ export const recordsetTypes = (columns: readonly Column[]): string => columns.ma
  */
 export function prepared(name: string, text: string, values: unknown[]): pg.QueryConfig {
   return { name: `herald.${name}`, text, values };
-}
-
-/**
- * Inserts many rows in one statement: the rows travel as one JSON parameter and are unpacked by
- * jsonb_to_recordset, so the statement and its plan are the same for 1 row or 500. Rows are keyed by
- * column name; JSON values for jsonb columns are passed as they are. Conflicting rows are skipped
- * when `skipConflicts` is set. Answers the ids of the rows inserted.
- */
-export async function insertRows(
-  client: pg.ClientBase | pg.Pool,
-  table: string,
-  columns: readonly Column[],
-  rows: readonly Record<string, unknown>[],
-  options: { skipConflicts?: boolean } = {},
-): Promise<string[]> {
-  if (rows.length === 0) return [];
-  const names = columnNames(columns);
-  const types = recordsetTypes(columns);
-  const text =
-    `INSERT INTO "${table}" (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${types})` +
-    `${options.skipConflicts ? ' ON CONFLICT DO NOTHING' : ''} RETURNING id`;
-  const result = await client.query<{ id: string }>(prepared(`insert.${createHash('sha1').update(text).digest('hex').slice(0, 12)}`, text, [JSON.stringify(rows)]));
-  return result.rows.map((r) => r.id);
 }
 
 /** Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back when it throws. */

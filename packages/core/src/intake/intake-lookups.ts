@@ -5,7 +5,7 @@ import { decideSenderDomains, senderDomainCandidates, type CandidateDomain, type
 
 /** What intake needs to know about a project before it commits a request. */
 export interface IntakeFacts {
-  /** Whether each From domain may send (see resolveSenderDomains). */
+  /** Whether each From domain may send (see decideSenderDomains). */
   senders: Map<string, SenderDomain>;
   /** The lower-cased recipient addresses on the project's suppression list. */
   suppressed: Set<string>;
@@ -48,9 +48,17 @@ export async function lookUpIntakeFacts(db: Db, projectId: string, fromDomains: 
       const rows = lookups.map((l, i) => ({ i, project_id: l.projectId, candidates: senderDomainCandidates(l.fromDomains), emails: l.emails }));
       const { rows: facts } = await sqlPool(db).query<FactsRow>(prepared('intake-facts', FACTS_SQL, [JSON.stringify(rows)]));
       return facts;
-    });
+    }, { isolate: () => false });
     readers.set(db, reader);
   }
   const facts = await reader.write({ projectId, fromDomains, emails });
   return { senders: decideSenderDomains(facts.domains, fromDomains), suppressed: new Set(facts.suppressed), endpoints: facts.endpoints };
+}
+
+/**
+ * Which of the project's domains may send for each From domain (see decideSenderDomains): the SMTP
+ * listener asks this at MAIL FROM, through the same group read as the API's intake.
+ */
+export async function resolveSenderDomains(db: Db, projectId: string, fromDomains: string[]): Promise<Map<string, SenderDomain>> {
+  return (await lookUpIntakeFacts(db, projectId, fromDomains, [])).senders;
 }

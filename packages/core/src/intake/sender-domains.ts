@@ -1,22 +1,6 @@
 import { domainToUnicode } from 'node:url';
-import { sqlPool, type Db } from '../db/client.ts';
 
 export type SenderDomain = { ok: true; domainId: string } | { ok: false; reason: string };
-
-/**
- * Which of the project's domains may send for each From domain. Only a verified domain sends; a
- * subdomain sends only under a verified parent configured to allow subdomains (it signs as the parent).
- * Another project's domain, an unverified one and an international look-alike of a verified one are
- * refused, with a reason that says which.
- */
-export async function resolveSenderDomains(db: Db, projectId: string, fromDomains: string[]): Promise<Map<string, SenderDomain>> {
-  const { rows } = await sqlPool(db).query<CandidateDomain>(
-    `SELECT id, name, status, allow_subdomains AS "allowSubdomains" FROM domains
-     WHERE project_id = $1 AND (name = ANY($2) OR status = 'verified')`,
-    [projectId, senderDomainCandidates(fromDomains)],
-  );
-  return decideSenderDomains(rows, fromDomains);
-}
 
 /** A project's domain that may decide whether a From domain sends: one named like it or a parent, or any verified one. */
 export interface CandidateDomain {
@@ -31,7 +15,12 @@ export function senderDomainCandidates(fromDomains: string[]): string[] {
   return [...new Set(fromDomains.flatMap(selfAndParents))];
 }
 
-/** The decision for each From domain, from the project's candidate domains (see resolveSenderDomains). */
+/**
+ * Which of the project's domains may send for each From domain, from the project's candidate
+ * domains. Only a verified domain sends; a subdomain sends only under a verified parent configured to
+ * allow subdomains (it signs as the parent). Another project's domain, an unverified one and an
+ * international look-alike of a verified one are refused, with a reason that says which.
+ */
 export function decideSenderDomains(rows: CandidateDomain[], fromDomains: string[]): Map<string, SenderDomain> {
   const byName = new Map(rows.map((row) => [row.name, row]));
   const verified = rows.filter((row) => row.status === 'verified');
