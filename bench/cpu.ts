@@ -1,30 +1,25 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { allPids, statFields } from '../test/support/proc.ts';
+
+export { withDescendants } from '../test/support/proc.ts';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** CPU time (user + system) a process has used so far, in seconds (Linux /proc), or 0 once it is gone. */
 export function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
+  const fields = statFields(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND : 0;
 }
 
 /** Pids of the processes whose command name is `comm` (postgres backends, redis-server). */
 export function pidsNamed(comm: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  return allPids().filter((pid) => {
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) pids.push(Number(entry));
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm;
     } catch {
-      // gone meanwhile
+      return false; // gone meanwhile
     }
-  }
-  return pids;
+  });
 }
 
 export type CpuGroups = Record<string, () => number[]>;
@@ -71,21 +66,4 @@ export class CpuMeter {
     }
     return used;
   }
-}
-
-/** `pid` and every process under it (the API's cluster processes), from /proc. */
-export function withDescendants(pid: number): number[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found = [pid];
-  for (let i = 0; i < found.length; i++) for (const [child, parent] of parentOf) if (parent === found[i]) found.push(child);
-  return found;
 }

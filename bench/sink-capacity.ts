@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { dotStuff } from '../apps/worker/src/smtp/dot-stuff.ts';
 import type { Sink } from './sink-client.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { Sink } from './sink-client.ts';
 export async function measureSinkCapacity(sink: Sink, raw: Buffer, options: { messages: number; connections: number }): Promise<number> {
   const since = await sink.count();
   const started = performance.now();
-  const data = Buffer.concat([raw, Buffer.from(raw.subarray(-2).toString() === '\r\n' ? '.\r\n' : '\r\n.\r\n')]);
+  const data = Buffer.concat(dotStuff(raw)); // dot-stuffed and ended as Herald's SMTP client does
   const per = Math.ceil(options.messages / options.connections);
   await Promise.all(
     Array.from(

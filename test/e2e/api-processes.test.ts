@@ -1,25 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createProject, type Db } from '@herald/core';
 import { heraldEnv, TEST_DATABASE_URL, uniqueName, uniquePrefix } from '../support/env.ts';
 import { freePort, startHerald, type HeraldProcess } from '../support/herald-process.ts';
+import { childrenOf, commandLine } from '../support/proc.ts';
 import { waitFor } from '../support/wait-for.ts';
 
-/** The API processes whose parent is `pid` (Linux /proc; not tsx's esbuild service). */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid && command.includes('api');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+/** The API processes whose parent is `pid` (not tsx's esbuild service). */
+const apiChildrenOf = (pid: number): number[] => childrenOf(pid).filter((child) => commandLine(child).includes('api'));
 
 const alive = (pid: number) => {
   try {
@@ -53,7 +40,7 @@ describe('herald start api with HERALD_API_PROCESSES', () => {
 
   it('runs that many API processes on one port, answers from all of them, and drains them all on SIGTERM', async () => {
     const { port, primary } = await start();
-    const children = await waitFor('two API processes', () => (childrenOf(primary).length === 2 ? childrenOf(primary) : null));
+    const children = await waitFor('two API processes', () => (apiChildrenOf(primary).length === 2 ? apiChildrenOf(primary) : null));
     const answers = await Promise.all(
       Array.from({ length: 40 }, () => fetch(`http://127.0.0.1:${port}/v1/messages`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status)),
     );
@@ -73,7 +60,7 @@ describe('herald start api with HERALD_API_PROCESSES', () => {
 
   it('stops its API processes when it is killed outright', async () => {
     const { primary } = await start();
-    const children = await waitFor('two API processes', () => (childrenOf(primary).length === 2 ? childrenOf(primary) : null));
+    const children = await waitFor('two API processes', () => (apiChildrenOf(primary).length === 2 ? apiChildrenOf(primary) : null));
     await api?.stop('SIGKILL');
     api = null;
     await waitFor('the API processes to exit', () => children.every((pid) => !alive(pid)), 20_000);

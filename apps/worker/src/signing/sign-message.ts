@@ -56,10 +56,19 @@ export function dkimSignatures(message: Buffer, keys: SigningKey[], signTime: Da
   return out;
 }
 
-/** Signs and returns the whole message with its DKIM-Signature header(s) first. */
+/**
+ * The signed message as it goes to the wire: its DKIM-Signature header(s), then the message itself
+ * (not copied together); the message alone when there is no key.
+ */
+export function signedParts(message: Buffer, keys: SigningKey[], signTime?: Date): Buffer[] {
+  if (keys.length === 0) return [message];
+  return [Buffer.from(dkimSignatures(message, keys, signTime), 'latin1'), message];
+}
+
+/** Signs and returns the whole message with its DKIM-Signature header(s) first, in one buffer. */
 export function signMessage(message: Buffer, keys: SigningKey[], signTime?: Date): Buffer {
-  if (keys.length === 0) return message;
-  return Buffer.concat([Buffer.from(dkimSignatures(message, keys, signTime), 'latin1'), message]);
+  const parts = signedParts(message, keys, signTime);
+  return parts.length === 1 ? message : Buffer.concat(parts);
 }
 
 /**

@@ -89,33 +89,33 @@ export async function commitMessages(
   const domainIds = senderDomainIds(facts.senders, drafts, options.fieldPrefix);
   const { suppressed, endpoints } = facts;
 
-  const prepared = drafts.map((request, index) => {
-      const { id, raw } = request;
-      const fromDomain = domainOf(request.from.email);
-      if (raw.length > options.maxMessageBytes) {
-        throw new HeraldError(
-          'payload_too_large',
-          `${options.fieldPrefix(index)}message: ${raw.length} bytes, over the limit of ${options.maxMessageBytes} bytes`,
-          { limit_bytes: options.maxMessageBytes, size_bytes: raw.length, ...(options.fieldPrefix(index) ? { index } : {}) },
-        );
-      }
-      const scheduled = request.sendAt !== undefined && request.sendAt.getTime() > now.getTime();
-      const recipients = request.recipients.map((r) => ({
-        id: newId('recipient', now.getTime()),
-        messageId: id,
-        projectId: sender.projectId,
-        email: r.email,
-        domain: domainOf(r.email),
-        kind: r.kind,
-        status: suppressed.has(r.email.toLowerCase()) ? ('suppressed' as const) : ('queued' as const),
-        finalAt: suppressed.has(r.email.toLowerCase()) ? now : null,
-      }));
-      const allSuppressed = recipients.every((r) => r.status === 'suppressed');
-      const status = allSuppressed ? ('suppressed' as const) : scheduled ? ('scheduled' as const) : ('queued' as const);
-      return { id, fromDomain, raw, request, index, recipients, status, scheduled };
-    });
+  const staged = drafts.map((request, index) => {
+    const { id, raw } = request;
+    const fromDomain = domainOf(request.from.email);
+    if (raw.length > options.maxMessageBytes) {
+      throw new HeraldError(
+        'payload_too_large',
+        `${options.fieldPrefix(index)}message: ${raw.length} bytes, over the limit of ${options.maxMessageBytes} bytes`,
+        { limit_bytes: options.maxMessageBytes, size_bytes: raw.length, ...(options.fieldPrefix(index) ? { index } : {}) },
+      );
+    }
+    const scheduled = request.sendAt !== undefined && request.sendAt.getTime() > now.getTime();
+    const recipients = request.recipients.map((r) => ({
+      id: newId('recipient', now.getTime()),
+      messageId: id,
+      projectId: sender.projectId,
+      email: r.email,
+      domain: domainOf(r.email),
+      kind: r.kind,
+      status: suppressed.has(r.email.toLowerCase()) ? ('suppressed' as const) : ('queued' as const),
+      finalAt: suppressed.has(r.email.toLowerCase()) ? now : null,
+    }));
+    const allSuppressed = recipients.every((r) => r.status === 'suppressed');
+    const status = allSuppressed ? ('suppressed' as const) : scheduled ? ('scheduled' as const) : ('queued' as const);
+    return { id, fromDomain, raw, request, index, recipients, status, scheduled };
+  });
 
-  const events = prepared.map((p) => ({
+  const events = staged.map((p) => ({
     message: p.request,
     rows: p.recipients.map((r) => ({
       id: newId('event', now.getTime()),
@@ -128,14 +128,14 @@ export async function commitMessages(
     })),
   }));
   const deliveries = events.flatMap((e) => webhookDeliveries(endpoints, sender.projectId, e.rows, e.message));
-  const jobs = prepared.flatMap((p) => {
+  const jobs = staged.flatMap((p) => {
     const domains = [...new Set(p.recipients.filter((r) => r.status === 'queued').map((r) => r.domain))];
     const delayMs = p.scheduled ? (p.request.sendAt as Date).getTime() - now.getTime() : 0;
     return domains.map((domain): EnqueuedDelivery => ({ data: { messageId: p.id, domain }, delayMs }));
   });
   try {
     await committerFor(deps.db).write({
-      messages: prepared.map((p) => ({
+      messages: staged.map((p) => ({
         id: p.id,
         project_id: sender.projectId,
         domain_id: domainIds.get(p.fromDomain) ?? null,
@@ -155,14 +155,14 @@ export async function commitMessages(
         send_at: p.scheduled ? (p.request.sendAt ?? null) : null,
         created_at: now,
       })),
-      recipients: prepared.flatMap((p) =>
+      recipients: staged.flatMap((p) =>
         p.recipients.map((r) => ({ id: r.id, message_id: r.messageId, project_id: r.projectId, email: r.email, domain: r.domain, kind: r.kind, status: r.status, final_at: r.finalAt, batch_job_id: null, created_at: now })),
       ),
       events: events.flatMap((e) =>
         e.rows.map((row) => ({ id: row.id, project_id: row.projectId, message_id: row.messageId, recipient_id: row.recipientId, type: row.type, email: row.email, created_at: row.createdAt })),
       ),
       deliveries: deliveries.map(webhookDeliveryRow),
-      raws: prepared.map((p) => p.raw),
+      raws: staged.map((p) => p.raw),
       jobs,
       enqueue: deps.enqueue,
       log: deps.log,
@@ -177,7 +177,7 @@ export async function commitMessages(
   }
 
   return {
-    messages: prepared.map((p) => ({
+    messages: staged.map((p) => ({
       id: p.id,
       status: p.status,
       recipients: p.recipients.map((r) => ({ email: r.email, status: r.status })),

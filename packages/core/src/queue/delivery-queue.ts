@@ -63,12 +63,9 @@ const JOB_RETENTION = {
   removeOnFail: { age: 7 * 86_400 },
 };
 
-export function createDeliveryQueue(connection: Redis, prefix: string): DeliveryQueue {
-  return new Queue<DeliveryJob, unknown, string>(QUEUE_NAMES.delivery, { connection, prefix, defaultJobOptions: JOB_RETENTION });
-}
-
+/** Both delivery queues on one connection: the API, the SMTP listener and the workers each make one. */
 export function createDeliveryQueues(connection: Redis, prefix: string): DeliveryQueues {
-  const single = createDeliveryQueue(connection, prefix);
+  const single = new Queue<DeliveryJob, unknown, string>(QUEUE_NAMES.delivery, { connection, prefix, defaultJobOptions: JOB_RETENTION });
   const batches = new Queue<DeliveryBatch, unknown, string>(QUEUE_NAMES.batches, { connection, prefix, defaultJobOptions: JOB_RETENTION });
   return {
     single,

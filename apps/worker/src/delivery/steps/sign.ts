@@ -1,5 +1,5 @@
 import { toSevenBit } from '@herald/core';
-import { dkimSignatures } from '../../signing/sign-message.ts';
+import { signedParts } from '../../signing/sign-message.ts';
 import { syntheticReply } from '../outcome.ts';
 import { decideAll, type Step } from '../attempt.ts';
 
@@ -25,5 +25,5 @@ export const sign: Step = async (deps, attempt) => {
   }
   const clean = toSevenBit(message.raw);
   if (clean.warnings.length > 0) deps.log.warn({ messageId: message.id, warnings: clean.warnings }, 'message re-encoded with warnings');
-  attempt.signed = [Buffer.from(dkimSignatures(clean.raw, keys, attempt.now), 'latin1'), clean.raw];
+  attempt.signed = signedParts(clean.raw, keys, attempt.now);
 };

@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Reading Linux's /proc, for the tests and the benchmark that watch Herald's processes from outside
+ * (which processes an API started, how much CPU each used).
+ */
+
+/** The fields of /proc/<pid>/stat after the command name (field 3, the state, first), or null once the process is gone. */
+export function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** The pids of every process now running. */
+export function allPids(): number[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number);
+}
+
+/** The processes whose parent is `pid`. */
+export function childrenOf(pid: number): number[] {
+  return allPids().filter((child) => Number(statFields(child)?.[1]) === pid);
+}
+
+/** `pid` and every process under it (say, an API's cluster processes). */
+export function withDescendants(pid: number): number[] {
+  const parentOf = new Map(allPids().map((p) => [p, Number(statFields(p)?.[1])]));
+  const found = [pid];
+  for (let i = 0; i < found.length; i++) for (const [child, parent] of parentOf) if (parent === found[i]) found.push(child);
+  return found;
+}
+
+/** A process's command line, argument by argument ([] once it is gone). */
+export function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
