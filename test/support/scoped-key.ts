@@ -8,3 +8,8 @@ export async function createScopedKey(db: Db, projectId: string, scopes: Scope[]
   });
   return { authorization: `Bearer ${key.key}` };
 }
+
+/** The key with its last character changed to a different one: always wrong, whatever the key ends with. */
+export function tamperedKey(key: string): string {
+  return `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApi, countProjectRows, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
+import { tamperedKey } from '../../../../../../test/support/scoped-key.ts';
 
 describe('POST /v1/messages', () => {
   let api: TestApi;
@@ -149,7 +150,7 @@ describe('POST /v1/messages', () => {
     const keys: [string, () => Promise<Record<string, string>>][] = [
       ['no Authorization header', async () => ({})],
       ['a Basic Authorization header', async () => ({ authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })],
-      ['a key with a bad checksum', async () => ({ authorization: `Bearer ${project.key.slice(0, -1)}${project.key.endsWith('A') ? 'B' : 'A'}` })],
+      ['a key with a bad checksum', async () => ({ authorization: `Bearer ${tamperedKey(project.key)}` })],
       ['a well-formed key nobody issued', async () => ({ authorization: 'Bearer hk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })],
       [
         'a revoked key',
