@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { allPids, statFields } from '../test/support/proc.ts';
 
-export { withDescendants } from '../test/support/proc.ts';
-
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** CPU time (user + system) a process has used so far, in seconds (Linux /proc), or 0 once it is gone. */

@@ -13,7 +13,8 @@ import { measureSinkBaseline } from './baseline.ts';
 import { measureSinkCapacity } from './sink-capacity.ts';
 import { measureEndToEnd } from './end-to-end.ts';
 import { startBenchHerald } from './herald.ts';
-import { CpuMeter, pidsNamed, withDescendants } from './cpu.ts';
+import { withDescendants } from '../test/support/proc.ts';
+import { CpuMeter, pidsNamed } from './cpu.ts';
 import { commit, cpuTable, machine, mb, table, withLatestRun, type CpuPhase, type Figure } from './report.ts';
 import { RssSampler } from './rss.ts';
 

@@ -27,10 +27,7 @@ export function childrenOf(pid: number): number[] {
 
 /** `pid` and every process under it (say, an API's cluster processes). */
 export function withDescendants(pid: number): number[] {
-  const parentOf = new Map(allPids().map((p) => [p, Number(statFields(p)?.[1])]));
-  const found = [pid];
-  for (let i = 0; i < found.length; i++) for (const [child, parent] of parentOf) if (parent === found[i]) found.push(child);
-  return found;
+  return [pid, ...childrenOf(pid).flatMap(withDescendants)];
 }
 
 /** A process's command line, argument by argument ([] once it is gone). */

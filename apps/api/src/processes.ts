@@ -20,22 +20,22 @@ export async function startApi(): Promise<void> {
   if (count <= 1) return main();
 
   const log = createLogger('herald-api', config.logLevel);
-  const workers: Worker[] = Array.from({ length: count }, () => cluster.fork());
+  const children: Worker[] = Array.from({ length: count }, () => cluster.fork());
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;
-    for (const worker of workers) if (worker.process.exitCode === null && !worker.process.killed) worker.process.kill(signal);
+    for (const child of children) if (child.process.exitCode === null && !child.process.killed) child.process.kill(signal);
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   log.info({ processes: count, port: config.port }, 'API processes started');
   const codes = await Promise.all(
-    workers.map(
-      (worker) =>
+    children.map(
+      (child) =>
         new Promise<number>((resolve) => {
-          worker.on('exit', (code, signal) => {
+          child.on('exit', (code, signal) => {
             if (!stopping) {
-              log.error({ pid: worker.process.pid, code, signal }, 'an API process ended; stopping the others');
+              log.error({ pid: child.process.pid, code, signal }, 'an API process ended; stopping the others');
               stop('SIGTERM');
             }
             resolve(code ?? 1);

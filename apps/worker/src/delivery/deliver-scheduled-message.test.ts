@@ -58,8 +58,9 @@ describe('deliverMessage for scheduled messages', () => {
   };
   const deliver: DeliverTo = async (_smtp, destinations, _from, recipients, message) => {
     const first = destinations[0];
-    sent.push({ mxHost: first?.name ?? '', ip: first?.addresses[0] ?? '', envelope: { to: recipients }, message: Buffer.concat([message].flat()) });
-    const messageId = /^Message-ID: <([^@>]+)@/m.exec(Buffer.concat([message].flat()).toString('latin1'))?.[1] ?? '';
+    const whole = Buffer.concat([message].flat());
+    sent.push({ mxHost: first?.name ?? '', ip: first?.addresses[0] ?? '', envelope: { to: recipients }, message: whole });
+    const messageId = /^Message-ID: <([^@>]+)@/m.exec(whole.toString('latin1'))?.[1] ?? '';
     statusAtSend.push((await db.message.findUniqueOrThrow({ where: { id: messageId }, select: { status: true } })).status);
     const replies = new Map(recipients.map((to) => [to, { code: 250, enhanced: '2.0.0', text: '250 2.0.0 OK queued' }]));
     return { kind: 'replies', replies, host: first?.name ?? '', ip: first?.addresses[0] ?? '', tls: null, durationMs: 1 };

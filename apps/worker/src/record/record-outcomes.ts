@@ -1,4 +1,4 @@
-import { aggregateMessageStatus, columnNames, createGroupWriter, inTransaction, type GroupWriter, newId, prepared, recordsetTypes, retryWhileUnavailable, sqlPool, webhookDeliveries, WEBHOOK_DELIVERY_COLUMNS, webhookDeliveryRow, type Column, type Db, type Log, type Prisma } from '@herald/core';
+import { aggregateMessageStatus, createGroupWriter, inTransaction, insertFromJson, type GroupWriter, newId, prepared, recordsetTypes, retryWhileUnavailable, sqlPool, webhookDeliveries, WEBHOOK_DELIVERY_COLUMNS, webhookDeliveryRow, type Column, type Db, type Log, type Prisma } from '@herald/core';
 import type { RecipientStatus } from '@herald/core/generated/prisma/enums';
 import type { AttemptInfo, RecipientOutcome } from '../delivery/outcome.ts';
 
@@ -73,8 +73,6 @@ const SUPPRESSION: readonly Column[] = [
   ['id', 'text'], ['project_id', 'text'], ['email', 'text'], ['reason', '"SuppressionReason"'], ['source_message_id', 'text'], ['created_at', 'timestamptz'],
 ];
 
-const names = columnNames;
-
 /**
  * Recipients updated (a recipient already final — an earlier run of this attempt got through — is not
  * updated again), events and suppressions inserted (a re-run's duplicates skipped); answers the ids
@@ -88,12 +86,8 @@ const RECORD_SQL = `WITH u AS (
   FROM jsonb_to_recordset($1::jsonb) AS x(${recordsetTypes(RECIPIENT_OUTCOME)})
   WHERE r.id = x.id AND r.status IN ('queued', 'deferred')
   RETURNING r.id, r.message_id, r.status),
-e AS (
-  INSERT INTO events (${names(EVENT)}) SELECT ${names(EVENT)} FROM jsonb_to_recordset($2::jsonb) AS y(${recordsetTypes(EVENT)})
-  ON CONFLICT DO NOTHING RETURNING id),
-s AS (
-  INSERT INTO suppressions (${names(SUPPRESSION)}) SELECT ${names(SUPPRESSION)} FROM jsonb_to_recordset($3::jsonb) AS z(${recordsetTypes(SUPPRESSION)})
-  ON CONFLICT DO NOTHING)
+e AS (${insertFromJson('events', EVENT, '$2')} ON CONFLICT DO NOTHING RETURNING id),
+s AS (${insertFromJson('suppressions', SUPPRESSION, '$3')} ON CONFLICT DO NOTHING)
 SELECT (SELECT coalesce(json_agg(id), '[]') FROM e) AS inserted,
   (SELECT coalesce(json_agg(json_build_object('message_id', t.message_id, 'status', t.status)), '[]') FROM (
      SELECT message_id, status::text FROM recipients WHERE message_id = ANY($4) AND id NOT IN (SELECT id FROM u)
@@ -105,9 +99,7 @@ SELECT (SELECT coalesce(json_agg(id), '[]') FROM e) AS inserted,
 const SUMMARY_SQL = `WITH m AS (
   UPDATE messages m SET status = x.status::"MessageStatus", updated_at = now()
   FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text) WHERE m.id = x.id)
-INSERT INTO webhook_deliveries (${names(WEBHOOK_DELIVERY_COLUMNS)})
-SELECT ${names(WEBHOOK_DELIVERY_COLUMNS)} FROM jsonb_to_recordset($2::jsonb) AS x(${recordsetTypes(WEBHOOK_DELIVERY_COLUMNS)})
-ON CONFLICT DO NOTHING`;
+${insertFromJson('webhook_deliveries', WEBHOOK_DELIVERY_COLUMNS, '$2')} ON CONFLICT DO NOTHING`;
 
 /**
  * The write itself, in plain SQL: two statements in one transaction for one attempt or many (four

@@ -10,6 +10,16 @@ export const columnNames = (columns: readonly Column[]): string => columns.map((
 export const recordsetTypes = (columns: readonly Column[]): string => columns.map(([name, type]) => `"${name}" ${type}`).join(', ');
 
 /**
+ * `INSERT INTO table (columns) SELECT columns FROM jsonb_to_recordset($n::jsonb) AS x(types)`: inserts
+ * the rows that travel as one JSON parameter (rows keyed by column name), so the statement and its
+ * plan are the same for 1 row or 500. Append `ON CONFLICT …` or `RETURNING …` as needed.
+ */
+export function insertFromJson(table: string, columns: readonly Column[], parameter: string): string {
+  const names = columnNames(columns);
+  return `INSERT INTO ${table} (${names}) SELECT ${names} FROM jsonb_to_recordset(${parameter}::jsonb) AS x(${recordsetTypes(columns)})`;
+}
+
+/**
  * A statement Postgres parses once per connection and then only binds and runs (node-postgres
  * prepares a query that has a name): for the statements run on every request or delivery. The name
  * must stand for this text alone.

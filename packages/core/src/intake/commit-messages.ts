@@ -1,6 +1,6 @@
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
-import { columnNames, prepared, recordsetTypes, type Column } from '../db/sql.ts';
+import { insertFromJson, prepared, recordsetTypes, type Column } from '../db/sql.ts';
 import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 import type { Log } from '../logger.ts';
@@ -201,9 +201,6 @@ const RECIPIENT: readonly Column[] = [
 const EVENT: readonly Column[] = [
   ['id', 'text'], ['project_id', 'text'], ['message_id', 'text'], ['recipient_id', 'text'], ['type', '"EventType"'], ['email', 'text'], ['created_at', 'timestamptz'],
 ];
-const DELIVERY = WEBHOOK_DELIVERY_COLUMNS;
-const names = columnNames;
-const types = recordsetTypes;
 
 /** The project's domain id for each sender domain; any domain that may not send is refused with 403. */
 function senderDomainIds(resolved: Map<string, SenderDomain>, requests: { from: Mailbox }[], fieldPrefix: (index: number) => string): Map<string, string> {
@@ -315,7 +312,7 @@ const GROUP_RAW_BYTES = 64 * 1024 * 1024;
 // the message rows say where their raw content is in $5; the table has the content itself
 const MESSAGE_INSERT = MESSAGE.map(([n]) => `"${n === 'raw_offset' ? 'raw' : n}"`).join(', ');
 const MESSAGE_VALUES = MESSAGE.map(([n]) => (n === 'raw_offset' ? 'substring($5::bytea FROM x.raw_offset + 1 FOR x.raw_size)' : `x."${n}"`)).join(', ');
-const COMMIT_SQL = `WITH m AS (INSERT INTO messages (${MESSAGE_INSERT}) SELECT ${MESSAGE_VALUES} FROM json_to_recordset($1::json) AS x(${types(MESSAGE)})),
-     r AS (INSERT INTO recipients (${names(RECIPIENT)}) SELECT ${names(RECIPIENT)} FROM jsonb_to_recordset($2::jsonb) AS x(${types(RECIPIENT)})),
-     e AS (INSERT INTO events (${names(EVENT)}) SELECT ${names(EVENT)} FROM jsonb_to_recordset($3::jsonb) AS x(${types(EVENT)}))
-INSERT INTO webhook_deliveries (${names(DELIVERY)}) SELECT ${names(DELIVERY)} FROM jsonb_to_recordset($4::jsonb) AS x(${types(DELIVERY)})`;
+const COMMIT_SQL = `WITH m AS (INSERT INTO messages (${MESSAGE_INSERT}) SELECT ${MESSAGE_VALUES} FROM json_to_recordset($1::json) AS x(${recordsetTypes(MESSAGE)})),
+     r AS (${insertFromJson('recipients', RECIPIENT, '$2')}),
+     e AS (${insertFromJson('events', EVENT, '$3')})
+${insertFromJson('webhook_deliveries', WEBHOOK_DELIVERY_COLUMNS, '$4')}`;
