@@ -48,6 +48,16 @@ describe('configuration', () => {
     expect(loadApiConfig({ HERALD_ENV: 'production', HERALD_MASTER_KEY: KEY }).masterKey).toBe(KEY);
   });
 
+  it('refuses an admin token shorter than 32 characters, naming the variable and the rule but never the token', () => {
+    const short = 'short-admin-token-0123456789abc';
+    expect(short).toHaveLength(31);
+    expect(() => loadApiConfig({ HERALD_ADMIN_TOKEN: short })).toThrow(
+      /HERALD_ADMIN_TOKEN: must be at least 32 characters \(e\.g\. `openssl rand -hex 32`\) \(value hidden\)/,
+    );
+    expect(() => loadApiConfig({ HERALD_ADMIN_TOKEN: short })).not.toThrow(new RegExp(short));
+    expect(loadApiConfig({ HERALD_ADMIN_TOKEN: 'a'.repeat(32) }).adminToken).toBe('a'.repeat(32));
+  });
+
   it('refuses a malformed retry schedule', () => {
     expect(() => loadWorkerConfig({ HERALD_RETRY_SCHEDULE: '1m,soon' })).toThrow(/HERALD_RETRY_SCHEDULE: must be a comma-separated list of durations/);
   });
