@@ -58,6 +58,12 @@ describe('configuration', () => {
     expect(loadApiConfig({ HERALD_ADMIN_TOKEN: 'a'.repeat(32) }).adminToken).toBe('a'.repeat(32));
   });
 
+  it('refuses a domain re-check interval under a minute at start, naming the variable and the rule', () => {
+    expect(() => loadWorkerConfig({ HERALD_DOMAIN_RECHECK_INTERVAL: '30s' })).toThrow(ConfigError);
+    expect(() => loadWorkerConfig({ HERALD_DOMAIN_RECHECK_INTERVAL: '30s' })).toThrow(/HERALD_DOMAIN_RECHECK_INTERVAL: must be at least 1m.*\(got "30s"\)/);
+    expect(loadWorkerConfig({ HERALD_DOMAIN_RECHECK_INTERVAL: '1m' }).domainRecheckMs).toBe(60_000);
+  });
+
   it('refuses a malformed retry schedule', () => {
     expect(() => loadWorkerConfig({ HERALD_RETRY_SCHEDULE: '1m,soon' })).toThrow(/HERALD_RETRY_SCHEDULE: must be a comma-separated list of durations/);
   });

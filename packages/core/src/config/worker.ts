@@ -60,9 +60,9 @@ export const workerOnlySettings = defineSettings({
   },
   domainRecheckMs: {
     env: 'HERALD_DOMAIN_RECHECK_INTERVAL',
-    schema: duration('1h'),
+    schema: duration('1h', { min: '1m', because: 'DNS answers are cached for their TTL, so checking more often shows nothing new' }),
     default: '1h',
-    doc: "How often each domain's DNS records are checked again; a domain whose DKIM record disappeared stops sending.",
+    doc: "How often each domain's DNS records are checked again (at least 1m); a domain whose DKIM record disappeared stops sending.",
   },
   webhookTimeoutMs: {
     env: 'HERALD_WEBHOOK_TIMEOUT_MS',
