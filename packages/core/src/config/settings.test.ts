@@ -64,6 +64,13 @@ describe('configuration', () => {
     expect(loadWorkerConfig({ HERALD_DOMAIN_RECHECK_INTERVAL: '1m' }).domainRecheckMs).toBe(60_000);
   });
 
+  it('refuses a DKIM rotation grace under a day, saying why', () => {
+    expect(() => loadApiConfig({ HERALD_DKIM_ROTATION_GRACE: '23h' })).toThrow(
+      /HERALD_DKIM_ROTATION_GRACE: must be at least 1d: mail signed with the old key .* must still verify \(got "23h"\)/,
+    );
+    expect(loadWorkerConfig({ HERALD_DKIM_ROTATION_GRACE: '1d' }).dkimRotationGraceMs).toBe(86_400_000);
+  });
+
   it('refuses a malformed retry schedule', () => {
     expect(() => loadWorkerConfig({ HERALD_RETRY_SCHEDULE: '1m,soon' })).toThrow(/HERALD_RETRY_SCHEDULE: must be a comma-separated list of durations/);
   });
