@@ -71,6 +71,11 @@ describe('configuration', () => {
     expect(loadWorkerConfig({ HERALD_DKIM_ROTATION_GRACE: '1d' }).dkimRotationGraceMs).toBe(86_400_000);
   });
 
+  it('refuses a job lock timeout under 5 seconds (connection slots are leased for that long too)', () => {
+    expect(() => loadWorkerConfig({ HERALD_JOB_LOCK_TIMEOUT: '0s' })).toThrow(/HERALD_JOB_LOCK_TIMEOUT: must be at least 5s \(got "0s"\)/);
+    expect(loadWorkerConfig({ HERALD_JOB_LOCK_TIMEOUT: '5s' }).jobLockMs).toBe(5_000);
+  });
+
   it('refuses a malformed retry schedule', () => {
     expect(() => loadWorkerConfig({ HERALD_RETRY_SCHEDULE: '1m,soon' })).toThrow(/HERALD_RETRY_SCHEDULE: must be a comma-separated list of durations/);
   });
