@@ -69,3 +69,32 @@ describe('fault: workers killed with SIGKILL during DATA', () => {
     expect(report.duplicates).toBeLessThanOrEqual(exposed.size);
   }, 300_000);
 });
+
+/**
+ * A destination allowed one connection, whose connection a worker holds (idle in its pool) when it is
+ * killed: the slot is renewed by its holder only, so it frees itself within HERALD_JOB_LOCK_TIMEOUT
+ * (5 s here), not after the SMTP data timeout plus a minute as before.
+ */
+describe('fault: the connection slots of a worker killed with SIGKILL', () => {
+  let stack: FaultStack;
+  beforeAll(async () => {
+    stack = await startFaultStack('kill-slots', { env: { HERALD_MAX_CONNECTIONS_PER_DESTINATION: 1 } });
+  }, 120_000);
+  afterAll(() => stack?.teardown());
+
+  it('are free again within the job lock timeout, so the next worker delivers to that destination promptly', async () => {
+    const [first] = acceptedIds(await stack.sendMany(1));
+    await stack.waitForReceived(first as string);
+    // its session to the MX now waits in its pool, holding the destination's only slot
+    stack.worker.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await stack.start('worker');
+    const [second] = acceptedIds(await stack.sendMany(1));
+    const received = await stack.waitForReceived(second as string);
+    const after = received.at - killedAt;
+    console.info(`worker-kill: a killed worker's only connection slot was taken again ${after} ms after the kill`);
+    // the lease lapses at most 5 s after the kill, then a postponed job waits at most 3 s more
+    expect(after).toBeLessThan(20_000);
+  }, 120_000);
+});
+

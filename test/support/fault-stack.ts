@@ -18,7 +18,8 @@ export const FAULT_ENV = {
   HERALD_SHUTDOWN_TIMEOUT: '20s',
   HERALD_RATE_LIMIT_PER_KEY: 10_000,
   HERALD_RATE_LIMIT_PER_PROJECT: 10_000,
-  // a killed worker's connection slots stay taken until their lease ends
+  // a killed worker's connection slots stay taken until their lease lapses (the job lock timeout):
+  // a high limit keeps the kills from postponing other deliveries meanwhile
   HERALD_MAX_CONNECTIONS_PER_DESTINATION: 500,
 };
 

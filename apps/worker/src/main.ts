@@ -25,6 +25,7 @@ import { createDkimKeyStore } from './signing/dkim-key-store.ts';
 import { releaseLeaseOnClose } from './smtp/deliver-to-destinations.ts';
 import { createRedisDestinationLimits } from './smtp/destination-limits.ts';
 import { createSessionPool, DEFAULT_POOL_LIMITS } from './smtp/session-pool.ts';
+import { renewHeldSlots } from './smtp/slot-renewal.ts';
 import { createPolicyFetcher } from './tls-policy/fetch-policy.ts';
 import { createMtaSts } from './tls-policy/mta-sts.ts';
 import { createRedisPolicyCache, memoPolicyCache } from './tls-policy/policy-cache.ts';
@@ -41,12 +42,17 @@ export async function main(): Promise<void> {
 
   await warnUnlessNoEviction(redis, log);
 
-  const limits = createRedisDestinationLimits(redis, config.queuePrefix, {
-    maxConnections: config.maxConnectionsPerDestination,
-    leaseMs: config.smtpDataTimeoutMs + DEFAULT_POOL_LIMITS.maxAgeMs,
-    backoffBaseMs: config.throttleBackoffMs,
-    backoffMaxMs: config.throttleBackoffMaxMs,
-  });
+  // connection slots are renewed while held, so a killed worker's free themselves as soon as its jobs
+  // go to another worker (HERALD_JOB_LOCK_TIMEOUT)
+  const limits = renewHeldSlots(
+    createRedisDestinationLimits(redis, config.queuePrefix, {
+      maxConnections: config.maxConnectionsPerDestination,
+      leaseMs: config.jobLockMs,
+      backoffBaseMs: config.throttleBackoffMs,
+      backoffMaxMs: config.throttleBackoffMaxMs,
+    }),
+    { leaseMs: config.jobLockMs, log },
+  );
   // as many idle sessions per destination as jobs may want at once (up to its connection limit): a busy
   // worker reuses its connections instead of opening (and STARTTLS-handshaking) new ones
   const maxIdlePerKey = Math.max(DEFAULT_POOL_LIMITS.maxIdlePerKey, Math.min(config.concurrency, config.maxConnectionsPerDestination));
@@ -148,6 +154,7 @@ export async function main(): Promise<void> {
       await sweeper.stop();
       await Promise.all([workers.close(), webhooks.stop(), maintenance.close()]);
       await pool.closeAll();
+      limits.stop();
       await queues.close();
       health?.close();
       redis.disconnect();

@@ -63,6 +63,8 @@ export interface LoadedMessage {
   returnPathDomain: string;
   /** The sending domain's status: only a verified domain's mail goes out. */
   domainStatus: string | null;
+  /** The sending domain's active DKIM keys when the message was loaded: exactly these sign it. */
+  dkimKeyIds: string[];
 }
 
 export type Route = { kind: 'test' } | { kind: 'smtp'; destinations: Destination[] };

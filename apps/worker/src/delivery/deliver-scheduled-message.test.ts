@@ -75,9 +75,9 @@ describe('deliverMessage for scheduled messages', () => {
       deliver,
       masterKey: Buffer.from(TEST_MASTER_KEY, 'base64'),
       keys: {
-        signingKeys(domainId) {
-          keyLookups.push(domainId);
-          return keys.signingKeys(domainId);
+        signingKeys(keyIds) {
+          keyLookups.push(keyIds.join(','));
+          return keys.signingKeys(keyIds);
         },
       },
       settings: {

@@ -9,9 +9,9 @@ describe('test mode: the whole pipeline, delivered to nobody', () => {
     h = await startDeliveryHarness('testmode');
     const keys = h.deps.keys;
     h.deps.keys = {
-      async signingKeys(domainId) {
-        signedFor.push(domainId);
-        return keys.signingKeys(domainId);
+      async signingKeys(keyIds) {
+        signedFor.push(keyIds.join(','));
+        return keys.signingKeys(keyIds);
       },
     };
   });

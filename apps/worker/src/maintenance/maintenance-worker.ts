@@ -1,14 +1,11 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { recheckDomains, type RecheckDeps } from './recheck-domains.ts';
+import { recheckDomains, recheckEveryMs, type RecheckDeps } from './recheck-domains.ts';
 import { applyRetention, type RetentionDeps } from './retention.ts';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
-/** How often the maintenance tick runs; what it does decides for itself what is due. */
-export const MAINTENANCE_EVERY_MS = 5 * 60_000;
-
-/** The periodic jobs: each a BullMQ job scheduler of its own name. */
-const SCHEDULES = ['domain-recheck', 'retention'] as const;
+/** How often retention runs; it decides for itself what is due. */
+export const RETENTION_EVERY_MS = 5 * 60_000;
 
 export interface MaintenanceDeps {
   recheck: RecheckDeps;
@@ -16,22 +13,26 @@ export interface MaintenanceDeps {
 }
 
 /**
+ * The periodic jobs, each a BullMQ job scheduler of its own name: the domain re-check every 5 minutes,
+ * or every HERALD_DOMAIN_RECHECK_INTERVAL when that is shorter; retention every 5 minutes. With
+ * `onlyMissing`, a schedule that exists is left as it is.
+ */
+export async function scheduleMaintenance(queue: Queue, recheckMs: number, options: { onlyMissing?: boolean } = {}): Promise<void> {
+  const schedules = { 'domain-recheck': recheckEveryMs(recheckMs), retention: RETENTION_EVERY_MS };
+  for (const [name, every] of Object.entries(schedules)) {
+    if (options.onlyMissing && (await queue.getJobScheduler(name))) continue;
+    await queue.upsertJobScheduler(name, { every }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  }
+}
+
+/**
  * Periodic work shared by all workers: BullMQ's job schedulers make one tick per interval across the
  * whole deployment, whichever worker takes it. `ensureScheduled` puts the schedules back after a Redis
  * flush (the sweeper calls it).
  */
-export async function startMaintenance(deps: MaintenanceDeps, options: { connection: Redis; prefix: string; everyMs?: number }) {
+export async function startMaintenance(deps: MaintenanceDeps, options: { connection: Redis; prefix: string }) {
   const queue = new Queue(MAINTENANCE_QUEUE, { connection: options.connection, prefix: options.prefix });
-  const schedule = async (onlyMissing: boolean) => {
-    for (const name of SCHEDULES) {
-      if (onlyMissing && (await queue.getJobScheduler(name))) continue;
-      await queue.upsertJobScheduler(name, { every: options.everyMs ?? MAINTENANCE_EVERY_MS }, {
-        name,
-        opts: { removeOnComplete: 100, removeOnFail: 100 },
-      });
-    }
-  };
-  await schedule(false);
+  await scheduleMaintenance(queue, deps.recheck.recheckMs);
   const worker = new Worker(
     MAINTENANCE_QUEUE,
     async (job) => {
@@ -43,7 +44,7 @@ export async function startMaintenance(deps: MaintenanceDeps, options: { connect
   );
   return {
     worker,
-    ensureScheduled: () => schedule(true),
+    ensureScheduled: () => scheduleMaintenance(queue, deps.recheck.recheckMs, { onlyMissing: true }),
     async close() {
       await worker.close();
       await queue.close();

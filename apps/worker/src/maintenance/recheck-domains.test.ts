@@ -61,6 +61,17 @@ describe('background re-verification of sending domains', () => {
     expect(result.checked).toBe(0);
   });
 
+  it('checks a domain again on the run one interval after its last check, even when that run starts a little early, and not sooner', async () => {
+    const short = { ...deps, recheckMs: 60_000 };
+    later(HOUR + 1);
+    expect((await recheckDomains(short, { projectId: h.projectId })).checked).toBe(1);
+    // the previous run started late, this one on time: its clock is a few seconds short of the interval
+    later(57_000);
+    expect((await recheckDomains(short, { projectId: h.projectId })).checked).toBe(1);
+    later(20_000);
+    expect((await recheckDomains(short, { projectId: h.projectId })).checked).toBe(0);
+  });
+
   it('completes a DKIM rotation once the new record is published, and retires the old key after the grace period', async () => {
     const { selectors } = await rotateDkim(h.db, h.deps.masterKey, domainId, h.now);
     const [selector] = selectors;

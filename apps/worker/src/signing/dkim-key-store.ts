@@ -3,41 +3,55 @@ import { open, type Db } from '@herald/core';
 import type { SigningKey } from './sign-message.ts';
 
 export interface DkimKeyStore {
-  /** The keys that sign a domain's messages now (usually one RSA key, optionally an Ed25519 one). */
-  signingKeys(domainId: string): Promise<SigningKey[]>;
+  /**
+   * The keys with these ids, in this order: the sending domain's active keys as the delivery's load
+   * read them. An id no longer in Postgres (its domain deleted) is left out.
+   */
+  signingKeys(keyIds: readonly string[]): Promise<SigningKey[]>;
 }
 
-/**
- * Decrypts and parses each domain's active keys once and keeps the KeyObjects for a short time, so
- * signing never parses a PEM per message and a rotation is picked up within the TTL.
- */
-export function createDkimKeyStore(db: Db, masterKey: Buffer, options: { ttlMs?: number; now?: () => number } = {}): DkimKeyStore {
-  const ttl = options.ttlMs ?? 60_000;
-  const now = options.now ?? Date.now;
-  const cache = new Map<string, { expires: number; keys: Promise<SigningKey[]> }>();
+/** Parsed keys one worker keeps (oldest dropped first); a dropped key costs one query if it signs again. */
+const DEFAULT_MAX_KEYS = 10_000;
 
-  async function load(domainId: string): Promise<SigningKey[]> {
-    const domain = await db.domain.findUnique({
-      where: { id: domainId },
-      select: { name: true, dkimKeys: { where: { status: 'active' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
+/**
+ * Decrypts and parses each key once per worker and keeps its KeyObject by key id, so signing never
+ * parses a PEM per message. A key's material, selector and domain never change, so nothing here can
+ * go stale: which keys sign is decided by the delivery's load query (the domain's active keys at that
+ * moment), and a key a rotation deactivated is simply never asked for again. Keys not seen yet are
+ * loaded together, in one query.
+ */
+export function createDkimKeyStore(db: Db, masterKey: Buffer, options: { maxKeys?: number } = {}): DkimKeyStore {
+  const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
+  const cache = new Map<string, Promise<SigningKey | null>>();
+
+  async function load(ids: string[]): Promise<Map<string, SigningKey>> {
+    const rows = await db.dkimKey.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, selector: true, algorithm: true, privateKeyEncrypted: true, domain: { select: { name: true } } },
     });
-    if (!domain) return [];
-    return domain.dkimKeys.map((key) => ({
-      domain: domain.name,
-      selector: key.selector,
-      algorithm: key.algorithm,
-      privateKey: createPrivateKey(open(key.privateKeyEncrypted, masterKey)),
-    }));
+    return new Map(
+      rows.map((key) => [
+        key.id,
+        { domain: key.domain.name, selector: key.selector, algorithm: key.algorithm, privateKey: createPrivateKey(open(key.privateKeyEncrypted, masterKey)) },
+      ]),
+    );
   }
 
   return {
-    signingKeys(domainId) {
-      const hit = cache.get(domainId);
-      if (hit && hit.expires > now()) return hit.keys;
-      const keys = load(domainId);
-      cache.set(domainId, { expires: now() + ttl, keys });
-      keys.catch(() => cache.delete(domainId));
-      return keys;
+    async signingKeys(keyIds) {
+      const missing = keyIds.filter((id) => !cache.has(id));
+      if (missing.length > 0) {
+        const loaded = load(missing);
+        for (const id of missing) {
+          const key = loaded.then((keys) => keys.get(id) ?? null);
+          cache.set(id, key);
+          // a failed load, or a key that is gone, is asked again next time
+          key.then((found) => found ?? cache.delete(id), () => cache.delete(id));
+        }
+        while (cache.size > maxKeys) cache.delete(cache.keys().next().value as string);
+      }
+      const keys = await Promise.all(keyIds.map((id) => cache.get(id) ?? load([id]).then((k) => k.get(id) ?? null)));
+      return keys.filter((key): key is SigningKey => key !== null);
     },
   };
 }

@@ -53,4 +53,38 @@ describe('destination limits shared by workers', () => {
     expect(other.calls).toContain('del');
     expect(await redis.exists(`${prefix}:dest:throttle-level:mx.busy.test`)).toBe(0);
   });
+
+  it('keeps a slot that is renewed past its lease time, and frees one whose holder stopped renewing once the lease time has passed', async () => {
+    const prefix = uniquePrefix('limits');
+    let t = 1_700_000_000_000;
+    const one = createRedisDestinationLimits(redis, prefix, { ...settings, maxConnections: 1, leaseMs: 30_000 }, () => t);
+    const two = createRedisDestinationLimits(redis, prefix, { ...settings, maxConnections: 1, leaseMs: 30_000 }, () => t);
+    const lease = (await one.acquireSlot('mx.held.test')) as string;
+    expect(lease).not.toBeNull();
+    t += 20_000;
+    expect(await one.renewSlots([{ destination: 'mx.held.test', lease }])).toEqual([]);
+    t += 20_000; // 40 s after it was taken, 20 s after its renewal
+    expect(await two.acquireSlot('mx.held.test')).toBeNull();
+    t += 10_001; // the holder stopped renewing 30 s ago
+    expect(await two.acquireSlot('mx.held.test')).not.toBeNull();
+    // the lapsed lease is not brought back: the slot is the other worker's now
+    expect(await one.renewSlots([{ destination: 'mx.held.test', lease }])).toEqual([{ destination: 'mx.held.test', lease }]);
+    expect(await redis.zcard(`${prefix}:dest:slots:mx.held.test`)).toBe(1);
+  });
+
+  it('renews every slot a worker holds, at every destination, in one call, and never brings back a released one', async () => {
+    const prefix = uniquePrefix('limits');
+    const worker = counted(redis);
+    const limits = createRedisDestinationLimits(worker.redis, prefix, settings);
+    const held = await Promise.all(
+      ['mx1.many.test', 'mx1.many.test', 'mx2.many.test'].map(async (destination) => ({ destination, lease: (await limits.acquireSlot(destination)) as string })),
+    );
+    const released = held[0] as { destination: string; lease: string };
+    await limits.releaseSlot(released.destination, released.lease);
+    const before = worker.calls.length;
+    expect(await limits.renewSlots(held)).toEqual([released]);
+    expect(worker.calls.length - before).toBe(1);
+    expect(await redis.zcard(`${prefix}:dest:slots:mx1.many.test`)).toBe(1);
+    expect(await redis.pttl(`${prefix}:dest:slots:mx2.many.test`)).toBeGreaterThan(settings.leaseMs - 1_000);
+  });
 });

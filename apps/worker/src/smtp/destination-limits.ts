@@ -7,9 +7,14 @@ import type { Redis } from 'ioredis';
  * alone.
  */
 export interface DestinationLimits {
-  /** A lease on one connection slot, or null when the destination is at its limit. */
+  /** A lease on one connection slot, or null when the destination is at its limit. It lapses unless renewed. */
   acquireSlot(destination: string): Promise<string | null>;
   releaseSlot(destination: string, lease: string): Promise<void>;
+  /**
+   * Extends these leases by the lease time, all in one call; answers those that had already been
+   * released or had lapsed (they are not brought back).
+   */
+  renewSlots(slots: HeldSlot[]): Promise<HeldSlot[]>;
   /** Until when the destination is backed off (ms since epoch), or null. */
   backedOffUntil(destination: string): Promise<number | null>;
   /** Records a throttling reply: backs off 1, 2, 4… minutes up to the maximum. Returns the end. */
@@ -18,9 +23,18 @@ export interface DestinationLimits {
   recovered(destination: string): Promise<void>;
 }
 
+/** A connection slot a worker holds: the destination and the lease on one of its slots. */
+export interface HeldSlot {
+  destination: string;
+  lease: string;
+}
+
 export interface LimitSettings {
   maxConnections: number;
-  /** A slot whose holder vanished (a killed worker) frees itself after this long. */
+  /**
+   * A slot not renewed for this long frees itself (its holder died): the holder renews its slots
+   * well within it (slot-renewal.ts).
+   */
   leaseMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
@@ -40,6 +54,24 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   return 1
 end
 return 0`;
+
+/**
+ * KEYS: the slot set of each lease (on Redis Cluster they share a hash slot through the {tagged}
+ * prefix, as BullMQ's keys do); ARGV: the new expiry, the lease time, then the leases in KEYS' order.
+ * A lease no longer in its set is not added back: a release may have crossed the renewal.
+ */
+const RENEW = `
+local lost = {}
+for i, key in ipairs(KEYS) do
+  local lease = ARGV[i + 2]
+  if redis.call('ZSCORE', key, lease) then
+    redis.call('ZADD', key, 'XX', ARGV[1], lease)
+    redis.call('PEXPIRE', key, ARGV[2])
+  else
+    lost[#lost + 1] = i
+  end
+end
+return lost`;
 
 const THROTTLE = `
 local level = redis.call('INCR', KEYS[1])
@@ -67,6 +99,12 @@ export function createRedisDestinationLimits(redis: Redis, prefix: string, setti
     },
     async releaseSlot(destination, lease) {
       await redis.zrem(key('slots', destination), lease);
+    },
+    async renewSlots(slots) {
+      if (slots.length === 0) return [];
+      const keys = slots.map((s) => key('slots', s.destination));
+      const lost = (await redis.eval(RENEW, keys.length, ...keys, now() + settings.leaseMs, settings.leaseMs, ...slots.map((s) => s.lease))) as number[];
+      return lost.map((i) => slots[i - 1] as HeldSlot);
     },
     async backedOffUntil(destination) {
       let state = known.get(destination);

@@ -31,7 +31,7 @@ export const apiOnlySettings = defineSettings({
   adminToken: {
     env: 'HERALD_ADMIN_TOKEN',
     schema: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
-    doc: 'Bearer token of the admin API (/admin: create and list projects). Unset: the admin API is disabled (404).',
+    doc: 'Bearer token of the admin API (/admin: create and list projects): at least 32 characters (e.g. `openssl rand -hex 32`). Unset: the admin API is disabled (404).',
     secret: true,
   },
   rateLimitPerKey: {

@@ -100,9 +100,9 @@ export const commonSettings = defineSettings({
   },
   dkimRotationGraceMs: {
     env: 'HERALD_DKIM_ROTATION_GRACE',
-    schema: duration('7d'),
+    schema: duration('7d', { min: '1d', because: 'mail signed with the old key just before the rotation may still be on its way and must still verify' }),
     default: '7d',
-    doc: 'After a DKIM rotation, how long the old key stays published (no longer signing) before it is retired.',
+    doc: 'After a DKIM rotation, how long the old key stays published (no longer signing) before it is retired; at least 1d, so that mail signed with it just before the rotation (a slow delivery attempt, a queue at the receiver) still verifies.',
   },
   webhookAllowHttp: {
     env: 'HERALD_WEBHOOK_ALLOW_HTTP',

@@ -48,6 +48,34 @@ describe('configuration', () => {
     expect(loadApiConfig({ HERALD_ENV: 'production', HERALD_MASTER_KEY: KEY }).masterKey).toBe(KEY);
   });
 
+  it('refuses an admin token shorter than 32 characters, naming the variable and the rule but never the token', () => {
+    const short = 'short-admin-token-0123456789abc';
+    expect(short).toHaveLength(31);
+    expect(() => loadApiConfig({ HERALD_ADMIN_TOKEN: short })).toThrow(
+      /HERALD_ADMIN_TOKEN: must be at least 32 characters \(e\.g\. `openssl rand -hex 32`\) \(value hidden\)/,
+    );
+    expect(() => loadApiConfig({ HERALD_ADMIN_TOKEN: short })).not.toThrow(new RegExp(short));
+    expect(loadApiConfig({ HERALD_ADMIN_TOKEN: 'a'.repeat(32) }).adminToken).toBe('a'.repeat(32));
+  });
+
+  it('refuses a domain re-check interval under a minute at start, naming the variable and the rule', () => {
+    expect(() => loadWorkerConfig({ HERALD_DOMAIN_RECHECK_INTERVAL: '30s' })).toThrow(ConfigError);
+    expect(() => loadWorkerConfig({ HERALD_DOMAIN_RECHECK_INTERVAL: '30s' })).toThrow(/HERALD_DOMAIN_RECHECK_INTERVAL: must be at least 1m.*\(got "30s"\)/);
+    expect(loadWorkerConfig({ HERALD_DOMAIN_RECHECK_INTERVAL: '1m' }).domainRecheckMs).toBe(60_000);
+  });
+
+  it('refuses a DKIM rotation grace under a day, saying why', () => {
+    expect(() => loadApiConfig({ HERALD_DKIM_ROTATION_GRACE: '23h' })).toThrow(
+      /HERALD_DKIM_ROTATION_GRACE: must be at least 1d: mail signed with the old key .* must still verify \(got "23h"\)/,
+    );
+    expect(loadWorkerConfig({ HERALD_DKIM_ROTATION_GRACE: '1d' }).dkimRotationGraceMs).toBe(86_400_000);
+  });
+
+  it('refuses a job lock timeout under 5 seconds (connection slots are leased for that long too)', () => {
+    expect(() => loadWorkerConfig({ HERALD_JOB_LOCK_TIMEOUT: '0s' })).toThrow(/HERALD_JOB_LOCK_TIMEOUT: must be at least 5s \(got "0s"\)/);
+    expect(loadWorkerConfig({ HERALD_JOB_LOCK_TIMEOUT: '5s' }).jobLockMs).toBe(5_000);
+  });
+
   it('refuses a malformed retry schedule', () => {
     expect(() => loadWorkerConfig({ HERALD_RETRY_SCHEDULE: '1m,soon' })).toThrow(/HERALD_RETRY_SCHEDULE: must be a comma-separated list of durations/);
   });

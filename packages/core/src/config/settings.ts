@@ -63,8 +63,16 @@ function defaultOf(setting: Setting): string | undefined {
 
 export const port = () => z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535);
 
-/** A duration such as 30s, 5m, 1h or 3d, in milliseconds; `example` shows the expected form in errors. */
-export const duration = (example: string) => z.string().regex(/^\d+[smhd]$/, `must be a duration such as ${example}`).transform(parseDuration);
+/**
+ * A duration such as 30s, 5m, 1h or 3d, in milliseconds; `example` shows the expected form in errors.
+ * With `min`, a shorter duration is refused, the error saying the rule and, with `because`, why.
+ */
+export const duration = (example: string, limits: { min?: string; because?: string } = {}) => {
+  const parsed = z.string().regex(/^\d+[smhd]$/, `must be a duration such as ${example}`).transform(parseDuration);
+  if (!limits.min) return parsed;
+  const min = parseDuration(limits.min);
+  return parsed.refine((ms) => ms >= min, `must be at least ${limits.min}${limits.because ? `: ${limits.because}` : ''}`);
+};
 
 export const positiveInt = () => z.coerce.number({ message: 'must be a number' }).int().positive();
 

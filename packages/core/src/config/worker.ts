@@ -60,9 +60,9 @@ export const workerOnlySettings = defineSettings({
   },
   domainRecheckMs: {
     env: 'HERALD_DOMAIN_RECHECK_INTERVAL',
-    schema: duration('1h'),
+    schema: duration('1h', { min: '1m', because: 'DNS answers are cached for their TTL, so checking more often shows nothing new' }),
     default: '1h',
-    doc: "How often each domain's DNS records are checked again; a domain whose DKIM record disappeared stops sending.",
+    doc: "How often each domain's DNS records are checked again (at least 1m); a domain whose DKIM record disappeared stops sending.",
   },
   webhookTimeoutMs: {
     env: 'HERALD_WEBHOOK_TIMEOUT_MS',
@@ -92,7 +92,7 @@ export const workerOnlySettings = defineSettings({
     env: 'HERALD_MAX_CONNECTIONS_PER_DESTINATION',
     schema: positiveInt(),
     default: '20',
-    doc: 'Most SMTP connections open at once to one MX host or relay, across all worker processes (kept in Redis).',
+    doc: 'Most SMTP connections open at once to one MX host or relay, across all worker processes (kept in Redis); the slots of a worker that died are free again after HERALD_JOB_LOCK_TIMEOUT.',
   },
   throttleBackoffMs: {
     env: 'HERALD_THROTTLE_BACKOFF',
@@ -158,9 +158,9 @@ export const workerOnlySettings = defineSettings({
   },
   jobLockMs: {
     env: 'HERALD_JOB_LOCK_TIMEOUT',
-    schema: duration('30s'),
+    schema: duration('30s', { min: '5s' }),
     default: '30s',
-    doc: "How long a delivery job stays claimed by a worker that stopped renewing it (a crashed process); after it, another worker takes the job again (BullMQ's stalled-job check).",
+    doc: "How long a delivery job, or a connection slot to a destination, stays claimed by a worker that stopped renewing it (a crashed process); after it, another worker takes the job again (BullMQ's stalled-job check) and the slot is free. At least 5s.",
   },
   sweepIntervalMs: {
     env: 'HERALD_SWEEP_INTERVAL',

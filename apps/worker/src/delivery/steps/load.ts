@@ -22,6 +22,8 @@ export interface LoadRow {
   domain_name: string | null;
   return_path_host: string | null;
   domain_status: string | null;
+  /** The sending domain's active DKIM keys now, in the order they sign (created_at, id); null when none. */
+  dkim_key_ids: string[] | null;
   recipients: { id: string; email: string; attempts: number }[];
 }
 
@@ -39,6 +41,7 @@ const LOAD_SQL = `SELECT j.message_id AS job_message_id, j.domain AS job_domain,
         m.id, m.project_id, m.domain_id, m.status, m.send_at, m.from_email, m.created_at,
         CASE WHEN octet_length(m.raw) <= ${INLINE_RAW_BYTES} THEN m.raw END AS raw, m.raw IS NULL AS purged, octet_length(m.raw) AS raw_size, m.test, m.tags, m.metadata,
         p.relay_url_encrypted, d.name AS domain_name, d.return_path_host, d.status AS domain_status,
+        (SELECT array_agg(k.id ORDER BY k.created_at, k.id) FROM dkim_keys k WHERE k.domain_id = m.domain_id AND k.status = 'active') AS dkim_key_ids,
         coalesce((SELECT json_agg(json_build_object('id', r.id, 'email', r.email, 'attempts', r.attempts) ORDER BY r.id)
                   FROM recipients r
                   WHERE r.message_id = m.id AND r.domain = j.domain AND r.status IN ('queued', 'deferred')), '[]') AS recipients
@@ -46,8 +49,10 @@ const LOAD_SQL = `SELECT j.message_id AS job_message_id, j.domain AS job_domain,
  JOIN messages m ON m.id = j.message_id JOIN projects p ON p.id = m.project_id LEFT JOIN domains d ON d.id = m.domain_id`;
 
 /**
- * The messages of these jobs and, for each, its recipients at the job's domain still to be delivered:
- * one query for one job or a whole batch (plain SQL, prepared: this runs for every delivery).
+ * The messages of these jobs and, for each, its recipients at the job's domain still to be delivered
+ * and the ids of its domain's active DKIM keys (so a delivery signs with exactly the keys active when
+ * it was loaded, and a key a rotation deactivated signs nothing more): one query for one job or a
+ * whole batch (plain SQL, prepared: this runs for every delivery).
  */
 export async function loadJobs(db: Db, jobs: DeliveryJob[]): Promise<LoadedJobs> {
   const { rows } = await sqlPool(db).query<LoadRow>(
@@ -103,6 +108,7 @@ export const load: Step = async (deps, attempt) => {
     projectRelay: message.relay_url_encrypted ? open(message.relay_url_encrypted, deps.masterKey) : null,
     returnPathDomain: message.return_path_host ?? fromDomain,
     domainStatus: message.domain_status,
+    dkimKeyIds: message.dkim_key_ids ?? [],
   };
   if (!raw) decideAll(attempt, syntheticReply(550, '5.3.0', 'message content was purged before delivery'), true);
 };

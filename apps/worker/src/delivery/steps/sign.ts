@@ -5,7 +5,8 @@ import { decideAll, type Step } from '../attempt.ts';
 
 /**
  * Makes the message 7-bit clean with no line over 998 octets (re-encoding only the parts that need it),
- * then signs it once for this attempt with every active key of the sending domain: the signature
+ * then signs it once for this attempt with every key of the sending domain that was active when the
+ * message was loaded (the load step read their ids): the signature
  * covers exactly the bytes any server — with or without 8BITMIME — receives. Never sends unsigned.
  */
 export const sign: Step = async (deps, attempt) => {
@@ -18,7 +19,7 @@ export const sign: Step = async (deps, attempt) => {
     // its DKIM record is missing or changed: wait for it to be fixed (or for the message to expire)
     return decideAll(attempt, syntheticReply(451, '4.7.5', 'the sending domain is not verified: its DKIM record is missing or wrong'));
   }
-  const keys = await deps.keys.signingKeys(message.domainId);
+  const keys = await deps.keys.signingKeys(message.dkimKeyIds);
   if (keys.length === 0) {
     // wait for a key (the domain may be mid-rotation) rather than bounce
     return decideAll(attempt, syntheticReply(451, '4.7.5', 'no active DKIM key for the sending domain'));
