@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HeraldError, isDatabaseUnavailable, type ErrorDetail } from '@herald/core';
+import { bearerChallenge } from './bearer-challenge.ts';
 
 /** Fastify's own errors that are the client's fault, mapped to registry codes. */
 const FASTIFY_CODES: Record<string, (err: FastifyError) => HeraldError> = {
@@ -76,6 +77,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       request.log.error({ err }, 'unhandled error');
       error = new HeraldError('internal_error', `internal error (request ${request.id})`);
     }
+    if (error.status === 401) void reply.header('www-authenticate', bearerChallenge(request.headers.authorization, error.message));
     return reply.status(error.status).send(error.toJSON());
   });
 
