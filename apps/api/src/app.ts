@@ -9,6 +9,8 @@ import { pruneUnusedSchemas } from './openapi/prune-schemas.ts';
 import { authenticate } from './plugins/authenticate.ts';
 import { rateLimitHook } from './plugins/rate-limit.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
+import { registerJsonBodyParser } from './input/json-body.ts';
+import { refuseBadText } from './input/refuse-bad-text.ts';
 import { healthRoutes } from './routes/health.ts';
 import { errorBody } from './schemas/error.ts';
 import { adminProjectsRoutes } from './routes/admin/projects.ts';
@@ -63,13 +65,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
-  // the API speaks JSON only: any other body type is answered 415. An empty JSON body (some clients
-  // send Content-Type: application/json on a POST without one) counts as no body.
-  app.removeContentTypeParser(['text/plain', 'application/json']);
-  const json = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body.length === 0 ? done(null, undefined) : json(request, body as string, done),
-  );
+  registerJsonBodyParser(app);
+  // NUL, lone surrogates and bad percent-encoding in path, query and headers: 400, before any route reads them
+  app.addHook('preValidation', refuseBadText);
 
   await app.register(swagger, {
     openapi: {
