@@ -147,11 +147,14 @@ describe('text Postgres cannot store, and bodies that are not UTF-8', () => {
     expect(checked).toBeGreaterThanOrEqual(36);
   });
 
-  it('refuses a query that is not percent-encoded UTF-8 instead of reading it as other text', async () => {
+  it('refuses a query or a path that is not percent-encoded UTF-8 instead of reading it as other text', async () => {
     const get = (url: string) => api.app.inject({ method: 'GET', url, headers: project.auth });
     for (const query of ['recipient=%ff', 'tag=%ed%a0%80', 'recipient=a%zz', 'recipient=%e2%82']) {
       const field = `query.${query.split('=')[0]}`;
       expect(details(await get(`/v1/messages?${query}`), query)).toEqual([{ field, message: 'must be valid percent-encoded UTF-8' }]);
+    }
+    for (const path of ['/v1/messages/%ff%fe', '/v1/messages/%ed%a0%80', '/v1/domains/%zz', '/v1/suppressions/a%c0%afb%40example.org']) {
+      expect(details(await get(path), path)).toEqual([{ field: 'path', message: 'must be valid percent-encoded UTF-8' }]);
     }
     // well-formed encodings still work
     expect((await get('/v1/messages?recipient=j%C3%BCrgen%40example.org&status=queued')).statusCode).toBe(200);

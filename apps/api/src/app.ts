@@ -8,7 +8,8 @@ import type { RateLimiter } from '@herald/core/limits/rate-limiter';
 import { pruneUnusedSchemas } from './openapi/prune-schemas.ts';
 import { authenticate } from './plugins/authenticate.ts';
 import { rateLimitHook } from './plugins/rate-limit.ts';
-import { registerErrorHandler } from './plugins/error-handler.ts';
+import { answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandler } from './plugins/error-handler.ts';
+import { clientErrorHandler, registerHttpErrorAnswers } from './plugins/http-errors.ts';
 import { registerJsonBodyParser } from './input/json-body.ts';
 import { refuseBadText } from './input/refuse-bad-text.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -61,10 +62,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
+    // a suppressed address can be 254 characters, more once percent-encoded
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // what Node and the router refuse is answered in Herald's error shape too
+    clientErrorHandler: clientErrorHandler(deps.log),
+    frameworkErrors: answerFrameworkError,
+    http: { requireHostHeader: false },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  registerHttpErrorAnswers(app);
   registerJsonBodyParser(app);
   // NUL, lone surrogates and bad percent-encoding in path, query and headers: 400, before any route reads them
   app.addHook('preValidation', refuseBadText);
