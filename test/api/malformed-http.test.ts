@@ -1,6 +1,8 @@
 import { connect, type AddressInfo, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '@herald/core';
+import { ERROR_CODES, REDACT_PATHS } from '@herald/core';
 import { buildTestApi, seedProject, type TestApi, type TestProject } from '../support/api-app.ts';
 
 interface RawAnswer {
@@ -61,9 +63,16 @@ describe('malformed HTTP requests', () => {
   let api: TestApi;
   let project: TestProject;
   let port: number;
+  let logs = '';
 
   beforeAll(async () => {
-    api = await buildTestApi();
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs += chunk.toString();
+        done();
+      },
+    });
+    api = await buildTestApi({}, { log: pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink) });
     project = await seedProject(api.db, 'malformed');
     await api.app.listen({ host: '127.0.0.1', port: 0 });
     port = (api.app.server.address() as AddressInfo).port;
@@ -147,5 +156,14 @@ describe('malformed HTTP requests', () => {
     const answer = parseAnswer(Buffer.concat(chunks).toString('utf8'));
     expect(answer.statusLine).toBe('HTTP/1.1 408 Request Timeout');
     expect(expectHeraldError(answer, 'timeout')).toBe('request_timeout');
+  });
+
+  it('logs a refused request without its headers or URL, so no key reaches the log', async () => {
+    const before = logs.length;
+    const answer = await exchange(port, get(`/v1/messages?api_key=${project.key}`, `X-Padding: ${'a'.repeat(20_000)}`));
+    expect(answer.status).toBe(431);
+    const written = logs.slice(before);
+    expect(written).toContain('refused a request Node could not read: header_fields_too_large');
+    expect(written).not.toContain(project.key.slice(8));
   });
 });

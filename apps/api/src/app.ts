@@ -10,6 +10,7 @@ import { authenticate } from './plugins/authenticate.ts';
 import { rateLimitHook } from './plugins/rate-limit.ts';
 import { answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandler } from './plugins/error-handler.ts';
 import { clientErrorHandler, registerHttpErrorAnswers } from './plugins/http-errors.ts';
+import { requestLogger } from './plugins/log-redaction.ts';
 import { registerJsonBodyParser } from './input/json-body.ts';
 import { refuseBadText } from './input/refuse-bad-text.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -56,7 +57,8 @@ export const API_VERSION = '0.1.0';
 
 /** Builds the HTTP API without listening: main.ts listens, tests use app.inject. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const logger: FastifyBaseLogger = deps.log;
+  // URLs are logged with their query values redacted (a key sent as ?api_key=… must not reach a log)
+  const logger: FastifyBaseLogger = requestLogger(deps.log);
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: deps.config.bodyLimitBytes,
