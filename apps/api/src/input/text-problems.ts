@@ -19,6 +19,19 @@ export function textProblem(value: string): string | null {
   return null;
 }
 
+/**
+ * A cheap first look at a flat record (headers, path or query parameters): false when no string in
+ * it, name or value, holds NUL or a surrogate. Anything else (a list, an object) is worth the walk.
+ */
+export function mayHoldBadText(record: Record<string, unknown> | undefined | null): boolean {
+  for (const name in record) {
+    const value = record[name];
+    if (SUSPECT.test(name)) return true;
+    if (typeof value === 'string' ? SUSPECT.test(value) : value !== undefined && typeof value !== 'number' && typeof value !== 'boolean') return true;
+  }
+  return false;
+}
+
 /** At most this many problems are reported for one request: enough to act on, small to answer. */
 const MAX_PROBLEMS = 20;
 
