@@ -54,6 +54,35 @@ describe('secrets stay secret', () => {
     expect(logs).not.toMatch(/PRIVATE KEY/);
   });
 
+  it('never logs a key sent in the query string or the path, on refused, accepted, missing and malformed requests', async () => {
+    const key = secrets[0] as string;
+    const before = logs.length;
+    const auth = { authorization: `Bearer ${key}` };
+    const requests: { url: string; status: number; headers?: Record<string, string> }[] = [
+      { url: `/v1/messages?api_key=${key}`, status: 401 },
+      { url: `/v1/messages?limit=5&api_key=${key}`, status: 400, headers: auth },
+      { url: `/healthz?api_key=${key}`, status: 200 },
+      { url: `/v1/messages?${key}`, status: 401 },
+      { url: `/v1/${key}/messages?token=${key}`, status: 404, headers: auth },
+      { url: `/nowhere?api_key=${encodeURIComponent(key)}`, status: 404 },
+      { url: `/v1/messages/%ff?api_key=${key}`, status: 400, headers: auth },
+      { url: `/v1/messages/msg_%00?api_key=${key}`, status: 400, headers: auth },
+      { url: `/v1/messages/${'a'.repeat(600)}?api_key=${key}`, status: 414, headers: auth },
+      { url: `/v1/messages?recipient=%ff&api_key=${key}`, status: 400, headers: auth },
+    ];
+    for (const { url, status, headers } of requests) {
+      const response = await app.inject({ method: 'GET', url, headers: headers ?? {} });
+      expect(response.statusCode, url.slice(0, 40)).toBe(status);
+    }
+    const written = logs.slice(before);
+    // the requests were logged, with the path and the query's names but no value
+    expect(written).toContain('"url":"/v1/messages?api_key=[redacted]"');
+    expect(written).toContain('"url":"/v1/messages?limit=[redacted]&api_key=[redacted]"');
+    expect(written).toContain('"url":"/v1/[redacted]/messages?token=[redacted]"');
+    expect(written).not.toContain(key.slice(8));
+    expect(written).not.toContain(encodeURIComponent(key).slice(8));
+  });
+
   it('redacts the Authorization header, and key-named fields, wherever a log line carries them', () => {
     let line = '';
     const sink = new Writable({

@@ -14,6 +14,7 @@ import {
   type ApiConfig,
   type Db,
   type EnqueuedDelivery,
+  type Logger,
 } from '@herald/core';
 import { Redis } from 'ioredis';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
@@ -31,8 +32,8 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** The API built in-process (app.inject) on the real test database; the queue is captured. */
-export async function buildTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+/** The API built in-process (app.inject) on the real test database; the queue is captured; silent unless given a logger. */
+export async function buildTestApi(env: Record<string, string> = {}, options: { log?: Logger } = {}): Promise<TestApi> {
   const config = parseSettings(apiSettings, { DATABASE_URL: TEST_DATABASE_URL, HERALD_MASTER_KEY: TEST_MASTER_KEY, ...env });
   const db = createDb(config.databaseUrl, { poolSize: 4 });
   const jobs: EnqueuedDelivery[] = [];
@@ -42,7 +43,7 @@ export async function buildTestApi(env: Record<string, string> = {}): Promise<Te
   const app = await buildApp({
     config,
     db,
-    log: createLogger('test-api', 'silent'),
+    log: options.log ?? createLogger('test-api', 'silent'),
     enqueue: async (batch) => {
       if (failEnqueue.value) throw new Error('redis is down');
       jobs.push(...batch);

@@ -8,7 +8,11 @@ import type { RateLimiter } from '@herald/core/limits/rate-limiter';
 import { pruneUnusedSchemas } from './openapi/prune-schemas.ts';
 import { authenticate } from './plugins/authenticate.ts';
 import { rateLimitHook } from './plugins/rate-limit.ts';
-import { registerErrorHandler } from './plugins/error-handler.ts';
+import { answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandler } from './plugins/error-handler.ts';
+import { clientErrorHandler, registerHttpErrorAnswers } from './plugins/http-errors.ts';
+import { requestLogger } from './plugins/log-redaction.ts';
+import { registerJsonBodyParser } from './input/json-body.ts';
+import { refuseBadText } from './input/refuse-bad-text.ts';
 import { healthRoutes } from './routes/health.ts';
 import { errorBody } from './schemas/error.ts';
 import { adminProjectsRoutes } from './routes/admin/projects.ts';
@@ -53,23 +57,27 @@ export const API_VERSION = '0.1.0';
 
 /** Builds the HTTP API without listening: main.ts listens, tests use app.inject. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const logger: FastifyBaseLogger = deps.log;
+  // URLs are logged with their query values redacted (a key sent as ?api_key=… must not reach a log)
+  const logger: FastifyBaseLogger = requestLogger(deps.log);
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: deps.config.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
+    // a suppressed address can be 254 characters, more once percent-encoded
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // what Node and the router refuse is answered in Herald's error shape too
+    clientErrorHandler: clientErrorHandler(deps.log),
+    frameworkErrors: answerFrameworkError,
+    http: { requireHostHeader: false },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
-  // the API speaks JSON only: any other body type is answered 415. An empty JSON body (some clients
-  // send Content-Type: application/json on a POST without one) counts as no body.
-  app.removeContentTypeParser(['text/plain', 'application/json']);
-  const json = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body.length === 0 ? done(null, undefined) : json(request, body as string, done),
-  );
+  registerHttpErrorAnswers(app);
+  registerJsonBodyParser(app);
+  // NUL, lone surrogates and bad percent-encoding in path, query and headers: 400, before any route reads them
+  app.addHook('preValidation', refuseBadText);
 
   await app.register(swagger, {
     openapi: {

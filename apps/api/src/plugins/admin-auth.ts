@@ -12,6 +12,7 @@ export function adminAuth(token: string | undefined) {
     if (!expected) throw new HeraldError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     const given = createHash('sha256').update(match?.[1] ?? '').digest();
-    if (!match || !timingSafeEqual(given, expected)) throw new HeraldError('unauthorized', 'the admin token is missing or wrong');
+    if (!match) throw new HeraldError('unauthorized', 'Authorization: Bearer <admin token> is required');
+    if (!timingSafeEqual(given, expected)) throw new HeraldError('unauthorized', 'the admin token is not valid');
   };
 }

@@ -5,17 +5,22 @@
  */
 export const ERROR_CODES = {
   validation_failed: { status: 400, summary: 'The request is malformed; details name each field and rule.' },
+  bad_request: { status: 400, summary: 'The request is not valid HTTP/1.1 (framing, request line or header syntax).' },
   unauthorized: { status: 401, summary: 'No API key, or the key is unknown, malformed, revoked or expired.' },
   insufficient_scope: { status: 403, summary: 'The key lacks the scope or domain this request needs.' },
   domain_not_verified: { status: 403, summary: "The sender's domain is not a verified domain of the project." },
   not_found: { status: 404, summary: 'No such resource in this project.' },
   method_not_allowed: { status: 405, summary: 'The resource does not support this method.' },
+  request_timeout: { status: 408, summary: 'The request did not arrive completely in time.' },
   idempotency_conflict: { status: 409, summary: 'The Idempotency-Key was used with a different request.' },
   conflict: { status: 409, summary: 'The resource is in a state that does not allow this action.' },
   payload_too_large: { status: 413, summary: 'The request body or the message is larger than the limit.' },
+  uri_too_long: { status: 414, summary: 'A value in the path (an id, an address) is longer than the limit.' },
   unsupported_media_type: { status: 415, summary: 'The body must be application/json.' },
+  expectation_failed: { status: 417, summary: 'The Expect header asks for something other than 100-continue.' },
   rate_limited: { status: 429, summary: 'Too many requests; retry after the Retry-After header.' },
   quota_exceeded: { status: 429, summary: "The project's daily sending quota is used up." },
+  header_fields_too_large: { status: 431, summary: 'The request line and headers are larger than the limit.' },
   internal_error: { status: 500, summary: 'Something failed on the server; the request id is in the logs.' },
   service_unavailable: { status: 503, summary: 'A dependency (Postgres) is unreachable; retry later.' },
 } as const satisfies Record<string, { status: number; summary: string }>;

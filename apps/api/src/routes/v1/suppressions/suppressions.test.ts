@@ -184,6 +184,17 @@ describe('suppressions', () => {
       expect(await stored(other.id, 'kept@one.example')).not.toBeNull();
     });
 
+    it('removes an address as long as addresses may be (254 characters, 320 once percent-encoded), and answers 414 past the path limit', async () => {
+      const longest = `${'a+'.repeat(32)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(53)}.example`;
+      expect(longest).toHaveLength(254);
+      expect((await add({ email: longest })).statusCode).toBe(201);
+      expect((await remove(longest)).statusCode).toBe(204);
+      expect(await stored(project.id, longest)).toBeNull();
+      const overlong = await remove(`${'x'.repeat(600)}@example.org`);
+      expect(overlong.statusCode).toBe(414);
+      expect(overlong.json()).toEqual({ error: { code: 'uri_too_long', message: 'a value in the path is longer than 512 characters' } });
+    });
+
     it('refuses an address that is not one with 400 naming params.email', async () => {
       const response = await remove('not-an-address');
       expect(response.statusCode).toBe(400);

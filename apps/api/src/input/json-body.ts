@@ -1,0 +1,33 @@
+import { isUtf8 } from 'node:buffer';
+import type { FastifyInstance } from 'fastify';
+import { HeraldError, type ErrorDetail } from '@herald/core';
+import { findTextProblems, invalidUtf8Offset, mayHoldBadEscapes } from './text-problems.ts';
+
+/** A validation error listing each problem, as zod's are reported. */
+export function textValidationError(details: ErrorDetail[]): HeraldError {
+  return new HeraldError('validation_failed', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
+}
+
+/**
+ * The API speaks JSON only: any other body type is answered 415. The body is read as bytes and must be
+ * UTF-8 (otherwise 400, never a silent U+FFFD); once parsed, no string in it may hold what Postgres
+ * cannot store (NUL, a lone surrogate). An empty JSON body (some clients send Content-Type:
+ * application/json on a POST without one) counts as no body.
+ */
+export function registerJsonBodyParser(app: FastifyInstance): void {
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    if (body.length === 0) return done(null, undefined);
+    if (!isUtf8(body)) {
+      const offset = invalidUtf8Offset(body);
+      return done(textValidationError([{ field: 'body', message: `must be valid UTF-8 (invalid byte at offset ${offset})` }]));
+    }
+    const text = body.toString('utf8');
+    void json(request, text, (err, value) => {
+      if (err) return done(err);
+      const problems = mayHoldBadEscapes(text) ? findTextProblems(value, '') : [];
+      return problems.length > 0 ? done(textValidationError(problems)) : done(null, value);
+    });
+  });
+}
