@@ -1,3 +1,4 @@
+import type { JobState } from 'bullmq';
 import { deliveryJobId, enqueueDeliveries, type Db, type DeliveryJob, type DeliveryQueues, type Log } from '@herald/core';
 
 export interface SweepDeps {
@@ -21,8 +22,11 @@ export interface SweepResult {
   enqueued: DeliveryJob[];
 }
 
-/** A job in one of these states will run (again) by itself. */
-const LIVE_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children', 'paused']);
+/**
+ * A job in one of these states will run (again) by itself. Typed with BullMQ's JobState, so that a state
+ * BullMQ does not report fails the type check (a paused queue's jobs are 'waiting', never 'paused').
+ */
+const LIVE_STATES: ReadonlySet<string> = new Set<JobState>(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
 
 /**
  * Finds the (message, recipient domain) pairs Postgres says still need an attempt — a recipient queued

@@ -129,7 +129,7 @@ async function applyOne(client: pg.Client, migration: MigrationFile): Promise<vo
       id,
       String((err as Error).message),
     ]);
-    throw new Error(`migration ${migration.name} failed: ${(err as Error).message}`);
+    throw new Error(`migration ${migration.name} failed: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -56,7 +56,7 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
 
   const fromValues = value('from');
   // exactly one mailbox: every other one would ride along unchecked behind a verified first one
-  const fromList = fromValues.length === 1 ? addressparser(fromValues[0] as string) : [];
+  const fromList = fromValues.length === 1 ? addressparser(fromValues[0]) : [];
   const fromAddress = fromList.length === 1 ? fromList[0] : undefined;
   const from = fromAddress && 'address' in fromAddress ? parseMailbox({ email: fromAddress.address ?? '', name: decode(fromAddress.name) || undefined }) : null;
   if (!from?.ok) {

@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import mimeTypes from 'nodemailer/lib/mime-funcs/mime-types.js';
+import { detectMimeType } from 'nodemailer/lib/mime-funcs/mime-types.js';
 import type { Attachment, SendRequest } from '../intake/send-request.ts';
 import { addressField, formatDate, mimeField, parameter, textField, verbatimField } from './compose-fields.ts';
 import { encodeBase64, encodeQuotedPrintable } from './transfer-encoding.ts';
@@ -118,7 +118,7 @@ function scanText(octets: Buffer): TextScan {
 }
 
 function attachmentEntity(attachment: Attachment): Entity {
-  const type = attachment.contentType ?? mimeTypes.detectMimeType(attachment.filename);
+  const type = attachment.contentType ?? detectMimeType(attachment.filename);
   const disposition = attachment.contentId ? 'inline' : 'attachment';
   const fields =
     mimeField('Content-Type', type, [parameter('name', attachment.filename)]) +
