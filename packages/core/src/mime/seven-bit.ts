@@ -6,14 +6,19 @@ import { sevenBitFields } from './seven-bit-headers.ts';
 import { decodeQuotedPrintable, encodeBase64, encodeQuotedPrintable, rewrapBase64 } from './transfer-encoding.ts';
 
 export interface SevenBitResult {
-  /** The message, 7-bit with no line over 998 octets unless `warnings` says otherwise. */
+  /**
+   * The message, 7-bit with no line over 998 octets unless `warnings` says otherwise — but for UTF-8
+   * in its header fields that has no 7-bit form (RFC 6532: an address with a UTF-8 local part, a UTF-8
+   * Message-ID), which stays UTF-8: such a message can only go to a server offering SMTPUTF8.
+   */
   raw: Buffer;
   /** False when the input was already 7-bit and short-lined: `raw` is then the input Buffer itself. */
   changed: boolean;
   /**
-   * What could not be made 7-bit without changing its meaning (an 8-bit Message-ID, an address with a
-   * non-ASCII local part, a header line with no whitespace to fold at), malformed MIME handled leniently,
-   * an existing DKIM signature broken by the change. Empty for ordinary input.
+   * What could not be made 7-bit without changing its meaning and is not RFC 6532 UTF-8 (8-bit octets
+   * in a header that are not UTF-8, a header line with no whitespace to fold at, 8-bit octets left in
+   * the body), malformed MIME handled leniently, an existing DKIM signature broken by the change.
+   * Empty for ordinary input, and for a message whose only 8-bit header octets are UTF-8.
    */
   warnings: string[];
 }
@@ -44,7 +49,8 @@ export function isSevenBitClean(raw: Buffer): boolean {
  * recursed into (they may not be encoded themselves); their 8bit/binary label becomes 7bit. An entity
  * without Content-Type gets `text/plain; charset=utf-8` (or `charset=unknown-8bit`, RFC 1428, when the
  * octets are not UTF-8) if its body is 8-bit; a message whose body encoding changed gets
- * `MIME-Version: 1.0` if it has none. Headers: see sevenBitFields. Malformed MIME never throws: a
+ * `MIME-Version: 1.0` if it has none. Headers: see sevenBitFields (UTF-8 with no 7-bit form, such as
+ * an internationalised address, stays UTF-8, RFC 6532). Malformed MIME never throws: a
  * multipart whose boundary is missing or never found is treated as a leaf (quoted-printable, which
  * keeps 7-bit lines readable), one without a close delimiter ends its last part at the end, nesting
  * deeper than 50 is encoded as a leaf, and 8-bit octets in a preamble or epilogue (which have no
@@ -59,7 +65,11 @@ export function toSevenBit(raw: Buffer): SevenBitResult {
   const warn = (m: string) => warnings.push(m.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
   const output = convertEntity(input, { warn, path: [], isMessage: true, defaultType: 'text/plain', depth: 0 });
   const result = Buffer.from(output, 'latin1');
-  if (!isSevenBitClean(result)) warnings.push('the result still has 8-bit octets or lines over 998 octets');
+  // UTF-8 left in the header is RFC 6532's (whatever else is 8-bit there was reported field by field)
+  const top = splitEntity(output);
+  if (!isClean(top.body) || hasLongLine(top.header, MAX_LINE)) {
+    warnings.push('the result still has 8-bit octets in its body or lines over 998 octets');
+  }
   if (output !== input && parseFields(splitEntity(input).header).some((f) => f.name === 'dkim-signature')) {
     warnings.push('the message was re-encoded, so its existing DKIM-Signature no longer verifies');
   }
