@@ -26,7 +26,7 @@ describe('SMTPUTF8 toward the receiving server', () => {
 
   beforeAll(async () => {
     [modern, legacy, no8bit] = await Promise.all([
-      startMxSink(),
+      startMxSink({ behaviour: { rcpt: (address) => (address.startsWith('gone') ? { code: 550, message: `5.1.1 <${address}>: no such user` } : undefined) } }),
       startMxSink({ behaviour: { smtpUtf8: false } }),
       startMxSink({ behaviour: { eightBitMime: false } }),
     ]);
@@ -63,6 +63,12 @@ describe('SMTPUTF8 toward the receiving server', () => {
     expect(modern.received.at(-1)?.mailParameters).toEqual({ BODY: '8BITMIME' });
     await deliverToDestinations(smtp.deps, mx(no8bit.host), from, ['ann@utf8.test'], sent);
     expect(no8bit.received.at(-1)?.mailParameters).toEqual({});
+  });
+
+  it("reads a server's UTF-8 reply naming the address as UTF-8 text", async () => {
+    const attempt = await deliverToDestinations(smtp.deps, mx(modern.host), from, ['gone-jürgen@utf8.test'], message('gone-jürgen@utf8.test'));
+    if (attempt.kind !== 'replies') throw new Error(attempt.kind);
+    expect(attempt.replies.get('gone-jürgen@utf8.test')?.text).toBe('550 5.1.1 <gone-jürgen@utf8.test>: no such user');
   });
 
   it('refuses a UTF-8 recipient with 553 5.6.7 at a server without SMTPUTF8, and sends it nothing', async () => {
