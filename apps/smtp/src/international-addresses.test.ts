@@ -80,6 +80,9 @@ describe('SMTP submission: internationalised addresses (SMTPUTF8)', () => {
     expect((await client.command(`MAIL FROM:<app@${project.domain}>`)).code).toBe(250);
     const refused = await client.command(utf8('RCPT TO:<jürgen@one.example>'));
     expect(refused.text).toMatch(/^553 5\.6\.7 .*SMTPUTF8/);
+    // no UTF-8 in replies (RFC 6531 §3.7.4)
+    expect(refused.text).toContain('jU+00FCrgen@one.example');
+    expect(refused.text).toMatch(/^[\x20-\x7e\n]*$/);
     expect((await client.command('RCPT TO:<ann@one.example>')).code).toBe(250);
     const final = await data(client, `From: app@${project.domain}\r\nTo: ann@one.example\r\nSubject: ascii\r\n\r\nx`);
     expect(final.code).toBe(250);
@@ -87,9 +90,9 @@ describe('SMTP submission: internationalised addresses (SMTPUTF8)', () => {
     expect(stored.map((m) => m.recipients.map((r) => r.email))).toEqual([['ann@one.example']]);
   });
 
-  it('refuses a UTF-8 sender with 553 5.6.7 without SMTPUTF8, and takes it on the verified domain with SMTPUTF8', async () => {
+  it('refuses a UTF-8 sender with 550 5.6.7 without SMTPUTF8, and takes it on the verified domain with SMTPUTF8', async () => {
     const client = await authenticatedSession(listener.port, project.key);
-    expect((await client.command(utf8(`MAIL FROM:<jürgen@${project.domain}>`))).text).toMatch(/^553 5\.6\.7 /);
+    expect((await client.command(utf8(`MAIL FROM:<jürgen@${project.domain}>`))).text).toMatch(/^550 5\.6\.7 /);
     expect((await client.command(utf8(`MAIL FROM:<jürgen@${project.domain}> SMTPUTF8`))).code).toBe(250);
   });
 
@@ -103,6 +106,8 @@ describe('SMTP submission: internationalised addresses (SMTPUTF8)', () => {
     const reply = await client.command(line);
     expect(reply.code, reply.text).toBe(553);
     expect(reply.text).toMatch(reason);
+    // even after SMTPUTF8, a refusal quotes the address in ASCII (RFC 6531 §3.7.4)
+    expect(reply.text).toMatch(/^[\x20-\x7e\n]*$/);
   });
 
   it('refuses with 554 a From header whose local part is not UTF-8, and stores nothing', async () => {

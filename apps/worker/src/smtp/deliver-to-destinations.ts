@@ -141,8 +141,8 @@ function poolKey(destination: Destination, ip: string): string {
  * another transaction on the same session (RFC 5321 §4.5.3.1.10), for as long as each round delivers
  * to at least one. Each transaction gets its own envelope sender (VERP). Mail that needs SMTPUTF8 goes
  * with it, and only to a server that offers it: without it, the recipients that need it are answered
- * at once (5.6.7, 5.6.9) and only the others are sent; BODY=8BITMIME goes with an 8-bit body where
- * the server offers 8BITMIME.
+ * at once (5.6.7, 5.6.9) and only the others are sent; BODY=8BITMIME goes with 8-bit content (a
+ * UTF-8 header or an 8-bit body) where the server offers 8BITMIME.
  */
 async function runTransactions(
   session: SmtpSession,
@@ -152,7 +152,8 @@ async function runTransactions(
   needs: MessageNeeds,
 ): Promise<{ replies: Map<string, SmtpReply>; unanswered: boolean }> {
   const replies = session.extensions.has('SMTPUTF8') ? new Map<string, SmtpReply>() : refusedWithoutSmtpUtf8(recipients, needs, session.options.serverName);
-  const eightBitMime = needs.eightBitBody && session.extensions.has('8BITMIME');
+  // RFC 6531 §1.2: mail with a UTF-8 header goes with BODY=8BITMIME too (a server offering SMTPUTF8 offers 8BITMIME)
+  const eightBitMime = (needs.utf8Headers || needs.eightBitBody) && session.extensions.has('8BITMIME');
   let pending = recipients.filter((r) => !replies.has(r));
   let first = true;
   while (pending.length > 0) {

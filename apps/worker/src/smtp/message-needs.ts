@@ -9,7 +9,7 @@ export interface MessageNeeds {
    * form), so only a server offering SMTPUTF8 (RFC 6531) may receive it.
    */
   utf8Headers: boolean;
-  /** 8-bit octets left in its body (the 7-bit converter could not remove them): BODY=8BITMIME where offered. */
+  /** 8-bit octets in its body (one the 7-bit converter did not see): BODY=8BITMIME where offered. */
   eightBitBody: boolean;
 }
 
@@ -58,8 +58,9 @@ export function needsSmtpUtf8(needs: MessageNeeds, recipients: string[]): boolea
 /**
  * The recipients that cannot be sent to a server that does not offer SMTPUTF8 (RFC 6531 §3.2: such
  * mail is not sent there, and Herald does not downgrade it), with their replies: a recipient whose
- * own address is UTF-8 gets 553 5.6.7 (non-ASCII address not permitted); when the header is UTF-8,
- * every other recipient gets 550 5.6.9 (a UTF-8 header message cannot be transferred). Permanent:
+ * own address is UTF-8 gets 553 5.6.7 (non-ASCII address not permitted, RFC 6531 §3.5); when the
+ * header is UTF-8, every other recipient gets 550 5.6.9 (a UTF-8 header message cannot be
+ * transferred; 550 is the code the registry associates with it, RFC 6531 §4.2). Permanent:
  * the server's extensions will not change on a retry. The others can still go, without SMTPUTF8.
  */
 export function refusedWithoutSmtpUtf8(recipients: string[], needs: MessageNeeds, server: string): Map<string, SmtpReply> {

@@ -42,13 +42,19 @@ describe('SMTPUTF8 toward the receiving server', () => {
     expect(repliesOf(attempt)).toEqual({ 'jürgen@utf8.test': '250 2.0.0', '用户@utf8.test': '250 2.0.0' });
     const received = modern.received.at(-1);
     expect(received).toMatchObject({ mailFrom: 'bounces+rcp_1@herald.test', rcptTo: ['jürgen@utf8.test', '用户@utf8.test'] });
-    expect(received?.mailParameters).toEqual({ SMTPUTF8: true });
+    // BODY=8BITMIME too: the header is 8-bit content (RFC 6531 §1.2)
+    expect(received?.mailParameters).toEqual({ BODY: '8BITMIME', SMTPUTF8: true });
     expect(received?.raw.equals(sent)).toBe(true);
   });
 
   it('sends SMTPUTF8 for a UTF-8 header even when every recipient is ASCII', async () => {
     await deliverToDestinations(smtp.deps, mx(modern.host), from, ['ann@utf8.test'], message('jürgen@other.test'));
     expect(modern.received.at(-1)).toMatchObject({ rcptTo: ['ann@utf8.test'], mailParameters: { SMTPUTF8: true } });
+  });
+
+  it('sends SMTPUTF8 without BODY= for a 7-bit message to a UTF-8 recipient (a Bcc)', async () => {
+    await deliverToDestinations(smtp.deps, mx(modern.host), from, ['jürgen@utf8.test'], message('ann@utf8.test'));
+    expect(modern.received.at(-1)?.mailParameters).toEqual({ SMTPUTF8: true });
   });
 
   it('never sends SMTPUTF8 (or BODY=) for a 7-bit message, to the same server', async () => {
