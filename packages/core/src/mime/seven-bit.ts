@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { charsetOf } from './encoded-words.ts';
-import { fieldValue, has8bit, hasLongLine, parseFields, parseMimeValue, splitField, type HeaderField } from './header-fields.ts';
+import { buildField, fieldValue, has8bit, hasLongLine, parseFields, parseMimeValue, splitField, type HeaderField } from './header-fields.ts';
 import { multipartLayout, sanitizeVerbatim, splitEntity } from './mime-parts.ts';
 import { sevenBitFields } from './seven-bit-headers.ts';
 import { decodeQuotedPrintable, encodeBase64, encodeQuotedPrintable, rewrapBase64 } from './transfer-encoding.ts';
@@ -46,7 +46,9 @@ export function isSevenBitClean(raw: Buffer): boolean {
  * else stays byte-exact. Leaf bodies are decoded and re-encoded: text/* (and a body without
  * Content-Type, text/plain by default) as quoted-printable, anything else as base64; base64 that only
  * has long lines is re-wrapped, quoted-printable re-encoded. multipart/* and message/rfc822 are
- * recursed into (they may not be encoded themselves); their 8bit/binary label becomes 7bit. An entity
+ * recursed into (they may not be encoded themselves); their 8bit/binary label becomes 7bit — but an
+ * attached message whose header keeps UTF-8 (RFC 6532) becomes message/global, base64 (RFC 6532
+ * §3.7), so that only the top-level header can ever need SMTPUTF8. An entity
  * without Content-Type gets `text/plain; charset=utf-8` (or `charset=unknown-8bit`, RFC 1428, when the
  * octets are not UTF-8) if its body is 8-bit; a message whose body encoding changed gets
  * `MIME-Version: 1.0` if it has none. Headers: see sevenBitFields (UTF-8 with no 7-bit form, such as
@@ -111,13 +113,20 @@ function convertEntity(text: string, ctx: Context): string {
     newBody = convertMultipart(body, boundary, ctx, type === 'multipart/digest' ? 'message/rfc822' : 'text/plain', warn);
   } else if (type === 'message/rfc822' && nestable) {
     newBody = convertEntity(body, { ...ctx, isMessage: true, defaultType: 'text/plain', depth: ctx.depth + 1 });
+    // its header keeps UTF-8 (an internationalised address): RFC 6532 §3.7 makes that message/global,
+    // which, unlike message/rfc822, may be encoded; so the enclosing message stays 7-bit
+    if (has8bit(splitEntity(newBody).header)) newBody = undefined;
   } else if (type.startsWith('multipart/') && ctx.depth < MAX_DEPTH) {
     warn(`${type} without a usable boundary${boundary ? ` (or with ${cte} encoding)` : ''}: treated as a single part`);
   }
 
   let newCte: string | undefined;
   const added: string[] = [];
-  if (newBody !== undefined) {
+  if (type === 'message/rfc822' && nestable && newBody === undefined) {
+    newBody = encodeBase64(Buffer.from(body, 'latin1')) + (body.endsWith('\r\n') ? '\r\n' : '');
+    newCte = 'base64';
+    fields = setContentType(fields, 'message/global', added);
+  } else if (newBody !== undefined) {
     if (cte !== '7bit' && isClean(newBody)) newCte = '7bit';
   } else if (!isClean(body)) {
     const textual = !type.includes('/') || type.startsWith('text/') || type.startsWith('multipart/');
@@ -182,6 +191,18 @@ function setTransferEncoding(fields: HeaderField[], value: string, added: string
   const existing = fields[first] as HeaderField;
   const replaced = { name: existing.name, text: `${splitField(existing).prefix} ${value}\r\n` };
   return fields.flatMap((f, i) => (i === first ? [replaced] : f.name === 'content-transfer-encoding' ? [] : [f]));
+}
+
+/** Replaces the media type of the first Content-Type field in place, keeping its parameters, or adds the field. */
+function setContentType(fields: HeaderField[], mediaType: string, added: string[]): HeaderField[] {
+  const first = fields.findIndex((f) => f.name === 'content-type');
+  if (first < 0) {
+    added.push(`Content-Type: ${mediaType}`);
+    return fields;
+  }
+  const { prefix, value } = splitField(fields[first] as HeaderField);
+  const replaced = buildField(prefix, value.replace(/^(\s*)[^\s;]+/, `$1${mediaType}`));
+  return fields.map((f, i) => (i === first ? replaced : f));
 }
 
 /** Appends fields at the end of the header block. */
