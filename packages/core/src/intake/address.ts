@@ -57,9 +57,11 @@ export function normalizeEmail(input: string): { ok: true; email: string; domain
   if (email.length > 254) return { ok: false, reason: 'must be at most 254 octets' };
   const at = email.lastIndexOf('@');
   if (at <= 0 || at === email.length - 1) return { ok: false, reason: 'must be an email address like name@example.com' };
-  const never = NEVER.exec(email)?.[0];
+  const ascii = isAsciiAddress(email);
+  // ASCII controls were refused above and the ASCII space is the syntax's: only other characters to check
+  const never = ascii ? undefined : NEVER.exec(email)?.[0];
   if (never !== undefined) return { ok: false, reason: neverReason(never) };
-  const local = email.slice(0, at).normalize('NFC');
+  const local = ascii ? email.slice(0, at) : email.slice(0, at).normalize('NFC');
   const rawDomain = email.slice(at + 1);
   if (octets(local) > 64) return { ok: false, reason: 'the part before @ must be at most 64 octets (of UTF-8)' };
   if (!LOCAL_PART.test(local)) return { ok: false, reason: 'the part before @ has characters that are not allowed' };
