@@ -58,7 +58,7 @@ export interface TransactionResult {
 export interface MailParameters {
   /** SMTPUTF8 (RFC 6531): UTF-8 in the header or in a recipient's address. */
   smtpUtf8?: boolean;
-  /** BODY=8BITMIME (RFC 6152): 8-bit octets in the body. */
+  /** BODY=8BITMIME (RFC 6152): 8-bit octets in the message (a UTF-8 header, or the body). */
   eightBitMime?: boolean;
 }
 
