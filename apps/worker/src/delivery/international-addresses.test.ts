@@ -21,6 +21,8 @@ describe('delivering mail with internationalised addresses', () => {
     [modern, legacy] = await Promise.all([startMxSink(), startMxSink({ behaviour: { smtpUtf8: false } })]);
     h.routeDomain('modern.test', modern.host);
     h.routeDomain('legacy.test', legacy.host);
+    // 例子.test, only ever looked up in A-label form
+    h.routeDomain('xn--fsqu00a.test', modern.host);
   });
   afterAll(async () => {
     await h.close();
@@ -98,6 +100,18 @@ describe('delivering mail with internationalised addresses', () => {
     const [jurgen] = (await recipients(id)).filter((r) => r.email === 'jürgen@modern.test');
     expect(modern.received.at(-1)).toMatchObject({ rcptTo: ['jürgen@modern.test'], mailFrom: `bounces+${jurgen?.id}@${h.senderDomain}`, mailParameters: { SMTPUTF8: true } });
     expect(await verifyDkim(ascii?.raw as Buffer, h.dns)).toEqual([expect.objectContaining({ result: 'pass' })]);
+  });
+
+  it('looks an internationalised domain up in A-label form (the only form the test DNS knows) beside a UTF-8 local part', async () => {
+    // as intake stores it (the API's validation turns 例子.test into A-labels)
+    const { id, jobs } = await h.accept({ to: [{ email: '用户@xn--fsqu00a.test' }] });
+    expect(jobs).toEqual([{ messageId: id, domain: 'xn--fsqu00a.test' }]);
+    await deliverAll(jobs);
+    expect((await recipients(id)).map((r) => [r.email, r.status])).toEqual([['用户@xn--fsqu00a.test', 'delivered']]);
+    const received = modern.received.at(-1);
+    // smtp-server shows the domain it was sent as U-labels; the header keeps the A-labels Herald stores
+    expect(received?.rcptTo).toEqual(['用户@例子.test']);
+    expect(headerOf(received?.raw as Buffer)).toMatch(/^To: 用户@xn--fsqu00a\.test$/m);
   });
 
   it('sends from a UTF-8 local part on the verified domain with SMTPUTF8, its From header signed and oversigned', async () => {
