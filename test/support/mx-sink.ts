@@ -18,6 +18,8 @@ export interface ReceivedMessage {
   user: string | null;
   /** When the final dot arrived. */
   at: number;
+  /** MAIL FROM's parameters as sent, by upper-cased name: { SIZE: '1234', SMTPUTF8: true, BODY: '8BITMIME' }. */
+  mailParameters: Record<string, string | true>;
 }
 
 export interface SinkBehaviour {
@@ -37,6 +39,8 @@ export interface SinkBehaviour {
   tlsMaxVersion?: 'TLSv1' | 'TLSv1.1';
   /** Advertise 8BITMIME (default true). */
   eightBitMime?: boolean;
+  /** Advertise SMTPUTF8 (default true, as smtp-server does). Either way the sink accepts what it is sent. */
+  smtpUtf8?: boolean;
   /** The certificate STARTTLS presents (PEM, e.g. from test-ca.ts); smtp-server's self-signed one by default. */
   tls?: { certPem: string; keyPem: string };
 }
@@ -92,6 +96,7 @@ export async function startMxSink(options: { host?: string; port?: number; behav
     disabledCommands: [...(sink.behaviour.starttls === false ? ['STARTTLS'] : []), ...(auth ? [] : ['AUTH'])],
     hideSTARTTLS: sink.behaviour.starttls === false,
     hide8BITMIME: sink.behaviour.eightBitMime === false,
+    hideSMTPUTF8: sink.behaviour.smtpUtf8 === false,
     ...(sink.behaviour.tlsMaxVersion ? { minVersion: 'TLSv1' as const, maxVersion: sink.behaviour.tlsMaxVersion } : {}),
     ...(sink.behaviour.tls ? { key: sink.behaviour.tls.keyPem, cert: sink.behaviour.tls.certPem } : {}),
     onConnect(_session, callback) {
@@ -127,6 +132,7 @@ export async function startMxSink(options: { host?: string; port?: number; behav
           heloName: session.hostNameAppearsAs,
           user: typeof session.user === 'string' ? session.user : null,
           at: Date.now(),
+          mailParameters: { ...((session.envelope.mailFrom ? session.envelope.mailFrom.args : false) || {}) },
         };
         sink.awaitingReply.add(message);
         const answer = await sink.behaviour.data?.(message);

@@ -2,7 +2,6 @@ import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp
 import {
   acceptRawMessage,
   domainOf,
-  normalizeEmail,
   resolveApiKey,
   resolveSenderDomains,
   type Db,
@@ -13,6 +12,7 @@ import {
 import type { DailyQuota } from '@herald/core/limits/daily-quota';
 import { reserveDailyQuota } from '@herald/core/limits/reserve-quota';
 import type { SessionLimits } from './session-limits.ts';
+import { envelopeAddress } from './envelope-address.ts';
 import { replyForIntakeError, smtpError } from './smtp-reply.ts';
 import type { TlsMaterial } from './tls-material.ts';
 
@@ -106,10 +106,8 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     onMailFrom(address, session, callback) {
       const context = keys.get(session.id);
       if (!context) return callback(smtpError(530, session.secure ? '5.7.0 Authentication required' : '5.7.0 Must issue a STARTTLS command first'));
-      const sender = normalizeEmail(address.address);
-      if (!address.address || !sender.ok) {
-        return callback(smtpError(553, `5.1.7 the sender must be an address on a verified domain${sender.ok ? '' : `: ${sender.reason}`}`));
-      }
+      const sender = envelopeAddress(address.address, 'sender', session.envelope.smtpUtf8 === true);
+      if (!sender.ok) return callback(sender.error);
       checkSenderDomain(deps.db, context, sender.domain)
         .then((refusal) => callback(refusal ? smtpError(550, `5.7.1 ${refusal}`) : null))
         .catch((err: unknown) => callback(replyForIntakeError(err)));
@@ -117,8 +115,8 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
 
     onRcptTo(address, session, callback) {
       if (!keys.has(session.id)) return callback(smtpError(530, '5.7.0 Authentication required'));
-      const recipient = normalizeEmail(address.address);
-      if (!recipient.ok) return callback(smtpError(553, `5.1.3 ${address.address}: ${recipient.reason}`));
+      const recipient = envelopeAddress(address.address, 'recipient', session.envelope.smtpUtf8 === true);
+      if (!recipient.ok) return callback(recipient.error);
       if (session.envelope.rcptTo.length >= settings.maxRecipients) {
         return callback(smtpError(452, `4.5.3 Too many recipients: at most ${settings.maxRecipients} per message`));
       }

@@ -3,7 +3,7 @@ import { parseMailbox, type Mailbox } from '@herald/core';
 
 function mailboxInput() {
   return z.union([
-    z.string().describe('"addr@example.com" or "Name <addr@example.com>"'),
+    z.string().describe('"addr@example.com" or "Name <addr@example.com>"; the part before the @ may be UTF-8 ("jürgen@example.de", normalised to NFC), which needs SMTPUTF8 at the receiving server'),
     z.object({ email: z.string(), name: z.string().optional() }).strict(),
   ]);
 }

@@ -46,6 +46,8 @@ export const ENHANCED_CATEGORIES: [RegExp, string][] = [
   [/^\d\.3\.4$/, 'message-too-large'],
   [/^\d\.4\.[1-7]$/, 'network'],
   [/^\d\.5\.3$/, 'too-many-recipients'],
+  // RFC 6531: a non-ASCII address not permitted (X.6.7), a UTF-8 header message that cannot be transferred (X.6.9)
+  [/^\d\.6\.[79]$/, 'smtputf8'],
   [/^\d\.7\.(1|26|27|28)$/, 'policy'],
   [/^\d\.7\.\d+$/, 'policy'],
 ];

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseReply } from '../delivery/outcome.ts';
 import { BOUNCE_RULES } from './bounce-rules.ts';
+import { HARD_BOUNCE_CATEGORIES } from '../record/record-outcomes.ts';
+import { refusedWithoutSmtpUtf8 } from '../smtp/message-needs.ts';
 import { classifyReply } from './classify-reply.ts';
 
 describe('classifyReply', () => {
@@ -58,6 +60,8 @@ describe('classifyReply', () => {
     ['452 4.5.3 Too many recipients', 'deferred', 'too-many-recipients'],
     ['550 5.7.26 Unauthenticated email from example.test is not accepted due to domain DMARC policy', 'bounced', 'policy'],
     ['554 5.7.9 Message not accepted for policy reasons', 'bounced', 'policy'],
+    ['553 5.6.7 Non-ASCII addresses not permitted for that sender/recipient', 'bounced', 'smtputf8'],
+    ['554 5.6.9 UTF-8 header message cannot be transferred to one or more recipients', 'bounced', 'smtputf8'],
   ])('falls back to the enhanced code when no rule matches: %s is %s / %s', (raw, action, category) => {
     const reply = parseReply(raw);
     expect(BOUNCE_RULES.some((r) => r.pattern.test(reply.text))).toBe(false);
@@ -68,6 +72,15 @@ describe('classifyReply', () => {
   it('falls back to the reply class, category "other", when there is neither a rule nor an enhanced code', () => {
     expect(classifyReply(parseReply('554 Transaction failed'))).toEqual({ action: 'bounced', category: 'other' });
     expect(classifyReply(parseReply('451 Local error in processing'))).toEqual({ action: 'deferred', category: 'other' });
+  });
+
+  it("bounces Herald's own SMTPUTF8 refusals as smtputf8, which is not a hard bounce that suppresses the address", () => {
+    const replies = refusedWithoutSmtpUtf8(['jürgen@example.test', 'ann@example.test'], { utf8Headers: true, eightBitBody: false }, 'mx.example.test');
+    for (const reply of replies.values()) {
+      expect(BOUNCE_RULES.some((r) => r.pattern.test(reply.text))).toBe(false);
+      expect(classifyReply(reply)).toEqual({ action: 'bounced', category: 'smtputf8' });
+    }
+    expect(HARD_BOUNCE_CATEGORIES.has('smtputf8')).toBe(false);
   });
 
   it('defers a reply it cannot parse, rather than bouncing it', () => {

@@ -15,7 +15,7 @@ export interface RecipientAttempt {
 export const RECORD_RETRY_MS = 5 * 60_000;
 
 /** Bounces that mean the address will never work: the address is suppressed for the project. */
-const HARD_BOUNCE_CATEGORIES = new Set(['bad-mailbox', 'dns']);
+export const HARD_BOUNCE_CATEGORIES = new Set(['bad-mailbox', 'dns']);
 
 /** One attempt's outcomes, to be written. */
 export interface AttemptRecord {

@@ -55,4 +55,10 @@ describe('relaxed canonicalization', () => {
     expect(relaxedHeader('X-A: \xa0value\xa0\r\n')).toBe('x-a:\xa0value\xa0\r\n');
     expect(relaxedHeader('X-B: \x0bv\x0c\r\n')).toBe('x-b:\x0bv\x0c\r\n');
   });
+
+  it('keeps every octet of a UTF-8 header field (RFC 6532), A0 and 85 included, which are NBSP and NEL in latin1', () => {
+    // "voilà" is …C3 A0, "х" is D1 85; mailauth's verifier (4.13) collapses the A0 as whitespace, RFC 6376 does not
+    const field = Buffer.from('To:  voilà@example.test,\r\n\t"Ха" <хх@example.test>\r\n').toString('latin1');
+    expect(Buffer.from(relaxedHeader(field), 'latin1').toString('utf8')).toBe('to:voilà@example.test, "Ха" <хх@example.test>\r\n');
+  });
 });

@@ -4,6 +4,7 @@ import { classifyReply } from '../classify/classify-reply.ts';
 import { syntheticReply, type SmtpReply } from '../delivery/outcome.ts';
 import type { Destination } from '../routing/destination.ts';
 import type { DestinationLimits } from './destination-limits.ts';
+import { messageNeeds, needsSmtpUtf8, refusedWithoutSmtpUtf8, type MessageNeeds } from './message-needs.ts';
 import type { SessionPool } from './session-pool.ts';
 import { SessionError, SmtpSession, type SessionOptions, type TlsInfo } from './smtp-session.ts';
 
@@ -56,6 +57,7 @@ export async function deliverToDestinations(
   message: Buffer | Buffer[],
 ): Promise<DeliveryAttempt> {
   const started = deps.clock().getTime();
+  const needs = messageNeeds(message);
   let last: DeliveryAttempt | null = null;
   let postponeUntil: number | null = null;
   let postponeReason = '';
@@ -72,7 +74,7 @@ export async function deliverToDestinations(
     for (const ip of destination.addresses) {
       const key = poolKey(destination, ip);
       let session = deps.pool.takeIdle(key);
-      let result = session ? await runTransactions(session, envelopeFrom, recipients, message) : null;
+      let result = session ? await runTransactions(session, envelopeFrom, recipients, message, needs) : null;
       if (session && result?.unanswered) {
         // the server had closed the idle connection: nothing was sent, so a new session takes over
         deps.pool.release(key, session);
@@ -90,7 +92,7 @@ export async function deliverToDestinations(
         }
         session = opened.session;
       }
-      result ??= await runTransactions(session, envelopeFrom, recipients, message);
+      result ??= await runTransactions(session, envelopeFrom, recipients, message, needs);
       const tls = session.tls;
       deps.pool.release(key, session);
       await noteThrottling(deps.limits, destination.name, result.replies);
@@ -137,19 +139,27 @@ function poolKey(destination: Destination, ip: string): string {
 /**
  * One transaction for all recipients; a 452 "too many recipients" for some of them moves those to
  * another transaction on the same session (RFC 5321 §4.5.3.1.10), for as long as each round delivers
- * to at least one. Each transaction gets its own envelope sender (VERP).
+ * to at least one. Each transaction gets its own envelope sender (VERP). Mail that needs SMTPUTF8 goes
+ * with it, and only to a server that offers it: without it, the recipients that need it are answered
+ * at once (5.6.7, 5.6.9) and only the others are sent; BODY=8BITMIME goes with 8-bit content (a
+ * UTF-8 header or an 8-bit body) where the server offers 8BITMIME.
  */
 async function runTransactions(
   session: SmtpSession,
   envelopeFrom: (recipients: string[]) => string,
   recipients: string[],
   message: Buffer | Buffer[],
+  needs: MessageNeeds,
 ): Promise<{ replies: Map<string, SmtpReply>; unanswered: boolean }> {
-  const replies = new Map<string, SmtpReply>();
-  let pending = recipients;
+  const replies = session.extensions.has('SMTPUTF8') ? new Map<string, SmtpReply>() : refusedWithoutSmtpUtf8(recipients, needs, session.options.serverName);
+  // RFC 6531 §1.2: mail with a UTF-8 header goes with BODY=8BITMIME too (a server offering SMTPUTF8 offers 8BITMIME)
+  const eightBitMime = (needs.utf8Headers || needs.eightBitBody) && session.extensions.has('8BITMIME');
+  let pending = recipients.filter((r) => !replies.has(r));
+  let first = true;
   while (pending.length > 0) {
-    const result = await session.send(envelopeFrom(pending), pending, message);
-    if (result.unanswered && pending === recipients) return { replies: result.replies, unanswered: true };
+    const result = await session.send(envelopeFrom(pending), pending, message, { smtpUtf8: needsSmtpUtf8(needs, pending), eightBitMime });
+    if (result.unanswered && first) return { replies: result.replies, unanswered: true };
+    first = false;
     const tooMany = pending.filter((r) => isTooManyRecipients(result.replies.get(r)));
     const progressed = tooMany.length < pending.length && !result.mailReply;
     for (const r of pending) {

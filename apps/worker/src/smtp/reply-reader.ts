@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 
 /** One SMTP reply: its code and its lines without the "250-" / "250 " prefixes. */
@@ -81,7 +82,7 @@ export class ReplyReader {
     this.buffer += chunk.toString('latin1');
     let end: number;
     while ((end = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, end).replace(/\r$/, '');
+      const line = readable(this.buffer.slice(0, end).replace(/\r$/, ''));
       this.buffer = this.buffer.slice(end + 1);
       this.pending.push(line);
       if (/^\d{3}-/.test(line)) continue;
@@ -100,4 +101,14 @@ export class ReplyReader {
     }
     if (this.buffer.length > 64 * 1024) this.fail(new Error('the server sent a reply line over 64 KiB'));
   }
+}
+
+/**
+ * A reply line read as latin1, as text: UTF-8 when it is valid UTF-8 (a server may answer in UTF-8
+ * under SMTPUTF8, RFC 6531 §3.7.4, naming an internationalised address), else as latin1.
+ */
+function readable(line: string): string {
+  if (!/[\x80-\xff]/.test(line)) return line;
+  const octets = Buffer.from(line, 'latin1');
+  return isUtf8(octets) ? octets.toString('utf8') : line;
 }

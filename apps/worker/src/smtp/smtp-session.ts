@@ -54,6 +54,14 @@ export interface TransactionResult {
   unanswered?: boolean;
 }
 
+/** MAIL FROM parameters a transaction needs; the caller checks the server offers them. */
+export interface MailParameters {
+  /** SMTPUTF8 (RFC 6531): UTF-8 in the header or in a recipient's address. */
+  smtpUtf8?: boolean;
+  /** BODY=8BITMIME (RFC 6152): 8-bit octets in the message (a UTF-8 header, or the body). */
+  eightBitMime?: boolean;
+}
+
 const toReply = (raw: RawReply): SmtpReply => parseReply(raw.lines.map((line, i) => `${raw.code}${i < raw.lines.length - 1 ? '-' : ' '}${line}`).join('\n'));
 
 /**
@@ -95,12 +103,13 @@ export class SmtpSession {
   }
 
   /**
-   * One transaction for these recipients. Never throws: failures become replies. With PIPELINING
+   * One transaction for these recipients, with the MAIL FROM parameters given (SMTPUTF8, BODY=8BITMIME:
+   * the caller decides, from the server's extensions). Never throws: failures become replies. With PIPELINING
    * (RFC 2920) MAIL, every RCPT and DATA go in one write and the message in a second: two round trips
    * per message. A completed transaction leaves the session ready for the next MAIL (no RSET needed);
    * an aborted one is reset.
    */
-  async send(from: string, recipients: string[], message: Buffer | Buffer[]): Promise<TransactionResult> {
+  async send(from: string, recipients: string[], message: Buffer | Buffer[], parameters: MailParameters = {}): Promise<TransactionResult> {
     this.transactions++;
     const replies = new Map<string, SmtpReply>();
     let answered = false;
@@ -108,9 +117,10 @@ export class SmtpSession {
       const t = this.options.timeouts;
       const length = Array.isArray(message) ? message.reduce((n, part) => n + part.length, 0) : message.length;
       const size = this.extensions.has('SIZE') ? ` SIZE=${length}` : '';
+      const mailParameters = `${size}${parameters.eightBitMime ? ' BODY=8BITMIME' : ''}${parameters.smtpUtf8 ? ' SMTPUTF8' : ''}`;
       const pipelining = this.extensions.has('PIPELINING');
       const rcptLines = recipients.map((r) => `RCPT TO:<${r}>\r\n`);
-      this.write(`MAIL FROM:<${from}>${size}\r\n${pipelining ? `${rcptLines.join('')}DATA\r\n` : ''}`);
+      this.write(`MAIL FROM:<${from}>${mailParameters}\r\n${pipelining ? `${rcptLines.join('')}DATA\r\n` : ''}`);
       const mail = toReply(await this.read(t.commandMs, 'MAIL FROM'));
       answered = true;
       const accepted: string[] = [];
@@ -250,7 +260,8 @@ export class SmtpSession {
   }
 
   private write(text: string): void {
-    this.socket.write(text, 'latin1');
+    // commands are ASCII but for UTF-8 addresses, which go as UTF-8 under SMTPUTF8 (RFC 6531 §3.3)
+    this.socket.write(text, 'utf8');
   }
 
   private async writeData(parts: Buffer[]): Promise<void> {

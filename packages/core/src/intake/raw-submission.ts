@@ -54,11 +54,12 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
     problems.push({ field: 'header.x-herald-idempotency-key', message: 'must be 1-256 printable ASCII characters' });
   }
 
-  const fromValues = value('from');
+  // address fields are read as UTF-8 (RFC 6532): octets that are not UTF-8 become U+FFFD, which no address may hold
+  const fromValues = value('from').map(utf8);
   // exactly one mailbox: every other one would ride along unchecked behind a verified first one
   const fromList = fromValues.length === 1 ? addressparser(fromValues[0]) : [];
   const fromAddress = fromList.length === 1 ? fromList[0] : undefined;
-  const from = fromAddress && 'address' in fromAddress ? parseMailbox({ email: fromAddress.address ?? '', name: decode(fromAddress.name) || undefined }) : null;
+  const from = fromAddress && 'address' in fromAddress ? parseMailbox({ email: fromAddress.address ?? '', name: decodeWords(fromAddress.name) || undefined }) : null;
   if (!from?.ok) {
     const why =
       fromValues.length !== 1 ? 'exactly one From header is required' : fromList.length > 1 ? 'must hold exactly one mailbox' : `not a valid address: ${from && !from.ok ? from.reason : 'unreadable'}`;
@@ -78,8 +79,16 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
   const kept = fields.filter((f) => !/^(x-herald-.*|bcc|return-path)$/.test(f.name) && !(f.name === 'message-id' && !existingId));
   const header = [...added, ...kept.map((f) => f.text)].join('\r\n');
 
+  // the header's addresses in the form the envelope's take (A-label domains, NFC local parts), to compare them
   const listed = (name: string) =>
-    new Set(value(name).flatMap((v) => addressparser(v, { flatten: true }).map((a) => ('address' in a ? (a.address ?? '').toLowerCase() : ''))));
+    new Set(
+      value(name).flatMap((v) =>
+        addressparser(utf8(v), { flatten: true }).flatMap((a) => {
+          const normalized = normalizeEmail('address' in a ? (a.address ?? '') : '');
+          return normalized.ok ? [normalized.email.toLowerCase()] : [];
+        }),
+      ),
+    );
   const to = listed('to');
   const cc = listed('cc');
   const seen = new Set<string>();
@@ -123,15 +132,24 @@ function unfold(text: string): string {
   return text.replace(/\r\n[ \t]+/g, ' ').trim();
 }
 
+/** Header text read as latin1 (one char per octet), as the UTF-8 it holds (RFC 6532); octets that are not UTF-8 become U+FFFD. */
+function utf8(text: string): string {
+  return Buffer.from(text, 'latin1').toString('utf8');
+}
+
 /** RFC 2047 encoded-words decoded, for what the API shows (the message itself is kept as sent). */
+function decodeWords(text: string | undefined): string {
+  if (!text) return '';
+  try {
+    return libmime.decodeWords(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A header value read as latin1, for display: raw UTF-8 as UTF-8, other 8-bit octets as latin1, then encoded-words decoded. */
 function decode(text: string | undefined): string {
   if (!text) return '';
-  // header bytes were read as latin1; raw UTF-8 (RFC 6532) reads back as UTF-8
-  const utf8 = Buffer.from(text, 'latin1').toString('utf8');
-  const readable = utf8.includes('\uFFFD') ? text : utf8;
-  try {
-    return libmime.decodeWords(readable);
-  } catch {
-    return readable;
-  }
+  const readable = utf8(text);
+  return decodeWords(readable.includes('\uFFFD') ? text : readable);
 }

@@ -106,4 +106,39 @@ describe('composing a message', () => {
     const header = headerOf(build({ to: [{ email: 'a@x.org', name: 'Jane Doe' }, { email: 'b@x.org', name: 'Doe, J. (Sales)' }, { email: 'c@x.org', name: 'Zoë' }] }));
     expect(header).toMatch(/^To: Jane Doe <a@x\.org>, "Doe, J\. \(Sales\)" <b@x\.org>, =\?UTF-8\?Q\?Zo=C3=AB\?= <c@x\.org>$/m);
   });
+
+  it('writes an address with a UTF-8 local part in UTF-8 (RFC 6532), its display name still an encoded-word, and mailparser reads both back', async () => {
+    const raw = build({
+      from: { email: 'jürgen@shop.example', name: 'Jürgen' },
+      to: [{ email: '用户@example.org', name: '用户' }, { email: 'δοκιμή@example.org' }, { email: 'plain@example.org' }],
+      replyTo: [{ email: 'ответ@shop.example' }],
+    });
+    const header = raw.toString('latin1').split('\r\n\r\n')[0] as string;
+    expect(header).toContain(`From: =?UTF-8?Q?J=C3=BCrgen?= <${Buffer.from('jürgen@shop.example').toString('latin1')}>\r\n`);
+    expect(header).toContain(Buffer.from('To: =?UTF-8?B?55So5oi3?= <用户@example.org>, δοκιμή@example.org,').toString('latin1'));
+    expect(header).toContain(Buffer.from('Reply-To: ответ@shop.example\r\n').toString('latin1'));
+    // nothing but those addresses is 8-bit: the subject, the names and the body stay 7-bit
+    expect(Buffer.from(header, 'latin1').toString('utf8').replace(/(jürgen|用户|δοκιμή|ответ)@/g, '@')).toMatch(/^[\t\r\n\x20-\x7e]*$/);
+    const parsed = await simpleParser(raw);
+    expect(parsed.from?.value).toEqual([{ address: 'jürgen@shop.example', name: 'Jürgen' }]);
+    expect(parsed.to && !Array.isArray(parsed.to) ? parsed.to.value : null).toEqual([
+      { address: '用户@example.org', name: '用户' },
+      { address: 'δοκιμή@example.org', name: '' },
+      { address: 'plain@example.org', name: '' },
+    ]);
+    expect(parsed.replyTo?.value).toEqual([{ address: 'ответ@shop.example', name: '' }]);
+  });
+
+  it('leaves a message without UTF-8 local parts 7-bit, international domains as A-labels', () => {
+    const raw = build({ to: [{ email: 'ann@xn--bcher-kva.example', name: 'Zoë' }], subject: 'Grüße' });
+    expect(isSevenBitClean(raw)).toBe(true);
+  });
+
+  it('folds a list of UTF-8 addresses by octets, not characters', () => {
+    const to = Array.from({ length: 12 }, (_, i) => ({ email: `用户${i}@example.org` }));
+    const raw = build({ to });
+    const toField = /^To:[^]*?\r\n(?![ \t])/m.exec(raw.toString('latin1'))?.[0] ?? '';
+    for (const line of toField.split('\r\n').filter(Boolean)) expect(line.length).toBeLessThanOrEqual(78);
+    expect(toField.split('\r\n').length).toBeGreaterThan(2);
+  });
 });

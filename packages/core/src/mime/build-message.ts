@@ -21,6 +21,7 @@ interface Entity {
 /**
  * Builds the RFC 5322 message once, at intake: 7-bit, CRLF line endings, no line over 998 octets.
  * Composed directly from the validated fields (never from objects that could name a file or a URL):
+ * an address with a UTF-8 local part is written in UTF-8 (RFC 6532), the one thing that is not 7-bit;
  * names, subjects and custom header values in any language become RFC 2047 encoded-words, file names
  * RFC 2231 parameters; text and HTML are sent as they are when they are ASCII with lines of at most
  * 998 octets, else quoted-printable (base64 when most of it is not ASCII); attachments are base64.

@@ -4,8 +4,9 @@ import type { Mailbox } from '../intake/address.ts';
 
 /**
  * Header fields and MIME parameters for messages Herald composes (RFC 5322, RFC 2047, RFC 2231).
- * Every value arrives validated (no line breaks, no control characters); what leaves is 7-bit,
- * folded at whitespace so that lines stay within 78 characters where a break exists.
+ * Every value arrives validated (no line breaks, no control characters); what leaves is 7-bit (but
+ * for addresses with UTF-8 local parts), folded at whitespace so that lines stay within 78 octets
+ * where a break exists.
  */
 
 // eslint-disable-next-line no-control-regex -- the 7-bit range is the point
@@ -24,9 +25,14 @@ const utf8Octets = (text: string): string => Buffer.from(text, 'utf8').toString(
 
 const quoted = (text: string): string => `"${text.replace(/[\\"]/g, '\\$&')}"`;
 
-/** "Name <addr>", the name as atoms, a quoted string, or encoded-words when it is not ASCII. */
+/**
+ * "Name <addr>", the name as atoms, a quoted string, or encoded-words when it is not ASCII. An address
+ * with a UTF-8 local part goes in as UTF-8 octets (RFC 6532 §3.2: an encoded-word cannot stand in an
+ * addr-spec), which makes the message one that only a server offering SMTPUTF8 may receive.
+ */
 export function formatMailbox(mailbox: Mailbox): string {
-  const { name, email } = mailbox;
+  const { name } = mailbox;
+  const email = isAsciiText(mailbox.email) ? mailbox.email : utf8Octets(mailbox.email);
   if (!name) return email;
   if (!isAsciiText(name)) return `${encodeWords(utf8Octets(name)).join(' ')} <${email}>`;
   return `${ATOMS.test(name) && name.trim() === name ? name : quoted(name)} <${email}>`;

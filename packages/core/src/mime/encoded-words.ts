@@ -1,11 +1,11 @@
 import { isUtf8 } from 'node:buffer';
 import { domainToASCII } from 'node:url';
-import { has8bit, type MimeParameter } from './header-fields.ts';
+import { has8bit, isUtf8Text, type MimeParameter } from './header-fields.ts';
 
 /**
  * Turning raw 8-bit header text (RFC 6532 UTF-8, or legacy bytes) into 7-bit: RFC 2047 encoded-words
  * for unstructured text, display names and comments, IDNA A-labels for domains, RFC 2231 for
- * parameter values. Text is latin1 (one char per octet). Bytes that are not UTF-8 are labelled
+ * parameter values. UTF-8 local parts have no 7-bit form and stay UTF-8. Text is latin1 (one char per octet). Bytes that are not UTF-8 are labelled
  * `unknown-8bit` (RFC 1428): the charset is not known, and guessing one would misstate it.
  */
 
@@ -112,7 +112,11 @@ function tokenize(value: string): Token[] {
 const inner = (token: Token): string =>
   (/[")]$/.test(token.text) && token.text.length > 1 ? token.text.slice(1, -1) : token.text.slice(1)).replace(/\\([\s\S])/g, '$1');
 
-/** An address (addr-spec) with 8-bit octets: the domain as A-labels; an 8-bit local part is reported. */
+/**
+ * An address (addr-spec) with 8-bit octets: the domain as A-labels. A UTF-8 local part is kept as it is
+ * (RFC 6532 §3.2: no encoded-word may stand for it; the message then needs SMTPUTF8 on the wire);
+ * other 8-bit octets in a local part are kept and reported.
+ */
 function encodeAddress(address: string, warn: (message: string) => void): string {
   const at = address.lastIndexOf('@');
   const local = at < 0 ? address : address.slice(0, at);
@@ -122,14 +126,15 @@ function encodeAddress(address: string, warn: (message: string) => void): string
     if (ascii) domain = ascii;
     else warn(`domain "${domain}" could not be converted to IDNA A-labels`);
   }
-  if (has8bit(local)) warn('an address has a non-ASCII local part (needs SMTPUTF8); left as it is');
+  if (has8bit(local) && !isUtf8Text(local)) warn('an address has a local part with 8-bit octets that are not UTF-8; left as it is');
   return at < 0 ? local : `${local}@${domain}`;
 }
 
 /**
  * An address-list field (From, To, Cc, Reply-To, Sender, Bcc, Resent-*): display names (a phrase
  * before '<' or a group name before ':') with 8-bit octets become encoded-words, comments become
- * encoded-words inside their parentheses, domains become A-labels. Everything else is kept as written.
+ * encoded-words inside their parentheses, domains become A-labels. Everything else is kept as written,
+ * UTF-8 local parts included.
  */
 export function encodeAddressList(value: string, warn: (message: string) => void): string {
   const tokens = tokenize(value);
@@ -156,7 +161,8 @@ export function encodeAddressList(value: string, warn: (message: string) => void
       else if (token.kind === 'angle') out += `<${encodeAddress(token.text.replace(/^<|>$/g, ''), warn)}>`;
       else if (token.kind === 'word' && token.text.includes('@')) out += encodeAddress(token.text, warn);
       else {
-        warn(`address field text "${token.text}" has 8-bit octets and no place an encoded-word may go; left as it is`);
+        // UTF-8 is RFC 6532's; other octets have no meaning anyone can read
+        if (!isUtf8Text(token.text)) warn(`address field text "${token.text}" has 8-bit octets that are not UTF-8 and no place an encoded-word may go; left as it is`);
         out += token.text;
       }
     }

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Just enough RFC 5322 / RFC 2045 header parsing for the 7-bit conversion: a header block split into
  * fields (folded lines kept with their field, every octet kept), unfolding, folding at whitespace,
@@ -133,3 +135,6 @@ export function hasLongLine(text: string, max = 998): boolean {
 }
 
 export const has8bit = (text: string): boolean => /[\x80-\xff]/.test(text);
+
+/** Whether latin1 text is valid UTF-8: raw UTF-8 in a header field is RFC 6532's, any other 8-bit octet is nobody's. */
+export const isUtf8Text = (text: string): boolean => isUtf8(Buffer.from(text, 'latin1'));

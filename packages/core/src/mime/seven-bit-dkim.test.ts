@@ -70,4 +70,41 @@ describe('DKIM over the 7-bit message', () => {
     // mailauth reports a body hash mismatch as "neutral" with this comment
     expect((await verifyDkim(tampered, dns)).map((r) => [r.result, r.comment])).toEqual([['neutral', 'body hash did not verify']]);
   });
+
+  /**
+   * A message whose header keeps UTF-8 addresses (RFC 6532); х is D1 85, an octet that is NEL in latin1.
+   * No character here has the octet A0 in its UTF-8 (à is C3 A0): mailauth's verifier (4.13) collapses
+   * that octet as whitespace in relaxed header canonicalization, which RFC 6376 §3.4.2 does not (only SP
+   * and HTAB), so it fails RFC-correct signatures over such headers (see dkim-canonical.test.ts).
+   */
+  const eaiMessage = () =>
+    message(
+      [
+        `From: Jürgen <jürgen@${domain}>`,
+        'To: voilé@example.test,   "Ха" <хх@example.test>',
+        'Cc: 用户@example.test',
+        'Subject: Grüße',
+        'Date: Tue, 04 Mar 2025 10:00:00 +0000',
+        `Message-ID: <${randomBytes(6).toString('hex')}@${domain}>`,
+      ],
+      'Grüße\r\n',
+    );
+
+  it('signs a message whose header keeps UTF-8 addresses over their octets, and mailauth verifies it', async () => {
+    const converted = toSevenBit(eaiMessage());
+    expect(converted.warnings).toEqual([]);
+    const signed = signMessage(converted.raw, [key]);
+    expect(signed.toString('latin1')).toContain(Buffer.from('voilé@example.test').toString('latin1'));
+    expect((await verifyDkim(signed, dns)).map((r) => [r.domain, r.result])).toEqual([[domain, 'pass']]);
+    const parsed = await simpleParser(signed);
+    expect(parsed.from?.value).toEqual([{ address: `jürgen@${domain}`, name: 'Jürgen' }]);
+  });
+
+  it('fails verification when one octet of a signed UTF-8 address changes (the check can fail)', async () => {
+    const signed = signMessage(toSevenBit(eaiMessage()).raw, [key]);
+    // voilé becomes voilè: C3 A9 becomes C3 A8
+    const tampered = Buffer.from(signed.toString('latin1').replace('voil\xc3\xa9@', 'voil\xc3\xa8@'), 'latin1');
+    expect(tampered.equals(signed)).toBe(false);
+    expect((await verifyDkim(tampered, dns)).map((r) => r.result)).toEqual(['fail']);
+  });
 });

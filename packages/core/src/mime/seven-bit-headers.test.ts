@@ -70,14 +70,18 @@ describe('raw UTF-8 in header fields', () => {
     expect(attachment?.content.toString()).toBe('abc');
   });
 
-  it('leaves an 8-bit structured field it cannot encode and says so in the warnings', () => {
-    const raw = message(['From: a@example.com', 'Message-ID: <ü@example.com>', 'To: jörg@example.org'], 'x\r\n');
-    const result = toSevenBit(raw);
-    expect(split(result.raw).header).toContain('Message-ID: <\xc3\xbc@example.com>\r\n');
+  it('leaves 8-bit octets that are not UTF-8 where nothing can encode them, and says so in the warnings', () => {
+    const raw = message(['From: a@example.com', 'To: x@example.org'], 'x\r\n');
+    const latin1 = Buffer.concat([
+      Buffer.from('Message-ID: <\xfc@example.com>\r\nCc: j\xf6rg@example.org\r\n', 'latin1'),
+      raw,
+    ]);
+    const result = toSevenBit(latin1);
+    expect(split(result.raw).header).toContain('Message-ID: <\xfc@example.com>\r\n');
+    expect(split(result.raw).header).toContain('Cc: j\xf6rg@example.org\r\n');
     expect(result.warnings).toEqual([
-      'message: header field "message-id" has 8-bit octets where no encoding is defined; left as it is',
-      'message: to: an address has a non-ASCII local part (needs SMTPUTF8); left as it is',
-      'the result still has 8-bit octets or lines over 998 octets',
+      'message: header field "message-id" has 8-bit octets that are not UTF-8 where no encoding is defined; left as it is',
+      'message: cc: an address has a local part with 8-bit octets that are not UTF-8; left as it is',
     ]);
   });
 
@@ -109,6 +113,43 @@ describe('header lines over 998 octets', () => {
   it('reports a structured line over 998 octets with no whitespace to fold at', () => {
     const result = toSevenBit(message([`Message-ID: <${'m'.repeat(1200)}@example.com>`], 'x\r\n'));
     expect(result.warnings[0]).toMatch(/"message-id" has a line over 998 octets/);
-    expect(result.warnings).toContain('the result still has 8-bit octets or lines over 998 octets');
+    expect(result.warnings).toContain('the result still has 8-bit octets in its body or lines over 998 octets');
+  });
+});
+
+describe('internationalised addresses in header fields (RFC 6532)', () => {
+  it('keeps UTF-8 local parts as UTF-8, with no warning, while names, subjects and domains around them become 7-bit', async () => {
+    const raw = message(
+      [
+        'From: Jürgen <jürgen@bücher.example>',
+        'To: 用户@example.org, "Müller, Jürgen" <δοκιμή@example.org>, plain@example.org',
+        'Subject: Grüße',
+        'Message-ID: <ü-42@example.org>',
+      ],
+      'Grüße\r\n',
+    );
+    const result = toSevenBit(raw);
+    expect(result.warnings).toEqual([]);
+    const header = Buffer.from(split(result.raw).header, 'latin1').toString('utf8').replace(/\r\n(?=[ \t])/g, '');
+    expect(header).toMatch(/^From: =\?UTF-8\?Q\?J=C3=BCrgen\?= <jürgen@xn--bcher-kva\.example>\r\n/m);
+    expect(header).toMatch(/^To: 用户@example\.org, =\?UTF-8\?[QB]\?[^?]+\?= <δοκιμή@example\.org>, plain@example\.org\r\n/m);
+    expect(header).toMatch(/^Subject: =\?UTF-8\?Q\?Gr=C3=BC=C3=9Fe\?=\r\n/m);
+    // a UTF-8 Message-ID is RFC 6532's: kept, not reported
+    expect(header).toContain('Message-ID: <ü-42@example.org>\r\n');
+    // the body is 7-bit all the same
+    expect(split(result.raw).body).toMatch(/^[\t\r\n\x20-\x7e]*$/);
+    const parsed = await simpleParser(result.raw);
+    expect(names(parsed.from)).toEqual([['Jürgen', 'jürgen@bücher.example']]);
+    expect(names(parsed.to)).toEqual([['', '用户@example.org'], ['Müller, Jürgen', 'δοκιμή@example.org'], ['', 'plain@example.org']]);
+    expect(parsed.text).toBe('Grüße\n');
+  });
+
+  it('folds a header of UTF-8 addresses at whitespace, counting octets', () => {
+    const list = Array.from({ length: 30 }, (_, i) => `用户${i}@example.org`).join(', ');
+    const result = toSevenBit(message([`To: ${list}`], 'x\r\n'));
+    expect(result.warnings).toEqual([]);
+    const field = /^To:[^]*?\r\n(?![ \t])/m.exec(split(result.raw).header)?.[0] ?? '';
+    for (const line of field.split('\r\n').filter(Boolean)) expect(line.length).toBeLessThanOrEqual(78);
+    expect(Buffer.from(field.replace(/\r\n(?=[ \t])/g, ''), 'latin1').toString('utf8')).toBe(`To: ${list}\r\n`);
   });
 });

@@ -1,5 +1,5 @@
 import { encodeAddressList, encodeParameter, encodeUnstructured } from './encoded-words.ts';
-import { buildField, foldLine, has8bit, hasLongLine, parseMimeValue, splitField, type HeaderField } from './header-fields.ts';
+import { buildField, foldLine, has8bit, hasLongLine, isUtf8Text, parseMimeValue, splitField, type HeaderField } from './header-fields.ts';
 
 /** Unstructured fields: the whole value may become encoded-words (RFC 2047 §5(1)); also every X-* field. */
 const UNSTRUCTURED = new Set(['subject', 'comments', 'content-description', 'thread-topic']);
@@ -13,8 +13,10 @@ const isUnstructured = (name: string | null): boolean => name !== null && (UNSTR
 /**
  * Makes each header field 7-bit and at most 998 octets a line where that can be done without changing
  * what it means; fields without 8-bit octets or over-long lines are returned untouched (same object).
- * Any other field with 8-bit octets (Message-ID, References, Received, List-*, ...) is left as it is
- * and reported: encoded-words are not allowed there and nothing else preserves the meaning.
+ * What has no 7-bit form is left as it is: UTF-8 local parts of addresses, and UTF-8 in any other
+ * field (Message-ID, References, Received, List-*, ...), where encoded-words are not allowed. That is
+ * RFC 6532's UTF-8 header, which only a server offering SMTPUTF8 may receive; 8-bit octets there that
+ * are not UTF-8 are reported.
  */
 export function sevenBitFields(fields: HeaderField[], warn: (message: string) => void): HeaderField[] {
   return fields.map((field) => {
@@ -41,7 +43,7 @@ function encodeField(field: HeaderField, warn: (message: string) => void): Heade
   if (isUnstructured(name)) return keepEnding(field, buildField(prefix, encodeUnstructured(value)));
   if (ADDRESS.has(name)) return keepEnding(field, buildField(prefix, encodeAddressList(value, (m) => warn(`${name}: ${m}`))));
   if (PARAMETERISED.has(name)) return keepEnding(field, buildField(prefix, encodeParameters(value, (m) => warn(`${name}: ${m}`))));
-  warn(`header field "${name}" has 8-bit octets where no encoding is defined; left as it is`);
+  if (!isUtf8Text(field.text)) warn(`header field "${name}" has 8-bit octets that are not UTF-8 where no encoding is defined; left as it is`);
   return field;
 }
 

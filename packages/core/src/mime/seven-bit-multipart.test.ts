@@ -83,6 +83,34 @@ describe('an attached message (message/rfc822)', () => {
   });
 });
 
+describe('an attached message whose header keeps UTF-8 (RFC 6532 §3.7)', () => {
+  it('becomes message/global, base64, so the enclosing message is 7-bit, and reads back as the original octets', async () => {
+    const inner = Buffer.from('From: Jürgen <jürgen@example.net>\r\nTo: 用户@example.org\r\nSubject: Grüße\r\n\r\nHallo.\r\n', 'utf8');
+    const raw = message(
+      [...BASE, 'Content-Type: multipart/mixed; boundary=g'],
+      Buffer.concat([
+        Buffer.from('--g\r\nContent-Type: text/plain\r\n\r\nforwarded\r\n--g\r\nContent-Type: message/rfc822; name="fwd.eml"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n'),
+        inner,
+        Buffer.from('\r\n--g--\r\n'),
+      ]),
+    );
+    const result = toSevenBit(raw);
+    expect(result.warnings).toEqual([]);
+    expectSevenBit(result.raw, 78);
+    expect(result.raw.toString('latin1')).toContain('Content-Type: message/global; name="fwd.eml"\r\nContent-Transfer-Encoding: base64\r\n');
+    const attached = (await simpleParser(result.raw)).attachments.find((a) => a.contentType === 'message/global');
+    expect(attached?.content.equals(inner)).toBe(true);
+  });
+
+  it('stays message/rfc822 when its UTF-8 can all be encoded (names, subject)', () => {
+    const inner = 'From: Jürgen <j@example.net>\r\nSubject: Grüße\r\n\r\nx\r\n';
+    const raw = message([...BASE, 'Content-Type: multipart/mixed; boundary=g'], `--g\r\nContent-Type: message/rfc822\r\n\r\n${inner}--g--\r\n`);
+    const result = toSevenBit(raw);
+    expectSevenBit(result.raw);
+    expect(result.raw.toString('latin1')).toContain('Content-Type: message/rfc822\r\n\r\nFrom: =?UTF-8?Q?J=C3=BCrgen?= <j@example.net>\r\n');
+  });
+});
+
 describe('malformed MIME', () => {
   it('re-encodes the parts of a multipart with no close delimiter, the last part running to the end', async () => {
     const raw = message([...BASE, 'Content-Type: multipart/mixed; boundary=open'], '--open\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nnever closed: ü\r\n');

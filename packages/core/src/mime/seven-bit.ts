@@ -1,19 +1,24 @@
 import { isAscii } from 'node:buffer';
 import { charsetOf } from './encoded-words.ts';
-import { fieldValue, has8bit, hasLongLine, parseFields, parseMimeValue, splitField, type HeaderField } from './header-fields.ts';
+import { buildField, fieldValue, has8bit, hasLongLine, parseFields, parseMimeValue, splitField, type HeaderField } from './header-fields.ts';
 import { multipartLayout, sanitizeVerbatim, splitEntity } from './mime-parts.ts';
 import { sevenBitFields } from './seven-bit-headers.ts';
 import { decodeQuotedPrintable, encodeBase64, encodeQuotedPrintable, rewrapBase64 } from './transfer-encoding.ts';
 
 export interface SevenBitResult {
-  /** The message, 7-bit with no line over 998 octets unless `warnings` says otherwise. */
+  /**
+   * The message, 7-bit with no line over 998 octets unless `warnings` says otherwise — but for UTF-8
+   * in its header fields that has no 7-bit form (RFC 6532: an address with a UTF-8 local part, a UTF-8
+   * Message-ID), which stays UTF-8: such a message can only go to a server offering SMTPUTF8.
+   */
   raw: Buffer;
   /** False when the input was already 7-bit and short-lined: `raw` is then the input Buffer itself. */
   changed: boolean;
   /**
-   * What could not be made 7-bit without changing its meaning (an 8-bit Message-ID, an address with a
-   * non-ASCII local part, a header line with no whitespace to fold at), malformed MIME handled leniently,
-   * an existing DKIM signature broken by the change. Empty for ordinary input.
+   * What could not be made 7-bit without changing its meaning and is not RFC 6532 UTF-8 (8-bit octets
+   * in a header that are not UTF-8, a header line with no whitespace to fold at, 8-bit octets left in
+   * the body), malformed MIME handled leniently, an existing DKIM signature broken by the change.
+   * Empty for ordinary input, and for a message whose only 8-bit header octets are UTF-8.
    */
   warnings: string[];
 }
@@ -41,10 +46,13 @@ export function isSevenBitClean(raw: Buffer): boolean {
  * else stays byte-exact. Leaf bodies are decoded and re-encoded: text/* (and a body without
  * Content-Type, text/plain by default) as quoted-printable, anything else as base64; base64 that only
  * has long lines is re-wrapped, quoted-printable re-encoded. multipart/* and message/rfc822 are
- * recursed into (they may not be encoded themselves); their 8bit/binary label becomes 7bit. An entity
+ * recursed into (they may not be encoded themselves); their 8bit/binary label becomes 7bit — but an
+ * attached message whose header keeps UTF-8 (RFC 6532) becomes message/global, base64 (RFC 6532
+ * §3.7), so that only the top-level header can ever need SMTPUTF8. An entity
  * without Content-Type gets `text/plain; charset=utf-8` (or `charset=unknown-8bit`, RFC 1428, when the
  * octets are not UTF-8) if its body is 8-bit; a message whose body encoding changed gets
- * `MIME-Version: 1.0` if it has none. Headers: see sevenBitFields. Malformed MIME never throws: a
+ * `MIME-Version: 1.0` if it has none. Headers: see sevenBitFields (UTF-8 with no 7-bit form, such as
+ * an internationalised address, stays UTF-8, RFC 6532). Malformed MIME never throws: a
  * multipart whose boundary is missing or never found is treated as a leaf (quoted-printable, which
  * keeps 7-bit lines readable), one without a close delimiter ends its last part at the end, nesting
  * deeper than 50 is encoded as a leaf, and 8-bit octets in a preamble or epilogue (which have no
@@ -59,7 +67,11 @@ export function toSevenBit(raw: Buffer): SevenBitResult {
   const warn = (m: string) => warnings.push(m.replace(/[^\x20-\x7e]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
   const output = convertEntity(input, { warn, path: [], isMessage: true, defaultType: 'text/plain', depth: 0 });
   const result = Buffer.from(output, 'latin1');
-  if (!isSevenBitClean(result)) warnings.push('the result still has 8-bit octets or lines over 998 octets');
+  // UTF-8 left in the header is RFC 6532's (whatever else is 8-bit there was reported field by field)
+  const top = splitEntity(output);
+  if (!isClean(top.body) || hasLongLine(top.header, MAX_LINE)) {
+    warnings.push('the result still has 8-bit octets in its body or lines over 998 octets');
+  }
   if (output !== input && parseFields(splitEntity(input).header).some((f) => f.name === 'dkim-signature')) {
     warnings.push('the message was re-encoded, so its existing DKIM-Signature no longer verifies');
   }
@@ -101,13 +113,20 @@ function convertEntity(text: string, ctx: Context): string {
     newBody = convertMultipart(body, boundary, ctx, type === 'multipart/digest' ? 'message/rfc822' : 'text/plain', warn);
   } else if (type === 'message/rfc822' && nestable) {
     newBody = convertEntity(body, { ...ctx, isMessage: true, defaultType: 'text/plain', depth: ctx.depth + 1 });
+    // its header keeps UTF-8 (an internationalised address): RFC 6532 §3.7 makes that message/global,
+    // which, unlike message/rfc822, may be encoded; so the enclosing message stays 7-bit
+    if (has8bit(splitEntity(newBody).header)) newBody = undefined;
   } else if (type.startsWith('multipart/') && ctx.depth < MAX_DEPTH) {
     warn(`${type} without a usable boundary${boundary ? ` (or with ${cte} encoding)` : ''}: treated as a single part`);
   }
 
   let newCte: string | undefined;
   const added: string[] = [];
-  if (newBody !== undefined) {
+  if (type === 'message/rfc822' && nestable && newBody === undefined) {
+    newBody = encodeBase64(Buffer.from(body, 'latin1')) + (body.endsWith('\r\n') ? '\r\n' : '');
+    newCte = 'base64';
+    fields = setContentType(fields, 'message/global', added);
+  } else if (newBody !== undefined) {
     if (cte !== '7bit' && isClean(newBody)) newCte = '7bit';
   } else if (!isClean(body)) {
     const textual = !type.includes('/') || type.startsWith('text/') || type.startsWith('multipart/');
@@ -172,6 +191,18 @@ function setTransferEncoding(fields: HeaderField[], value: string, added: string
   const existing = fields[first] as HeaderField;
   const replaced = { name: existing.name, text: `${splitField(existing).prefix} ${value}\r\n` };
   return fields.flatMap((f, i) => (i === first ? [replaced] : f.name === 'content-transfer-encoding' ? [] : [f]));
+}
+
+/** Replaces the media type of the first Content-Type field in place, keeping its parameters, or adds the field. */
+function setContentType(fields: HeaderField[], mediaType: string, added: string[]): HeaderField[] {
+  const first = fields.findIndex((f) => f.name === 'content-type');
+  if (first < 0) {
+    added.push(`Content-Type: ${mediaType}`);
+    return fields;
+  }
+  const { prefix, value } = splitField(fields[first] as HeaderField);
+  const replaced = buildField(prefix, value.replace(/^(\s*)[^\s;]+/, `$1${mediaType}`));
+  return fields.map((f, i) => (i === first ? replaced : f));
 }
 
 /** Appends fields at the end of the header block. */

@@ -6,8 +6,10 @@ import { decideAll, type Step } from '../attempt.ts';
 /**
  * Makes the message 7-bit clean with no line over 998 octets (re-encoding only the parts that need it),
  * then signs it once for this attempt with every key of the sending domain that was active when the
- * message was loaded (the load step read their ids): the signature
- * covers exactly the bytes any server — with or without 8BITMIME — receives. Never sends unsigned.
+ * message was loaded (the load step read their ids): the signature covers exactly the bytes any
+ * server — with or without 8BITMIME — receives. A header that keeps UTF-8 (an internationalised
+ * address, RFC 6532) is signed as it is; the SMTP layer sends such a message only to servers offering
+ * SMTPUTF8. Never sends unsigned.
  */
 export const sign: Step = async (deps, attempt) => {
   const message = attempt.message;

@@ -67,6 +67,11 @@ describe('POST /v1/messages: the full message model', () => {
       ['a metadata value that is not a string', { metadata: { k: 1 } }, 'metadata.k'],
       ['send_at without a time zone', { send_at: '2026-12-01T09:00:00' }, 'send_at'],
       ['send_at more than 30 days ahead', { send_at: new Date(Date.now() + 31 * 86_400_000).toISOString() }, 'send_at'],
+      ['a right-to-left override in a UTF-8 address', { to: 'jürgen\u202Emoc.elpmaxe@example.org' }, 'to'],
+      ['a zero-width space in an address', { cc: ['ann@example.org', 'ad\u200Bmin@example.org'] }, 'cc.1'],
+      ['a UTF-8 local part of 66 octets (22 characters)', { bcc: `${'用'.repeat(22)}@example.org` }, 'bcc'],
+      ['a lone surrogate in an address', { reply_to: { email: 'a\uD800@example.org' } }, 'reply_to'],
+      ['U+FFFD in the sender', { from: `j\uFFFDrgen@example.org` }, 'from'],
     ];
     for (const [what, extra, field] of cases) {
       it(`refuses ${what}`, async () => {
@@ -94,6 +99,31 @@ describe('POST /v1/messages: the full message model', () => {
     expect(raw).toMatch(/^From: =\?UTF-8\?B\?5bGx55Sw5aSq6YOO\?= <news@/m);
     expect(raw).toMatch(/^To: =\?UTF-8\?Q\?Zo=C3=AB\?= <zoe@xn--bcher-kva.example>$/m);
     expect([...Buffer.from(raw, 'latin1')].every((byte) => byte < 0x80)).toBe(true);
+  });
+
+  it('accepts internationalised addresses (RFC 6531) in from, to, cc, bcc and reply_to, normalised to NFC, and writes them in UTF-8 (RFC 6532)', async () => {
+    const response = await send({
+      ...base(),
+      from: { email: `jürgen@${project.domain}`, name: 'Jürgen' },
+      to: ['Jürgen <ju\u0308rgen@example.org>', '用户@例子.example'],
+      cc: 'δοκιμή@example.org',
+      bcc: { email: 'हिन्दी@example.org' },
+      reply_to: 'ответ@example.com',
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    const { id, recipients } = response.json<{ id: string; recipients: { email: string }[] }>();
+    expect(recipients.map((r) => r.email)).toEqual(['j\u00fcrgen@example.org', '用户@xn--fsqu00a.example', 'δοκιμή@example.org', 'हिन्दी@example.org']);
+    const header = Buffer.from((await rawOf(id)).split('\r\n\r\n')[0] as string, 'latin1').toString('utf8').replace(/\r\n(?=[ \t])/g, '');
+    expect(header).toContain(`From: =?UTF-8?Q?J=C3=BCrgen?= <jürgen@${project.domain}>\r\n`);
+    expect(header).toContain('To: =?UTF-8?Q?J=C3=BCrgen?= <j\u00fcrgen@example.org>, 用户@xn--fsqu00a.example\r\n');
+    expect(header).toContain('Cc: δοκιμή@example.org\r\n');
+    expect(header).toContain('Reply-To: ответ@example.com\r\n');
+    expect(header).not.toContain('हिन्दी');
+    const shown = await api.app.inject({ method: 'GET', url: `/v1/messages/${id}`, headers: project.auth });
+    expect(shown.json()).toMatchObject({ from: { email: `jürgen@${project.domain}`, name: 'Jürgen' } });
+    // found by any case (and Unicode form) of the address
+    const listed = await api.app.inject({ method: 'GET', url: `/v1/messages?recipient=${encodeURIComponent('JU\u0308RGEN@example.org')}`, headers: project.auth });
+    expect(listed.json<{ data: { id: string }[] }>().data.map((m) => m.id)).toEqual([id]);
   });
 
   it('answers 413 with the limit when the built message is over the configured size, storing nothing', async () => {

@@ -77,6 +77,7 @@ describe('suppressions', () => {
       ['a line break in the email', { email: 'a@one.example\r\nx' }, 'email'],
       ['an unknown reason', { email: 'ok@one.example', reason: 'annoyed' }, 'reason'],
       ['a missing email', { reason: 'manual' }, 'email'],
+      ['a bidirectional control in the email', { email: 'ann\u202E@one.example' }, 'email'],
     ];
     for (const [what, payload, field] of refusals) {
       it(`refuses ${what} with 400 naming ${field}, storing nothing`, async () => {
@@ -242,6 +243,18 @@ describe('suppressions', () => {
       expect(message.status).toBe('suppressed');
       expect(message.recipients.map((r) => r.status)).toEqual(['suppressed', 'suppressed']);
       expect(message.events.map((e) => e.type)).toEqual(['suppressed', 'suppressed']);
+    });
+
+    it('matches an internationalised address in any case and Unicode form, and removes it by its URL-encoded UTF-8', async () => {
+      const added = await add({ email: 'JÜRGEN@Utf8.Example' });
+      expect(added.json()).toMatchObject({ email: 'jürgen@utf8.example' });
+      const response = await sendTo(['Ju\u0308rgen@utf8.example', 'fine@open.example']);
+      expect(response.json<{ recipients: unknown[] }>().recipients).toEqual([
+        { email: 'Jürgen@utf8.example', status: 'suppressed' },
+        { email: 'fine@open.example', status: 'queued' },
+      ]);
+      expect((await remove('jürgen@utf8.example')).statusCode).toBe(204);
+      expect(await stored(project.id, 'jürgen@utf8.example')).toBeNull();
     });
 
     it('sends to an address again once it is removed from the list', async () => {
