@@ -1,4 +1,4 @@
-import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import {
   acceptRawMessage,
   domainOf,
@@ -12,6 +12,8 @@ import {
 } from '@herald/core';
 import type { DailyQuota } from '@herald/core/limits/daily-quota';
 import { reserveDailyQuota } from '@herald/core/limits/reserve-quota';
+import { EnhancedStatusServer } from './enhanced-status-server.ts';
+import { checkMailParameters, checkRcptParameters } from './esmtp-parameters.ts';
 import type { SessionLimits } from './session-limits.ts';
 import { replyForIntakeError, smtpError } from './smtp-reply.ts';
 import type { TlsMaterial } from './tls-material.ts';
@@ -48,6 +50,8 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     size: settings.maxMessageBytes,
     authMethods: ['PLAIN', 'LOGIN'],
     authOptional: false,
+    // smtp-server's answer to MAIL, RCPT or DATA before AUTH (under TLS), after its code 530 5.7.0
+    authRequiredMessage: 'Authentication required',
     allowInsecureAuth: false,
     disabledCommands: options.secure ? ['STARTTLS'] : [],
     logger: false,
@@ -106,6 +110,8 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     onMailFrom(address, session, callback) {
       const context = keys.get(session.id);
       if (!context) return callback(smtpError(530, session.secure ? '5.7.0 Authentication required' : '5.7.0 Must issue a STARTTLS command first'));
+      const unsupported = checkMailParameters(address);
+      if (unsupported) return callback(unsupported);
       const sender = normalizeEmail(address.address);
       if (!address.address || !sender.ok) {
         return callback(smtpError(553, `5.1.7 the sender must be an address on a verified domain${sender.ok ? '' : `: ${sender.reason}`}`));
@@ -117,6 +123,8 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
 
     onRcptTo(address, session, callback) {
       if (!keys.has(session.id)) return callback(smtpError(530, '5.7.0 Authentication required'));
+      const unsupported = checkRcptParameters(address);
+      if (unsupported) return callback(unsupported);
       const recipient = normalizeEmail(address.address);
       if (!recipient.ok) return callback(smtpError(553, `5.1.3 ${address.address}: ${recipient.reason}`));
       if (session.envelope.rcptTo.length >= settings.maxRecipients) {
@@ -147,7 +155,7 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
       });
     },
   };
-  const server = new SMTPServer(config);
+  const server = new EnhancedStatusServer(config);
   server.on('error', (err) => log.warn({ err: err.message }, 'SMTP listener error'));
   return server;
 }
