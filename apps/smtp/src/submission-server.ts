@@ -3,7 +3,6 @@ import {
   acceptRawMessage,
   domainOf,
   normalizeEmail,
-  resolveApiKey,
   resolveSenderDomains,
   type Db,
   type IntakeDeps,
@@ -14,6 +13,7 @@ import type { DailyQuota } from '@herald/core/limits/daily-quota';
 import { reserveDailyQuota } from '@herald/core/limits/reserve-quota';
 import { EnhancedStatusServer } from './enhanced-status-server.ts';
 import { checkMailParameters, checkRcptParameters } from './esmtp-parameters.ts';
+import { keyNoLongerValid, SessionKeys } from './session-keys.ts';
 import type { SessionLimits } from './session-limits.ts';
 import { replyForIntakeError, smtpError } from './smtp-reply.ts';
 import type { TlsMaterial } from './tls-material.ts';
@@ -36,7 +36,7 @@ export interface SubmissionDeps {
  * committed — the same intake as the API.
  */
 export function createSubmissionServer(deps: SubmissionDeps, options: { secure: boolean }): SMTPServer {
-  const keys = new Map<string, KeyContext>();
+  const keys = new SessionKeys(deps.db, deps.log);
   // sessions holding one of their address's connection slots: only those give one back on close
   const counted = new Set<string>();
   const { limits, settings, log } = deps;
@@ -78,8 +78,8 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     },
 
     onClose(session) {
-      const context = keys.get(session.id);
-      keys.delete(session.id);
+      const context = keys.context(session.id);
+      keys.forget(session.id);
       // a connection refused at connect never took a slot, so it gives none back
       if (counted.delete(session.id)) limits.closeConnection(session.remoteAddress, context ? context.apiKeyId : null);
     },
@@ -87,19 +87,20 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     onAuth(auth, session, callback) {
       const ip = session.remoteAddress;
       if (limits.authBlocked(ip)) return callback(smtpError(421, '4.7.0 too many failed logins, try again later'));
-      resolveApiKey(deps.db, auth.password ?? '', log)
-        .then((context) => {
-          if (!context || !context.scopes.includes('messages:send')) {
+      keys
+        .login(auth.password ?? '')
+        .then((key) => {
+          if (!key) {
             limits.authFailed(ip);
             return callback(smtpError(535, '5.7.8 Authentication credentials invalid: the password must be an API key with messages:send'));
           }
           // the client left while the key was looked up: onClose has run, nothing would give the session back
           if (!counted.has(session.id)) return callback(smtpError(421, '4.4.2 connection closed'));
-          if (!limits.openKeySession(context.apiKeyId)) {
+          if (!limits.openKeySession(key.context.apiKeyId)) {
             return callback(smtpError(454, '4.7.0 too many sessions for this API key, try again later'));
           }
-          keys.set(session.id, context);
-          callback(null, { user: context.apiKeyId });
+          keys.remember(session.id, key);
+          callback(null, { user: key.context.apiKeyId });
         })
         .catch((err: unknown) => {
           log.error({ err }, 'SMTP AUTH failed on a server error');
@@ -108,17 +109,24 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     },
 
     onMailFrom(address, session, callback) {
-      const context = keys.get(session.id);
-      if (!context) return callback(smtpError(530, session.secure ? '5.7.0 Authentication required' : '5.7.0 Must issue a STARTTLS command first'));
+      if (!keys.has(session.id)) return callback(smtpError(530, session.secure ? '5.7.0 Authentication required' : '5.7.0 Must issue a STARTTLS command first'));
       const unsupported = checkMailParameters(address);
       if (unsupported) return callback(unsupported);
       const sender = normalizeEmail(address.address);
       if (!address.address || !sender.ok) {
         return callback(smtpError(553, `5.1.7 the sender must be an address on a verified domain${sender.ok ? '' : `: ${sender.reason}`}`));
       }
-      checkSenderDomain(deps.db, context, sender.domain)
-        .then((refusal) => callback(refusal ? smtpError(550, `5.7.1 ${refusal}`) : null))
-        .catch((err: unknown) => callback(replyForIntakeError(err)));
+      keys
+        .current(session.id)
+        .then(async (context) => {
+          if (!context) return keyNoLongerValid();
+          const refusal = await checkSenderDomain(deps.db, context, sender.domain);
+          return refusal ? smtpError(550, `5.7.1 ${refusal}`) : null;
+        })
+        .then(
+          (refusal) => callback(refusal),
+          (err: unknown) => callback(replyForIntakeError(err)),
+        );
     },
 
     onRcptTo(address, session, callback) {
@@ -134,7 +142,6 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     },
 
     onData(stream, session, callback) {
-      const context = keys.get(session.id);
       const chunks: Buffer[] = [];
       let size = 0;
       stream.on('data', (chunk: Buffer) => {
@@ -143,15 +150,22 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
         if (size <= settings.maxMessageBytes) chunks.push(chunk);
       });
       stream.on('end', () => {
-        if (!context) return callback(smtpError(530, '5.7.0 Authentication required'));
+        if (!keys.has(session.id)) return callback(smtpError(530, '5.7.0 Authentication required'));
         if (stream.sizeExceeded) return callback(smtpError(552, `5.3.4 Message too big: the limit is ${settings.maxMessageBytes} bytes`));
-        submit(deps, context, session, Buffer.concat(chunks)).then(
-          (id) => callback(null, `2.0.0 Ok: queued as ${id}`),
-          (err: unknown) => {
-            if (!(err as { responseCode?: number }).responseCode) log.warn({ err }, 'SMTP submission refused');
-            callback((err as { responseCode?: number }).responseCode ? (err as Error) : replyForIntakeError(err));
-          },
-        );
+        // the key is looked up again right before the commit: one revoked since MAIL FROM stores nothing
+        keys
+          .current(session.id)
+          .then((context) => {
+            if (!context) throw keyNoLongerValid();
+            return submit(deps, context, session, Buffer.concat(chunks));
+          })
+          .then(
+            (id) => callback(null, `2.0.0 Ok: queued as ${id}`),
+            (err: unknown) => {
+              if (!(err as { responseCode?: number }).responseCode) log.warn({ err }, 'SMTP submission refused');
+              callback((err as { responseCode?: number }).responseCode ? (err as Error) : replyForIntakeError(err));
+            },
+          );
       });
     },
   };
