@@ -37,8 +37,6 @@ export interface SubmissionDeps {
  */
 export function createSubmissionServer(deps: SubmissionDeps, options: { secure: boolean }): SMTPServer {
   const keys = new SessionKeys(deps.db, deps.log);
-  // sessions holding one of their address's connection slots: only those give one back on close
-  const counted = new Set<string>();
   const { limits, settings, log } = deps;
 
   const config: SMTPServerOptions = {
@@ -59,17 +57,22 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     closeTimeout: 30_000,
 
     onConnect(session, callback) {
-      if (limits.authBlocked(session.remoteAddress)) {
-        return callback(smtpError(421, `4.7.0 ${settings.hostname} too many failed logins, try again later`));
-      }
-      if (!limits.openConnection(session.remoteAddress)) {
-        return callback(smtpError(421, `4.7.0 ${settings.hostname} too many connections from your address, try again later`));
-      }
-      counted.add(session.id);
       // in clear text AUTH is neither advertised nor accepted (smtp-server would list it in EHLO);
       // onSecure gives it back once STARTTLS has completed
       if (!options.secure) session.disabledCommands = ['AUTH'];
-      callback();
+      limits.admit(session.id, session.remoteAddress).then(
+        (admission) => {
+          if (admission === 'auth-blocked') return callback(smtpError(421, `4.7.0 ${settings.hostname} too many failed logins, try again later`));
+          if (admission === 'too-many-connections') {
+            return callback(smtpError(421, `4.7.0 ${settings.hostname} too many connections from your address, try again later`));
+          }
+          callback();
+        },
+        (err: unknown) => {
+          log.error({ err }, 'SMTP connection limits failed: the connection is let through');
+          callback();
+        },
+      );
     },
 
     onSecure(_socket, session, callback) {
@@ -78,27 +81,25 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     },
 
     onClose(session) {
-      const context = keys.context(session.id);
       keys.forget(session.id);
-      // a connection refused at connect never took a slot, so it gives none back
-      if (counted.delete(session.id)) limits.closeConnection(session.remoteAddress, context ? context.apiKeyId : null);
+      void limits.close(session.id);
     },
 
     onAuth(auth, session, callback) {
       const ip = session.remoteAddress;
-      if (limits.authBlocked(ip)) return callback(smtpError(421, '4.7.0 too many failed logins, try again later'));
-      keys
-        .login(auth.password ?? '')
-        .then((key) => {
+      limits
+        .authBlocked(ip)
+        .then(async (blocked) => {
+          if (blocked) return callback(smtpError(421, '4.7.0 too many failed logins, try again later'));
+          const key = await keys.login(auth.password ?? '');
           if (!key) {
-            limits.authFailed(ip);
+            await limits.authFailed(ip);
             return callback(smtpError(535, '5.7.8 Authentication credentials invalid: the password must be an API key with messages:send'));
           }
-          // the client left while the key was looked up: onClose has run, nothing would give the session back
-          if (!counted.has(session.id)) return callback(smtpError(421, '4.4.2 connection closed'));
-          if (!limits.openKeySession(key.context.apiKeyId)) {
-            return callback(smtpError(454, '4.7.0 too many sessions for this API key, try again later'));
-          }
+          const slot = await limits.openKeySession(session.id, key.context.apiKeyId);
+          // the client left while the key was looked up: nothing is held for it
+          if (slot === 'closed') return callback(smtpError(421, '4.4.2 connection closed'));
+          if (slot === 'too-many-sessions') return callback(smtpError(454, '4.7.0 too many sessions for this API key, try again later'));
           keys.remember(session.id, key);
           callback(null, { user: key.context.apiKeyId });
         })
