@@ -15,6 +15,7 @@ import {
   type DeliveryJob,
   type Scope,
 } from '@herald/core';
+import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { createSubmissionServer, SessionLimits, tlsMaterial, type SubmissionDeps } from '../../apps/smtp/src/index.ts';
 import { redisReady, type SessionLimitSettings, type SessionLimitTimings } from '../../apps/smtp/src/session-limits.ts';
@@ -54,6 +55,8 @@ export interface ListenerOptions {
   limitsPrefix?: string;
   /** The Redis of the session limits (the test Redis by default). */
   limitsRedisUrl?: string;
+  /** The projects' daily recipient quota (kept beside the session limits); none by default. */
+  dailyQuota?: number;
   maxMessageBytes?: number;
   maxRecipients?: number;
 }
@@ -89,6 +92,7 @@ export async function startSubmissionListener(options: ListenerOptions = {}): Pr
       jobs.push(...batch);
     },
     limits,
+    quota: options.dailyQuota === undefined ? undefined : { dailyQuota: createDailyQuota(limitsRedis, `${limitsPrefix}:quota`), defaultLimit: options.dailyQuota },
     settings: { hostname: SMTP_TEST_HOSTNAME, maxMessageBytes: options.maxMessageBytes ?? 1_000_000, maxRecipients: options.maxRecipients ?? 50 },
     tls: testTlsMaterial(),
     log,

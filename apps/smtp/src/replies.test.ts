@@ -6,6 +6,8 @@ import { smtpError } from './smtp-reply.ts';
 
 const MAX_BYTES = 3_000;
 const MAX_RECIPIENTS = 2;
+/** Recipients per day: the session below commits four, then meets the quota. */
+const DAILY_QUOTA = 4;
 
 /** Every line of a reply that must carry an enhanced status code (RFC 2034 §4): one, of the reply's class. */
 const ONE_ENHANCED_CODE = /^(\d)\d\d[ -]\1\.\d{1,3}\.\d{1,3} (?![245]\.\d{1,3}\.\d{1,3} )/;
@@ -15,7 +17,7 @@ describe('SMTP submission: reply codes', () => {
   let project: SmtpProject;
 
   beforeAll(async () => {
-    listener = await startSubmissionListener({ maxMessageBytes: MAX_BYTES, maxRecipients: MAX_RECIPIENTS });
+    listener = await startSubmissionListener({ maxMessageBytes: MAX_BYTES, maxRecipients: MAX_RECIPIENTS, dailyQuota: DAILY_QUOTA });
     project = await listener.seed('smtp-replies');
   });
   afterEach(() => RawSmtpClient.destroyAll());
@@ -89,16 +91,22 @@ describe('SMTP submission: reply codes', () => {
 
     // DATA
     expect((await client.command('DATA')).text).toMatch(/^354 /);
-    const queued = await step('message', /^250 2\.0\.0 Ok: queued as msg_\w+$/, message());
+    const queued = [await step('message', /^250 2\.0\.0 Ok: queued as msg_\w+$/, message())];
     for (const [name, data, expected] of [
       ['a message over the size limit', message({ body: 'x'.repeat(MAX_BYTES) }), /^552 5\.3\.4 /],
       ['a From header on an unverified domain', message({ from: `app@${project.unverifiedDomain}` }), /^550 5\.7\.1 /],
       ['a From header with two mailboxes', message({ from: `${from}, other@${project.domain}` }), /^554 5\.6\.0 /],
+      ['a Subject that is not UTF-8', message({ headers: ['Subject: caf\xe9'] }), /^554 5\.6\.0 header\.subject: /],
+      ['a first message with an idempotency key', message({ headers: ['X-Herald-Idempotency-Key: replies-1'] }), /^250 2\.0\.0 /],
+      ['another message with the same idempotency key', message({ headers: ['X-Herald-Idempotency-Key: replies-1'], body: 'other' }), /^554 5\.7\.0 /],
+      ['a message that uses up the daily quota', message(), /^250 2\.0\.0 /],
+      ['a message over the daily quota', message(), /^452 4\.7\.0 /],
     ] as const) {
       await step(`MAIL FROM:<${from}>`, /^250 2\.1\.0 /);
       await step('RCPT TO:<ann@one.example>', /^250 2\.1\.5 /);
       expect((await client.command('DATA')).text).toMatch(/^354 /);
-      await step(name, expected, data);
+      const reply = await step(name, expected, data);
+      if (reply.code === 250) queued.push(reply);
     }
 
     // the rest of the session
@@ -112,7 +120,7 @@ describe('SMTP submission: reply codes', () => {
     for (const [what, reply] of coded) {
       for (const line of reply.text.split('\n')) expect(line, what).toMatch(ONE_ENHANCED_CODE);
     }
-    expect((await storedMessages(listener.db, project.id)).map((m) => m.id)).toEqual([/queued as (msg_\w+)/.exec(queued.text)?.[1]]);
+    expect((await storedMessages(listener.db, project.id)).map((m) => m.id)).toEqual(queued.map((r) => /queued as (msg_\w+)/.exec(r.text)?.[1]));
   });
 
   it('refuses connections over the per-address limit and after failed logins with 421 4.7.0', async () => {
