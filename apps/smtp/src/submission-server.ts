@@ -33,7 +33,8 @@ export interface SubmissionDeps {
  * an API key holding messages:send as the password (any user name). Nothing is relayed without AUTH.
  * MAIL FROM and the From header must be on a verified domain of the key's project; every recipient is
  * a plain address; SIZE is advertised and enforced; 250 after the final dot only once the message is
- * committed — the same intake as the API.
+ * committed — the same intake as the API. The key is looked up again at each MAIL FROM and before each
+ * commit (SessionKeys); connections, sessions and failed logins are limited across listeners (SessionLimits).
  */
 export function createSubmissionServer(deps: SubmissionDeps, options: { secure: boolean }): SMTPServer {
   const keys = new SessionKeys(deps.db, deps.log);
@@ -51,6 +52,9 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     // smtp-server's answer to MAIL, RCPT or DATA before AUTH (under TLS), after its code 530 5.7.0
     authRequiredMessage: 'Authentication required',
     allowInsecureAuth: false,
+    // not offered, so their MAIL and RCPT parameters are refused (esmtp-parameters.ts)
+    hideDSN: true,
+    hideREQUIRETLS: true,
     disabledCommands: options.secure ? ['STARTTLS'] : [],
     logger: false,
     socketTimeout: 5 * 60_000,
