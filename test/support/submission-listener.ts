@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import type { SMTPServer } from 'smtp-server';
 import type pg from 'pg';
 import {
@@ -14,8 +15,11 @@ import {
   type DeliveryJob,
   type Scope,
 } from '@herald/core';
+import { createDailyQuota } from '@herald/core/limits/daily-quota';
+import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { createSubmissionServer, SessionLimits, tlsMaterial, type SubmissionDeps } from '../../apps/smtp/src/index.ts';
-import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from './env.ts';
+import { redisReady, type SessionLimitSettings, type SessionLimitTimings } from '../../apps/smtp/src/session-limits.ts';
+import { TEST_DATABASE_URL, TEST_MASTER_KEY, TEST_REDIS_URL, uniqueName, uniquePrefix } from './env.ts';
 import { RawSmtpClient, SMTP_TEST_HOSTNAME } from './smtp-client.ts';
 
 export interface SubmissionListener {
@@ -29,6 +33,9 @@ export interface SubmissionListener {
   jobs: { data: DeliveryJob; delayMs: number }[];
   /** While true, enqueueing fails as it does with Redis down. */
   failEnqueue: { value: boolean };
+  /** The listener's session limits (in Redis under `limitsPrefix`). */
+  limits: SessionLimits;
+  limitsPrefix: string;
   /** A project with a verified domain and a messages:send key, made with {@link seedSmtpProject}. */
   seed(label: string, options?: SeedOptions): Promise<SmtpProject>;
   /** Closes the listener and its clients, deletes every project seeded through it. */
@@ -38,7 +45,18 @@ export interface SubmissionListener {
 export interface ListenerOptions {
   /** The database the listener uses (disconnected on close); the test database by default. */
   db?: Db;
-  limits?: Partial<{ perIp: number; perKey: number; authFailures: number }>;
+  limits?: Partial<SessionLimitSettings>;
+  /** Timings of the session limits (lease, renewal, failure window, clock). */
+  limitTimings?: SessionLimitTimings;
+  /**
+   * Where the session limits live in Redis: a prefix of this listener's own by default; two listeners
+   * given the same one share their limits, as listener processes of one deployment do.
+   */
+  limitsPrefix?: string;
+  /** The Redis of the session limits (the test Redis by default). */
+  limitsRedisUrl?: string;
+  /** The projects' daily recipient quota (kept beside the session limits); none by default. */
+  dailyQuota?: number;
   maxMessageBytes?: number;
   maxRecipients?: number;
 }
@@ -53,24 +71,31 @@ export function testTlsMaterial(): SubmissionDeps['tls'] {
 
 /**
  * Both submission listeners (STARTTLS and implicit TLS) in-process on 127.0.0.1 and free ports, sharing
- * one set of session limits as `herald start smtp` does, on the real test database, with the delivery
- * queue captured.
+ * one SessionLimits as `herald start smtp` does (in the test Redis, under a prefix of its own unless
+ * given one), on the real test database, with the delivery queue captured.
  */
 export async function startSubmissionListener(options: ListenerOptions = {}): Promise<SubmissionListener> {
   const db = createDb(TEST_DATABASE_URL, { poolSize: 4 });
   const jobs: SubmissionListener['jobs'] = [];
   const failEnqueue = { value: false };
   const projects: string[] = [];
+  const limitsRedis = new Redis(options.limitsRedisUrl ?? TEST_REDIS_URL, RATE_LIMIT_REDIS_OPTIONS);
+  limitsRedis.on('error', () => undefined);
+  await redisReady(limitsRedis, 5_000);
+  const limitsPrefix = options.limitsPrefix ?? uniquePrefix('smtp-limits');
+  const log = createLogger('test-smtp', process.env.HERALD_TEST_SMTP_LOG ?? 'silent');
+  const limits = new SessionLimits(limitsRedis, limitsPrefix, { perIp: 50, perKey: 50, authFailures: 50, ...options.limits }, log, options.limitTimings);
   const deps: SubmissionDeps = {
     db: options.db ?? db,
     enqueue: async (batch) => {
       if (failEnqueue.value) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
       jobs.push(...batch);
     },
-    limits: new SessionLimits({ perIp: 50, perKey: 50, authFailures: 50, ...options.limits }),
+    limits,
+    quota: options.dailyQuota === undefined ? undefined : { dailyQuota: createDailyQuota(limitsRedis, `${limitsPrefix}:quota`), defaultLimit: options.dailyQuota },
     settings: { hostname: SMTP_TEST_HOSTNAME, maxMessageBytes: options.maxMessageBytes ?? 1_000_000, maxRecipients: options.maxRecipients ?? 50 },
     tls: testTlsMaterial(),
-    log: createLogger('test-smtp', process.env.HERALD_TEST_SMTP_LOG ?? 'silent'),
+    log,
   };
   const servers = [createSubmissionServer(deps, { secure: false }), createSubmissionServer(deps, { secure: true })];
   const [port, tlsPort] = await Promise.all(servers.map(listen));
@@ -80,6 +105,8 @@ export async function startSubmissionListener(options: ListenerOptions = {}): Pr
     db,
     jobs,
     failEnqueue,
+    limits,
+    limitsPrefix,
     async seed(label, seedOptions) {
       const project = await seedSmtpProject(db, label, seedOptions);
       projects.push(project.id);
@@ -88,6 +115,10 @@ export async function startSubmissionListener(options: ListenerOptions = {}): Pr
     async close() {
       RawSmtpClient.destroyAll();
       await Promise.all(servers.map(close));
+      await limits.stop();
+      const keys = await limitsRedis.keys(`${limitsPrefix}:*`).catch(() => []);
+      if (keys.length) await limitsRedis.del(...keys);
+      limitsRedis.disconnect();
       if (projects.length) await db.project.deleteMany({ where: { id: { in: projects } } });
       await Promise.all([db.$disconnect(), options.db?.$disconnect()]);
     },

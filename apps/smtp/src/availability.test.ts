@@ -83,6 +83,23 @@ describe('SMTP submission: Postgres or Redis unavailable', () => {
     expect((await client.authPlain('herald', project.key)).code).toBe(235);
   });
 
+  it('lets connections and logins through, uncounted, when the Redis of the session limits is unreachable (the limits fail open)', async () => {
+    const unlimited = await startSubmissionListener({ limitsRedisUrl: 'redis://127.0.0.1:1', limits: { perIp: 1, perKey: 1, authFailures: 1 } });
+    try {
+      await authenticatedSession(unlimited.port, project.key);
+      const failing = await RawSmtpClient.connect(unlimited.tlsPort, { tls: true });
+      expect((await failing.reply()).code).toBe(220);
+      await failing.ehlo();
+      // counted, the first failure would block the address (421) from the second on
+      for (let i = 0; i < 2; i++) expect((await failing.authPlain('herald', 'hk_live_wrong')).code).toBe(535);
+      const second = await authenticatedSession(unlimited.tlsPort, project.key, { tls: true });
+      const { final } = await second.transaction(`app@${project.domain}`, ['ann@one.example'], message('limits down'));
+      expect(final?.text).toMatch(/^250 2\.0\.0 Ok: queued as msg_/);
+    } finally {
+      await unlimited.close();
+    }
+  });
+
   it('answers 250 once the message is committed even when the delivery job cannot be enqueued (Redis down): the message waits in Postgres for the sweeper', async () => {
     const client = await authenticatedSession(listener.tlsPort, project.key, { tls: true });
     listener.failEnqueue.value = true;

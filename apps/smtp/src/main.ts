@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { createDb, createDeliveryQueues, createLogger, createRedis, enqueueDeliveries, loadSmtpConfig, onShutdown } from '@herald/core';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
-import { SessionLimits } from './session-limits.ts';
+import { redisReady, SessionLimits } from './session-limits.ts';
 import { createSubmissionServer } from './submission-server.ts';
 import { tlsMaterial } from './tls-material.ts';
 
@@ -13,21 +13,24 @@ export async function main(): Promise<void> {
   const db = createDb(config.databaseUrl);
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  // auto-pipelined: the limits of concurrent requests go to Redis in one write, not one each
+  // auto-pipelined: the limits of concurrent sessions go to Redis in one write, not one each
   const limitsRedis = new Redis(config.redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS, enableAutoPipelining: true });
   limitsRedis.on('error', () => undefined);
+  if (!(await redisReady(limitsRedis, 2_000))) log.warn('Redis is not reachable: SMTP session limits are not enforced until it is');
   const queues = createDeliveryQueues(redis, config.queuePrefix);
   const tls = tlsMaterial(config);
   if (tls.selfSigned) log.warn({ hostname: config.smtpHostname }, 'SMTP listener uses a self-signed certificate (set HERALD_SMTP_TLS_CERT_FILE and HERALD_SMTP_TLS_KEY_FILE)');
 
+  const limits = new SessionLimits(
+    limitsRedis,
+    `${config.queuePrefix}:smtp`,
+    { perIp: config.smtpMaxConnectionsPerIp, perKey: config.smtpMaxConnectionsPerKey, authFailures: config.smtpMaxAuthFailures },
+    log,
+  );
   const deps = {
     db,
     enqueue: (jobs: Parameters<typeof enqueueDeliveries>[1]) => enqueueDeliveries(queues, jobs),
-    limits: new SessionLimits({
-      perIp: config.smtpMaxConnectionsPerIp,
-      perKey: config.smtpMaxConnectionsPerKey,
-      authFailures: config.smtpMaxAuthFailures,
-    }),
+    limits,
     quota: { dailyQuota: createDailyQuota(limitsRedis, `${config.queuePrefix}:quota`), defaultLimit: config.dailyQuota },
     settings: { hostname: config.smtpHostname, maxMessageBytes: config.maxMessageBytes, maxRecipients: config.maxRecipients },
     tls,
@@ -47,6 +50,7 @@ export async function main(): Promise<void> {
 
   onShutdown(log, 'closing SMTP sessions', async () => {
     await Promise.all(servers.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    await limits.stop();
     await queues.close();
     redis.disconnect();
     limitsRedis.disconnect();

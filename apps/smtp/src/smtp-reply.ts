@@ -1,7 +1,16 @@
 import { isDatabaseUnavailable, isHeraldError } from '@herald/core';
+import { ENHANCED_CODE } from './enhanced-status-server.ts';
 
-/** An error smtp-server answers with the given reply code (the message carries the enhanced code). */
+/**
+ * An error smtp-server answers with the given reply code. The message begins with its RFC 3463 enhanced
+ * status code, of the reply's class ("550", "5.7.1 …"), which is sent as the reply's one code (see
+ * EnhancedStatusServer); a message without one, or with one of another class, is a bug and throws.
+ */
 export function smtpError(code: number, message: string): Error & { responseCode: number } {
+  const enhanced = ENHANCED_CODE.exec(message);
+  if (!enhanced || enhanced[1] !== String(code).charAt(0)) {
+    throw new RangeError(`an SMTP ${code} reply must begin with an enhanced status code of class ${String(code).charAt(0)}: ${JSON.stringify(message)}`);
+  }
   return Object.assign(new Error(message), { responseCode: code });
 }
 

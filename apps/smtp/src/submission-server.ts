@@ -1,8 +1,7 @@
-import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import {
   acceptRawMessage,
   domainOf,
-  resolveApiKey,
   resolveSenderDomains,
   type Db,
   type IntakeDeps,
@@ -11,6 +10,9 @@ import {
 } from '@herald/core';
 import type { DailyQuota } from '@herald/core/limits/daily-quota';
 import { reserveDailyQuota } from '@herald/core/limits/reserve-quota';
+import { EnhancedStatusServer } from './enhanced-status-server.ts';
+import { checkMailParameters, checkRcptParameters } from './esmtp-parameters.ts';
+import { keyNoLongerValid, SessionKeys } from './session-keys.ts';
 import type { SessionLimits } from './session-limits.ts';
 import { envelopeAddress } from './envelope-address.ts';
 import { replyForIntakeError, smtpError } from './smtp-reply.ts';
@@ -31,12 +33,11 @@ export interface SubmissionDeps {
  * an API key holding messages:send as the password (any user name). Nothing is relayed without AUTH.
  * MAIL FROM and the From header must be on a verified domain of the key's project; every recipient is
  * a plain address; SIZE is advertised and enforced; 250 after the final dot only once the message is
- * committed — the same intake as the API.
+ * committed — the same intake as the API. The key is looked up again at each MAIL FROM and before each
+ * commit (SessionKeys); connections, sessions and failed logins are limited across listeners (SessionLimits).
  */
 export function createSubmissionServer(deps: SubmissionDeps, options: { secure: boolean }): SMTPServer {
-  const keys = new Map<string, KeyContext>();
-  // sessions holding one of their address's connection slots: only those give one back on close
-  const counted = new Set<string>();
+  const keys = new SessionKeys(deps.db, deps.log);
   const { limits, settings, log } = deps;
 
   const config: SMTPServerOptions = {
@@ -48,24 +49,34 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     size: settings.maxMessageBytes,
     authMethods: ['PLAIN', 'LOGIN'],
     authOptional: false,
+    // smtp-server's answer to MAIL, RCPT or DATA before AUTH (under TLS), after its code 530 5.7.0
+    authRequiredMessage: 'Authentication required',
     allowInsecureAuth: false,
+    // not offered, so their MAIL and RCPT parameters are refused (esmtp-parameters.ts)
+    hideDSN: true,
+    hideREQUIRETLS: true,
     disabledCommands: options.secure ? ['STARTTLS'] : [],
     logger: false,
     socketTimeout: 5 * 60_000,
     closeTimeout: 30_000,
 
     onConnect(session, callback) {
-      if (limits.authBlocked(session.remoteAddress)) {
-        return callback(smtpError(421, `4.7.0 ${settings.hostname} too many failed logins, try again later`));
-      }
-      if (!limits.openConnection(session.remoteAddress)) {
-        return callback(smtpError(421, `4.7.0 ${settings.hostname} too many connections from your address, try again later`));
-      }
-      counted.add(session.id);
       // in clear text AUTH is neither advertised nor accepted (smtp-server would list it in EHLO);
       // onSecure gives it back once STARTTLS has completed
       if (!options.secure) session.disabledCommands = ['AUTH'];
-      callback();
+      limits.admit(session.id, session.remoteAddress).then(
+        (admission) => {
+          if (admission === 'auth-blocked') return callback(smtpError(421, `4.7.0 ${settings.hostname} too many failed logins, try again later`));
+          if (admission === 'too-many-connections') {
+            return callback(smtpError(421, `4.7.0 ${settings.hostname} too many connections from your address, try again later`));
+          }
+          callback();
+        },
+        (err: unknown) => {
+          log.error({ err }, 'SMTP connection limits failed: the connection is let through');
+          callback();
+        },
+      );
     },
 
     onSecure(_socket, session, callback) {
@@ -74,28 +85,27 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     },
 
     onClose(session) {
-      const context = keys.get(session.id);
-      keys.delete(session.id);
-      // a connection refused at connect never took a slot, so it gives none back
-      if (counted.delete(session.id)) limits.closeConnection(session.remoteAddress, context ? context.apiKeyId : null);
+      keys.forget(session.id);
+      void limits.close(session.id);
     },
 
     onAuth(auth, session, callback) {
       const ip = session.remoteAddress;
-      if (limits.authBlocked(ip)) return callback(smtpError(421, '4.7.0 too many failed logins, try again later'));
-      resolveApiKey(deps.db, auth.password ?? '', log)
-        .then((context) => {
-          if (!context || !context.scopes.includes('messages:send')) {
-            limits.authFailed(ip);
+      limits
+        .authBlocked(ip)
+        .then(async (blocked) => {
+          if (blocked) return callback(smtpError(421, '4.7.0 too many failed logins, try again later'));
+          const key = await keys.login(auth.password ?? '');
+          if (!key) {
+            await limits.authFailed(ip);
             return callback(smtpError(535, '5.7.8 Authentication credentials invalid: the password must be an API key with messages:send'));
           }
-          // the client left while the key was looked up: onClose has run, nothing would give the session back
-          if (!counted.has(session.id)) return callback(smtpError(421, '4.4.2 connection closed'));
-          if (!limits.openKeySession(context.apiKeyId)) {
-            return callback(smtpError(454, '4.7.0 too many sessions for this API key, try again later'));
-          }
-          keys.set(session.id, context);
-          callback(null, { user: context.apiKeyId });
+          const slot = await limits.openKeySession(session.id, key.context.apiKeyId);
+          // the client left while the key was looked up: nothing is held for it
+          if (slot === 'closed') return callback(smtpError(421, '4.4.2 connection closed'));
+          if (slot === 'too-many-sessions') return callback(smtpError(454, '4.7.0 too many sessions for this API key, try again later'));
+          keys.remember(session.id, key);
+          callback(null, { user: key.context.apiKeyId });
         })
         .catch((err: unknown) => {
           log.error({ err }, 'SMTP AUTH failed on a server error');
@@ -104,17 +114,28 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     },
 
     onMailFrom(address, session, callback) {
-      const context = keys.get(session.id);
-      if (!context) return callback(smtpError(530, session.secure ? '5.7.0 Authentication required' : '5.7.0 Must issue a STARTTLS command first'));
+      if (!keys.has(session.id)) return callback(smtpError(530, session.secure ? '5.7.0 Authentication required' : '5.7.0 Must issue a STARTTLS command first'));
+      const unsupported = checkMailParameters(address);
+      if (unsupported) return callback(unsupported);
       const sender = envelopeAddress(address.address, 'sender', session.envelope.smtpUtf8 === true);
       if (!sender.ok) return callback(sender.error);
-      checkSenderDomain(deps.db, context, sender.domain)
-        .then((refusal) => callback(refusal ? smtpError(550, `5.7.1 ${refusal}`) : null))
-        .catch((err: unknown) => callback(replyForIntakeError(err)));
+      keys
+        .current(session.id)
+        .then(async (context) => {
+          if (!context) return keyNoLongerValid();
+          const refusal = await checkSenderDomain(deps.db, context, sender.domain);
+          return refusal ? smtpError(550, `5.7.1 ${refusal}`) : null;
+        })
+        .then(
+          (refusal) => callback(refusal),
+          (err: unknown) => callback(replyForIntakeError(err)),
+        );
     },
 
     onRcptTo(address, session, callback) {
       if (!keys.has(session.id)) return callback(smtpError(530, '5.7.0 Authentication required'));
+      const unsupported = checkRcptParameters(address);
+      if (unsupported) return callback(unsupported);
       const recipient = envelopeAddress(address.address, 'recipient', session.envelope.smtpUtf8 === true);
       if (!recipient.ok) return callback(recipient.error);
       if (session.envelope.rcptTo.length >= settings.maxRecipients) {
@@ -124,7 +145,6 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     },
 
     onData(stream, session, callback) {
-      const context = keys.get(session.id);
       const chunks: Buffer[] = [];
       let size = 0;
       stream.on('data', (chunk: Buffer) => {
@@ -133,19 +153,26 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
         if (size <= settings.maxMessageBytes) chunks.push(chunk);
       });
       stream.on('end', () => {
-        if (!context) return callback(smtpError(530, '5.7.0 Authentication required'));
+        if (!keys.has(session.id)) return callback(smtpError(530, '5.7.0 Authentication required'));
         if (stream.sizeExceeded) return callback(smtpError(552, `5.3.4 Message too big: the limit is ${settings.maxMessageBytes} bytes`));
-        submit(deps, context, session, Buffer.concat(chunks)).then(
-          (id) => callback(null, `2.0.0 Ok: queued as ${id}`),
-          (err: unknown) => {
-            if (!(err as { responseCode?: number }).responseCode) log.warn({ err }, 'SMTP submission refused');
-            callback((err as { responseCode?: number }).responseCode ? (err as Error) : replyForIntakeError(err));
-          },
-        );
+        // the key is looked up again right before the commit: one revoked since MAIL FROM stores nothing
+        keys
+          .current(session.id)
+          .then((context) => {
+            if (!context) throw keyNoLongerValid();
+            return submit(deps, context, session, Buffer.concat(chunks));
+          })
+          .then(
+            (id) => callback(null, `2.0.0 Ok: queued as ${id}`),
+            (err: unknown) => {
+              if (!(err as { responseCode?: number }).responseCode) log.warn({ err }, 'SMTP submission refused');
+              callback((err as { responseCode?: number }).responseCode ? (err as Error) : replyForIntakeError(err));
+            },
+          );
       });
     },
   };
-  const server = new SMTPServer(config);
+  const server = new EnhancedStatusServer(config);
   server.on('error', (err) => log.warn({ err: err.message }, 'SMTP listener error'));
   return server;
 }

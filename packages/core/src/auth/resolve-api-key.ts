@@ -51,7 +51,15 @@ function lookupFor(db: Db): GroupWriter<string, KeyRow | undefined> {
  */
 export async function resolveApiKey(db: Db, key: string, log?: Pick<Log, 'warn'>, now = new Date()): Promise<KeyContext | null> {
   if (!isWellFormedApiKey(key)) return null;
-  const row = await lookupFor(db).write(hashApiKey(key));
+  return resolveApiKeyHash(db, hashApiKey(key), log, now);
+}
+
+/**
+ * The same for a key known by its hash: what a long-lived session keeps (never the key itself) to look
+ * its key up again, so that a revocation or expiry since the login is honoured at once.
+ */
+export async function resolveApiKeyHash(db: Db, hash: string, log?: Pick<Log, 'warn'>, now = new Date()): Promise<KeyContext | null> {
+  const row = await lookupFor(db).write(hash);
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch((err: unknown) => log?.warn({ err }, "could not record the key's last use"));

@@ -45,19 +45,19 @@ export const smtpOnlySettings = defineSettings({
     env: 'HERALD_SMTP_MAX_CONNECTIONS_PER_IP',
     schema: positiveInt(),
     default: '20',
-    doc: 'Connections one client address may hold open at once (per listener process); more are answered 421.',
+    doc: 'Connections one client address may hold open at once, counted across all SMTP listeners (in Redis); more are answered 421.',
   },
   smtpMaxConnectionsPerKey: {
     env: 'HERALD_SMTP_MAX_CONNECTIONS_PER_KEY',
     schema: positiveInt(),
     default: '50',
-    doc: 'Authenticated sessions one API key may hold at once (per listener process); more are refused at AUTH.',
+    doc: 'Authenticated sessions one API key may hold at once, counted across all SMTP listeners (in Redis); more are refused at AUTH (454).',
   },
   smtpMaxAuthFailures: {
     env: 'HERALD_SMTP_MAX_AUTH_FAILURES',
     schema: positiveInt(),
     default: '5',
-    doc: 'Failed AUTH attempts one client address may make in 10 minutes before it is refused (421) until they age out.',
+    doc: 'Failed AUTH attempts one client address may make in 10 minutes, counted across all SMTP listeners (in Redis), before it is refused (421) until they age out.',
   },
 });
 

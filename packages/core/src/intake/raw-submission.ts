@@ -4,6 +4,7 @@ import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 import { normalizeCrlf } from '../mime/normalize-crlf.ts';
 import { domainOf, normalizeEmail, parseMailbox } from './address.ts';
+import { decodedTextProblem, storedHeaderTextProblems, utf8Text } from './header-text.ts';
 import type { MessageDraft } from './commit-messages.ts';
 
 /** A message as an SMTP client hands it over: the envelope and the bytes after DATA. */
@@ -35,6 +36,9 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
   const headerText = raw.subarray(0, split >= 0 ? split : raw.length).toString('latin1');
   const body = split >= 0 ? raw.subarray(split + 2) : Buffer.from('\r\n');
   const fields = parseFields(headerText);
+  // NUL or non-UTF-8 bytes in what is stored as text: refused before anything is read from them
+  const unreadable = storedHeaderTextProblems(fields);
+  if (unreadable.length > 0) throw invalid(unreadable);
   const problems: ErrorDetail[] = [];
   const value = (name: string) => fields.filter((f) => f.name === name).map((f) => unfold(f.text.slice(f.text.indexOf(':') + 1)));
 
@@ -44,7 +48,7 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
   for (const f of fields.filter((f) => f.name.startsWith('x-herald-metadata-'))) {
     const key = f.text.slice('x-herald-metadata-'.length, f.text.indexOf(':')).trim();
     if (!META_KEY.test(key)) problems.push({ field: `header.${f.name}`, message: 'keys must be 1-40 letters, digits, _, . or -' });
-    metadata[key] = unfold(f.text.slice(f.text.indexOf(':') + 1));
+    metadata[key] = utf8Text(unfold(f.text.slice(f.text.indexOf(':') + 1)));
   }
   if (Object.keys(metadata).length > 20 || Object.values(metadata).some((v) => v.length > 500)) {
     problems.push({ field: 'header.x-herald-metadata', message: 'at most 20 keys, values of at most 500 characters' });
@@ -65,9 +69,10 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
       fromValues.length !== 1 ? 'exactly one From header is required' : fromList.length > 1 ? 'must hold exactly one mailbox' : `not a valid address: ${from && !from.ok ? from.reason : 'unreadable'}`;
     problems.push({ field: 'header.from', message: why });
   }
-  if (problems.length > 0 || !from?.ok) {
-    throw new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
-  }
+  const subject = decode(value('subject')[0] ?? '');
+  const subjectProblem = decodedTextProblem('header.subject', subject);
+  if (subjectProblem) problems.push(subjectProblem);
+  if (problems.length > 0 || !from?.ok) throw invalid(problems);
 
   const id = newId('message', now.getTime());
   const existingId = /^\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value('message-id')[0] ?? '')?.[1];
@@ -106,7 +111,7 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
       id,
       raw: Buffer.concat([Buffer.from(`${header}\r\n`, 'latin1'), body]),
       from: from.mailbox,
-      subject: decode(value('subject')[0] ?? ''),
+      subject,
       messageIdHeader,
       recipients,
       tags: [...new Set(tags)],
@@ -114,6 +119,10 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
     },
     idempotencyKey,
   };
+}
+
+function invalid(problems: ErrorDetail[]): HeraldError {
+  return new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
 }
 
 function parseFields(headerText: string): HeaderField[] {
