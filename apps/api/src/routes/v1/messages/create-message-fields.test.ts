@@ -70,7 +70,7 @@ describe('POST /v1/messages: the full message model', () => {
       ['a right-to-left override in a UTF-8 address', { to: 'jürgen\u202Emoc.elpmaxe@example.org' }, 'to'],
       ['a zero-width space in an address', { cc: ['ann@example.org', 'ad\u200Bmin@example.org'] }, 'cc.1'],
       ['a UTF-8 local part of 66 octets (22 characters)', { bcc: `${'用'.repeat(22)}@example.org` }, 'bcc'],
-      ['a lone surrogate in an address', { reply_to: { email: 'a\uD800@example.org' } }, 'reply_to'],
+      ['a lone surrogate in an address', { reply_to: { email: 'a\uD800@example.org' } }, 'reply_to.email'],
       ['U+FFFD in the sender', { from: `j\uFFFDrgen@example.org` }, 'from'],
     ];
     for (const [what, extra, field] of cases) {
