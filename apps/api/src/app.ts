@@ -11,6 +11,7 @@ import { rateLimitHook } from './plugins/rate-limit.ts';
 import { answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandler } from './plugins/error-handler.ts';
 import { clientErrorHandler, registerHttpErrorAnswers } from './plugins/http-errors.ts';
 import { requestLogger } from './plugins/log-redaction.ts';
+import { refuseWhileDraining } from './plugins/draining.ts';
 import { registerJsonBodyParser } from './input/json-body.ts';
 import { refuseBadText } from './input/refuse-bad-text.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -70,10 +71,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clientErrorHandler: clientErrorHandler(deps.log),
     frameworkErrors: answerFrameworkError,
     http: { requireHostHeader: false },
+    // a request arriving while the API drains is answered by refuseWhileDraining, in Herald's shape
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  refuseWhileDraining(app);
+  refuseWhileDraining(app);
   registerHttpErrorAnswers(app);
   registerJsonBodyParser(app);
   // NUL, lone surrogates and bad percent-encoding in path, query and headers: 400, before any route reads them

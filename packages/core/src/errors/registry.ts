@@ -22,7 +22,7 @@ export const ERROR_CODES = {
   quota_exceeded: { status: 429, summary: "The project's daily sending quota is used up." },
   header_fields_too_large: { status: 431, summary: 'The request line and headers are larger than the limit.' },
   internal_error: { status: 500, summary: 'Something failed on the server; the request id is in the logs.' },
-  service_unavailable: { status: 503, summary: 'A dependency (Postgres) is unreachable; retry later.' },
+  service_unavailable: { status: 503, summary: 'A dependency (Postgres) is unreachable, or the server is shutting down; retry later.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
