@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { buildApp } from '@herald/api';
-import { apiSettings, createDb, createProject, createResolver, domainSettings, parseSettings, REDACT_PATHS, UNCACHED, type Db } from '@herald/core';
+import { apiSettings, createDb, createProject, createResolver, createStore, domainSettings, parseSettings, REDACT_PATHS, UNCACHED, type Db } from '@herald/core';
 import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from '../support/env.ts';
 
 /** "The API never logs a key or a DKIM private key; a database dump contains no usable secret." */
@@ -25,6 +25,7 @@ describe('secrets stay secret', () => {
     app = await buildApp({
       config,
       db,
+      store: createStore(db),
       log: pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink),
       enqueue: async () => undefined,
       readiness: {},

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { allSettings, ERROR_CODES, type Setting } from '@herald/core';
-import { BOUNCE_RULES, ENHANCED_CATEGORIES } from '../../apps/worker/src/classify/bounce-rules.ts';
+import { allSettings, BOUNCE_RULES, ENHANCED_CATEGORIES, ERROR_CODES, type Setting } from '@herald/core';
 import { renderEnvExample } from '../../packages/cli/src/commands/config.ts';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');

@@ -41,6 +41,11 @@ describe('herald start api with HERALD_API_PROCESSES', () => {
   it('runs that many API processes on one port, answers from all of them, and drains them all on SIGTERM', async () => {
     const { port, primary } = await start();
     const children = await waitFor('two API processes', () => (apiChildrenOf(primary).length === 2 ? apiChildrenOf(primary) : null));
+    // the cluster hands connections only to processes already listening: wait for both (fastify logs it)
+    await waitFor('both API processes listening', () => {
+      const listening = new Set((api?.output() ?? '').split('\n').filter((line) => line.includes('Server listening')).map((line) => (JSON.parse(line) as { pid: number }).pid));
+      return children.every((pid) => listening.has(pid)) ? true : null;
+    });
     const answers = await Promise.all(
       Array.from({ length: 40 }, () => fetch(`http://127.0.0.1:${port}/v1/messages`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status)),
     );
@@ -61,6 +66,11 @@ describe('herald start api with HERALD_API_PROCESSES', () => {
   it('stops its API processes when it is killed outright', async () => {
     const { primary } = await start();
     const children = await waitFor('two API processes', () => (apiChildrenOf(primary).length === 2 ? apiChildrenOf(primary) : null));
+    // the cluster hands connections only to processes already listening: wait for both (fastify logs it)
+    await waitFor('both API processes listening', () => {
+      const listening = new Set((api?.output() ?? '').split('\n').filter((line) => line.includes('Server listening')).map((line) => (JSON.parse(line) as { pid: number }).pid));
+      return children.every((pid) => listening.has(pid)) ? true : null;
+    });
     await api?.stop('SIGKILL');
     api = null;
     await waitFor('the API processes to exit', () => children.every((pid) => !alive(pid)), 20_000);

@@ -4,6 +4,7 @@ import {
   addDomain,
   apiSettings,
   createDb,
+  createStore,
   createLogger,
   createProject,
   createResolver,
@@ -15,6 +16,7 @@ import {
   type Db,
   type EnqueuedDelivery,
   type Logger,
+  type Store,
 } from '@herald/core';
 import { Redis } from 'ioredis';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
@@ -24,6 +26,7 @@ import { TEST_DATABASE_URL, TEST_MASTER_KEY, TEST_REDIS_URL, uniqueName, uniqueP
 export interface TestApi {
   app: FastifyInstance;
   db: Db;
+  store: Store;
   config: ApiConfig;
   /** Jobs the API enqueued, in order, with their delays. */
   jobs: EnqueuedDelivery[];
@@ -36,6 +39,7 @@ export interface TestApi {
 export async function buildTestApi(env: Record<string, string> = {}, options: { log?: Logger } = {}): Promise<TestApi> {
   const config = parseSettings(apiSettings, { DATABASE_URL: TEST_DATABASE_URL, HERALD_MASTER_KEY: TEST_MASTER_KEY, ...env });
   const db = createDb(config.databaseUrl, { poolSize: 4 });
+  const store = createStore(db);
   const jobs: EnqueuedDelivery[] = [];
   const failEnqueue = { value: false };
   const limitsRedis = new Redis(TEST_REDIS_URL);
@@ -43,6 +47,7 @@ export async function buildTestApi(env: Record<string, string> = {}, options: { 
   const app = await buildApp({
     config,
     db,
+    store,
     log: options.log ?? createLogger('test-api', 'silent'),
     enqueue: async (batch) => {
       if (failEnqueue.value) throw new Error('redis is down');
@@ -52,12 +57,13 @@ export async function buildTestApi(env: Record<string, string> = {}, options: { 
     resolver: createResolver({ servers: config.dnsServers.length ? config.dnsServers : ['127.0.0.1:9'], timeoutMs: 500, tries: 1, cache: UNCACHED }),
     masterKey: Buffer.from(TEST_MASTER_KEY, 'base64'),
     domainSettings: domainSettings(config),
-    limits: { rateLimiter: createRateLimiter(limitsRedis, `${prefix}:rate`), dailyQuota: createDailyQuota(limitsRedis, `${prefix}:quota`) },
+    limits: { rateLimiter: createRateLimiter(limitsRedis, `${prefix}:rate`), dailyQuota: createDailyQuota(limitsRedis, prefix) },
   });
   await app.ready();
   return {
     app,
     db,
+    store,
     config,
     jobs,
     failEnqueue,

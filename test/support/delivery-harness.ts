@@ -1,12 +1,14 @@
 import {
-  acceptMessages,
   addDomain,
   createDb,
+  createStore,
+  submit,
   createLogger,
   createProject,
   createResolver,
   type Db,
   type DeliveryJob,
+  type Store,
   type SendRequest,
 } from '@herald/core';
 import type { DeliveryDeps } from '../../apps/worker/src/delivery/attempt.ts';
@@ -16,6 +18,7 @@ import { createDkimKeyStore } from '../../apps/worker/src/signing/dkim-key-store
 import type { DeliveryResult } from '../../apps/worker/src/retry/job-result.ts';
 import { startDnsServer, type TestDnsServer } from './dns-server.ts';
 import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from './env.ts';
+import { testIntake, testPrincipal } from './intake.ts';
 import { TEST_MX_PORT } from './mx-sink.ts';
 import { testSmtpDeps } from './smtp-deps.ts';
 
@@ -28,6 +31,7 @@ const MASTER_KEY = Buffer.from(TEST_MASTER_KEY, 'base64');
  */
 export interface DeliveryHarness {
   db: Db;
+  store: Store;
   dns: TestDnsServer;
   deps: DeliveryDeps;
   projectId: string;
@@ -47,6 +51,8 @@ export async function startDeliveryHarness(
   options: { ed25519?: boolean; databaseUrl?: string } = {},
 ): Promise<DeliveryHarness> {
   const db = createDb(options.databaseUrl ?? TEST_DATABASE_URL, { poolSize: 4 });
+  const log = createLogger('test-delivery', 'silent');
+  const store = createStore(db, { log });
   const dns = await startDnsServer();
   const smtp = testSmtpDeps();
   const project = await createProject(db, uniqueName(label));
@@ -54,10 +60,10 @@ export async function startDeliveryHarness(
   const added = await addDomain(db, MASTER_KEY, project.project.id, senderDomain, { ed25519: options.ed25519 });
   for (const record of added.records) dns.set(record.host, [{ type: 'TXT', value: record.value }]);
   await db.domain.update({ where: { id: added.id }, data: { status: 'verified', verifiedAt: new Date() } });
-  const log = createLogger('test-delivery', 'silent');
 
   const harness: DeliveryHarness = {
     db,
+    store,
     dns,
     projectId: project.project.id,
     senderDomain,
@@ -68,11 +74,14 @@ export async function startDeliveryHarness(
       hosts.forEach((host, i) => dns.set(`mx${i + 1}.${domain}`, [{ type: 'A', address: host }]));
     },
     async accept(request, options = {}) {
-      const jobs: DeliveryJob[] = [];
-      const result = await acceptMessages(
-        { db, enqueue: async (batch) => void jobs.push(...batch.map((j) => j.data)), log, now: () => harness.now },
-        { projectId: harness.projectId, apiKeyId: null, test: options.test ?? false },
-        [
+      const intake = testIntake(store, { now: () => harness.now });
+      const result = await submit(
+        intake,
+        testPrincipal(harness.projectId, { test: options.test ?? false }),
+        {
+          kind: 'fields',
+          batch: false,
+          messages: [
           {
             from: { email: `sender@${senderDomain}` },
             cc: [],
@@ -86,10 +95,11 @@ export async function startDeliveryHarness(
             metadata: {},
             ...request,
           },
-        ],
-        { maxMessageBytes: 30 * 1024 * 1024, fieldPrefix: () => '' },
+          ],
+        },
+        { fieldPrefix: () => '', source: 'api' },
       );
-      return { id: result.messages[0]?.id as string, jobs };
+      return { id: result.messages[0]?.id as string, jobs: intake.jobs.map((j) => j.data) };
     },
     deliver: (job) => deliverMessage(harness.deps, job),
     async close() {
@@ -100,6 +110,7 @@ export async function startDeliveryHarness(
   };
   harness.deps = {
     db,
+    store,
     resolver: createResolver({ servers: [dns.address], timeoutMs: 1_000, tries: 1 }),
     keys: createDkimKeyStore(db, MASTER_KEY),
     smtp: { ...smtp.deps, clock: () => harness.now },

@@ -10,7 +10,8 @@ import {
   generateApiKey,
   newId,
   SQL_POOL,
-  sqlPool,
+  createStore,
+  pgPool,
   type Db,
   type DeliveryJob,
   type Scope,
@@ -86,14 +87,18 @@ export async function startSubmissionListener(options: ListenerOptions = {}): Pr
   const log = createLogger('test-smtp', process.env.HERALD_TEST_SMTP_LOG ?? 'silent');
   const limits = new SessionLimits(limitsRedis, limitsPrefix, { perIp: 50, perKey: 50, authFailures: 50, ...options.limits }, log, options.limitTimings);
   const deps: SubmissionDeps = {
-    db: options.db ?? db,
-    enqueue: async (batch) => {
-      if (failEnqueue.value) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
-      jobs.push(...batch);
+    intake: {
+      store: createStore(options.db ?? db, { log }),
+      enqueue: async (batch) => {
+        if (failEnqueue.value) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+        jobs.push(...batch);
+      },
+      quota: options.dailyQuota === undefined ? undefined : createDailyQuota(limitsRedis, limitsPrefix),
+      settings: { maxMessageBytes: options.maxMessageBytes ?? 1_000_000, maxRecipients: options.maxRecipients ?? 50, dailyQuota: options.dailyQuota ?? 0 },
+      log,
     },
     limits,
-    quota: options.dailyQuota === undefined ? undefined : { dailyQuota: createDailyQuota(limitsRedis, `${limitsPrefix}:quota`), defaultLimit: options.dailyQuota },
-    settings: { hostname: SMTP_TEST_HOSTNAME, maxMessageBytes: options.maxMessageBytes ?? 1_000_000, maxRecipients: options.maxRecipients ?? 50 },
+    settings: { hostname: SMTP_TEST_HOSTNAME },
     tls: testTlsMaterial(),
     log,
   };
@@ -232,7 +237,7 @@ export function switchableDb(): { db: Db; state: { value: 'up' | 'down' | 'commi
     get(target, prop) {
       if (state.value === 'commit-fails' && prop === '$transaction') return async () => dead.$executeRaw`SELECT 1`;
       // plain-SQL writes (the intake commit) fail as if Postgres went away; reads still work
-      if (state.value === 'commit-fails' && prop === SQL_POOL) return writesFail(sqlPool(live), sqlPool(dead));
+      if (state.value === 'commit-fails' && prop === SQL_POOL) return writesFail(pgPool(live), pgPool(dead));
       const source = state.value === 'down' ? dead : target;
       const value: unknown = Reflect.get(source, prop);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(source) : value;

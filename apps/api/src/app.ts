@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { ApiConfig, Db, DnsResolver, DomainSettings, IntakeDeps, Logger, ReadinessCheck } from '@herald/core';
+import type { ApiConfig, Db, DnsResolver, DomainSettings, IntakeDeps, Logger, ReadinessCheck, Store } from '@herald/core';
 import type { DailyQuota } from '@herald/core/limits/daily-quota';
 import type { RateLimiter } from '@herald/core/limits/rate-limiter';
 import { pruneUnusedSchemas } from './openapi/prune-schemas.ts';
@@ -40,6 +40,8 @@ import { webhookActionsRoutes } from './routes/v1/webhooks/webhook-actions.ts';
 export interface AppDeps {
   config: ApiConfig;
   db: Db;
+  /** The process's group readers and writers (key lookups, intake's facts and commits). */
+  store: Store;
   /** Adds delivery jobs (BullMQ in production). */
   enqueue: IntakeDeps['enqueue'];
   log: Logger;
@@ -124,7 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         const response = route.schema?.response as Record<number, unknown> | undefined;
         route.schema = { ...route.schema, security: [{ apiKey: [] }], response: { ...response, 429: errorBody } };
       });
-      v1.addHook('onRequest', authenticate(deps.db));
+      v1.addHook('onRequest', authenticate(deps.store));
       if (deps.limits) {
         const { rateLimitPerKey: key, rateLimitPerProject: project } = deps.config;
         v1.addHook(

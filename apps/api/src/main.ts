@@ -1,5 +1,6 @@
 import {
   createDb,
+  createStore,
   createDeliveryQueues,
   createLogger,
   createRedis,
@@ -36,6 +37,7 @@ export async function main(): Promise<void> {
   const app = await buildApp({
     config,
     db,
+    store: createStore(db, { log }),
     log,
     enqueue: (jobs) => enqueueDeliveries(queues, jobs),
     // verification must see a record the moment it is published: no caching here
@@ -45,7 +47,7 @@ export async function main(): Promise<void> {
     limits: {
       // its own connection, failing fast: a dead Redis must not hold requests (they then go unlimited)
       rateLimiter: createRateLimiter(limitsRedis, `${config.queuePrefix}:rate`),
-      dailyQuota: createDailyQuota(limitsRedis, `${config.queuePrefix}:quota`),
+      dailyQuota: createDailyQuota(limitsRedis, config.queuePrefix),
     },
     readiness: standardReadinessChecks(db, redis),
   });

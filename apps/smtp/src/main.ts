@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createDb, createDeliveryQueues, createLogger, createRedis, enqueueDeliveries, loadSmtpConfig, onShutdown } from '@herald/core';
+import { createDb, createDeliveryQueues, createLogger, createRedis, createStore, enqueueDeliveries, loadSmtpConfig, onShutdown } from '@herald/core';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { redisReady, SessionLimits } from './session-limits.ts';
@@ -28,11 +28,15 @@ export async function main(): Promise<void> {
     log,
   );
   const deps = {
-    db,
-    enqueue: (jobs: Parameters<typeof enqueueDeliveries>[1]) => enqueueDeliveries(queues, jobs),
+    intake: {
+      store: createStore(db, { log }),
+      enqueue: (jobs: Parameters<typeof enqueueDeliveries>[1]) => enqueueDeliveries(queues, jobs),
+      quota: createDailyQuota(limitsRedis, config.queuePrefix),
+      settings: config,
+      log,
+    },
     limits,
-    quota: { dailyQuota: createDailyQuota(limitsRedis, `${config.queuePrefix}:quota`), defaultLimit: config.dailyQuota },
-    settings: { hostname: config.smtpHostname, maxMessageBytes: config.maxMessageBytes, maxRecipients: config.maxRecipients },
+    settings: { hostname: config.smtpHostname },
     tls,
     log,
   };

@@ -1,4 +1,4 @@
-import { hashApiKey, isWellFormedApiKey, resolveApiKeyHash, type Db, type KeyContext, type Log } from '@herald/core';
+import { hashApiKey, isWellFormedApiKey, resolveApiKeyHash, type KeyContext, type Log, type Store } from '@herald/core';
 import { smtpError } from './smtp-reply.ts';
 
 /** The reply to a transaction of a session whose key was revoked, expired or lost messages:send since AUTH. */
@@ -16,7 +16,7 @@ export class SessionKeys {
   private readonly sessions = new Map<string, { hash: string; context: KeyContext }>();
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly log: Log,
   ) {}
 
@@ -59,7 +59,7 @@ export class SessionKeys {
   }
 
   private async sendingKey(hash: string): Promise<KeyContext | null> {
-    const context = await resolveApiKeyHash(this.db, hash, this.log);
+    const context = await resolveApiKeyHash(this.store, hash, this.log);
     return context && context.scopes.includes('messages:send') ? context : null;
   }
 }

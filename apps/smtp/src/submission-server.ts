@@ -1,15 +1,15 @@
 import type { SMTPServer, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import {
-  acceptRawMessage,
   domainOf,
+  keyMayUseDomain,
   resolveSenderDomains,
-  type Db,
+  submit,
+  type AcceptedMessage,
   type IntakeDeps,
   type KeyContext,
   type Log,
+  type Store,
 } from '@herald/core';
-import type { DailyQuota } from '@herald/core/limits/daily-quota';
-import { reserveDailyQuota } from '@herald/core/limits/reserve-quota';
 import { EnhancedStatusServer } from './enhanced-status-server.ts';
 import { checkMailParameters, checkRcptParameters } from './esmtp-parameters.ts';
 import { keyNoLongerValid, SessionKeys } from './session-keys.ts';
@@ -19,11 +19,10 @@ import { replyForIntakeError, smtpError } from './smtp-reply.ts';
 import type { TlsMaterial } from './tls-material.ts';
 
 export interface SubmissionDeps {
-  db: Db;
-  enqueue: IntakeDeps['enqueue'];
+  /** Intake, as every front end calls it (its Store also looks keys and sender domains up). */
+  intake: IntakeDeps;
   limits: SessionLimits;
-  quota?: { dailyQuota: DailyQuota; defaultLimit: number } | undefined;
-  settings: { hostname: string; maxMessageBytes: number; maxRecipients: number };
+  settings: { hostname: string };
   tls: TlsMaterial;
   log: Log;
 }
@@ -37,8 +36,9 @@ export interface SubmissionDeps {
  * commit (SessionKeys); connections, sessions and failed logins are limited across listeners (SessionLimits).
  */
 export function createSubmissionServer(deps: SubmissionDeps, options: { secure: boolean }): SMTPServer {
-  const keys = new SessionKeys(deps.db, deps.log);
+  const keys = new SessionKeys(deps.intake.store, deps.log);
   const { limits, settings, log } = deps;
+  const { maxMessageBytes, maxRecipients } = deps.intake.settings;
 
   const config: SMTPServerOptions = {
     secure: options.secure,
@@ -46,7 +46,7 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
     cert: deps.tls.cert,
     name: settings.hostname,
     banner: 'Herald ESMTP submission',
-    size: settings.maxMessageBytes,
+    size: maxMessageBytes,
     authMethods: ['PLAIN', 'LOGIN'],
     authOptional: false,
     // smtp-server's answer to MAIL, RCPT or DATA before AUTH (under TLS), after its code 530 5.7.0
@@ -123,7 +123,7 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
         .current(session.id)
         .then(async (context) => {
           if (!context) return keyNoLongerValid();
-          const refusal = await checkSenderDomain(deps.db, context, sender.domain);
+          const refusal = await checkSenderDomain(deps.intake.store, context, sender.domain);
           return refusal ? smtpError(550, `5.7.1 ${refusal}`) : null;
         })
         .then(
@@ -138,8 +138,8 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
       if (unsupported) return callback(unsupported);
       const recipient = envelopeAddress(address.address, 'recipient', session.envelope.smtpUtf8 === true);
       if (!recipient.ok) return callback(recipient.error);
-      if (session.envelope.rcptTo.length >= settings.maxRecipients) {
-        return callback(smtpError(452, `4.5.3 Too many recipients: at most ${settings.maxRecipients} per message`));
+      if (session.envelope.rcptTo.length >= maxRecipients) {
+        return callback(smtpError(452, `4.5.3 Too many recipients: at most ${maxRecipients} per message`));
       }
       callback();
     },
@@ -150,17 +150,17 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
         // a message over the limit is refused (552) whatever it holds: keep nothing of it in memory
-        if (size <= settings.maxMessageBytes) chunks.push(chunk);
+        if (size <= maxMessageBytes) chunks.push(chunk);
       });
       stream.on('end', () => {
         if (!keys.has(session.id)) return callback(smtpError(530, '5.7.0 Authentication required'));
-        if (stream.sizeExceeded) return callback(smtpError(552, `5.3.4 Message too big: the limit is ${settings.maxMessageBytes} bytes`));
+        if (stream.sizeExceeded) return callback(smtpError(552, `5.3.4 Message too big: the limit is ${maxMessageBytes} bytes`));
         // the key is looked up again right before the commit: one revoked since MAIL FROM stores nothing
         keys
           .current(session.id)
           .then((context) => {
             if (!context) throw keyNoLongerValid();
-            return submit(deps, context, session, Buffer.concat(chunks));
+            return submitMessage(deps, context, session, Buffer.concat(chunks));
           })
           .then(
             (id) => callback(null, `2.0.0 Ok: queued as ${id}`),
@@ -177,33 +177,18 @@ export function createSubmissionServer(deps: SubmissionDeps, options: { secure: 
   return server;
 }
 
-/** Why MAIL FROM's domain may not send for this key, or null. */
-async function checkSenderDomain(db: Db, context: KeyContext, domain: string): Promise<string | null> {
-  if (context.domains.length && !context.domains.some((d) => domain === d || domain.endsWith(`.${d}`))) {
-    return `this API key is limited to ${context.domains.join(', ')}; it cannot send from ${domain}`;
-  }
-  const resolved = (await resolveSenderDomains(db, context.projectId, [domain])).get(domain);
+/** Why MAIL FROM's domain may not send for this key, or null: the key's domain limits, then whether the project may send from it. */
+async function checkSenderDomain(store: Store, context: KeyContext, domain: string): Promise<string | null> {
+  if (!keyMayUseDomain(context, domain)) return `this API key is limited to ${context.domains.join(', ')}; it cannot send from ${domain}`;
+  const resolved = (await resolveSenderDomains(store, context.projectId, [domain])).get(domain);
   return resolved?.ok ? null : (resolved?.reason ?? `${domain} is not a sending domain of this project`);
 }
 
-async function submit(deps: SubmissionDeps, context: KeyContext, session: SMTPServerSession, raw: Buffer): Promise<string> {
+/** The message through intake, as the API's are: answers its id once it is committed. */
+async function submitMessage(deps: SubmissionDeps, context: KeyContext, session: SMTPServerSession, raw: Buffer): Promise<string> {
   const recipients = session.envelope.rcptTo.map((r) => r.address);
-  const release = deps.quota
-    ? await reserveDailyQuota(deps.quota.dailyQuota, context.projectId, recipients.length, context.dailyQuota ?? deps.quota.defaultLimit, { log: deps.log })
-    : null;
-  try {
-    const { message, replayed } = await acceptRawMessage(
-      { db: deps.db, enqueue: deps.enqueue, log: deps.log },
-      { projectId: context.projectId, apiKeyId: context.apiKeyId, test: context.test },
-      { raw, recipients },
-      { maxMessageBytes: deps.settings.maxMessageBytes, keyDomains: context.domains },
-    );
-    if (replayed) await release?.();
-    // the From header is checked like MAIL FROM, and by the same rules (intake refuses it otherwise)
-    deps.log.info({ messageId: message.id, recipients: recipients.length, replayed, from: domainOf(session.envelope.mailFrom ? session.envelope.mailFrom.address : '') }, 'message submitted over SMTP');
-    return message.id;
-  } catch (err) {
-    await release?.();
-    throw err;
-  }
+  const { messages, replayed } = await submit(deps.intake, context, { kind: 'raw', raw, recipients }, { fieldPrefix: () => 'header.', source: 'smtp' });
+  const id = (messages[0] as AcceptedMessage).id;
+  deps.log.info({ messageId: id, recipients: recipients.length, replayed, from: domainOf(session.envelope.mailFrom ? session.envelope.mailFrom.address : '') }, 'message submitted over SMTP');
+  return id;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import {
   createDb,
+  createStore,
   createDeliveryQueues,
   enqueueDeliveries,
   createLogger,
@@ -37,6 +38,7 @@ export async function main(): Promise<void> {
   const log = createLogger('herald-worker', config.logLevel);
   const masterKey = resolveMasterKey(config, log);
   const db = createDb(config.databaseUrl);
+  const store = createStore(db, { log });
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
 
@@ -62,6 +64,7 @@ export async function main(): Promise<void> {
 
   const deps: DeliveryDeps = {
     db,
+    store,
     resolver,
     keys: createDkimKeyStore(db, masterKey),
     smtp: {

@@ -1,10 +1,11 @@
-import { DelayedError, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { BATCH_SIZE, isDatabaseUnavailable, QUEUE_NAMES, type DeliveryBatch, type DeliveryJob, type EnqueuedDelivery } from '@herald/core';
-import { DATABASE_DOWN_RETRY_MS, deliverBatch } from './delivery/deliver-batch.ts';
+import { BATCH_SIZE, QUEUE_NAMES, type DeliveryBatch, type DeliveryJob, type EnqueuedDelivery } from '@herald/core';
+import { deliverBatch } from './delivery/deliver-batch.ts';
 import { deliverMessage, type DeliveryDeps } from './delivery/deliver-message.ts';
 import { DeliverySlots } from './delivery/delivery-slots.ts';
-import { settleJob } from './retry/job-result.ts';
+import { retryWhenDatabaseDown } from './retry/database-down.ts';
+import { settleJob, type DeliveryResult } from './retry/job-result.ts';
 
 export interface DeliveryWorkerOptions {
   connection: Redis;
@@ -38,7 +39,7 @@ export function createDeliveryWorkers(deps: DeliveryDeps, options: DeliveryWorke
   const single = new Worker<DeliveryJob>(
     QUEUE_NAMES.delivery,
     async (job, token) => {
-      const result = await slots.run(() => deliverMessage(deps, job.data)).catch((err: unknown) => postponeWhileDatabaseDown(deps, job, token, err));
+      const result = await slots.run(() => deliverMessage(deps, job.data)).catch((err: unknown) => postponedWhileDatabaseDown(deps, job, err));
       await settleJob(job, token, result);
     },
     { ...common, concurrency: options.concurrency },
@@ -48,7 +49,12 @@ export function createDeliveryWorkers(deps: DeliveryDeps, options: DeliveryWorke
     QUEUE_NAMES.batches,
     async (job, token) => {
       // only the batch's load runs outside a delivery (whose own failures deliverBatch handles)
-      const later = await deliverBatch(deps, slots, job.data.deliveries).catch((err: unknown) => postponeWhileDatabaseDown(deps, job, token, err));
+      let later: EnqueuedDelivery[];
+      try {
+        later = await deliverBatch(deps, slots, job.data.deliveries);
+      } catch (err) {
+        return settleJob(job, token, postponedWhileDatabaseDown(deps, job, err));
+      }
       if (later.length === 0) return;
       await options.enqueue(later).catch((err: unknown) =>
         deps.log.error({ err, jobId: job.id, deliveries: later.length }, 'retries of a batch not enqueued; the sweeper will enqueue them'),
@@ -67,9 +73,8 @@ export function createDeliveryWorkers(deps: DeliveryDeps, options: DeliveryWorke
 }
 
 /** A job that met an unreachable Postgres goes back for a few seconds instead of failing; any other error is BullMQ's to fail. */
-async function postponeWhileDatabaseDown(deps: DeliveryDeps, job: Job, token: string | undefined, err: unknown): Promise<never> {
-  if (!isDatabaseUnavailable(err)) throw err;
-  deps.log.warn({ jobId: job.id, err: (err as Error).message }, 'Postgres unavailable; delivery job postponed');
-  await job.moveToDelayed(Date.now() + DATABASE_DOWN_RETRY_MS, token);
-  throw new DelayedError();
+function postponedWhileDatabaseDown(deps: DeliveryDeps, job: Job, err: unknown): DeliveryResult {
+  const retryAt = retryWhenDatabaseDown(err, deps.log, { jobId: job.id });
+  if (!retryAt) throw err;
+  return { retryAt };
 }

@@ -1,4 +1,4 @@
-import { apiSettings, createDb, createLogger, createResolver, domainSettings, parseSettings } from '@herald/core';
+import { apiSettings, createDb, createLogger, createResolver, createStore, domainSettings, parseSettings } from '@herald/core';
 import { buildApp } from '../app.ts';
 
 /**
@@ -11,6 +11,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   const app = await buildApp({
     config,
     db,
+    store: createStore(db),
     log: createLogger('openapi', 'silent'),
     enqueue: () => Promise.reject(new Error('not connected')),
     readiness: {},

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { HeraldError, resolveApiKey, type Db, type KeyContext } from '@herald/core';
+import { HeraldError, resolveApiKey, type KeyContext, type Store } from '@herald/core';
 
 export type AuthContext = KeyContext;
 
@@ -10,14 +10,26 @@ declare module 'fastify' {
 }
 
 /**
- * Resolves `Authorization: Bearer hk_…` to a project. Unknown, malformed, revoked and expired keys
- * get the same 401, so that the answer tells an attacker nothing.
+ * Where a request carries its API key: `Authorization: Bearer` for Herald's own API; a vendor's header
+ * (such as X-Postmark-Server-Token) in that vendor's compatible scope. Answers the key, or what is
+ * missing, in words for the 401.
  */
-export function authenticate(db: Db) {
+export type KeyExtractor = (request: FastifyRequest) => { key: string } | { missing: string };
+
+export const bearerKey: KeyExtractor = (request) => {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return match ? { key: match[1] as string } : { missing: 'Authorization: Bearer <api key> is required' };
+};
+
+/**
+ * Resolves the request's API key (found by `extract`) to a project. Unknown, malformed, revoked and
+ * expired keys get the same 401, so that the answer tells an attacker nothing.
+ */
+export function authenticate(store: Store, extract: KeyExtractor = bearerKey) {
   return async function authenticateRequest(request: FastifyRequest): Promise<void> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new HeraldError('unauthorized', 'Authorization: Bearer <api key> is required');
-    const context = await resolveApiKey(db, match[1] as string, request.log);
+    const found = extract(request);
+    if ('missing' in found) throw new HeraldError('unauthorized', found.missing);
+    const context = await resolveApiKey(store, found.key, request.log);
     if (!context) throw new HeraldError('unauthorized', 'the API key is not valid');
     request.auth = context;
   };

@@ -90,23 +90,26 @@ function heraldErrorOf(err: FastifyError, request: FastifyRequest, reply: Fastif
   return new HeraldError('internal_error', `internal error (request ${request.id})`);
 }
 
-/** Sends an error in Herald's shape; a 401 carries its WWW-Authenticate challenge. */
-function sendError(error: HeraldError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/**
+ * How a scope of routes answers an error that is already a registry error: Herald's own shape by
+ * default; a vendor-compatible scope answers in its vendor's shape, from the same registry errors.
+ */
+export type ErrorPresenter = (error: HeraldError, request: FastifyRequest, reply: FastifyReply) => FastifyReply;
+
+/** Herald's shape, { error: { code, message, details? } }; a 401 carries its WWW-Authenticate challenge. */
+export const heraldErrorShape: ErrorPresenter = (error, request, reply) => {
   if (error.status === 401) void reply.header('www-authenticate', bearerChallenge(request.headers.authorization, error.message));
   return reply.status(error.status).send(error.toJSON());
-}
+};
 
 /**
- * Every error leaves as { error: { code, message, details? } }. Validation errors name each field
- * (dotted path; "query.", "params." or "headers." prefixed when not from the body).
+ * Every error of the scope becomes a registry error (validation errors naming each field, as a dotted
+ * path with "query.", "params." or "headers." prefixed when not from the body), then is answered by
+ * `present`; so are requests for routes the scope does not have.
  */
-export function registerErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => sendError(heraldErrorOf(err, request, reply), request, reply));
-
-  app.setNotFoundHandler((request, reply) => {
-    const error = new HeraldError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
-    return reply.status(404).send(error.toJSON());
-  });
+export function registerErrorHandler(app: FastifyInstance, present: ErrorPresenter = heraldErrorShape): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => present(heraldErrorOf(err, request, reply), request, reply));
+  app.setNotFoundHandler((request, reply) => present(new HeraldError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request, reply));
 }
 
 /**
@@ -114,5 +117,5 @@ export function registerErrorHandler(app: FastifyInstance): void {
  * percent-encoding in the path, an overlong path value) answered like every other error.
  */
 export function answerFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  void sendError(heraldErrorOf(err, request, reply), request, reply);
+  void heraldErrorShape(heraldErrorOf(err, request, reply), request, reply);
 }

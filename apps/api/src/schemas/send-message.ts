@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customHeaderProblem, MAX_CUSTOM_HEADERS, type Attachment, type SendRequest } from '@herald/core';
+import { customHeaderProblem, MAX_CUSTOM_HEADERS, MESSAGE_RULES, type Attachment, type SendRequest } from '@herald/core';
 import { mailbox, mailboxList } from './mailbox.ts';
 
 const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
@@ -8,7 +8,6 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 // a linear check (the grouped form recursed past the stack on attachments of tens of MB)
 const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 const BASE64_RULE = 'must be base64 (no line breaks or spaces); files are sent as content, never as paths or URLs';
-export const MAX_SCHEDULE_DAYS = 30;
 
 const attachment = z
   .object({
@@ -41,7 +40,7 @@ export const sendMessageBody = z
     reply_to: mailboxList.optional(),
     subject: z
       .string()
-      .max(998, 'must be at most 998 characters')
+      .max(MESSAGE_RULES.maxSubjectLength, `must be at most ${MESSAGE_RULES.maxSubjectLength} characters`)
       .refine((s) => !LINE_BREAK.test(s), 'must not contain line breaks'),
     text: z.string().optional(),
     html: z.string().optional(),
@@ -49,19 +48,22 @@ export const sendMessageBody = z
       .record(z.string(), z.string())
       .optional()
       .describe('Custom headers, name to value. Identity, routing and MIME headers (From, To, Message-ID, Content-Type, …) are refused.'),
-    attachments: z.array(attachment).max(100, 'at most 100 attachments').optional(),
+    attachments: z.array(attachment).max(MESSAGE_RULES.maxAttachments, `at most ${MESSAGE_RULES.maxAttachments} attachments`).optional(),
     tags: z
-      .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -'))
-      .max(10, 'at most 10 tags')
+      .array(z.string().regex(MESSAGE_RULES.tag, MESSAGE_RULES.tagRule))
+      .max(MESSAGE_RULES.maxTags, `at most ${MESSAGE_RULES.maxTags} tags`)
       .optional(),
     metadata: z
-      .record(z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, 'keys must be 1-40 letters, digits, _, . or -'), z.string().max(500, 'values must be at most 500 characters'))
+      .record(
+        z.string().regex(MESSAGE_RULES.metadataKey, MESSAGE_RULES.metadataKeyRule),
+        z.string().max(MESSAGE_RULES.maxMetadataValueLength, `values must be at most ${MESSAGE_RULES.maxMetadataValueLength} characters`),
+      )
       .optional()
-      .describe('At most 20 string keys and values; returned with the message and its webhooks'),
+      .describe(`At most ${MESSAGE_RULES.maxMetadataKeys} string keys and values; returned with the message and its webhooks`),
     send_at: z.iso
       .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z' })
       .optional()
-      .describe('Send no earlier than this (at most 30 days ahead); the message is scheduled until then'),
+      .describe(`Send no earlier than this (at most ${MESSAGE_RULES.maxScheduleDays} days ahead); the message is scheduled until then`),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -77,12 +79,7 @@ export const sendMessageBody = z
       const problem = customHeaderProblem(name, value);
       if (problem) ctx.addIssue({ code: 'custom', path: ['headers', name], message: problem.reason });
     }
-    if (Object.keys(body.metadata ?? {}).length > 20) {
-      ctx.addIssue({ code: 'custom', path: ['metadata'], message: 'at most 20 keys' });
-    }
-    if (body.send_at && Date.parse(body.send_at) > Date.now() + MAX_SCHEDULE_DAYS * 86_400_000) {
-      ctx.addIssue({ code: 'custom', path: ['send_at'], message: `must be at most ${MAX_SCHEDULE_DAYS} days ahead` });
-    }
+
   })
   .meta({ id: 'SendMessageRequest' });
 
@@ -119,13 +116,4 @@ export function toSendRequest(body: SendMessageBody): SendRequest {
     metadata: body.metadata ?? {},
     sendAt: body.send_at ? new Date(body.send_at) : undefined,
   };
-}
-
-/** Recipient-count problems (the limit is configuration, so it is checked here rather than in the schema). */
-export function recipientLimitProblems(bodies: SendMessageBody[], max: number, prefix: (i: number) => string): { field: string; message: string }[] {
-  return bodies.flatMap((body, i) =>
-    body.to.length + (body.cc?.length ?? 0) + (body.bcc?.length ?? 0) > max
-      ? [{ field: `${prefix(i)}to`, message: `at most ${max} recipients in to, cc and bcc together` }]
-      : [],
-  );
 }

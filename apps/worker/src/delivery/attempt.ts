@@ -1,11 +1,9 @@
-import type { Db, DeliveryJob, Log } from '@herald/core';
+import type { AttemptInfo, Db, Decision, DeliveryJob, DnsResolver, Log, SmtpReply, Store } from '@herald/core';
 import type { Destination } from '../routing/destination.ts';
 import type { RelayTarget } from '../routing/relay.ts';
-import type { DnsResolver } from '@herald/core';
 import type { DkimKeyStore } from '../signing/dkim-key-store.ts';
 import type { MtaSts } from '../tls-policy/mta-sts.ts';
 import type { deliverToDestinations, SmtpDeps } from '../smtp/deliver-to-destinations.ts';
-import type { AttemptInfo, SmtpReply } from './outcome.ts';
 import type { LoadedJobs } from './steps/load.ts';
 
 export type DeliverTo = typeof deliverToDestinations;
@@ -22,6 +20,8 @@ export interface DeliverySettings {
 /** Everything delivery does I/O with, passed in so tests can replace the resolver, clock or SMTP. */
 export interface DeliveryDeps {
   db: Db;
+  /** The process's group writers: sending marks and outcomes. */
+  store: Store;
   resolver: DnsResolver;
   keys: DkimKeyStore;
   smtp: SmtpDeps;
@@ -49,6 +49,8 @@ export interface LoadedMessage {
   id: string;
   projectId: string;
   domainId: string | null;
+  /** The sending domain's DKIM keys that were active when the message was loaded, in signing order. */
+  dkimKeyIds: string[];
   status: string;
   sendAt: Date | null;
   fromEmail: string;
@@ -63,49 +65,55 @@ export interface LoadedMessage {
   returnPathDomain: string;
   /** The sending domain's status: only a verified domain's mail goes out. */
   domainStatus: string | null;
-  /** The sending domain's active DKIM keys when the message was loaded: exactly these sign it. */
-  dkimKeyIds: string[];
 }
 
 export type Route = { kind: 'test' } | { kind: 'smtp'; destinations: Destination[] };
 
-export interface Decision {
-  reply: SmtpReply;
-  /** Final whatever the reply says (expired, content purged). */
-  forceFail?: boolean;
-  /** Test mode: delivered, then a complaint. */
-  complained?: boolean;
-}
-
-/** What the steps share. A step that decides every recipient's outcome ends the pipeline early. */
+/**
+ * What one delivery has found so far, step by step: the job, the time, then what load, sign and route
+ * found. A step reads what the steps before it found and tells the pipeline how to go on (StepResult);
+ * it never signals by emptying or leaving out a field.
+ */
 export interface Attempt {
   job: DeliveryJob;
   now: Date;
   /** The job's message as its batch loaded it (one query for all), instead of a query of its own. */
   loaded?: LoadedJobs | undefined;
+  /** Set by load, for every later step. */
   message?: LoadedMessage;
+  /** The recipients at the job's domain still to be delivered (set by load; never empty after it). */
   recipients: PendingRecipient[];
-  /** Not now: a scheduled message, or every destination busy or backed off. No attempt is recorded. */
-  notBefore?: Date;
   /** The message as sent: its DKIM-Signature header(s), then the message as stored (not copied together). */
   signed?: Buffer[];
   route?: Route;
-  /** Set once every recipient has an outcome for this attempt, by recipient id. */
-  outcomes?: { info: AttemptInfo; decisions: Map<string, Decision> };
 }
 
-export type Step = (deps: DeliveryDeps, attempt: Attempt) => Promise<void>;
+/** How a step lets the delivery go on. */
+export type StepResult =
+  /** On to the next step. */
+  | { kind: 'continue' }
+  /** Every pending recipient has its outcome for this attempt (a server's replies, or the step's own reason). */
+  | { kind: 'decided'; info: AttemptInfo; decisions: Map<string, Decision> }
+  /** Not now, and no attempt recorded: a scheduled message, or every destination busy or backed off. */
+  | { kind: 'postponed'; until: Date; reason: string }
+  /** Nothing to deliver: the message is gone, nothing of it is pending at this domain, or it was cancelled. */
+  | { kind: 'stopped'; reason: 'no-message' | 'nothing-pending' | 'cancelled' };
 
-/** Gives every pending recipient the same reply, without a server having been reached. */
-export function decideAll(attempt: Attempt, reply: SmtpReply, forceFail = false): void {
-  attempt.outcomes = {
+export type Step = (deps: DeliveryDeps, attempt: Attempt) => Promise<StepResult>;
+
+export const CONTINUE: StepResult = { kind: 'continue' };
+
+/** Every pending recipient gets the same reply, without a server having been reached. */
+export function decideAll(attempt: Attempt, reply: SmtpReply, hints: Omit<Decision, 'reply'> = {}): StepResult {
+  return {
+    kind: 'decided',
     info: { mxHost: null, mxIp: null, tls: null, durationMs: 0 },
-    decisions: new Map(attempt.recipients.map((r) => [r.id, { reply, forceFail }])),
+    decisions: new Map(attempt.recipients.map((r) => [r.id, { reply, ...hints }])),
   };
 }
 
-/** Postpones the whole job without recording an attempt. */
-export function postpone(attempt: Attempt, until: Date): void {
-  attempt.notBefore = until;
-  attempt.recipients = [];
+/** The loaded message, for the steps after load (which stops the pipeline when there is none). */
+export function loadedMessage(attempt: Attempt): LoadedMessage {
+  if (!attempt.message) throw new Error('a delivery step ran before the message was loaded');
+  return attempt.message;
 }

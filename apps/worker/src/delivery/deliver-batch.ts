@@ -1,11 +1,9 @@
-import { deliveryJobId, isDatabaseUnavailable, type DeliveryJob, type EnqueuedDelivery } from '@herald/core';
+import { deliveryJobId, type DeliveryJob, type EnqueuedDelivery } from '@herald/core';
+import { retryWhenDatabaseDown } from '../retry/database-down.ts';
 import type { DeliveryDeps } from './attempt.ts';
 import { deliverMessage } from './deliver-message.ts';
 import type { DeliverySlots } from './delivery-slots.ts';
 import { loadJobs } from './steps/load.ts';
-
-/** How long a delivery that met an unreachable Postgres waits before it is tried again. */
-export const DATABASE_DOWN_RETRY_MS = 5_000;
 
 /**
  * The deliveries intake committed together, from one batch job: their messages loaded in one query,
@@ -18,19 +16,17 @@ export const DATABASE_DOWN_RETRY_MS = 5_000;
 export async function deliverBatch(deps: DeliveryDeps, slots: DeliverySlots, deliveries: DeliveryJob[]): Promise<EnqueuedDelivery[]> {
   const loaded = await loadJobs(deps.db, deliveries);
   const later: EnqueuedDelivery[] = [];
+  const comeBack = (job: DeliveryJob, at: Date) => later.push({ data: job, delayMs: Math.max(0, at.getTime() - Date.now()) });
   await Promise.all(
     deliveries.map((job) =>
       slots.run(async () => {
         try {
           const { retryAt } = await deliverMessage(deps, job, loaded);
-          if (retryAt) later.push({ data: job, delayMs: Math.max(0, retryAt.getTime() - Date.now()) });
+          if (retryAt) comeBack(job, retryAt);
         } catch (err) {
-          if (isDatabaseUnavailable(err)) {
-            deps.log.warn({ jobId: deliveryJobId(job), err: (err as Error).message }, 'Postgres unavailable; delivery postponed');
-            later.push({ data: job, delayMs: DATABASE_DOWN_RETRY_MS });
-          } else {
-            deps.log.error({ err, jobId: deliveryJobId(job) }, 'delivery failed; the sweeper will enqueue it again');
-          }
+          const retryAt = retryWhenDatabaseDown(err, deps.log, { jobId: deliveryJobId(job) });
+          if (retryAt) comeBack(job, retryAt);
+          else deps.log.error({ err, jobId: deliveryJobId(job) }, 'delivery failed; the sweeper will enqueue it again');
         }
       }),
     ),

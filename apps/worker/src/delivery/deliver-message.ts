@@ -1,8 +1,7 @@
-import type { DeliveryJob } from '@herald/core';
-import { recordOutcomes } from '../record/record-outcomes.ts';
+import { outcomeOf, recordOutcomes, type DeliveryJob, type RecipientAttempt } from '@herald/core';
 import type { DeliveryResult } from '../retry/job-result.ts';
-import type { Attempt, DeliveryDeps, Step } from './attempt.ts';
-import { classifyAttempt } from './classify-attempt.ts';
+import { nextAttemptAt } from '../retry/schedule.ts';
+import type { Attempt, DeliveryDeps, Step, StepResult } from './attempt.ts';
 import { expire } from './steps/expire.ts';
 import { load, type LoadedJobs } from './steps/load.ts';
 import { release } from './steps/release.ts';
@@ -13,9 +12,10 @@ import { sign } from './steps/sign.ts';
 export type { DeliveryDeps, DeliverySettings } from './attempt.ts';
 
 /**
- * The delivery pipeline, as named steps. A step that decides every recipient's outcome (a purged
- * message, an expired one, a DNS failure) or postpones the job ends it early; then each recipient's
- * reply is classified into an outcome value and the attempt is recorded.
+ * The delivery pipeline, as named steps. Each step answers how to go on: continue; decided (every
+ * recipient has its outcome for this attempt: a purged message, an expired one, a DNS failure, or the
+ * server's replies); postponed (not now, no attempt recorded); or stopped (nothing to deliver). A
+ * decided attempt's replies are classified into outcome values and recorded.
  */
 export const PIPELINE: [name: string, step: Step][] = [
   ['load', load],
@@ -28,16 +28,42 @@ export const PIPELINE: [name: string, step: Step][] = [
 
 export async function deliverMessage(deps: DeliveryDeps, job: DeliveryJob, loaded?: LoadedJobs): Promise<DeliveryResult> {
   const attempt: Attempt = { job, now: deps.clock(), loaded, recipients: [] };
-  for (const [name, step] of PIPELINE) {
-    if (attempt.outcomes || (name !== 'load' && attempt.recipients.length === 0)) break;
-    await step(deps, attempt);
+  const result = await runPipeline(deps, attempt);
+  switch (result.kind) {
+    case 'stopped':
+      return { retryAt: null };
+    case 'postponed':
+      deps.log.info({ messageId: job.messageId, domain: job.domain, until: result.until, reason: result.reason }, 'delivery postponed');
+      return { retryAt: result.until };
+    case 'decided':
+      return record(deps, attempt, result);
+    case 'continue':
+      throw new Error('the delivery pipeline ended without deciding');
   }
-  if (!attempt.message || !attempt.outcomes || attempt.recipients.length === 0) return { retryAt: attempt.notBefore ?? null };
-  const results = classifyAttempt(deps, attempt);
-  await recordOutcomes(deps.db, attempt.message, attempt.outcomes.info, results, deps.clock(), deps.log);
+}
+
+async function runPipeline(deps: DeliveryDeps, attempt: Attempt): Promise<StepResult> {
+  for (const [, step] of PIPELINE) {
+    const result = await step(deps, attempt);
+    if (result.kind !== 'continue') return result;
+  }
+  return { kind: 'continue' };
+}
+
+/** Each recipient's decision becomes its outcome (a deferral gets its next attempt time); the attempt is written; the job comes back at the earliest retry. */
+async function record(deps: DeliveryDeps, attempt: Attempt, decided: Extract<StepResult, { kind: 'decided' }>): Promise<DeliveryResult> {
+  const message = attempt.message;
+  if (!message) throw new Error('a delivery was decided before its message was loaded');
+  const results: RecipientAttempt[] = attempt.recipients.map((recipient) => {
+    const decision = decided.decisions.get(recipient.id);
+    if (!decision) throw new Error(`no outcome for recipient ${recipient.id}`);
+    const retryAt = () => nextAttemptAt(recipient.attempts + 1, deps.settings.retrySchedule, attempt.now, deps.random);
+    return { recipient, outcome: outcomeOf(decision, retryAt) };
+  });
+  await recordOutcomes(deps.store, { message, attempt: decided.info, results, now: deps.clock() });
   const retries = results.flatMap((r) => (r.outcome.kind === 'deferred' ? [r.outcome.retryAt.getTime()] : []));
   deps.log.info(
-    { messageId: job.messageId, domain: job.domain, outcomes: results.map((r) => r.outcome.kind), mx: attempt.outcomes.info.mxHost },
+    { messageId: attempt.job.messageId, domain: attempt.job.domain, outcomes: results.map((r) => r.outcome.kind), mx: decided.info.mxHost },
     'delivery attempt recorded',
   );
   return { retryAt: retries.length > 0 ? new Date(Math.min(...retries)) : null };

@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  acceptMessages,
   addDomain,
   cancelScheduledMessage,
   createDb,
   createLogger,
   createProject,
+  createStore,
+  submit,
   type Db,
-  type DeliveryJob,
   type SendRequest,
 } from '@herald/core';
 import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from '../../../../test/support/env.ts';
+import { testIntake, testPrincipal } from '../../../../test/support/intake.ts';
 import type { DnsResolver } from '@herald/core';
 import { createDkimKeyStore } from '../signing/dkim-key-store.ts';
 import type { DeliverTo } from './attempt.ts';
@@ -70,6 +71,7 @@ describe('deliverMessage for scheduled messages', () => {
     const keys = createDkimKeyStore(db, Buffer.from(TEST_MASTER_KEY, 'base64'));
     return {
       db,
+      store: createStore(db),
       resolver,
       smtp: smtp.deps,
       deliver,
@@ -107,13 +109,9 @@ describe('deliverMessage for scheduled messages', () => {
       metadata: {},
       sendAt,
     };
-    const jobs: { data: DeliveryJob; delayMs: number }[] = [];
-    const { messages } = await acceptMessages(
-      { db, log, enqueue: async (batch) => void jobs.push(...batch) },
-      { projectId, apiKeyId: null, test: false },
-      [request],
-      { maxMessageBytes: 1_000_000, fieldPrefix: () => '' },
-    );
+    const intake = testIntake(createStore(db));
+    const { messages } = await submit(intake, testPrincipal(projectId), { kind: 'fields', messages: [request], batch: false }, { fieldPrefix: () => '', source: 'api' });
+    const { jobs } = intake;
     const message = messages[0] as { id: string; status: string };
     expect(message.status).toBe('scheduled');
     expect(jobs.map((j) => j.data.domain)).toEqual(['one.example', 'two.example']);

@@ -1,5 +1,4 @@
-import { syntheticReply, type SmtpReply } from '../delivery/outcome.ts';
-import type { DnsResolver } from '@herald/core';
+import { syntheticReply, type DnsResolver, type SmtpReply } from '@herald/core';
 
 export interface MxHost {
   name: string;

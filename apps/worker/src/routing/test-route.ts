@@ -1,5 +1,4 @@
-import type { Decision, PendingRecipient } from '../delivery/attempt.ts';
-import { syntheticReply } from '../delivery/outcome.ts';
+import { syntheticReply, type Decision } from '@herald/core';
 
 /**
  * Test mode (a test API key, or a project in test mode): the whole pipeline runs — signing, events,
@@ -10,7 +9,7 @@ import { syntheticReply } from '../delivery/outcome.ts';
  *   complained@… delivered, then a complaint (and suppressed)
  *   anything else delivered
  */
-export function simulateDelivery(recipients: PendingRecipient[]): Map<string, Decision> {
+export function simulateDelivery(recipients: readonly { id: string; email: string; attempts: number }[]): Map<string, Decision> {
   return new Map(
     recipients.map((r) => {
       const local = r.email.slice(0, r.email.lastIndexOf('@')).split('+')[0]?.toLowerCase();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Log } from '@herald/core';
-import { classifyReply } from '../classify/classify-reply.ts';
-import { syntheticReply, type SmtpReply } from '../delivery/outcome.ts';
+import { classifyReply } from '@herald/core';
+import { syntheticReply, type SmtpReply } from '@herald/core';
 import type { Destination } from '../routing/destination.ts';
 import type { DestinationLimits } from './destination-limits.ts';
 import { messageNeeds, needsSmtpUtf8, refusedWithoutSmtpUtf8, type MessageNeeds } from './message-needs.ts';
@@ -178,7 +178,11 @@ function isTooManyRecipients(reply: SmtpReply | undefined): boolean {
 /** A 421 or a throttling reply backs the destination off for every worker; a delivery resets the backoff. */
 async function noteThrottling(limits: DestinationLimits, destination: string, replies: Map<string, SmtpReply>): Promise<void> {
   const all = [...replies.values()];
-  if (all.some((r) => r.code === 421 || (r.code >= 400 && r.code < 500 && classifyReply(r).category === 'throttled'))) {
+  const throttling = (r: SmtpReply) => {
+    const classification = classifyReply(r);
+    return classification.action === 'deferred' && classification.category === 'throttled';
+  };
+  if (all.some((r) => r.code === 421 || throttling(r))) {
     await limits.throttled(destination);
   } else if (all.some((r) => r.code >= 200 && r.code < 300)) {
     await limits.recovered(destination);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { messageNeeds, needsSmtpUtf8, refusedWithoutSmtpUtf8 } from './message-needs.ts';
+import { BOUNCE_RULES, classifyReply, HARD_BOUNCE_CATEGORIES } from '@herald/core';
 
 const ascii = Buffer.from('From: a@example.test\r\nTo: b@example.test\r\nSubject: x\r\n\r\nHello.\r\n');
 const utf8Header = Buffer.from('From: a@example.test\r\nTo: jürgen@example.test\r\nSubject: x\r\n\r\nHello.\r\n');
@@ -61,5 +62,16 @@ describe('what a message on the wire needs of the server', () => {
       [550, '5.6.9'],
     ]);
     expect(refusedWithoutSmtpUtf8(['ann@example.test'], { utf8Headers: false, eightBitBody: true }, 'mx.example.test').size).toBe(0);
+  });
+});
+
+describe('how Herald\'s own SMTPUTF8 refusals are classified', () => {
+  it("bounces Herald's own SMTPUTF8 refusals as smtputf8, which is not a hard bounce that suppresses the address", () => {
+    const replies = refusedWithoutSmtpUtf8(['jürgen@example.test', 'ann@example.test'], { utf8Headers: true, eightBitBody: false }, 'mx.example.test');
+    for (const reply of replies.values()) {
+      expect(BOUNCE_RULES.some((r) => r.pattern.test(reply.text))).toBe(false);
+      expect(classifyReply(reply)).toEqual({ action: 'bounced', category: 'smtputf8' });
+    }
+    expect(HARD_BOUNCE_CATEGORIES.has('smtputf8')).toBe(false);
   });
 });

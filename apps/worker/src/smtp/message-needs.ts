@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { isAsciiAddress } from '@herald/core';
-import { syntheticReply, type SmtpReply } from '../delivery/outcome.ts';
+import { syntheticReply, type SmtpReply } from '@herald/core';
 
 /** What a message, as it goes to the wire, needs of the receiving server. */
 export interface MessageNeeds {

@@ -1,6 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { rootCertificates, connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { parseReply, syntheticReply, type SmtpReply } from '../delivery/outcome.ts';
+import { parseReply, syntheticReply, type SmtpReply } from '@herald/core';
 import { dotStuff } from './dot-stuff.ts';
 import { ReplyReader, ReplyTimeout, type RawReply } from './reply-reader.ts';
 

@@ -1,4 +1,4 @@
-import { open, sendWebhook, type Db, type DnsResolver, type Log, type Prisma } from '@herald/core';
+import { activeEndpointFilter, open, sendWebhook, type Db, type DnsResolver, type Log, type Prisma } from '@herald/core';
 import { recordWebhookAttempt, type WebhookPolicy } from './record-webhook-attempt.ts';
 
 export interface WebhookDeps {
@@ -27,7 +27,7 @@ export async function claimDue(db: Db, now: Date, limit: number, projectId: stri
     UPDATE webhook_deliveries SET next_attempt_at = ${new Date(now.getTime() + LEASE_MS)}
     WHERE id IN (
       SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
-      WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND w.enabled AND w.disabled_at IS NULL
+      WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND ${activeEndpointFilter('w')}
         AND (${projectId}::text IS NULL OR d.project_id = ${projectId})
       ORDER BY d.next_attempt_at
       LIMIT ${limit}

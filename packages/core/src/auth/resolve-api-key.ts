@@ -4,6 +4,7 @@ import { sqlPool, type Db } from '../db/client.ts';
 import { prepared } from '../db/sql.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
 import type { Log } from '../logger.ts';
+import type { Store } from '../db/store.ts';
 
 /** What a valid key lets its bearer do, for the API and the SMTP listener alike. */
 export interface KeyContext {
@@ -19,7 +20,7 @@ export interface KeyContext {
   test: boolean;
 }
 
-interface KeyRow {
+export interface KeyRow {
   hash: string; id: string; projectId: string; mode: ApiKeyMode; scopes: string[]; domains: string[]; lastUsedAt: Date | null; revokedAt: Date | null;
   expiresAt: Date | null; testMode: boolean; dailyQuota: number | null;
 }
@@ -28,20 +29,16 @@ const KEY_SQL = `SELECT k.hash, k.id, k.project_id AS "projectId", k.mode, k.sco
         k.expires_at AS "expiresAt", p.test_mode AS "testMode", p.daily_quota AS "dailyQuota"
  FROM api_keys k JOIN projects p ON p.id = k.project_id WHERE k.hash = ANY($1)`;
 
-const lookups = new WeakMap<Db, GroupWriter<string, KeyRow | undefined>>();
+/** The group read of keys by hash a Store owns (one per process). */
+export type KeyLookup = GroupWriter<string, KeyRow | undefined>;
 
 /** Keys looked up while another lookup is under way are looked up together, in one query (this runs on every request). */
-function lookupFor(db: Db): GroupWriter<string, KeyRow | undefined> {
-  let lookup = lookups.get(db);
-  if (!lookup) {
-    lookup = createGroupWriter(async (hashes) => {
-      const { rows } = await sqlPool(db).query<KeyRow>(prepared('api-keys', KEY_SQL, [[...new Set(hashes)]]));
-      const byHash = new Map(rows.map((row) => [row.hash, row]));
-      return hashes.map((hash) => byHash.get(hash));
-    }, { isolate: () => false });
-    lookups.set(db, lookup);
-  }
-  return lookup;
+export function createKeyLookup(db: Db): KeyLookup {
+  return createGroupWriter(async (hashes) => {
+    const { rows } = await sqlPool(db).query<KeyRow>(prepared('api-keys', KEY_SQL, [[...new Set(hashes)]]));
+    const byHash = new Map(rows.map((row) => [row.hash, row]));
+    return hashes.map((hash) => byHash.get(hash));
+  }, { isolate: () => false });
 }
 
 /**
@@ -49,20 +46,20 @@ function lookupFor(db: Db): GroupWriter<string, KeyRow | undefined> {
  * unknown, revoked or expired — one answer for all, so a caller tells an attacker nothing. Records
  * the key's last use at most once a minute.
  */
-export async function resolveApiKey(db: Db, key: string, log?: Pick<Log, 'warn'>, now = new Date()): Promise<KeyContext | null> {
+export async function resolveApiKey(store: Store, key: string, log?: Pick<Log, 'warn'>, now = new Date()): Promise<KeyContext | null> {
   if (!isWellFormedApiKey(key)) return null;
-  return resolveApiKeyHash(db, hashApiKey(key), log, now);
+  return resolveApiKeyHash(store, hashApiKey(key), log, now);
 }
 
 /**
  * The same for a key known by its hash: what a long-lived session keeps (never the key itself) to look
  * its key up again, so that a revocation or expiry since the login is honoured at once.
  */
-export async function resolveApiKeyHash(db: Db, hash: string, log?: Pick<Log, 'warn'>, now = new Date()): Promise<KeyContext | null> {
-  const row = await lookupFor(db).write(hash);
+export async function resolveApiKeyHash(store: Store, hash: string, log?: Pick<Log, 'warn'>, now = new Date()): Promise<KeyContext | null> {
+  const row = await store.keys.write(hash);
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch((err: unknown) => log?.warn({ err }, "could not record the key's last use"));
+    store.db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch((err: unknown) => log?.warn({ err }, "could not record the key's last use"));
   }
   return {
     projectId: row.projectId,

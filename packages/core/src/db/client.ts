@@ -1,30 +1,80 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { asDatabaseError } from './unavailable.ts';
 
-export type Db = PrismaClient;
 export type { Prisma } from '../generated/prisma/client.ts';
+
+/** Prisma's operations, each rethrowing "Postgres could not be reached" as a DatabaseUnavailableError. */
+function withTypedErrors(client: PrismaClient) {
+  return client.$extends({
+    name: 'herald-typed-errors',
+    query: {
+      async $allOperations({ args, query }): Promise<unknown> {
+        try {
+          return (await query(args)) as unknown;
+        } catch (err) {
+          throw asDatabaseError(err);
+        }
+      },
+    },
+  });
+}
+
+/** The Prisma client Herald uses: see createDb. */
+export type Db = ReturnType<typeof withTypedErrors>;
 
 /** Where a client made by `createDb` keeps its pool (a property, so a test's Proxy around the client can swap it). */
 export const SQL_POOL = Symbol.for('herald.sqlPool');
 
 /**
  * A Prisma client over node-postgres (Prisma 7 needs no native query engine). Its connection pool is
- * also reachable through `sqlPool(db)`, for the few hot paths written as plain SQL (see DESIGN.md:
- * a Prisma query costs several times the CPU of the same query through pg).
+ * also reachable through `sqlPool(db)`, for the few hot paths written as plain SQL (a Prisma query
+ * costs several times the CPU of the same query through pg). Both raise DatabaseUnavailableError when
+ * Postgres cannot be reached (interactive transactions included), so nothing above the db layer has
+ * to recognise the drivers' errors.
  */
 export function createDb(databaseUrl: string, options: { poolSize?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
   // an idle connection cut by a Postgres restart is dropped by the pool; the next query opens another
   pool.on('error', () => undefined);
-  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  Object.defineProperty(client, SQL_POOL, { value: pool, configurable: true });
-  return client;
+  const client = withTypedErrors(new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }));
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === SQL_POOL) return pool;
+      const value: unknown = Reflect.get(target, prop);
+      // starting an interactive transaction is not one of the operations the query extension sees
+      if (prop === '$transaction') {
+        return (...args: unknown[]) => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch(rethrowTyped);
+      }
+      return value;
+    },
+  });
 }
 
-/** The node-postgres pool under a client made by `createDb`. */
-export function sqlPool(db: Db): pg.Pool {
+/** The plain-SQL side of the db layer: node-postgres' pool, with errors typed as the Prisma side's are. */
+export interface Sql {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(config: pg.QueryConfig | string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** A connection of one's own (for a transaction: see inTransaction); release it when done. */
+  connect(): Promise<pg.PoolClient>;
+}
+
+/** The node-postgres pool under a client made by `createDb`, as it is (tests that simulate outages swap it). */
+export function pgPool(db: Db): pg.Pool {
   const pool = (db as unknown as { [SQL_POOL]?: pg.Pool })[SQL_POOL];
   if (!pool) throw new Error('sqlPool: this Prisma client was not made by createDb');
   return pool;
+}
+
+function rethrowTyped(err: unknown): never {
+  throw asDatabaseError(err);
+}
+
+/** The plain-SQL access of a client made by `createDb`. */
+export function sqlPool(db: Db): Sql {
+  const pool = pgPool(db);
+  return {
+    query: (config, values) => pool.query(config as pg.QueryConfig, values).catch(rethrowTyped),
+    connect: () => pool.connect().catch(rethrowTyped),
+  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGroupWriter } from './group-writer.ts';
+import { DatabaseUnavailableError } from './unavailable.ts';
 
 describe('group commit of outcome writes', () => {
   it('writes the first item at once and the items that arrived meanwhile together', async () => {
@@ -63,7 +64,7 @@ describe('group commit of outcome writes', () => {
   });
 
   it('fails a whole group at once, without trying each item alone, when Postgres is unreachable or the group is a read', async () => {
-    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const down = new DatabaseUnavailableError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
     for (const limits of [{}, { isolate: () => false }]) {
       const calls: number[][] = [];
       let release: () => void = () => undefined;

@@ -1,7 +1,9 @@
 import type pg from 'pg';
+import type { Sql } from './client.ts';
+import type { Column } from './tables.ts';
+import { asDatabaseError } from './unavailable.ts';
 
-/** A column of a multi-row insert: its name in the table and its Postgres type. */
-export type Column = readonly [name: string, type: string];
+export type { Column } from './tables.ts';
 
 /** `"a", "b"`: the columns' names, for a column list. */
 export const columnNames = (columns: readonly Column[]): string => columns.map(([name]) => `"${name}"`).join(', ');
@@ -29,7 +31,7 @@ export function prepared(name: string, text: string, values: unknown[]): pg.Quer
 }
 
 /** Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back when it throws. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: Sql, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   // a connection lost while checked out (a Postgres restart) must not crash the process: the query
@@ -43,7 +45,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => (broken = true));
-    throw err;
+    throw asDatabaseError(err);
   } finally {
     client.off('error', lost);
     client.release(broken);

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../../../../test/support/env.ts';
 import { createDb, sqlPool } from './client.ts';
-import { isDatabaseUnavailable } from './unavailable.ts';
+import { inTransaction } from './sql.ts';
+import { asDatabaseError, DatabaseUnavailableError, isDatabaseUnavailable } from './unavailable.ts';
 
-describe('isDatabaseUnavailable', () => {
+describe('the db layer types an unreachable Postgres as DatabaseUnavailableError', () => {
   const down = createDb('postgresql://postgres@127.0.0.1:9/none', { poolSize: 1 });
   const up = createDb(TEST_DATABASE_URL, { poolSize: 1 });
   afterAll(async () => {
@@ -11,34 +12,46 @@ describe('isDatabaseUnavailable', () => {
     await up.$disconnect();
   });
 
-  it('recognises a refused connection as Prisma reports it', async () => {
-    const err = await down.project.count().catch((e: unknown) => e);
-    expect(isDatabaseUnavailable(err)).toBe(true);
+  it('raises it from Prisma operations, raw queries, batch and interactive transactions against a refusing server', async () => {
+    const failures = await Promise.all([
+      down.project.count().catch((e: unknown) => e),
+      down.$queryRaw`SELECT 1`.catch((e: unknown) => e),
+      down.$transaction([down.project.count()]).catch((e: unknown) => e),
+      down.$transaction(async (tx) => tx.project.count()).catch((e: unknown) => e),
+    ]);
+    for (const err of failures) {
+      expect(err).toBeInstanceOf(DatabaseUnavailableError);
+      expect(isDatabaseUnavailable(err)).toBe(true);
+    }
   });
 
-  it('recognises a connection the server terminated (a restart), wrapped as Prisma wraps it', async () => {
+  it('raises it from the plain-SQL pool, for a query and for a transaction', async () => {
+    expect(await sqlPool(down).query('SELECT 1').catch((e: unknown) => e)).toBeInstanceOf(DatabaseUnavailableError);
+    expect(await inTransaction(sqlPool(down), async (c) => c.query('SELECT 1')).catch((e: unknown) => e)).toBeInstanceOf(DatabaseUnavailableError);
+  });
+
+  it('recognises a connection the server terminated (a restart), wrapped as Prisma wraps it, and the pool timing out', () => {
     // the shape Prisma 7 gives when Postgres ends a pooled connection (seen in the fault suite)
-    const err = Object.assign(new Error('Invalid `db.domain.findMany()` invocation: Database error'), {
+    const terminated = Object.assign(new Error('Invalid `db.domain.findMany()` invocation: Database error'), {
       code: 'P2039',
       meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { kind: 'postgres', code: '57P01', originalCode: '57P01' } } },
     });
-    expect(isDatabaseUnavailable(err)).toBe(true);
-    expect(isDatabaseUnavailable({ name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } })).toBe(true);
+    expect(asDatabaseError(terminated)).toBeInstanceOf(DatabaseUnavailableError);
+    expect(asDatabaseError({ name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } })).toBeInstanceOf(DatabaseUnavailableError);
+    expect(asDatabaseError(new Error('timeout exceeded when trying to connect'))).toBeInstanceOf(DatabaseUnavailableError);
+    const typed = new DatabaseUnavailableError(terminated);
+    expect(asDatabaseError(typed)).toBe(typed);
   });
 
-  it('recognises the plain-SQL paths failing to connect, and the pool timing out on a connection', async () => {
-    const err = await sqlPool(down).query('SELECT 1').catch((e: unknown) => e);
-    expect(isDatabaseUnavailable(err)).toBe(true);
-    expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
-  });
-
-  it('does not treat query errors as an outage', async () => {
+  it('leaves query errors as they are: they are not an outage', async () => {
     const missing = await up.$queryRaw`SELECT * FROM no_such_table`.catch((e: unknown) => e);
-    expect(isDatabaseUnavailable(missing)).toBe(false);
     const division = await up.$executeRaw`SELECT 1/0`.catch((e: unknown) => e);
-    expect(isDatabaseUnavailable(division)).toBe(false);
-    expect(isDatabaseUnavailable(await sqlPool(up).query('SELECT 1/0').catch((e: unknown) => e))).toBe(false);
-    expect(isDatabaseUnavailable(new Error('validation failed'))).toBe(false);
+    const plain = await sqlPool(up).query('SELECT 1/0').catch((e: unknown) => e);
+    for (const err of [missing, division, plain]) {
+      expect(err).toBeInstanceOf(Error);
+      expect(isDatabaseUnavailable(err)).toBe(false);
+    }
+    expect(asDatabaseError(new Error('validation failed'))).not.toBeInstanceOf(DatabaseUnavailableError);
     expect(isDatabaseUnavailable(null)).toBe(false);
   });
 });

@@ -2,7 +2,8 @@ import type { Db, Prisma } from '../db/client.ts';
 import type { DnsResolver } from '../dns/resolver.ts';
 import type { DomainStatus } from '../generated/prisma/enums.ts';
 import { newId } from '../ids.ts';
-import { activeEndpoints, webhookDeliveries } from '../webhooks/fan-out.ts';
+import { webhookDeliveries } from '../webhooks/fan-out.ts';
+import { activeEndpoints } from '../webhooks/queries.ts';
 import { checkDomainRecords, type DomainCheck } from './verify-domain.ts';
 
 export interface DomainSettings {

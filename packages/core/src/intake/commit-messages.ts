@@ -1,13 +1,16 @@
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
-import { insertFromJson, prepared, recordsetTypes, type Column } from '../db/sql.ts';
+import { insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
+import type { Store } from '../db/store.ts';
+import { allColumns, columnsOf, EVENTS, MESSAGES, RECIPIENTS, WEBHOOK_DELIVERIES, type RowOf } from '../db/tables.ts';
+import { isUniqueViolation } from '../db/unique-violation.ts';
 import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 import type { Log } from '../logger.ts';
 import { BATCH_SIZE, type EnqueuedDelivery } from '../queue/delivery-queue.ts';
 import { domainOf } from './address.ts';
-import { findIdempotentReplay, storedIdempotencyKeys, type AcceptedMessage } from './idempotency.ts';
-import { WEBHOOK_DELIVERY_COLUMNS, webhookDeliveries, webhookDeliveryRow } from '../webhooks/fan-out.ts';
+import { findIdempotentReplay, type AcceptedMessage } from './idempotency.ts';
+import { webhookDeliveries, webhookDeliveryRow } from '../webhooks/fan-out.ts';
 import { lookUpIntakeFacts } from './intake-lookups.ts';
 import type { SenderDomain } from './sender-domains.ts';
 import type { Mailbox } from './address.ts';
@@ -21,8 +24,9 @@ export interface Sender {
   test: boolean;
 }
 
-export interface IntakeDeps {
-  db: Db;
+/** What committing needs: the process's Store (its group commit), the queue, a log and the clock. */
+export interface CommitDeps {
+  store: Store;
   /**
    * Adds delivery jobs, each not to run before its delay, those of one batch as one job (BullMQ in
    * production: enqueueDeliveries).
@@ -32,14 +36,15 @@ export interface IntakeDeps {
   now?: () => Date;
 }
 
-export interface IntakeOptions {
+export interface CommitOptions {
   /** Largest raw message, in bytes; bigger is refused with 413. */
   maxMessageBytes: number;
   /** Where a message's fields live in the request, for error details: '' for one, 'messages.3.' in a batch. */
   fieldPrefix: (index: number) => string;
-  idempotency?: { key: string; hash: string; batch: boolean } | undefined;
-  /** 'api' or 'smtp'. */
-  source?: string;
+  /** The stored Idempotency-Key of each draft (storedIdempotencyKeys) and the request's hash; submit has looked them up already. */
+  idempotency?: { keys: string[]; hash: string } | undefined;
+  /** The front end: 'api' or 'smtp'. */
+  source: string;
 }
 
 /** A message ready to store: its raw RFC 5322 form (CRLF) and what the store keeps beside it. */
@@ -57,31 +62,26 @@ export interface MessageDraft {
 }
 
 /**
- * The one commit path, for the API (one message or a batch) and SMTP alike. Answers a replayed
- * Idempotency-Key as before; checks every sender domain may send, each message's size, marks
- * suppressed recipients; then commits every message, recipient, first event and webhook delivery in
- * one transaction — all or nothing — and only then enqueues the deliveries, one per (message,
- * recipient domain): those due now in batch jobs shared with the requests committed in the same
- * statement, scheduled ones one job each. The caller answers 202 (SMTP: 250) after this returns, so
- * that answer always means committed. A failed enqueue is logged and left to the sweeper.
+ * The commit step of intake (see submit.ts, which runs the checks before it): checks every sender
+ * domain may send and each message's size, marks suppressed recipients; then commits every message,
+ * recipient, first event and webhook delivery in one transaction — all or nothing — and only then
+ * enqueues the deliveries, one per (message, recipient domain): those due now in batch jobs shared
+ * with the requests committed in the same statement, scheduled ones one job each. The caller answers
+ * 202 (SMTP: 250) after this returns, so that answer always means committed. A failed enqueue is
+ * logged and left to the sweeper. A concurrent request that committed the same Idempotency-Key first
+ * wins: this one then answers as a replay of it.
  */
 export async function commitMessages(
-  deps: IntakeDeps,
+  deps: CommitDeps,
   sender: Sender,
   drafts: MessageDraft[],
-  options: IntakeOptions,
+  options: CommitOptions,
 ): Promise<{ messages: AcceptedMessage[]; replayed: boolean }> {
   const now = deps.now?.() ?? new Date();
-  const keys = options.idempotency
-    ? storedIdempotencyKeys(options.idempotency.key, drafts.length, options.idempotency.batch)
-    : null;
-  if (keys && options.idempotency) {
-    const replay = await findIdempotentReplay(deps.db, sender.projectId, keys, options.idempotency.hash);
-    if (replay) return { messages: replay, replayed: true };
-  }
+  const keys = options.idempotency?.keys ?? null;
 
   const facts = await lookUpIntakeFacts(
-    deps.db,
+    deps.store,
     sender.projectId,
     [...new Set(drafts.map((d) => domainOf(d.from.email)))],
     [...new Set(drafts.flatMap((d) => d.recipients.map((r) => r.email.toLowerCase())))],
@@ -134,7 +134,7 @@ export async function commitMessages(
     return domains.map((domain): EnqueuedDelivery => ({ data: { messageId: p.id, domain }, delayMs }));
   });
   try {
-    await committerFor(deps.db).write({
+    await deps.store.commits.write({
       messages: staged.map((p) => ({
         id: p.id,
         project_id: sender.projectId,
@@ -151,7 +151,7 @@ export async function commitMessages(
         metadata: p.request.metadata,
         idempotency_key: keys?.[p.index] ?? null,
         idempotency_hash: options.idempotency?.hash ?? null,
-        source: options.source ?? 'api',
+        source: options.source,
         send_at: p.scheduled ? (p.request.sendAt ?? null) : null,
         created_at: now,
       })),
@@ -169,8 +169,8 @@ export async function commitMessages(
     });
   } catch (err) {
     // a concurrent request with the same Idempotency-Key committed first: answer as it did
-    if (keys && options.idempotency && (err as { code?: string }).code === UNIQUE_VIOLATION) {
-      const replay = await findIdempotentReplay(deps.db, sender.projectId, keys, options.idempotency.hash);
+    if (keys && options.idempotency && isUniqueViolation(err)) {
+      const replay = await findIdempotentReplay(deps.store.db, sender.projectId, keys, options.idempotency.hash);
       if (replay) return { messages: replay, replayed: true };
     }
     throw err;
@@ -186,21 +186,21 @@ export async function commitMessages(
   };
 }
 
-const UNIQUE_VIOLATION = '23505';
+const MESSAGE_COLUMNS = [
+  'id', 'project_id', 'domain_id', 'api_key_id', 'test', 'status', 'from_email', 'from_name', 'subject', 'message_id_header', 'raw_size',
+  'tags', 'metadata', 'idempotency_key', 'idempotency_hash', 'source', 'send_at', 'created_at',
+] as const;
+/** A message row; its raw content travels apart (see createIntakeCommitter): `raw_offset` says where it starts in the group's bytes. */
+type MessageRow = RowOf<typeof MESSAGES, (typeof MESSAGE_COLUMNS)[number]> & { raw_offset?: number };
+const MESSAGE = [...columnsOf(MESSAGES, MESSAGE_COLUMNS), ['raw_offset', 'int'] as const];
 
-const MESSAGE: readonly Column[] = [
-  ['id', 'text'], ['project_id', 'text'], ['domain_id', 'text'], ['api_key_id', 'text'], ['test', 'boolean'], ['status', '"MessageStatus"'],
-  ['from_email', 'text'], ['from_name', 'text'], ['subject', 'text'], ['message_id_header', 'text'], ['raw_offset', 'int'], ['raw_size', 'int'],
-  ['tags', 'text[]'], ['metadata', 'jsonb'], ['idempotency_key', 'text'], ['idempotency_hash', 'text'], ['source', 'text'],
-  ['send_at', 'timestamptz'], ['created_at', 'timestamptz'],
-];
-const RECIPIENT: readonly Column[] = [
-  ['id', 'text'], ['message_id', 'text'], ['project_id', 'text'], ['email', 'text'], ['domain', 'text'], ['kind', '"RecipientKind"'],
-  ['status', '"RecipientStatus"'], ['final_at', 'timestamptz'], ['batch_job_id', 'text'], ['created_at', 'timestamptz'],
-];
-const EVENT: readonly Column[] = [
-  ['id', 'text'], ['project_id', 'text'], ['message_id', 'text'], ['recipient_id', 'text'], ['type', '"EventType"'], ['email', 'text'], ['created_at', 'timestamptz'],
-];
+const RECIPIENT_COLUMNS = ['id', 'message_id', 'project_id', 'email', 'domain', 'kind', 'status', 'final_at', 'batch_job_id', 'created_at'] as const;
+type RecipientRow = RowOf<typeof RECIPIENTS, (typeof RECIPIENT_COLUMNS)[number]>;
+const RECIPIENT = columnsOf(RECIPIENTS, RECIPIENT_COLUMNS);
+
+const EVENT_COLUMNS = ['id', 'project_id', 'message_id', 'recipient_id', 'type', 'email', 'created_at'] as const;
+type EventRow = RowOf<typeof EVENTS, (typeof EVENT_COLUMNS)[number]>;
+const EVENT = columnsOf(EVENTS, EVENT_COLUMNS);
 
 /** The project's domain id for each sender domain; any domain that may not send is refused with 403. */
 function senderDomainIds(resolved: Map<string, SenderDomain>, requests: { from: Mailbox }[], fieldPrefix: (index: number) => string): Map<string, string> {
@@ -222,19 +222,20 @@ function senderDomainIds(resolved: Map<string, SenderDomain>, requests: { from: 
  * One request's rows, keyed by column name, and the deliveries to enqueue once they are committed. The
  * messages' raw content travels apart from the JSON, as one binary parameter for the whole group.
  */
-interface CommitRows {
-  messages: Record<string, unknown>[];
+export interface CommitRows {
+  messages: MessageRow[];
   /** Each message's raw content, in the order of `messages`. */
   raws: Buffer[];
-  recipients: Record<string, unknown>[];
-  events: Record<string, unknown>[];
-  deliveries: Record<string, unknown>[];
+  recipients: RecipientRow[];
+  events: EventRow[];
+  deliveries: ReturnType<typeof webhookDeliveryRow>[];
   jobs: EnqueuedDelivery[];
-  enqueue: IntakeDeps['enqueue'];
+  enqueue: CommitDeps['enqueue'];
   log: Log;
 }
 
-const committers = new WeakMap<Db, GroupWriter<CommitRows>>();
+/** The group commit a Store owns (one per process). */
+export type IntakeCommitter = GroupWriter<CommitRows>;
 
 /**
  * The intake's group commit: requests that commit while another commit is under way go together in
@@ -244,10 +245,8 @@ const committers = new WeakMap<Db, GroupWriter<CommitRows>>();
  * in batch jobs of up to BATCH_SIZE, whose ids are stored with the recipients; then the group's jobs
  * are enqueued in one call, before any request of the group is answered.
  */
-function committerFor(db: Db): GroupWriter<CommitRows> {
-  let committer = committers.get(db);
-  if (!committer) {
-    committer = createGroupWriter(
+export function createIntakeCommitter(db: Db): IntakeCommitter {
+  return createGroupWriter(
       async (requests) => {
         assignBatches(requests);
         // every raw message of the group in one bytea, each row saying where its own starts: no base64, no JSON escaping
@@ -255,7 +254,7 @@ function committerFor(db: Db): GroupWriter<CommitRows> {
         const raws = requests.flatMap((r) => r.raws);
         let offset = 0;
         raws.forEach((raw, i) => {
-          (messages[i] as Record<string, unknown>).raw_offset = offset;
+          (messages[i] as MessageRow).raw_offset = offset;
           offset += raw.length;
         });
         await sqlPool(db).query(
@@ -271,9 +270,6 @@ function committerFor(db: Db): GroupWriter<CommitRows> {
       },
       { maxWeight: GROUP_RAW_BYTES, weight: (r) => r.raws.reduce((n, raw) => n + raw.length, 0) },
     );
-    committers.set(db, committer);
-  }
-  return committer;
 }
 
 /** Cuts the group's deliveries due now into batches, and marks their recipients with the batch's job id. */
@@ -288,13 +284,13 @@ function assignBatches(requests: CommitRows[]): void {
     }
   }
   for (const request of requests) {
-    for (const row of request.recipients) row.batch_job_id = row.status === 'queued' ? (batchOf.get(`${String(row.message_id)} ${String(row.domain)}`) ?? null) : null;
+    for (const row of request.recipients) row.batch_job_id = row.status === 'queued' ? (batchOf.get(`${row.message_id} ${row.domain}`) ?? null) : null;
   }
 }
 
 /** One enqueue call for the group (per enqueue function: one per process in practice); a failure is left to the sweeper. */
 async function enqueueCommitted(requests: CommitRows[]): Promise<void> {
-  const byEnqueue = new Map<IntakeDeps['enqueue'], CommitRows[]>();
+  const byEnqueue = new Map<CommitDeps['enqueue'], CommitRows[]>();
   for (const request of requests) byEnqueue.set(request.enqueue, (byEnqueue.get(request.enqueue) ?? []).concat(request));
   for (const [enqueue, group] of byEnqueue) {
     try {
@@ -311,8 +307,9 @@ const GROUP_RAW_BYTES = 64 * 1024 * 1024;
 
 // the message rows say where their raw content is in $5; the table has the content itself
 const MESSAGE_INSERT = MESSAGE.map(([n]) => `"${n === 'raw_offset' ? 'raw' : n}"`).join(', ');
+const MESSAGE_TABLE = MESSAGES.name;
 const MESSAGE_VALUES = MESSAGE.map(([n]) => (n === 'raw_offset' ? 'substring($5::bytea FROM x.raw_offset + 1 FOR x.raw_size)' : `x."${n}"`)).join(', ');
-const COMMIT_SQL = `WITH m AS (INSERT INTO messages (${MESSAGE_INSERT}) SELECT ${MESSAGE_VALUES} FROM json_to_recordset($1::json) AS x(${recordsetTypes(MESSAGE)})),
-     r AS (${insertFromJson('recipients', RECIPIENT, '$2')}),
-     e AS (${insertFromJson('events', EVENT, '$3')})
-${insertFromJson('webhook_deliveries', WEBHOOK_DELIVERY_COLUMNS, '$4')}`;
+const COMMIT_SQL = `WITH m AS (INSERT INTO ${MESSAGE_TABLE} (${MESSAGE_INSERT}) SELECT ${MESSAGE_VALUES} FROM json_to_recordset($1::json) AS x(${recordsetTypes(MESSAGE)})),
+     r AS (${insertFromJson(RECIPIENTS.name, RECIPIENT, '$2')}),
+     e AS (${insertFromJson(EVENTS.name, EVENT, '$3')})
+${insertFromJson(WEBHOOK_DELIVERIES.name, allColumns(WEBHOOK_DELIVERIES), '$4')}`;

@@ -6,6 +6,7 @@ import { normalizeCrlf } from '../mime/normalize-crlf.ts';
 import { domainOf, normalizeEmail, parseMailbox } from './address.ts';
 import { decodedTextProblem, storedHeaderTextProblems, utf8Text } from './header-text.ts';
 import type { MessageDraft } from './commit-messages.ts';
+import { metadataProblems, tagProblems } from './message-rules.ts';
 
 /** A message as an SMTP client hands it over: the envelope and the bytes after DATA. */
 export interface RawSubmission {
@@ -20,8 +21,12 @@ interface HeaderField {
   text: string;
 }
 
-const TAG = /^[A-Za-z0-9_-]{1,64}$/;
-const META_KEY = /^[A-Za-z0-9_.-]{1,40}$/;
+/** Where a rule about tags or metadata points in a submitted message: the X-Herald header that carried it. */
+function headerField(field: string): string {
+  if (field.startsWith('tags')) return 'header.x-herald-tags';
+  if (field.startsWith('metadata.')) return `header.x-herald-metadata-${field.slice('metadata.'.length).toLowerCase()}`;
+  return 'header.x-herald-metadata';
+}
 
 /**
  * Turns a submitted message into a draft: line endings normalised to CRLF (a bare CR or LF can never
@@ -43,15 +48,15 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
   const value = (name: string) => fields.filter((f) => f.name === name).map((f) => unfold(f.text.slice(f.text.indexOf(':') + 1)));
 
   const tags = value('x-herald-tags').flatMap((v) => v.split(/[\s,]+/).filter(Boolean));
-  if (tags.length > 10 || tags.some((t) => !TAG.test(t))) problems.push({ field: 'header.x-herald-tags', message: 'at most 10 tags of [A-Za-z0-9_-]{1,64}' });
   const metadata: Record<string, string> = {};
   for (const f of fields.filter((f) => f.name.startsWith('x-herald-metadata-'))) {
     const key = f.text.slice('x-herald-metadata-'.length, f.text.indexOf(':')).trim();
-    if (!META_KEY.test(key)) problems.push({ field: `header.${f.name}`, message: 'keys must be 1-40 letters, digits, _, . or -' });
     metadata[key] = utf8Text(unfold(f.text.slice(f.text.indexOf(':') + 1)));
   }
-  if (Object.keys(metadata).length > 20 || Object.values(metadata).some((v) => v.length > 500)) {
-    problems.push({ field: 'header.x-herald-metadata', message: 'at most 20 keys, values of at most 500 characters' });
+  // the same rules as the API's tags and metadata, each problem named by the header that carried it
+  for (const problem of [...tagProblems(tags), ...metadataProblems(metadata)]) {
+    const field = headerField(problem.field);
+    if (!problems.some((p) => p.field === field)) problems.push({ field, message: problem.message });
   }
   const idempotencyKey = value('x-herald-idempotency-key')[0] ?? null;
   if (idempotencyKey !== null && !/^[\x21-\x7e]{1,256}$/.test(idempotencyKey)) {

@@ -32,14 +32,14 @@ describe('the daily sending quota', () => {
       day: '2026-03-01',
     });
     expect(await quota.reserve('p-fill', 6, 10)).toMatchObject({ ok: true, used: 10 });
-    expect(await redis.get(`${prefix}:p-fill:2026-03-01`)).toBe('10');
+    expect(await redis.get(`${prefix}:quota:p-fill:2026-03-01`)).toBe('10');
   });
 
   it('refuses a reservation that would pass the limit and counts none of it', async () => {
     now = Date.parse('2026-03-01T12:00:00.000Z');
     await quota.reserve('p-over', 8, 10);
     expect(await quota.reserve('p-over', 3, 10)).toMatchObject({ ok: false, used: 8, limit: 10 });
-    expect(await redis.get(`${prefix}:p-over:2026-03-01`)).toBe('8');
+    expect(await redis.get(`${prefix}:quota:p-over:2026-03-01`)).toBe('8');
     // what still fits is still accepted
     expect(await quota.reserve('p-over', 2, 10)).toMatchObject({ ok: true, used: 10 });
     expect(await quota.reserve('p-over', 1, 10)).toMatchObject({ ok: false, used: 10 });
@@ -53,10 +53,10 @@ describe('the daily sending quota', () => {
     expect(await quota.reserve('p-release', 5, 5)).toMatchObject({ ok: true, used: 5 });
 
     await quota.release('p-release', 50);
-    expect(await redis.get(`${prefix}:p-release:2026-03-01`)).toBe('0');
+    expect(await redis.get(`${prefix}:quota:p-release:2026-03-01`)).toBe('0');
     // releasing what was never reserved creates nothing
     await quota.release('p-never', 3);
-    expect(await redis.exists(`${prefix}:p-never:2026-03-01`)).toBe(0);
+    expect(await redis.exists(`${prefix}:quota:p-never:2026-03-01`)).toBe(0);
   });
 
   it('starts every UTC day from zero, and gives a release back to the day it was reserved in', async () => {
@@ -74,14 +74,14 @@ describe('the daily sending quota', () => {
       day: '2026-03-02',
     });
     await quota.release('p-midnight', 10, late.day);
-    expect(await redis.get(`${prefix}:p-midnight:2026-03-01`)).toBe('0');
-    expect(await redis.get(`${prefix}:p-midnight:2026-03-02`)).toBe('7');
+    expect(await redis.get(`${prefix}:quota:p-midnight:2026-03-01`)).toBe('0');
+    expect(await redis.get(`${prefix}:quota:p-midnight:2026-03-02`)).toBe('7');
   });
 
   it('lets a day’s key expire once the day is over, plus a margin for clock skew', async () => {
     now = Date.parse('2026-03-01T23:00:00.000Z');
     await quota.reserve('p-ttl', 1, 10);
-    const ttl = await redis.pttl(`${prefix}:p-ttl:2026-03-01`);
+    const ttl = await redis.pttl(`${prefix}:quota:p-ttl:2026-03-01`);
     expect(ttl).toBeGreaterThan(3_600_000 + QUOTA_KEY_MARGIN_MS - 5_000);
     expect(ttl).toBeLessThanOrEqual(3_600_000 + QUOTA_KEY_MARGIN_MS);
   });
@@ -91,7 +91,7 @@ describe('the daily sending quota', () => {
     const second = createDailyQuota(other, prefix, () => now);
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? quota : second).reserve('p-race', 1, 25)));
     expect(results.filter((r) => r.ok)).toHaveLength(25);
-    expect(await redis.get(`${prefix}:p-race:2026-03-01`)).toBe('25');
+    expect(await redis.get(`${prefix}:quota:p-race:2026-03-01`)).toBe('25');
   });
 
   it('treats a limit of 0 or less as unlimited and does not ask Redis at all', async () => {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 
 /**
  * A project's daily sending quota, counted in Redis per UTC day so that every API process counts
- * into the same number. One key per project and day (`<prefix>:<projectId>:<YYYY-MM-DD>`), holding
+ * into the same number. One key per project and day (`<queue prefix>:quota:<projectId>:<YYYY-MM-DD>`), holding
  * how many recipients were reserved that day; it expires an hour after its day ends, so Redis holds
  * at most two days per project.
  *
@@ -63,9 +63,12 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** A daily quota counted under `<prefix>:`; `clock` (ms since the epoch) decides which day it is. */
-export function createDailyQuota(redis: Redis, prefix: string, clock: () => number = Date.now): DailyQuota {
-  const key = (projectId: string, day: string) => `${prefix}:${projectId}:${day}`;
+/**
+ * The daily quota of every front end (the API, SMTP, …), counted under `<queuePrefix>:quota:` so they
+ * all count into the same keys; `clock` (ms since the epoch) decides which day it is.
+ */
+export function createDailyQuota(redis: Redis, queuePrefix: string, clock: () => number = Date.now): DailyQuota {
+  const key = (projectId: string, day: string) => `${queuePrefix}:quota:${projectId}:${day}`;
   return {
     async reserve(projectId, count, limit) {
       checkCount(count);

@@ -13,7 +13,7 @@ describe('reserving the daily quota for a send', () => {
   const prefix = uniquePrefix('quota-plugin');
   let redis: Redis;
   let quota: DailyQuota;
-  const used = async (projectId: string) => Number(await redis.get(`${prefix}:${projectId}:2026-05-10`));
+  const used = async (projectId: string) => Number(await redis.get(`${prefix}:quota:${projectId}:2026-05-10`));
 
   beforeAll(() => {
     redis = new Redis(TEST_REDIS_URL);

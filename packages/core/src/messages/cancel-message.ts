@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.ts';
 import { newId } from '../ids.ts';
-import { activeEndpoints, webhookDeliveries } from '../webhooks/fan-out.ts';
+import { webhookDeliveries } from '../webhooks/fan-out.ts';
+import { activeEndpoints } from '../webhooks/queries.ts';
 
 export type CancelResult =
   | { outcome: 'cancelled' }

@@ -1,5 +1,5 @@
-import type { Db, Prisma } from '../db/client.ts';
-import type { Column } from '../db/sql.ts';
+import type { Prisma } from '../db/client.ts';
+import type { WEBHOOK_DELIVERIES, RowOf } from '../db/tables.ts';
 import type { EventType } from '../generated/prisma/enums.ts';
 import { newId } from '../ids.ts';
 import { webhookTypeOf } from './event-types.ts';
@@ -24,13 +24,6 @@ export interface EventForWebhook {
 export interface MessageForWebhook {
   tags: string[];
   metadata: unknown;
-}
-
-type Client = Pick<Db, 'webhookEndpoint'> | Prisma.TransactionClient;
-
-/** The project's endpoints that may receive events (enabled and not disabled by Herald). */
-export function activeEndpoints(db: Client, projectId: string) {
-  return db.webhookEndpoint.findMany({ where: { projectId, enabled: true, disabledAt: null }, select: { id: true, events: true } });
 }
 
 /**
@@ -90,13 +83,9 @@ function payloadOf(type: string, event: EventForWebhook, message?: MessageForWeb
   };
 }
 
-/** The outbox columns the plain-SQL writers fill, and a row of `webhookDeliveries` keyed by them. */
-export const WEBHOOK_DELIVERY_COLUMNS: readonly Column[] = [
-  ['id', 'text'], ['endpoint_id', 'text'], ['project_id', 'text'], ['event_id', 'text'], ['event_type', 'text'], ['payload', 'jsonb'],
-  ['status', '"WebhookDeliveryStatus"'], ['next_attempt_at', 'timestamptz'], ['created_at', 'timestamptz'],
-];
-
-export const webhookDeliveryRow = (d: Prisma.WebhookDeliveryCreateManyInput): Record<string, unknown> => ({
-  id: d.id, endpoint_id: d.endpointId, project_id: d.projectId, event_id: d.eventId, event_type: d.eventType, payload: d.payload,
-  status: d.status, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt,
+/** An outbox row as the plain-SQL writers insert it (every column of WEBHOOK_DELIVERIES), from a row of `webhookDeliveries`. */
+export const webhookDeliveryRow = (d: Prisma.WebhookDeliveryCreateManyInput): RowOf<typeof WEBHOOK_DELIVERIES, keyof typeof WEBHOOK_DELIVERIES.columns> => ({
+  id: d.id, endpoint_id: d.endpointId, project_id: d.projectId, event_id: d.eventId ?? null, event_type: d.eventType, payload: d.payload,
+  // webhookDeliveries sets every one of these, with Dates
+  status: d.status ?? 'pending', next_attempt_at: (d.nextAttemptAt as Date | null) ?? null, created_at: d.createdAt as Date,
 });

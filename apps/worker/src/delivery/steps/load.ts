@@ -1,6 +1,5 @@
-import { open, prepared, sqlPool, type Db, type DeliveryJob } from '@herald/core';
-import { syntheticReply } from '../outcome.ts';
-import { decideAll, type Step } from '../attempt.ts';
+import { open, prepared, sqlPool, syntheticReply, type Db, type DeliveryJob } from '@herald/core';
+import { CONTINUE, decideAll, type Step } from '../attempt.ts';
 
 export interface LoadRow {
   job_message_id: string;
@@ -87,8 +86,9 @@ export const load: Step = async (deps, attempt) => {
   const message = loaded.get(loadKey(attempt.job));
   if (!message) {
     deps.log.warn({ messageId: attempt.job.messageId }, 'delivery job for a message that does not exist');
-    return;
+    return { kind: 'stopped', reason: 'no-message' };
   }
+  if (message.recipients.length === 0) return { kind: 'stopped', reason: 'nothing-pending' };
   // a large message comes as bytes (binary protocol), not as a hex string twice its size
   const raw = message.purged ? null : (message.raw ?? (await rawBytes(deps.db, message.id, message.raw_size)));
   const fromDomain = message.from_email.slice(message.from_email.lastIndexOf('@') + 1);
@@ -110,5 +110,6 @@ export const load: Step = async (deps, attempt) => {
     domainStatus: message.domain_status,
     dkimKeyIds: message.dkim_key_ids ?? [],
   };
-  if (!raw) decideAll(attempt, syntheticReply(550, '5.3.0', 'message content was purged before delivery'), true);
+  if (!raw) return decideAll(attempt, syntheticReply(550, '5.3.0', 'message content was purged before delivery'), { final: true });
+  return CONTINUE;
 };

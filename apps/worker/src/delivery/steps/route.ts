@@ -1,8 +1,8 @@
 import { parseRelayUrl, relayDestination, type RelayTarget } from '../../routing/relay.ts';
 import { resolveMx } from '../../routing/resolve-mx.ts';
 import { applyPolicyToHosts } from '../../tls-policy/apply-policy.ts';
-import { syntheticReply } from '../outcome.ts';
-import { decideAll, type DeliveryDeps, type LoadedMessage, type Step } from '../attempt.ts';
+import { syntheticReply } from '@herald/core';
+import { CONTINUE, decideAll, loadedMessage, type DeliveryDeps, type LoadedMessage, type Step } from '../attempt.ts';
 
 /**
  * Where this attempt goes: nowhere in test mode; the project's relay, else the configured relay; else
@@ -10,10 +10,10 @@ import { decideAll, type DeliveryDeps, type LoadedMessage, type Step } from '../
  * `enforce` mode, to the hosts the policy names, with TLS and a valid certificate required.
  */
 export const route: Step = async (deps, attempt) => {
-  const message = attempt.message as LoadedMessage;
+  const message = loadedMessage(attempt);
   if (message.test) {
     attempt.route = { kind: 'test' };
-    return;
+    return CONTINUE;
   }
   const relay = relayFor(deps, message);
   if (relay) {
@@ -22,12 +22,13 @@ export const route: Step = async (deps, attempt) => {
       return decideAll(attempt, syntheticReply(451, '4.4.3', `relay host ${relay.host} does not resolve`));
     }
     attempt.route = { kind: 'smtp', destinations: [destination] };
-    return;
+    return CONTINUE;
   }
 
   const domain = attempt.job.domain;
   const mx = await resolveMx(deps.resolver, domain, deps.random);
-  if (!mx.ok) return decideAll(attempt, mx.reply);
+  // a DNS failure keeps its category: NXDOMAIN is not a bad mailbox, nor SERVFAIL a network failure
+  if (!mx.ok) return decideAll(attempt, mx.reply, { category: mx.category });
   const sts = deps.tlsPolicy ? await deps.tlsPolicy.policyFor(domain) : null;
   if (sts?.problem) deps.log.warn({ domain, problem: sts.problem }, 'MTA-STS policy lookup problem');
   const policy = sts?.policy ?? null;
@@ -44,6 +45,7 @@ export const route: Step = async (deps, attempt) => {
     kind: 'smtp',
     destinations: hosts.map((h) => ({ name: h.name, addresses: h.addresses, port: deps.settings.mxPort, tls, implicitTls: false })),
   };
+  return CONTINUE;
 };
 
 function relayFor(deps: DeliveryDeps, message: LoadedMessage): RelayTarget | null {

@@ -1,8 +1,7 @@
-import { markSending } from '../mark-sending.ts';
+import { markSending, syntheticReply, type Decision } from '@herald/core';
 import { simulateDelivery } from '../../routing/test-route.ts';
 import { deliverToDestinations, type SmtpDeps } from '../../smtp/deliver-to-destinations.ts';
-import { syntheticReply } from '../outcome.ts';
-import { postpone, type Decision, type LoadedMessage, type Step } from '../attempt.ts';
+import { loadedMessage, type Step } from '../attempt.ts';
 
 /**
  * One attempt for every pending recipient: simulated in test mode, else one SMTP transaction (split on
@@ -11,12 +10,11 @@ import { postpone, type Decision, type LoadedMessage, type Step } from '../attem
  * one recipient, the message's id when it has several (then the bounce's Final-Recipient tells which).
  */
 export const send: Step = async (deps, attempt) => {
-  const message = attempt.message as LoadedMessage;
+  const message = loadedMessage(attempt);
   const route = attempt.route;
-  if (!route) return;
+  if (!route || !attempt.signed) throw new Error('send ran before the message was signed and routed');
   if (route.kind === 'test') {
-    attempt.outcomes = { info: { mxHost: null, mxIp: null, tls: null, durationMs: 0 }, decisions: simulateDelivery(attempt.recipients) };
-    return;
+    return { kind: 'decided', info: { mxHost: null, mxIp: null, tls: null, durationMs: 0 }, decisions: simulateDelivery(attempt.recipients) };
   }
   const idOf = new Map(attempt.recipients.map((r) => [r.email, r.id]));
   const envelopeFrom = (emails: string[]) =>
@@ -24,7 +22,7 @@ export const send: Step = async (deps, attempt) => {
 
   // until this attempt cannot be running any more, the sweeper must not start another one beside it
   const sendingUntil = new Date(deps.clock().getTime() + attemptBoundMs(deps.smtp.timeouts, route.destinations.length, attempt.recipients.length));
-  await markSending(deps.db, attempt.recipients.map((r) => r.id), sendingUntil);
+  await markSending(deps.store, attempt.recipients.map((r) => r.id), sendingUntil);
 
   const deliver = deps.deliver ?? deliverToDestinations;
   const result = await deliver(
@@ -32,12 +30,9 @@ export const send: Step = async (deps, attempt) => {
     route.destinations,
     envelopeFrom,
     attempt.recipients.map((r) => r.email),
-    attempt.signed as Buffer[],
+    attempt.signed,
   );
-  if (result.kind === 'postponed') {
-    deps.log.info({ messageId: message.id, until: result.until, reason: result.reason }, 'delivery postponed');
-    return postpone(attempt, result.until);
-  }
+  if (result.kind === 'postponed') return { kind: 'postponed', until: result.until, reason: result.reason };
   const decisions = new Map<string, Decision>();
   for (const r of attempt.recipients) {
     const reply =
@@ -46,7 +41,8 @@ export const send: Step = async (deps, attempt) => {
         : result.reply;
     decisions.set(r.id, { reply });
   }
-  attempt.outcomes = {
+  return {
+    kind: 'decided',
     info: { mxHost: result.host, mxIp: result.ip, tls: result.kind === 'replies' ? result.tls : null, durationMs: result.durationMs },
     decisions,
   };

@@ -1,7 +1,6 @@
-import { toSevenBit } from '@herald/core';
+import { syntheticReply, toSevenBit } from '@herald/core';
 import { signedParts } from '../../signing/sign-message.ts';
-import { syntheticReply } from '../outcome.ts';
-import { decideAll, type Step } from '../attempt.ts';
+import { CONTINUE, decideAll, loadedMessage, type Step } from '../attempt.ts';
 
 /**
  * Makes the message 7-bit clean with no line over 998 octets (re-encoding only the parts that need it),
@@ -12,10 +11,9 @@ import { decideAll, type Step } from '../attempt.ts';
  * SMTPUTF8. Never sends unsigned.
  */
 export const sign: Step = async (deps, attempt) => {
-  const message = attempt.message;
-  if (!message) return;
+  const message = loadedMessage(attempt);
   if (!message.domainId) {
-    return decideAll(attempt, syntheticReply(550, '5.7.0', 'the sending domain was deleted; the message cannot be signed'), true);
+    return decideAll(attempt, syntheticReply(550, '5.7.0', 'the sending domain was deleted; the message cannot be signed'), { final: true });
   }
   if (message.domainStatus !== 'verified') {
     // its DKIM record is missing or changed: wait for it to be fixed (or for the message to expire)
@@ -29,4 +27,5 @@ export const sign: Step = async (deps, attempt) => {
   const clean = toSevenBit(message.raw);
   if (clean.warnings.length > 0) deps.log.warn({ messageId: message.id, warnings: clean.warnings }, 'message re-encoded with warnings');
   attempt.signed = signedParts(clean.raw, keys, attempt.now);
+  return CONTINUE;
 };

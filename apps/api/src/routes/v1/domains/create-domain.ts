@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { addDomain, DKIM_KEY_ORDER, normalizeDomain } from '@herald/core';
-import { assertKeyMayUseDomains } from '../../../plugins/key-domains.ts';
+import { assertKeyMayUseDomains } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentDomain } from '../../../presenters/domain.ts';

@@ -1,6 +1,6 @@
 import { DKIM_KEY_ORDER, HeraldError, type Db } from '@herald/core';
 import type { AuthContext } from '../../../plugins/authenticate.ts';
-import { assertKeyMayUseDomains } from '../../../plugins/key-domains.ts';
+import { assertKeyMayUseDomains } from '@herald/core';
 
 export { DKIM_KEY_ORDER } from '@herald/core';
 

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { domainOf, HeraldError, requestHash } from '@herald/core';
+import { requestHash, submit } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
-import { assertKeyMayUseDomains } from '../../../plugins/key-domains.ts';
+import { intakeFor } from '../../../intake.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
-import { sendWithQuota } from './send-with-quota.ts';
 import { errorResponses } from '../../../schemas/error.ts';
 import { acceptedBatch, idempotencyHeaders } from '../../../schemas/messages.ts';
-import { MAX_BATCH, recipientLimitProblems, sendBatchBody, toSendRequest } from '../../../schemas/send-message.ts';
+import { MAX_BATCH, sendBatchBody, toSendRequest } from '../../../schemas/send-message.ts';
 
 /** POST /v1/messages/batch: up to 500 messages, validated as a whole and committed in one transaction. */
 export function createBatchRoute(deps: AppDeps): FastifyPluginAsyncZod {
@@ -26,16 +25,11 @@ export function createBatchRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const prefix = (i: number) => `messages.${i}.`;
-        const problems = recipientLimitProblems(request.body.messages, deps.config.maxRecipients, prefix);
-        if (problems.length > 0) {
-          throw new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
-        }
-        assertKeyMayUseDomains(request.auth, request.body.messages.map((m) => domainOf(m.from.email)), 'messages');
         const key = request.headers['idempotency-key'];
-        const result = await sendWithQuota(deps, request, request.body.messages.map(toSendRequest), {
-          fieldPrefix: prefix,
-          idempotency: key ? { key, hash: requestHash(request.body), batch: true } : undefined,
+        const result = await submit(intakeFor(deps, request), request.auth, { kind: 'fields', messages: request.body.messages.map(toSendRequest), batch: true }, {
+          fieldPrefix: (i) => `messages.${i}.`,
+          idempotency: key ? { key, hash: requestHash(request.body) } : undefined,
+          source: 'api',
         });
         if (result.replayed) void reply.header('idempotent-replayed', 'true');
         return reply.status(202).send({ data: result.messages });

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { domainOf, HeraldError, requestHash, type AcceptedMessage } from '@herald/core';
+import { requestHash, submit, type AcceptedMessage } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
-import { assertKeyMayUseDomains } from '../../../plugins/key-domains.ts';
+import { intakeFor } from '../../../intake.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
-import { sendWithQuota } from './send-with-quota.ts';
 import { errorResponses } from '../../../schemas/error.ts';
 import { acceptedMessage, idempotencyHeaders } from '../../../schemas/messages.ts';
-import { recipientLimitProblems, sendMessageBody, toSendRequest } from '../../../schemas/send-message.ts';
+import { sendMessageBody, toSendRequest } from '../../../schemas/send-message.ts';
 
 /** POST /v1/messages: validate, commit, enqueue; 202 only after the commit. */
 export function createMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
@@ -27,15 +26,11 @@ export function createMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const problems = recipientLimitProblems([request.body], deps.config.maxRecipients, () => '');
-        if (problems.length > 0) {
-          throw new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
-        }
-        assertKeyMayUseDomains(request.auth, [domainOf(request.body.from.email)]);
         const key = request.headers['idempotency-key'];
-        const result = await sendWithQuota(deps, request, [toSendRequest(request.body)], {
+        const result = await submit(intakeFor(deps, request), request.auth, { kind: 'fields', messages: [toSendRequest(request.body)], batch: false }, {
           fieldPrefix: () => '',
-          idempotency: key ? { key, hash: requestHash(request.body), batch: false } : undefined,
+          idempotency: key ? { key, hash: requestHash(request.body) } : undefined,
+          source: 'api',
         });
         if (result.replayed) void reply.header('idempotent-replayed', 'true');
         return reply.status(202).send(result.messages[0] as AcceptedMessage);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseReply } from '../delivery/outcome.ts';
+import { parseReply } from './smtp-reply.ts';
 import { BOUNCE_RULES } from './bounce-rules.ts';
-import { HARD_BOUNCE_CATEGORIES } from '../record/record-outcomes.ts';
-import { refusedWithoutSmtpUtf8 } from '../smtp/message-needs.ts';
 import { classifyReply } from './classify-reply.ts';
 
 describe('classifyReply', () => {
@@ -46,7 +44,7 @@ describe('classifyReply', () => {
     '250 Ok: queued as 4F2A11C0E3',
     '251 2.1.5 User not local; will forward',
   ])('treats %s as delivered', (raw) => {
-    expect(classifyReply(parseReply(raw))).toEqual({ action: 'delivered', category: 'delivered' });
+    expect(classifyReply(parseReply(raw))).toEqual({ action: 'delivered' });
   });
 
   it.each([
@@ -72,15 +70,6 @@ describe('classifyReply', () => {
   it('falls back to the reply class, category "other", when there is neither a rule nor an enhanced code', () => {
     expect(classifyReply(parseReply('554 Transaction failed'))).toEqual({ action: 'bounced', category: 'other' });
     expect(classifyReply(parseReply('451 Local error in processing'))).toEqual({ action: 'deferred', category: 'other' });
-  });
-
-  it("bounces Herald's own SMTPUTF8 refusals as smtputf8, which is not a hard bounce that suppresses the address", () => {
-    const replies = refusedWithoutSmtpUtf8(['jürgen@example.test', 'ann@example.test'], { utf8Headers: true, eightBitBody: false }, 'mx.example.test');
-    for (const reply of replies.values()) {
-      expect(BOUNCE_RULES.some((r) => r.pattern.test(reply.text))).toBe(false);
-      expect(classifyReply(reply)).toEqual({ action: 'bounced', category: 'smtputf8' });
-    }
-    expect(HARD_BOUNCE_CATEGORIES.has('smtputf8')).toBe(false);
   });
 
   it('defers a reply it cannot parse, rather than bouncing it', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReply, syntheticReply } from './outcome.ts';
+import { parseReply, syntheticReply } from './smtp-reply.ts';
 
 describe('parseReply', () => {
   it('reads the code, enhanced code and text of a single-line reply', () => {

@@ -1,10 +1,8 @@
-import type { SmtpReply } from '../delivery/outcome.ts';
+import type { BounceCategory } from './outcome.ts';
+import type { SmtpReply } from './smtp-reply.ts';
 import { BOUNCE_RULES, ENHANCED_CATEGORIES } from './bounce-rules.ts';
 
-export interface Classification {
-  action: 'delivered' | 'deferred' | 'bounced';
-  category: string;
-}
+export type Classification = { action: 'delivered' } | { action: 'deferred' | 'bounced'; category: BounceCategory };
 
 /**
  * Reply → action. A 2xx is delivered. Otherwise the reply class decides between deferred (4xx) and
@@ -12,7 +10,7 @@ export interface Classification {
  * the enhanced code names the category.
  */
 export function classifyReply(reply: SmtpReply): Classification {
-  if (reply.code >= 200 && reply.code < 300) return { action: 'delivered', category: 'delivered' };
+  if (reply.code >= 200 && reply.code < 300) return { action: 'delivered' };
   const permanent = reply.code >= 500 && reply.code < 600;
   const rule = BOUNCE_RULES.find((r) => r.pattern.test(reply.text));
   if (rule) {

@@ -1,3 +1,5 @@
+import type { BounceCategory } from './outcome.ts';
+
 /**
  * Reply classification rules, kept as data. Each rule matches the text of a real reply; `seen` is that
  * reply, verbatim, so the rule can be checked against what it was written for (a test does). Rules are
@@ -6,7 +8,7 @@
 export interface BounceRule {
   pattern: RegExp;
   action: 'deferred' | 'bounced';
-  category: string;
+  category: BounceCategory;
   seen: string;
 }
 
@@ -38,7 +40,7 @@ export const BOUNCE_RULES: BounceRule[] = [
 ];
 
 /** Enhanced status code subjects/details (RFC 3463) to categories, for replies no rule matched. */
-export const ENHANCED_CATEGORIES: [RegExp, string][] = [
+export const ENHANCED_CATEGORIES: [RegExp, BounceCategory][] = [
   [/^\d\.1\.10$/, 'dns'],
   [/^\d\.1\.[0-9]$/, 'bad-mailbox'],
   [/^\d\.2\.2$/, 'mailbox-full'],

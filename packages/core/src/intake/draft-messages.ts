@@ -1,23 +1,15 @@
 import { newId } from '../ids.ts';
 import { buildMessage } from '../mime/build-message.ts';
 import { domainOf } from './address.ts';
-import { commitMessages, type AcceptedMessage, type IntakeDeps, type IntakeOptions, type Sender } from './commit-messages.ts';
+import type { MessageDraft } from './commit-messages.ts';
 import type { SendRequest } from './send-request.ts';
 
-export type { AcceptedMessage, IntakeDeps, IntakeOptions, MessageDraft, Sender } from './commit-messages.ts';
-
 /**
- * Intake of API requests: each message is built once from its fields (RFC 5322, CRLF, a Message-ID on
- * the sending domain), then committed with the rest of the request.
+ * Each message of a request given as fields, built once (RFC 5322, CRLF, a Message-ID on the sending
+ * domain) into the draft intake commits.
  */
-export async function acceptMessages(
-  deps: IntakeDeps,
-  sender: Sender,
-  requests: SendRequest[],
-  options: IntakeOptions,
-): Promise<{ messages: AcceptedMessage[]; replayed: boolean }> {
-  const now = deps.now?.() ?? new Date();
-  const drafts = requests.map((request) => {
+export function draftMessages(requests: readonly SendRequest[], now: Date): MessageDraft[] {
+  return requests.map((request) => {
     const id = newId('message', now.getTime());
     const messageIdHeader = `${id}@${domainOf(request.from.email)}`;
     const raw = buildMessage({ ...request, messageId: messageIdHeader, date: now });
@@ -33,7 +25,6 @@ export async function acceptMessages(
       sendAt: request.sendAt,
     };
   });
-  return commitMessages({ ...deps, now: () => now }, sender, drafts, options);
 }
 
 /** One recipient row per address (case-insensitively), whichever of to/cc/bcc it first appears in. */

@@ -1,0 +1,34 @@
+import { createKeyLookup, type KeyLookup } from '../auth/resolve-api-key.ts';
+import { createIntakeCommitter, type IntakeCommitter } from '../intake/commit-messages.ts';
+import { createIntakeFactsReader, type IntakeFactsReader } from '../intake/intake-lookups.ts';
+import type { Log } from '../logger.ts';
+import { createSendingMarks, type SendingMarks } from '../outcomes/mark-sending.ts';
+import { createOutcomeWriter, type OutcomeWriter } from '../outcomes/record-outcomes.ts';
+import type { Db } from './client.ts';
+
+/**
+ * The hot paths' group readers and writers (db/group-writer.ts), made once per process at start-up
+ * and passed to whatever needs them: requests that look a key up, read intake's facts, commit
+ * messages, mark recipients as sending or record outcomes while another of the same is under way go
+ * together in the next statement. Each process has one Store per database; tests make their own.
+ */
+export interface Store {
+  /** The Prisma client, for everything that is not a hot path. */
+  readonly db: Db;
+  readonly keys: KeyLookup;
+  readonly intakeFacts: IntakeFactsReader;
+  readonly commits: IntakeCommitter;
+  readonly sendingMarks: SendingMarks;
+  readonly outcomes: OutcomeWriter;
+}
+
+export function createStore(db: Db, options: { log?: Log } = {}): Store {
+  return {
+    db,
+    keys: createKeyLookup(db),
+    intakeFacts: createIntakeFactsReader(db),
+    commits: createIntakeCommitter(db),
+    sendingMarks: createSendingMarks(db),
+    outcomes: createOutcomeWriter(db, options.log),
+  };
+}

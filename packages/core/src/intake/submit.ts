@@ -1,0 +1,137 @@
+import { assertKeyMayUseDomains } from '../auth/key-domains.ts';
+import type { KeyContext } from '../auth/resolve-api-key.ts';
+import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
+import type { DailyQuota } from '../limits/daily-quota.ts';
+import { reserveDailyQuota } from '../limits/reserve-quota.ts';
+import { domainOf } from './address.ts';
+import { commitMessages, type AcceptedMessage, type CommitDeps, type MessageDraft } from './commit-messages.ts';
+import { draftMessages } from './draft-messages.ts';
+import { findIdempotentReplay, requestHash, storedIdempotencyKeys } from './idempotency.ts';
+import { metadataProblems, recipientProblems, scheduleProblems, tagProblems } from './message-rules.ts';
+import { prepareRawSubmission } from './raw-submission.ts';
+import type { SendRequest } from './send-request.ts';
+
+/**
+ * Who submits: a valid API key's context (the API's Bearer key, SMTP's AUTH password, a vendor's token
+ * header). A key's context is one; what intake needs of it is this.
+ */
+export type Principal = Pick<KeyContext, 'projectId' | 'scopes' | 'domains' | 'dailyQuota' | 'test'> & { apiKeyId: string | null };
+
+/** What a front end hands intake, once it has translated its own input. */
+export type IntakeRequest =
+  /** Messages given as fields (the API, its batches, the vendors' shapes); `batch` stores `<key>#<index>` idempotency keys. */
+  | { kind: 'fields'; messages: SendRequest[]; batch: boolean }
+  /** One message given whole, with its envelope recipients (SMTP submission). */
+  | { kind: 'raw'; raw: Buffer; recipients: string[] };
+
+export interface SubmitOptions {
+  /**
+   * The request's Idempotency-Key and a hash of the request as its front end received it (a message
+   * given whole carries its own, X-Herald-Idempotency-Key, and is hashed here).
+   */
+  idempotency?: { key: string; hash: string } | undefined;
+  /** Where a message's fields live in the request, for error details: '' for one, 'messages.3.' in a batch, 'header.' over SMTP. */
+  fieldPrefix: (index: number) => string;
+  /** The front end, stored with each message: 'api', 'smtp', … */
+  source: string;
+}
+
+export interface IntakeSettings {
+  maxMessageBytes: number;
+  maxRecipients: number;
+  /** Recipients a project may send to per UTC day unless it has its own quota; 0: no limit. */
+  dailyQuota: number;
+}
+
+export interface IntakeDeps extends CommitDeps {
+  settings: IntakeSettings;
+  /** The daily quota counted in Redis; absent: none is kept. */
+  quota?: DailyQuota | undefined;
+}
+
+export interface SubmitResult {
+  messages: AcceptedMessage[];
+  /** The Idempotency-Key was used before for the same request: these are the first request's messages, and nothing new was sent. */
+  replayed: boolean;
+}
+
+/**
+ * The one way a message enters Herald, for every front end. In this order: the message rules
+ * (recipients, tags, metadata, schedule); the key's scope and domain limits; an Idempotency-Key
+ * already used (answered with the first result, charging nothing); the daily quota; then
+ * commitMessages: the sender domain verified, suppressions marked, the size checked, everything
+ * committed in one transaction and the deliveries enqueued. The quota is given back when the request
+ * fails or turns out to be a replay. Front ends only translate their input into an IntakeRequest and
+ * the result (or HeraldError) into their answer.
+ */
+export async function submit(deps: IntakeDeps, principal: Principal, request: IntakeRequest, options: SubmitOptions): Promise<SubmitResult> {
+  const now = deps.now?.() ?? new Date();
+  if (!principal.scopes.includes('messages:send')) {
+    throw new HeraldError('insufficient_scope', 'this API key lacks the messages:send scope', [{ field: 'scope', message: 'messages:send is required' }]);
+  }
+  const prepared = prepare(request, options, now);
+  const problems = prepared.recipientCounts.flatMap((count, i) => recipientProblems(count, deps.settings).map((p) => prefixed(p, options.fieldPrefix(i))));
+  if (problems.length > 0) throw invalid(problems);
+  prepared.fromDomains.forEach((domain, i) => assertKeyMayUseDomains(principal, [domain], `${options.fieldPrefix(i)}from`));
+
+  const { idempotency } = prepared;
+  if (idempotency) {
+    // a replay answers as before, whatever today's quota: it sends nothing new
+    const replay = await findIdempotentReplay(deps.store.db, principal.projectId, idempotency.keys, idempotency.hash);
+    if (replay) return { messages: replay, replayed: true };
+  }
+  const recipients = prepared.recipientCounts.reduce((n, count) => n + count, 0);
+  const limit = principal.dailyQuota ?? deps.settings.dailyQuota;
+  const release = deps.quota ? await reserveDailyQuota(deps.quota, principal.projectId, recipients, limit, { log: deps.log }) : null;
+  try {
+    const result = await commitMessages({ ...deps, now: () => now }, principal, prepared.drafts(), {
+      maxMessageBytes: deps.settings.maxMessageBytes,
+      fieldPrefix: options.fieldPrefix,
+      idempotency,
+      source: options.source,
+    });
+    if (result.replayed) await release?.();
+    return result;
+  } catch (err) {
+    await release?.();
+    throw err;
+  }
+}
+
+/** A request read far enough to check it; its messages are built only once it goes ahead (no replay, within quota). */
+interface Prepared {
+  /** Each message's From domain, for the key's domain limits. */
+  fromDomains: string[];
+  /** Each message's recipients as given (to, cc and bcc; the envelope over SMTP), for the limit and the quota. */
+  recipientCounts: number[];
+  idempotency: { keys: string[]; hash: string } | undefined;
+  drafts: () => MessageDraft[];
+}
+
+function prepare(request: IntakeRequest, options: SubmitOptions, now: Date): Prepared {
+  if (request.kind === 'fields') {
+    const { messages } = request;
+    const problems = messages.flatMap((m, i) =>
+      [...tagProblems(m.tags), ...metadataProblems(m.metadata), ...scheduleProblems(m.sendAt, now)].map((p) => prefixed(p, options.fieldPrefix(i))),
+    );
+    if (problems.length > 0) throw invalid(problems);
+    return {
+      fromDomains: messages.map((m) => domainOf(m.from.email)),
+      recipientCounts: messages.map((m) => m.to.length + m.cc.length + m.bcc.length),
+      idempotency: options.idempotency && { keys: storedIdempotencyKeys(options.idempotency.key, messages.length, request.batch), hash: options.idempotency.hash },
+      drafts: () => draftMessages(messages, now),
+    };
+  }
+  // a message given whole is read first: its From header and X-Herald headers are what the checks need
+  const { draft, idempotencyKey } = prepareRawSubmission({ raw: request.raw, recipients: request.recipients }, now);
+  return {
+    fromDomains: [domainOf(draft.from.email)],
+    recipientCounts: [request.recipients.length],
+    idempotency: idempotencyKey ? { keys: [idempotencyKey], hash: requestHash({ recipients: request.recipients, raw: request.raw.toString('base64') }) } : undefined,
+    drafts: () => [draft],
+  };
+}
+
+const prefixed = (p: ErrorDetail, prefix: string): ErrorDetail => ({ field: `${prefix}${p.field}`, message: p.message });
+
+const invalid = (problems: ErrorDetail[]) => new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
