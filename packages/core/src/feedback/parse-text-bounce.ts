@@ -31,6 +31,8 @@ export interface TextBounce {
 
 export type TextBounceResult = TextBounce | { kind: 'not-understood'; reason: string; bounceLike: boolean };
 
+/** A notice is read up to this many characters: the words of a bounce come first, and the regular expressions stay cheap. */
+const MAX_NOTICE = 64 * 1024;
 /** How many lines after an address belong to it, at most. */
 const BLOCK_LINES = 6;
 
@@ -47,7 +49,7 @@ export function looksLikeBounce(headers: readonly HeaderField[]): boolean {
 }
 
 export function readTextBounce(headers: readonly HeaderField[], text: string): TextBounceResult {
-  const notice = cutOriginalMessage(text);
+  const notice = cutOriginalMessage(text.slice(0, MAX_NOTICE));
   const format = (FORMATS.find((f) => f.name !== 'generic' && f.marker.test(notice)) ?? { name: 'generic' }).name;
   const bounceLike = looksLikeBounce(headers);
   if (format === 'generic' && !bounceLike) return { kind: 'not-understood', reason: 'neither its headers nor its text say it is a delivery failure notice', bounceLike };
