@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyNotification } from '../../packages/core/src/feedback/read-notification.ts';
@@ -101,5 +103,29 @@ describe('a private Postfix relaying to a server that refuses the recipient', ()
     expect(report.recipients[0]?.status).toMatch(/^5\.\d+\.\d+$/);
     expect(report.originalHeaders).toMatchObject({ messageId, returnPath: sender, heraldMessageId: 'msg_01JDQ3V8Q6X3G7N1ZJ4Y2K5W8N' });
     expect((await classifyNotification(dsn.raw)).kind).toBe('dsn');
+  });
+
+  it('stops its master, its daemons and its listener on close, and removes its directory', async () => {
+    const second = await startPostfix({ listen: loopback(25), relayDomains: [relayDomain], dnsServer: { host: relay.host } });
+    expect(existsSync(`${second.dir}/etc/main.cf`)).toBe(true);
+    expect(() => process.kill(second.pid, 0)).not.toThrow();
+    await second.close();
+    expect(existsSync(second.dir)).toBe(false);
+    expect(() => process.kill(second.pid, 0)).toThrow();
+    // the master leads a process group of its own: once it is empty, every daemon is gone
+    await waitFor('the Postfix daemons to exit', () => {
+      try {
+        process.kill(-second.pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 10_000);
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(second.port, second.host);
+      socket.once('connect', () => (socket.destroy(), resolve(false)));
+      socket.once('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
   });
 });

@@ -46,6 +46,8 @@ export interface PostfixInstance {
   host: string;
   port: number;
   dir: string;
+  /** The master's process id. */
+  pid: number;
   /** Postfix's own log so far (for failure messages). */
   log(): string;
   close(): Promise<void>;
@@ -116,7 +118,7 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixInst
     await cleanUp();
     throw new Error(`the private Postfix did not start: ${message}\n${stderr}\n${logged}`, { cause: err });
   }
-  return { host: options.listen, port, dir, log, close: cleanUp };
+  return { host: options.listen, port, dir, pid: master.pid ?? 0, log, close: cleanUp };
 }
 
 /** Whether an SMTP server at host:port sends a 220 greeting. */
