@@ -60,3 +60,4 @@ export * from './outcomes/classify-reply.ts';
 export * from './outcomes/record-outcomes.ts';
 export * from './outcomes/mark-sending.ts';
 export * from './outcomes/decide-outcome.ts';
+export * from './feedback/index.ts';
