@@ -113,7 +113,7 @@ describe('the delivery pipeline against a real DNS server, Postgres and SMTP sin
     expect((await events(id)).map((e) => e.type)).toEqual(['delivered']);
   });
 
-  it('bounces a null-MX domain with 5.1.10 without connecting, and an NXDOMAIN one with 5.1.2; defers on SERVFAIL', async () => {
+  it('bounces a null-MX domain with 5.1.10 without connecting, and an NXDOMAIN one with 5.1.2; defers on SERVFAIL; each with category dns', async () => {
     h.dns.set('nullmx.test', [{ type: 'MX', preference: 0, exchange: '.' }]);
     h.dns.set('servfail.test', [{ type: 'MX', preference: 10, exchange: 'mx.servfail.test' }]);
     h.dns.failWith('servfail.test', 'servfail');
@@ -122,12 +122,12 @@ describe('the delivery pipeline against a real DNS server, Postgres and SMTP sin
       const { id, jobs } = await h.accept({ to: [{ email: `x@${domain}` }] });
       await h.deliver(jobs[0] as never);
       const [event] = await events(id);
-      outcomes[domain] = [event?.type, event?.enhancedCode, event?.mxHost];
+      outcomes[domain] = [event?.type, event?.enhancedCode, event?.mxHost, event?.category];
     }
     expect(outcomes).toEqual({
-      'nullmx.test': ['bounced', '5.1.10', null],
-      'does-not-exist.test': ['bounced', '5.1.2', null],
-      'servfail.test': ['deferred', '4.4.3', null],
+      'nullmx.test': ['bounced', '5.1.10', null, 'dns'],
+      'does-not-exist.test': ['bounced', '5.1.2', null, 'dns'],
+      'servfail.test': ['deferred', '4.4.3', null, 'dns'],
     });
   });
 

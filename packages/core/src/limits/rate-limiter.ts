@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 
 /**
- * Request rate limits kept in Redis, so that they hold across every API process (DESIGN.md: nothing
+ * Request rate limits kept in Redis, so that they hold across every API process (docs/architecture.md: nothing
  * may assume a single process). The algorithm is GCRA, the generic cell rate algorithm: a bucket of
  * `burst` tokens refilled at `perSecond`, stored as one number per key — the theoretical arrival time
  * (TAT) at which the bucket would be full again. A take is one Lua script: atomic, one round trip,
