@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { dkimRecordValue, generateDkimKey } from '../crypto/dkim-key.ts';
 import { seal } from '../crypto/seal.ts';
 import type { Db } from '../db/client.ts';
+import { isUniqueViolation } from '../db/unique-violation.ts';
 import { HeraldError } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 import { normalizeDomain } from '../intake/address.ts';
@@ -68,7 +69,7 @@ export async function addDomain(
       }),
     ]);
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') {
+    if (isUniqueViolation(err)) {
       throw new HeraldError('conflict', `${domainName} is already a domain of this project`, [
         { field: 'name', message: 'is already added' },
       ]);

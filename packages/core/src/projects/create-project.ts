@@ -1,6 +1,7 @@
 import { newApiKeyRow } from '../auth/api-keys.ts';
 import { SCOPE_PRESETS } from '../auth/scopes.ts';
 import type { Db } from '../db/client.ts';
+import { isUniqueViolation } from '../db/unique-violation.ts';
 import { HeraldError } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 
@@ -38,7 +39,7 @@ export async function createProject(
       db.apiKey.create({ data: row }),
     ]);
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') {
+    if (isUniqueViolation(err)) {
       throw new HeraldError('conflict', `a project named "${name}" already exists`, [
         { field: 'name', message: 'must be unique' },
       ]);
