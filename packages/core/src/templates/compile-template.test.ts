@@ -16,6 +16,12 @@ describe('syntax errors', () => {
     expect(issue?.message).toMatch(/if doesn't match each/);
   });
 
+  it('name the line and column of an unclosed comment', () => {
+    expect(compileErrors({ html: '<p>ok</p>\n  {{!-- a note' })).toEqual([
+      { field: 'html', line: 2, column: 3, message: 'line 2, column 3: unrecognised text (an unclosed comment or expression?)' },
+    ]);
+  });
+
   it('say when a block is never closed', () => {
     expect(compileErrors({ html: '{{#each items}}\n<li>{{name}}</li>' })[0]?.message).toMatch(/ends inside an expression or an unclosed block/);
   });
@@ -102,6 +108,15 @@ describe('layouts', () => {
     expect(out.html).toBe('<html><body><div class="frame"><p>Hello Ann</p></div><p>Shop</p></body></html>');
     expect(out.subject).toBe('Hi Ann');
     expect(out.text).toBe('Hello Ann');
+  });
+
+  it('style the template\'s HTML with their <style> block and give the text part their text too', () => {
+    const out = rendered(
+      { html: '<p class="lead">Hello {{name}}</p>', layoutHtml: '<html><head><style>.lead { font-weight: bold }</style></head><body>{{{@content}}}<p>— {{company}}</p></body></html>' },
+      { name: 'Ann', company: 'Shop' },
+    );
+    expect(out.html).toBe('<html><head></head><body><p class="lead" style="font-weight: bold;">Hello Ann</p><p>— Shop</p></body></html>');
+    expect(out.text).toBe('Hello Ann\n\n— Shop');
   });
 
   it('must hold {{{@content}}} exactly once, at the top level, with three braces', () => {

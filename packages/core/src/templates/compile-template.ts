@@ -97,7 +97,7 @@ export function compileTemplate(source: TemplateSource): CompileResult {
   const compiled = {
     subject: compileField('subject', subject.source, false),
     html: compileField(layout ? 'layout' : 'html', htmlSource, true),
-    text: text.mode === 'per-render' ? null : compileField('text', text.source, false),
+    text: text.mode === 'per-render' ? null : compileField('text', text.source, false, text.mode === 'generated'),
   };
   if (text.mode === 'generated' && compiled.text && 'field' in compiled.text) {
     // a generated text template is Herald's, not the sender's: the text part is then made per message
@@ -125,9 +125,9 @@ export function compileTemplate(source: TemplateSource): CompileResult {
 }
 
 /** A checked template compiled, or, should Handlebars refuse one the checks passed (a gap in them), the issue. */
-function compileField(field: TemplateField, source: string, escape: boolean): Render | TemplateIssue {
+function compileField(field: TemplateField, source: string, escape: boolean, generated = false): Render | TemplateIssue {
   try {
-    return compileChecked(source, escape);
+    return compileChecked(source, escape, generated);
   } catch (err) {
     return { field, message: `could not be compiled: ${err instanceof Error || err instanceof Handlebars.Exception ? err.message : String(err)}` };
   }

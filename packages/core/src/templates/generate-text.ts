@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import juice from 'juice';
 import { registerInternalHelper } from './handlebars-env.ts';
+import { printedValue } from './hbs-ast.ts';
 import { htmlToText } from './html-text-converter.ts';
 import { JUICE_OPTIONS } from './inline-css.ts';
 import { hasBrokenTokens, keepsStructure, restore, type Skeleton, type SkeletonTag, skeletonize, tokensIn } from './template-skeleton.ts';
@@ -16,7 +17,7 @@ export type TextPlan = { mode: 'generated'; source: string } | { mode: 'per-rend
 
 /** What {{{html}}} becomes in a generated text template: that HTML as text, converted per message. */
 const HTML_AS_TEXT = 'herald_html_as_text';
-registerInternalHelper(HTML_AS_TEXT, (value) => (typeof value === 'string' ? htmlToText(value) : value === undefined || value === null ? '' : htmlToText(JSON.stringify(value))));
+registerInternalHelper(HTML_AS_TEXT, (value) => htmlToText(printedValue(value)));
 
 /**
  * The text template of an HTML template. `inlined`: the skeleton with the CSS already inlined (so that
@@ -82,8 +83,6 @@ function tidy(text: string, tags: readonly SkeletonTag[]): string {
  * at the end of a line, runs of blank lines) removed, as html-to-text would not have written them.
  */
 export function finishText(text: string): string {
-  return text
-    .replace(/[ \t]+$/gm, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .replace(/^\n+|\n+$/g, '');
+  // three plain passes: measured several times faster than one pattern with a lookahead
+  return text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').replace(/^\n+/, '').trimEnd();
 }

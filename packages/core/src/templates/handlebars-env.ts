@@ -12,9 +12,12 @@ import { BLOCK_HELPERS, HELPERS, runtimeHelper } from './helpers.ts';
 const env = Handlebars.create();
 for (const name of Object.keys(env.helpers)) if (!Object.hasOwn(BLOCK_HELPERS, name)) env.unregisterHelper(name);
 for (const name of Object.keys(env.decorators)) env.unregisterDecorator(name);
-for (const [name, spec] of Object.entries(HELPERS)) env.registerHelper(name, runtimeHelper(name, spec));
+for (const name of Object.keys(HELPERS)) env.registerHelper(name, runtimeHelper(name));
 
-/** Helpers only Herald's generated templates call (never a stored one: the check refuses unknown names). */
+/**
+ * Helpers only Herald's generated templates call. A stored template cannot call one (the check refuses
+ * unknown names), and compiles without knowing them, so {{name}} of one is a variable like any other.
+ */
 const internalHelpers = new Set<string>();
 
 export function registerInternalHelper(name: string, fn: (value: unknown) => string): void {
@@ -22,9 +25,11 @@ export function registerInternalHelper(name: string, fn: (value: unknown) => str
   internalHelpers.add(name);
 }
 
-function knownHelpers(): Record<string, boolean> {
+/** The helpers a template may call: Herald's; and Herald's internal ones too in the templates Herald generates. */
+function knownHelpers(internal: boolean): Record<string, boolean> {
   const known: Record<string, boolean> = { helperMissing: false, blockHelperMissing: false, log: false, lookup: false };
-  for (const name of [...Object.keys(BLOCK_HELPERS), ...Object.keys(HELPERS), ...internalHelpers]) known[name] = true;
+  for (const name of [...Object.keys(BLOCK_HELPERS), ...Object.keys(HELPERS)]) known[name] = true;
+  if (internal) for (const name of internalHelpers) known[name] = true;
   return known;
 }
 
@@ -49,12 +54,12 @@ export type Render = (variables: object) => string;
  * Handlebars compiles on the first call, so the template is called once here, without variables:
  * a compile error (a Handlebars Exception, thrown before anything runs) surfaces now, and the first
  * message does not pay for the compilation. A helper's complaint about the missing variables is
- * expected and ignored.
+ * expected and ignored. `generated`: a template Herald made, which may call its internal helpers.
  */
-export function compileChecked(source: string, escape: boolean): Render {
+export function compileChecked(source: string, escape: boolean, generated = false): Render {
   const template = env.compile(source, {
     knownHelpersOnly: true,
-    knownHelpers: knownHelpers(),
+    knownHelpers: knownHelpers(generated),
     noEscape: !escape,
     strict: false,
     compat: false,

@@ -11,3 +11,11 @@ export function sourceOffsets(source: string): (at: hbs.AST.Position) => number 
   for (const m of source.matchAll(/\r\n?|\n/g)) lineStarts.push(m.index + m[0].length);
   return (at) => (lineStarts[at.line - 1] ?? Number.NaN) + at.column;
 }
+
+/** What Handlebars prints for a value: nothing for null and undefined, "a,b" for a list, "[object Object]" for an object. */
+export function printedValue(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.join(',');
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : '[object Object]';
+}

@@ -58,16 +58,72 @@ export function isBlockHelper(name: string): boolean {
   return Object.hasOwn(BLOCK_HELPERS, name);
 }
 
+export type HelperCall = { ok: true; value: string | boolean } | { ok: false; arg: number; message: string };
+
+const MAX_REMEMBERED = 4096;
+
+/**
+ * Results by helper, then by each argument in turn (a Map tells 1 from "1" by itself; -0 is kept apart
+ * from 0 as Intl prints "-0"): a few Map lookups, no key string to build on every call.
+ */
+interface Memo {
+  result?: string | boolean;
+  next?: Map<unknown, Memo>;
+}
+const remembered = new Map<string, Memo>();
+let rememberedCount = 0;
+
+function memoFor(name: string, args: readonly HelperArg[], create: boolean): Memo | undefined {
+  let memo: Memo | undefined = remembered.get(name);
+  if (!memo) {
+    if (!create) return undefined;
+    memo = {};
+    remembered.set(name, memo);
+  }
+  for (const arg of args) {
+    const key = Object.is(arg, -0) ? '-0 (number)' : arg;
+    let next: Memo | undefined = memo.next?.get(key);
+    if (!next) {
+      if (!create) return undefined;
+      next = {};
+      (memo.next ??= new Map()).set(key, next);
+    }
+    memo = next;
+  }
+  return memo;
+}
+
+/**
+ * Calls a helper with checked arguments. Results are remembered (bounded): a helper's result depends
+ * on its arguments only, a message asks for the same ones in the preflight, the HTML and the text part,
+ * and the messages of a batch share many (a price, a date); an Intl format costs 1 to 3 µs. Only
+ * accepted arguments are remembered, and those are primitives.
+ */
+export function callHelper(name: string, args: readonly HelperArg[]): HelperCall {
+  const spec = HELPERS[name] as HelperSpec;
+  if (args.length < spec.minArgs || args.length > spec.maxArgs) return { ok: false, arg: 0, message: `takes ${spec.minArgs} to ${spec.maxArgs} arguments: ${spec.usage}` };
+  if (name === 'eq') return { ok: true, value: spec.run(args) };
+  const known = memoFor(name, args, false)?.result;
+  if (known !== undefined) return { ok: true, value: known };
+  const problem = spec.problem(args);
+  if (problem) return { ok: false, ...problem };
+  const value = spec.run(args);
+  if (++rememberedCount > MAX_REMEMBERED) {
+    remembered.clear();
+    rememberedCount = 1;
+  }
+  (memoFor(name, args, true) as Memo).result = value;
+  return { ok: true, value };
+}
+
 /**
  * The helper as Handlebars calls it: the arguments, then its options object (dropped). A render is
- * checked before it runs, so a throw here means a path the check missed, and fails the render.
+ * checked before it runs, so a refusal here means a path the check missed, and fails the render.
  */
-export function runtimeHelper(name: string, spec: HelperSpec): (...params: unknown[]) => string | boolean {
+export function runtimeHelper(name: string): (...params: unknown[]) => string | boolean {
   return (...params: unknown[]) => {
-    const args = params.slice(0, -1);
-    if (args.length < spec.minArgs || args.length > spec.maxArgs) throw new Error(`${name}: wrong number of arguments`);
-    const problem = spec.problem(args);
-    if (problem) throw new Error(`${name}: ${problem.message}`);
-    return spec.run(args);
+    const result = callHelper(name, params.slice(0, -1));
+    if (!result.ok) throw new Error(`${name}: ${result.message}`);
+    return result.value;
   };
 }

@@ -1,5 +1,6 @@
 import { helperName } from './check-template.ts';
-import { HELPERS } from './helpers.ts';
+import { printedValue } from './hbs-ast.ts';
+import { callHelper, HELPERS } from './helpers.ts';
 import type { TemplateField, TemplateIssue } from './template-issue.ts';
 import { TEMPLATE_LIMITS } from './template-limits.ts';
 
@@ -15,7 +16,7 @@ import { TEMPLATE_LIMITS } from './template-limits.ts';
  *   maxRenderedChars.
  * Paths resolve as in Handlebars without compat mode: against the current context only (#each and
  * #with change it, #if does not), ../ for the enclosing one, @root, block parameters, own properties
- * only.
+ * only. It runs before every render, so it allocates little: a variable's path is built only to name it.
  */
 export interface PreflightField {
   field: TemplateField;
@@ -25,11 +26,13 @@ export interface PreflightField {
 const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
 const MAX_PLACES = 3;
 
-/** A variable's place in the variables, built only when an issue names it. */
+/** A variable's place in the variables. */
 interface VariablePath {
   parent: VariablePath | null;
   key: string;
 }
+
+type BlockParam = { value: unknown; path: VariablePath | null };
 
 interface Frame {
   value: unknown;
@@ -38,190 +41,238 @@ interface Frame {
   level: boolean;
   /** @index, @key, @first, @last of the #each row this frame is. */
   data?: Record<string, unknown>;
-  blockParams?: Map<string, { value: unknown; path: VariablePath | null }>;
+  params?: Map<string, BlockParam>;
 }
 
-type Resolved = { found: true; value: unknown; path: VariablePath | null } | { found: false; path: VariablePath | null; aboveRoot?: true };
+const MISSING: unique symbol = Symbol('missing');
 
 class RenderTooLarge extends Error {}
 
-/** What Handlebars prints for a value: nothing for null and undefined, "[object Object]" for an object, "a,b" for a list. */
-function printedText(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return value.join(',');
-  if (typeof value === 'string') return value;
-  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : '[object Object]';
-}
-
 const join = (parent: VariablePath | null, key: string): VariablePath => ({ parent, key });
+
 function pathName(path: VariablePath | null): string {
   const keys: string[] = [];
   for (let p = path; p; p = p.parent) keys.push(p.key);
   return ['variables', ...keys.reverse()].join('.');
 }
 
+/** "this.x", "./x", "this": a path Handlebars looks up in the context only, never among block parameters. */
+const scoped = (original: string) => original === 'this' || original.startsWith('this.') || original.startsWith('this/') || original.startsWith('.');
+
+/** Handlebars' truth for #if, #unless and #with: 0 and [] are false (0 true with includeZero). */
+const truthy = (value: unknown, includeZero: boolean) => !((!value && !(includeZero && value === 0)) || (Array.isArray(value) && value.length === 0));
+
 export function preflight(fields: readonly PreflightField[], variables: object, allowMissing: boolean): TemplateIssue[] {
-  const missing = new Map<string, string[]>();
-  const issues: TemplateIssue[] = [];
-  let steps = 0;
-  let output = 0;
-  let field: TemplateField = 'html';
+  return new Preflight(variables, allowMissing).run(fields);
+}
 
-  const place = (node: hbs.AST.Node) => `${field} line ${node.loc.start.line}, column ${node.loc.start.column + 1}`;
-  const reportMissing = (path: VariablePath | null, node: hbs.AST.Node) => {
-    const name = pathName(path);
-    const places = missing.get(name) ?? [];
-    places.push(place(node));
-    missing.set(name, places);
-  };
-  const tick = (chars: number) => {
-    steps++;
-    output += chars;
-    if (steps > TEMPLATE_LIMITS.maxRenderSteps || output > TEMPLATE_LIMITS.maxRenderedChars) throw new RenderTooLarge();
-  };
+/** One walk (a class, not closures: it runs before every render, and tsx wraps each closure it makes). */
+class Preflight {
+  private readonly missing = new Map<string, string[]>();
+  private readonly issues: TemplateIssue[] = [];
+  private readonly stack: Frame[];
+  private steps = 0;
+  private output = 0;
+  private field: TemplateField = 'html';
+  // where the last resolve started and how far it went: its path is built from these only when needed
+  private lastBase: VariablePath | null = null;
+  private lastParts: readonly string[] = [];
+  private lastReached = 0;
+  /** Frames with block parameters on the stack: none, most of the time, and then no search. */
+  private paramFrames = 0;
 
-  const resolve = (node: hbs.AST.PathExpression, stack: Frame[]): Resolved => {
-    const top = stack[stack.length - 1] as Frame;
+  constructor(
+    variables: object,
+    private readonly allowMissing: boolean,
+  ) {
+    this.stack = [{ value: variables, path: null, level: true }];
+  }
+
+  run(fields: readonly PreflightField[]): TemplateIssue[] {
+    try {
+      for (const f of fields) {
+        this.field = f.field;
+        this.walk(f.ast);
+      }
+    } catch (err) {
+      if (!(err instanceof RenderTooLarge)) throw err;
+      const limits = `${TEMPLATE_LIMITS.maxRenderSteps.toLocaleString('en-US')} expressions or ${TEMPLATE_LIMITS.maxRenderedChars / 1024 / 1024} MB of output`;
+      return [{ field: this.field, message: `rendering would go past ${limits} with these variables (a loop over a loop?)` }];
+    }
+    const missingIssues = [...this.missing].map(([name, places]): TemplateIssue => {
+      const more = places.length > MAX_PLACES ? `, and ${places.length - MAX_PLACES} more` : '';
+      return { field: name, message: `is missing (used at ${places.slice(0, MAX_PLACES).join('; ')}${more})` };
+    });
+    return [...missingIssues, ...this.issues];
+  }
+
+  private place(node: hbs.AST.Node): string {
+    return `${this.field} line ${node.loc.start.line}, column ${node.loc.start.column + 1}`;
+  }
+
+  private lastPath(): VariablePath | null {
+    let path = this.lastBase;
+    for (let i = 0; i < this.lastReached; i++) path = join(path, this.lastParts[i] as string);
+    return path;
+  }
+
+  private tick(chars: number): void {
+    this.steps++;
+    this.output += chars;
+    if (this.steps > TEMPLATE_LIMITS.maxRenderSteps || this.output > TEMPLATE_LIMITS.maxRenderedChars) throw new RenderTooLarge();
+  }
+
+  /** The value a path names, or MISSING; lastPath() then names it. */
+  private resolve(node: hbs.AST.PathExpression): unknown {
+    const stack = this.stack;
     let parts = node.parts;
     let value: unknown;
-    let path: VariablePath | null;
+    let base: Frame | BlockParam | undefined;
     if (node.data) {
-      const [first, ...rest] = parts;
-      if (first !== 'root') {
-        const row = stack.findLast((f) => f.data);
-        return { found: true, value: row?.data?.[first as string], path: null };
+      if (parts[0] !== 'root') {
+        this.lastBase = null;
+        this.lastReached = 0;
+        return stack.findLast((f) => f.data)?.data?.[parts[0] as string];
       }
-      ({ value, path } = stack[0] as Frame);
-      parts = rest;
+      base = stack[0];
+      parts = parts.slice(1);
     } else {
-      const scoped = /^(?:this\b|\.)/.test(node.original);
-      const param = !scoped && node.depth === 0 && parts.length > 0 ? stack.findLast((f) => f.blockParams?.has(parts[0] as string))?.blockParams?.get(parts[0] as string) : undefined;
-      if (param) {
-        ({ value, path } = param);
-        parts = parts.slice(1);
-      } else {
-        const frame = node.depth === 0 ? top : stack.filter((f) => f.level).at(-1 - node.depth);
-        if (!frame) return { found: false, path: null, aboveRoot: true };
-        ({ value, path } = frame);
+      base = this.paramFrames > 0 && node.depth === 0 && parts.length > 0 && !scoped(node.original) ? this.findParam(parts[0] as string) : undefined;
+      if (base) parts = parts.slice(1);
+      else base = node.depth === 0 ? stack[stack.length - 1] : stack.filter((f) => f.level).at(-1 - node.depth);
+      if (!base) {
+        this.issues.push({ field: this.field, message: `${this.place(node)}: ${node.original} goes up more levels than there are` });
+        return undefined;
       }
     }
-    for (const part of parts) {
+    value = (base as Frame).value;
+    this.lastBase = (base as Frame).path;
+    this.lastParts = parts;
+    for (let i = 0; i < parts.length; i++) {
+      this.lastReached = i;
       // a variable given as null holds nothing, and prints nothing: not missing
-      if (value === null) return { found: true, value: undefined, path };
-      path = join(path, part);
-      if (value === undefined || !Object.hasOwn(Object(value) as object, part)) return { found: false, path };
+      if (value === null) return undefined;
+      this.lastReached = i + 1;
+      const part = parts[i] as string;
+      if (value === undefined || !Object.hasOwn(Object(value) as object, part)) return MISSING;
       value = (value as Record<string, unknown>)[part];
     }
-    return { found: true, value, path };
-  };
+    this.lastReached = parts.length;
+    return value;
+  }
+
+  private findParam(name: string): BlockParam | undefined {
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const param = this.stack[i]?.params?.get(name);
+      if (param) return param;
+    }
+    return undefined;
+  }
 
   /** An argument's value; a missing variable is reported unless `mayMiss`, and is undefined. */
-  const evaluate = (node: hbs.AST.Expression, stack: Frame[], mayMiss: boolean): { value: unknown; path: VariablePath | null } => {
+  private evaluate(node: hbs.AST.Expression, mayMiss: boolean): unknown {
     switch (node.type) {
       case 'PathExpression': {
-        const r = resolve(node as hbs.AST.PathExpression, stack);
-        if (r.found) return r;
-        if (r.aboveRoot) issues.push({ field, message: `${place(node)}: ${(node as hbs.AST.PathExpression).original} goes up more levels than there are` });
-        else if (!mayMiss && !allowMissing) reportMissing(r.path, node);
-        return { value: undefined, path: r.path };
+        const value = this.resolve(node as hbs.AST.PathExpression);
+        if (value !== MISSING) return value;
+        if (!mayMiss && !this.allowMissing) {
+          const name = pathName(this.lastPath());
+          const places = this.missing.get(name) ?? [];
+          places.push(this.place(node));
+          this.missing.set(name, places);
+        }
+        return undefined;
       }
       case 'SubExpression':
-        return { value: call(node as hbs.AST.SubExpression, stack), path: null };
+        return this.call(node as hbs.AST.SubExpression);
       case 'NullLiteral':
-        return { value: null, path: null };
+        return null;
       case 'UndefinedLiteral':
-        return { value: undefined, path: null };
+        return undefined;
       default:
-        return { value: (node as hbs.AST.StringLiteral).value, path: null };
+        return (node as hbs.AST.StringLiteral).value;
     }
-  };
+  }
 
-  /** Runs one of Herald's helpers as Handlebars will, after checking its arguments; undefined when it would refuse them. */
-  const call = (node: hbs.AST.MustacheStatement | hbs.AST.SubExpression, stack: Frame[]): unknown => {
+  /** Runs one of Herald's helpers as Handlebars will; undefined when it refuses its arguments (reported). */
+  private call(node: hbs.AST.MustacheStatement | hbs.AST.SubExpression): unknown {
     const name = helperName(node.path) as string;
-    const spec = HELPERS[name];
-    if (!spec) return undefined;
-    const args = node.params.map((param) => evaluate(param, stack, name === 'eq'));
-    const problem = spec.problem(args.map((a) => a.value));
-    if (!problem) return spec.run(args.map((a) => a.value));
-    const culprit = args[problem.arg];
-    issues.push(culprit?.path ? { field: pathName(culprit.path), message: `${problem.message} (${name}, ${place(node)})` } : { field, message: `${place(node)}: ${name}: ${problem.message}` });
+    const args: unknown[] = [];
+    for (const param of node.params) args.push(this.evaluate(param, name === 'eq'));
+    const result = callHelper(name, args);
+    if (result.ok) return result.value;
+    const culprit = node.params[result.arg];
+    const path = culprit?.type === 'PathExpression' && this.resolve(culprit as hbs.AST.PathExpression) !== MISSING ? this.lastPath() : null;
+    const where = `${name}, ${this.place(node)}`;
+    this.issues.push(path ? { field: pathName(path), message: `${result.message} (${where})` } : { field: this.field, message: `${this.place(node)}: ${name}: ${result.message}` });
     return undefined;
-  };
+  }
 
-  const truthy = (value: unknown, includeZero: boolean) =>
-    !((!value && !(includeZero && value === 0)) || (Array.isArray(value) && value.length === 0));
+  private inside(program: hbs.AST.Program, value: unknown, path: VariablePath | null, data?: Frame['data'], params?: Frame['params']): void {
+    const level = value !== this.stack[this.stack.length - 1]?.value;
+    this.stack.push({ value, path, level, data, params });
+    if (params) this.paramFrames++;
+    this.walk(program);
+    if (params) this.paramFrames--;
+    this.stack.pop();
+  }
 
-  const enter = (stack: Frame[], frame: Omit<Frame, 'level'>): Frame[] => [...stack, { ...frame, level: frame.value !== stack.at(-1)?.value }];
-
-  const block = (node: hbs.AST.BlockStatement, stack: Frame[]) => {
+  private block(node: hbs.AST.BlockStatement): void {
     const name = helperName(node.path);
     const subject = node.params[0] as hbs.AST.Expression;
-    const params = node.program?.blockParams ?? [];
     if (name === 'if' || name === 'unless') {
       const includeZero = node.hash?.pairs.some((p) => p.key === 'includeZero' && (p.value as hbs.AST.BooleanLiteral).value) ?? false;
-      const yes = truthy(evaluate(subject, stack, true).value, includeZero) === (name === 'if');
-      const branch = yes ? node.program : node.inverse;
-      if (branch) walk(branch, stack);
+      const branch = truthy(this.evaluate(subject, true), includeZero) === (name === 'if') ? node.program : node.inverse;
+      if (branch) this.walk(branch);
       return;
     }
-    const { value, path } = evaluate(subject, stack, node.inverse !== undefined);
+    const value = this.evaluate(subject, node.inverse !== undefined);
+    const path = subject.type === 'PathExpression' ? this.lastPath() : null;
+    const params = node.program?.blockParams ?? [];
     if (name === 'with') {
-      if (truthy(value, true)) walk(node.program, enter(stack, { value, path, blockParams: params[0] ? new Map([[params[0], { value, path }]]) : undefined }));
-      else if (node.inverse) walk(node.inverse, stack);
+      if (!truthy(value, true)) {
+        if (node.inverse) this.walk(node.inverse);
+      } else this.inside(node.program, value, path, undefined, params[0] ? new Map([[params[0], { value, path }]]) : undefined);
       return;
     }
-    const rows: [string | number, unknown][] =
-      Array.isArray(value) ? value.map((item, i) => [i, item]) : value !== null && typeof value === 'object' ? Object.entries(value) : [];
-    rows.forEach(([key, item], i) => {
+    const list = Array.isArray(value) ? value : null;
+    const keys = list ? null : value !== null && typeof value === 'object' ? Object.keys(value) : [];
+    const count = list ? list.length : (keys as string[]).length;
+    for (let i = 0; i < count; i++) {
+      const key = list ? i : (keys as string[])[i] as string;
+      const item: unknown = list ? list[i] : (value as Record<string, unknown>)[key];
       const itemPath = join(path, String(key));
-      const blockParams = new Map<string, { value: unknown; path: VariablePath | null }>();
-      if (params[0]) blockParams.set(params[0], { value: item, path: itemPath });
-      if (params[1]) blockParams.set(params[1], { value: key, path: null });
-      const data = { index: typeof key === 'number' ? key : i, key, first: i === 0, last: i === rows.length - 1 };
-      walk(node.program, enter(stack, { value: item, path: itemPath, data, blockParams }));
-    });
-    if (rows.length === 0 && node.inverse) walk(node.inverse, stack);
-  };
+      let blockParams: Map<string, BlockParam> | undefined;
+      if (params.length > 0) {
+        blockParams = new Map([[params[0] as string, { value: item, path: itemPath }]]);
+        if (params[1]) blockParams.set(params[1], { value: key, path: null });
+      }
+      this.inside(node.program, item, itemPath, { index: i, key, first: i === 0, last: i === count - 1 }, blockParams);
+    }
+    if (count === 0 && node.inverse) this.walk(node.inverse);
+  }
 
-  const walk = (program: hbs.AST.Program, stack: Frame[]) => {
+  private mustache(node: hbs.AST.MustacheStatement): void {
+    const helper = helperName(node.path);
+    const isCall = helper !== null && Object.hasOwn(HELPERS, helper);
+    const value = isCall ? this.call(node) : this.evaluate(node.path, false);
+    const text = printedValue(value);
+    if (this.field === 'subject' && LINE_BREAK.test(text)) {
+      const path = isCall ? null : this.lastPath();
+      const where = `printed into the subject (${this.place(node)}), which is one line`;
+      this.issues.push(path ? { field: pathName(path), message: `contains a line break, and is ${where}` } : { field: this.field, message: `${this.place(node)}: a line break would be ${where}` });
+    }
+    this.tick(text.length);
+  }
+
+  private walk(program: hbs.AST.Program): void {
     for (const statement of program.body) {
-      switch (statement.type) {
-        case 'ContentStatement':
-          tick((statement as hbs.AST.ContentStatement).value.length);
-          break;
-        case 'MustacheStatement': {
-          const node = statement as hbs.AST.MustacheStatement;
-          const helper = helperName(node.path);
-          const printed = helper && HELPERS[helper] ? { value: call(node, stack), path: null } : evaluate(node.path, stack, false);
-          const text = printedText(printed.value);
-          if (field === 'subject' && LINE_BREAK.test(text)) {
-            issues.push(printed.path ? { field: pathName(printed.path), message: `contains a line break, and is printed into the subject (${place(node)}), which is one line` } : { field, message: `${place(node)}: prints a line break into the subject, which is one line` });
-          }
-          tick(text.length);
-          break;
-        }
-        case 'BlockStatement':
-          tick(0);
-          block(statement as hbs.AST.BlockStatement, stack);
-          break;
+      if (statement.type === 'ContentStatement') this.tick((statement as hbs.AST.ContentStatement).value.length);
+      else if (statement.type === 'MustacheStatement') this.mustache(statement as hbs.AST.MustacheStatement);
+      else if (statement.type === 'BlockStatement') {
+        this.tick(0);
+        this.block(statement as hbs.AST.BlockStatement);
       }
     }
-  };
-
-  const root: Frame[] = [{ value: variables, path: null, level: true }];
-  try {
-    for (const f of fields) {
-      field = f.field;
-      walk(f.ast, root);
-    }
-  } catch (err) {
-    if (!(err instanceof RenderTooLarge)) throw err;
-    return [{ field, message: `rendering would go past ${TEMPLATE_LIMITS.maxRenderSteps.toLocaleString('en-US')} expressions or ${TEMPLATE_LIMITS.maxRenderedChars / 1024 / 1024} MB of output with these variables (a loop over a loop?)` }];
   }
-  const missingIssues = [...missing].map(([name, places]): TemplateIssue => {
-    const more = places.length > MAX_PLACES ? `, and ${places.length - MAX_PLACES} more` : '';
-    return { field: name, message: `is missing (used at ${places.slice(0, MAX_PLACES).join('; ')}${more})` };
-  });
-  return [...missingIssues, ...issues];
 }

@@ -65,25 +65,25 @@ export const RECEIPT_HTML = `<!DOCTYPE html>
 
 export const RECEIPT_SUBJECT = 'Your {{shop.name}} order #{{order.number}}';
 
-/** The variables of the nth message: each message's own. */
+/** The variables of the nth message: each message's own (its number, time, total and prices differ). */
 export function receiptVariables(n: number): Record<string, unknown> {
   return {
     shop: { name: 'Shop & Co', address: '1 Main Street, Springfield' },
     customer: { first_name: `Ann ${n}`, last_name: 'Lee' },
     order: {
       number: 10_000 + n,
-      placed_at: '2026-01-02T09:30:00Z',
+      placed_at: new Date(Date.UTC(2026, 0, 2, 9, 30) + n * 60_000).toISOString().replace('.000Z', 'Z'),
       street: 'Hohe Straße 12',
       postcode: '50667',
       city: 'Köln',
       delivery_from: '2026-01-05',
       delivery_to: '2026-01-07',
       currency: 'EUR',
-      total: '149.50',
+      total: `${100 + n}.50`,
       gift_message: n % 2 === 0 ? 'Happy birthday <3' : null,
       tracking_url: `https://track.example/p/${n}?ref=mail&lang=en`,
     },
-    items: [1, 2, 3, 4, 5].map((k) => ({ name: `Item <${k}> & more`, quantity: k, price: `${k}9.90` })),
+    items: [1, 2, 3, 4, 5].map((k) => ({ name: `Item <${k}> & more`, quantity: k, price: `${k}${n % 100}.90` })),
     account_url: 'https://shop.example/account',
     unsubscribe_url: `https://shop.example/u/${n}`,
   };

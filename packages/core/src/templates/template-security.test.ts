@@ -93,6 +93,14 @@ describe('what a template can reach', () => {
   });
 });
 
+describe('Herald\'s internal helper (HTML as text, for generated text parts)', () => {
+  it('cannot be called by a stored template, and its name reads a variable like any other', () => {
+    expect(compileErrors({ html: '{{herald_html_as_text x}}' })[0]?.message).toMatch(/"herald_html_as_text" is not a helper/);
+    expect(htmlOf('[{{herald_html_as_text}}]', { herald_html_as_text: '<b>v</b>' })).toBe('[&lt;b&gt;v&lt;/b&gt;]');
+    expect(rendered({ html: '<p>x</p>', text: '[{{herald_html_as_text}}]' }, { herald_html_as_text: '<b>v</b>' }).text).toBe('[<b>v</b>]');
+  });
+});
+
 describe('helper abuse', () => {
   it('is refused when saved: wrong arity, unknown styles, options Herald does not define', () => {
     for (const html of ['{{eq}}', '{{formatDate}}', '{{formatDate a "long" "en" "UTC" "extra"}}', '{{formatNumber n "currency" "EUR" "en" "x"}}', '{{formatDate d locale="en"}}']) {
