@@ -47,3 +47,4 @@ export * from './db/unavailable.ts';
 export * from './with-timeout.ts';
 export * from './db/retry-unavailable.ts';
 export * from './health/readiness.ts';
+export * from './templates/index.ts';
