@@ -64,6 +64,11 @@ export function compileTemplate(source: TemplateSource): CompileResult {
       errors.push({ field, message: `is ${bytes} bytes; a template field may be at most ${TEMPLATE_LIMITS.maxFieldBytes} bytes (512 KB) of UTF-8` });
       continue;
     }
+    const tags = countTags(text);
+    if (tags > TEMPLATE_LIMITS.maxTagsPerField) {
+      errors.push({ field, message: `holds ${tags} tags ({{…}}); a template field may hold at most ${TEMPLATE_LIMITS.maxTagsPerField}` });
+      continue;
+    }
     const result = parseTemplate(text, field);
     if (!result.ok) {
       errors.push(result.issue);
@@ -88,11 +93,19 @@ export function compileTemplate(source: TemplateSource): CompileResult {
 
   const notes: string[] = [];
   const skeleton = skeletonize(html.source, html.ast);
-  const css = planCss(html.source, skeleton);
+  let css: CssPlan;
+  let text: TextPlan | { mode: 'template'; source: string };
+  try {
+    css = planCss(html.source, skeleton);
+    text = explicitText ? { mode: 'template', source: explicitText.source } : planText(skeleton, css.mode === 'compiled' ? css.html : null);
+  } catch (err) {
+    // juice, cheerio and html-to-text walk the HTML recursively: thousands of nested elements overflow the stack
+    if (!(err instanceof RangeError)) throw err;
+    return { ok: false, errors: [{ field: layout ? 'layout' : 'html', message: 'the HTML is nested too deeply to be processed (thousands of elements inside one another)' }] };
+  }
   if (css.mode === 'per-render') notes.push(`CSS is inlined into each message: ${css.reason}`);
-  const htmlSource = css.mode === 'compiled' && skeleton ? restore(css.html, skeleton.tags) : html.source;
-  let text: TextPlan | { mode: 'template'; source: string } = explicitText ? { mode: 'template', source: explicitText.source } : planText(skeleton, css.mode === 'compiled' ? css.html : null);
   if (text.mode === 'per-render') notes.push(`the text part is made from each message's HTML: ${text.reason}`);
+  const htmlSource = css.mode === 'compiled' && skeleton ? restore(css.html, skeleton.tags) : html.source;
 
   const compiled = {
     subject: compileField('subject', subject.source, false),
@@ -122,6 +135,13 @@ export function compileTemplate(source: TemplateSource): CompileResult {
     ],
   };
   return { ok: true, template };
+}
+
+/** The "{{" in a text, counted before it is parsed (parsing and compiling cost grows with them). */
+function countTags(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('{{'); at >= 0; at = text.indexOf('{{', at + 2)) count++;
+  return count;
 }
 
 /** A checked template compiled, or, should Handlebars refuse one the checks passed (a gap in them), the issue. */

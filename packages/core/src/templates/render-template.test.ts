@@ -169,6 +169,14 @@ describe('the work of one render', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
+  it('refuses, rather than fails on, HTML from a variable nested too deeply to turn into text', () => {
+    // within the 64 KB of variables: unclosed tags nest one inside the other
+    const deep = `${'<b>'.repeat(20_000)}x`;
+    expect(renderErrors({ html: '<div>{{{body}}}</div>' }, { body: deep })).toEqual([
+      { field: 'variables', message: 'the template could not be rendered with these variables: the HTML it makes is nested too deeply to be processed' },
+    ]);
+  });
+
   it('allows a long order of 1,000 rows', () => {
     const items = Array.from({ length: 1000 }, (_, i) => ({ name: `item ${i}`, price: i }));
     expect(htmlOf('{{#each items}}<tr><td>{{name}}</td><td>{{price}}</td></tr>{{/each}}', { items }).match(/<tr>/g)).toHaveLength(1000);

@@ -46,8 +46,10 @@ export function renderTemplate(template: CompiledTemplate, variables: unknown, o
     if (template.css === 'per-render') html = inlineCss(html);
     text = template.text ? template.text(vars) : htmlToText(html);
   } catch (err) {
-    // the preflight checks what the helpers check: reaching this is a gap in it, reported rather than thrown
-    return { ok: false, errors: [{ field: 'variables', message: `the template could not be rendered with these variables: ${err instanceof Error ? err.message : String(err)}` }] };
+    // HTML printed with {{{ }}} nested thousands deep overflows the HTML tools' recursion; anything else is
+    // a gap in the preflight (which checks what the helpers check), reported rather than thrown
+    const why = err instanceof RangeError ? 'the HTML it makes is nested too deeply to be processed' : err instanceof Error ? err.message : String(err);
+    return { ok: false, errors: [{ field: 'variables', message: `the template could not be rendered with these variables: ${why}` }] };
   }
   // the preflight names the variable; this is the wall behind it, whatever printed the line break
   if (LINE_BREAK.test(subject)) return { ok: false, errors: [{ field: 'subject', message: 'the rendered subject contains a line break' }] };

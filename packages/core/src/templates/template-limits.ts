@@ -5,6 +5,11 @@
 export const TEMPLATE_LIMITS = {
   /** Each field (subject, HTML, text, layout), in octets of UTF-8. */
   maxFieldBytes: 512 * 1024,
+  /**
+   * Tags ({{…}}) in one field. Handlebars compiles about 10,000 a second here, so this bounds what saving
+   * one template can cost; a long newsletter has a few hundred.
+   */
+  maxTagsPerField: 5000,
   /** Blocks (#if, #each, …) nested in one another. */
   maxBlockDepth: 32,
   /** The variables of one render as JSON, in octets of UTF-8. */
