@@ -43,6 +43,12 @@ describe('the text part made from the HTML', () => {
     expect(textOf(html, { vip: false, note: '' })).toBe('Dear customer,\n\nThanks');
   });
 
+  it('is finished in linear time: a variable of 60,000 spaces costs milliseconds, not seconds', () => {
+    const started = performance.now();
+    expect(textOf('<p>{{a}}</p><p>{{#if b}}x{{/if}}</p>', { a: `x${' '.repeat(60_000)}\t`, b: false })).toBe('x');
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it('turns HTML printed with {{{ }}} into text too', () => {
     expect(textOf('<div>{{{body}}}</div>', { body: '<p>Hello <a href="https://x.example">there</a></p><ul><li>one</li></ul>' })).toBe('Hello there [https://x.example]\n\n- one');
   });

@@ -80,9 +80,23 @@ function tidy(text: string, tags: readonly SkeletonTag[]): string {
 
 /**
  * The finishing of a text part made from HTML: what blocks that printed nothing leave behind (spaces
- * at the end of a line, runs of blank lines) removed, as html-to-text would not have written them.
+ * at the end of a line, runs of blank lines, blank lines at either end) removed, as html-to-text would
+ * not have written them. Line by line, in linear time: a pattern such as /[ \t]+\n/ backtracks over a
+ * long run of spaces from a variable in quadratic time (64 KB of spaces: 3.5 s).
  */
 export function finishText(text: string): string {
-  // three plain passes: measured several times faster than one pattern with a lookahead
-  return text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').replace(/^\n+/, '').trimEnd();
+  let out = '';
+  let blankLines = 0;
+  for (const line of text.split('\n')) {
+    let end = line.length;
+    while (end > 0 && (line.charCodeAt(end - 1) === 0x20 || line.charCodeAt(end - 1) === 0x09)) end--;
+    if (end === 0) {
+      blankLines++;
+      continue;
+    }
+    if (out !== '') out += blankLines > 0 ? '\n\n' : '\n';
+    blankLines = 0;
+    out += end === line.length ? line : line.slice(0, end);
+  }
+  return out;
 }
