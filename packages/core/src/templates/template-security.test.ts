@@ -89,7 +89,6 @@ describe('what a template can reach', () => {
   it('cannot read a file or fetch a URL through an image or a link: those stay text in the message', () => {
     const out = rendered({ html: '<img src="file:///etc/passwd"><a href="{{u}}">x</a>' }, { u: 'file:///etc/shadow' });
     expect(out.html).toBe('<img src="file:///etc/passwd"><a href="file:///etc/shadow">x</a>');
-    expect(out.html).not.toMatch(/root:/);
   });
 });
 
