@@ -61,3 +61,4 @@ export * from './outcomes/record-outcomes.ts';
 export * from './outcomes/mark-sending.ts';
 export * from './outcomes/decide-outcome.ts';
 export * from './feedback/index.ts';
+export * from './templates/index.ts';
