@@ -22,7 +22,7 @@ describe('schema.prisma and prisma/migrations describe the same database', () =>
 
   it('reads the expected shape from schema.prisma with Prisma Migrate conventions', () => {
     expect([...expected.tables.keys()].sort()).toEqual([
-      'api_keys', 'dkim_keys', 'domains', 'events', 'messages', 'projects', 'recipients', 'suppressions',
+      'api_keys', 'dkim_keys', 'domains', 'events', 'feedback_reports', 'messages', 'projects', 'recipients', 'suppressions',
       'webhook_deliveries', 'webhook_endpoints',
     ]);
     expect(expected.enums.get('DkimKeyStatus')).toEqual(['pending', 'active', 'retiring', 'retired']);
@@ -78,7 +78,7 @@ describe('the drift check', () => {
     });
 
     expect(diffShapes(expectedShape(SCHEMA), await actualShape(db.url))).toEqual([
-      'enum EventType: schema.prisma has (queued, scheduled, delivered, deferred, bounced, failed, suppressed, complained, cancelled, domain_verified, domain_failed, webhook_disabled), database has (queued, scheduled, delivered, deferred, bounced, failed, suppressed, complained, cancelled, domain_verified, domain_failed, webhook_disabled, opened)',
+      'enum EventType: schema.prisma has (queued, scheduled, delivered, deferred, bounced, failed, suppressed, complained, cancelled, domain_verified, domain_failed, webhook_disabled, delayed, unsubscribed, auto_reply, unrecognized_bounce), database has (queued, scheduled, delivered, deferred, bounced, failed, suppressed, complained, cancelled, domain_verified, domain_failed, webhook_disabled, delayed, unsubscribed, auto_reply, unrecognized_bounce, opened)',
       'missing in database: table dkim_keys (11 columns)',
       'column domains.return_path_host nullability: schema.prisma has NULL, database has NOT NULL',
       'missing in database: column events.mx_ip (text NULL)',

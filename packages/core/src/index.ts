@@ -58,6 +58,7 @@ export * from './outcomes/outcome.ts';
 export * from './outcomes/bounce-rules.ts';
 export * from './outcomes/classify-reply.ts';
 export * from './outcomes/record-outcomes.ts';
+export * from './outcomes/write-outcomes.ts';
 export * from './outcomes/mark-sending.ts';
 export * from './outcomes/decide-outcome.ts';
 export * from './feedback/index.ts';

@@ -3,7 +3,7 @@ import { createIntakeCommitter, type IntakeCommitter } from '../intake/commit-me
 import { createIntakeFactsReader, type IntakeFactsReader } from '../intake/intake-lookups.ts';
 import type { Log } from '../logger.ts';
 import { createSendingMarks, type SendingMarks } from '../outcomes/mark-sending.ts';
-import { createOutcomeWriter, type OutcomeWriter } from '../outcomes/record-outcomes.ts';
+import { createOutcomeWriter, type OutcomeWriter } from '../outcomes/write-outcomes.ts';
 import type { Db } from './client.ts';
 
 /**

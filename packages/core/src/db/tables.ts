@@ -53,7 +53,7 @@ export const MESSAGES = table('messages', {
   id: 'text', project_id: 'text', domain_id: 'text?', api_key_id: 'text?', test: 'boolean', status: '"MessageStatus"',
   from_email: 'text', from_name: 'text?', subject: 'text', message_id_header: 'text', raw: 'bytea?', raw_size: 'int',
   tags: 'text[]?', metadata: 'jsonb', idempotency_key: 'text?', idempotency_hash: 'text?', source: 'text',
-  send_at: 'timestamptz?', created_at: 'timestamptz', updated_at: 'timestamptz',
+  send_at: 'timestamptz?', unsubscribe: 'boolean', created_at: 'timestamptz', updated_at: 'timestamptz',
 });
 
 export const RECIPIENTS = table('recipients', {
@@ -79,5 +79,10 @@ export const WEBHOOK_DELIVERIES = table('webhook_deliveries', {
   next_attempt_at: 'timestamptz?', created_at: 'timestamptz',
 });
 
+export const FEEDBACK_REPORTS = table('feedback_reports', {
+  id: 'text', project_id: 'text?', message_id: 'text?', kind: 'text', mail_from: 'text', rcpt_to: 'text', size: 'int', raw: 'bytea?',
+  created_at: 'timestamptz',
+});
+
 /** Every declared table, for the test that checks them against schema.prisma. */
-export const HOT_TABLES: readonly Table[] = [MESSAGES, RECIPIENTS, EVENTS, SUPPRESSIONS, WEBHOOK_DELIVERIES];
+export const HOT_TABLES: readonly Table[] = [MESSAGES, RECIPIENTS, EVENTS, SUPPRESSIONS, WEBHOOK_DELIVERIES, FEEDBACK_REPORTS];

@@ -79,8 +79,24 @@ function payloadOf(type: string, event: EventForWebhook, message?: MessageForWeb
       smtp: event.smtpCode == null && event.smtpReply == null ? null : { code: event.smtpCode ?? null, enhanced_code: event.enhancedCode ?? null, message: event.smtpReply ?? null },
       category: event.category ?? null,
       mx_host: event.mxHost ?? null,
+      ...feedbackFields(event.data),
     },
   };
+}
+
+/**
+ * What an event learned from a receiver's later report carries into its webhook: `async: true` and the
+ * DSN's fields on a late bounce or a delay, the report's id, a complaint's feedback type, how a
+ * recipient unsubscribed. Events of delivery attempts carry none of these.
+ */
+function feedbackFields(data: unknown): Record<string, Prisma.InputJsonValue> {
+  if (!data || typeof data !== 'object') return {};
+  const fields: Record<string, Prisma.InputJsonValue> = {};
+  for (const key of ['async', 'dsn', 'report_id', 'feedback_type', 'method'] as const) {
+    const value = (data as Record<string, unknown>)[key];
+    if (value !== undefined && value !== null) fields[key] = value as Prisma.InputJsonValue;
+  }
+  return fields;
 }
 
 /** An outbox row as the plain-SQL writers insert it (every column of WEBHOOK_DELIVERIES), from a row of `webhookDeliveries`. */
