@@ -94,7 +94,7 @@ function feedbackFields(data: unknown): Record<string, Prisma.InputJsonValue> {
   const fields: Record<string, Prisma.InputJsonValue> = {};
   for (const key of ['async', 'dsn', 'report_id', 'feedback_type', 'method'] as const) {
     const value = (data as Record<string, unknown>)[key];
-    if (value !== undefined && value !== null) fields[key] = value as Prisma.InputJsonValue;
+    if (value !== undefined && value !== null) fields[key] = value;
   }
   return fields;
 }
