@@ -23,3 +23,4 @@ export { detectAutoReply, type AutoReplyCheck } from './detect-auto-reply.ts';
 export { looksLikeBounce, readTextBounce, type TextBounce, type TextBounceRecipient, type TextBounceResult } from './parse-text-bounce.ts';
 export { classifyMessage, classifyNotification, type Notification, type NotificationSummary } from './read-notification.ts';
 export { attributeReport, type Attribution, type IssuedRecipient, type ReportedAddress } from './attribute-report.ts';
+export * from './unsubscribe-recipient.ts';

@@ -4,6 +4,7 @@ import { retryWhileUnavailable } from '../db/retry-unavailable.ts';
 import { inTransaction, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
 import { allColumns, columnsOf, EVENTS, FEEDBACK_REPORTS, RECIPIENTS, SUPPRESSIONS, WEBHOOK_DELIVERIES, type RowOf } from '../db/tables.ts';
 import type { RecipientStatus } from '../generated/prisma/enums.ts';
+import { newId } from '../ids.ts';
 import type { Log } from '../logger.ts';
 import { aggregateMessageStatus } from '../messages/message-status.ts';
 import { ACTIVE_ENDPOINT_SQL } from '../webhooks/queries.ts';
@@ -174,3 +175,13 @@ const forWebhook = (e: EventRow): EventForWebhook => ({
   id: e.id, type: e.type as EventForWebhook['type'], createdAt: e.created_at, messageId: e.message_id, email: e.email, attempt: e.attempt,
   smtpCode: e.smtp_code, enhancedCode: e.enhanced_code, smtpReply: e.smtp_reply, category: e.category, mxHost: e.mx_host, data: e.data,
 });
+
+/** An event row with every column not given null, and a new id. */
+export function eventRow(fields: Pick<EventRow, 'project_id' | 'type' | 'created_at' | 'dedupe_key'> & Partial<EventRow>): EventRow {
+  return {
+    id: newId('event', fields.created_at.getTime()),
+    message_id: null, recipient_id: null, email: null, attempt: null, smtp_code: null, enhanced_code: null, smtp_reply: null, category: null,
+    mx_host: null, mx_ip: null, tls_version: null, tls_cipher: null, tls_verified: null, duration_ms: null, data: null,
+    ...fields,
+  };
+}
