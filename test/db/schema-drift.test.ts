@@ -22,7 +22,8 @@ describe('schema.prisma and prisma/migrations describe the same database', () =>
 
   it('reads the expected shape from schema.prisma with Prisma Migrate conventions', () => {
     expect([...expected.tables.keys()].sort()).toEqual([
-      'api_keys', 'dkim_keys', 'domains', 'events', 'feedback_reports', 'messages', 'projects', 'recipients', 'suppressions',
+      'api_keys', 'dkim_keys', 'domains', 'events', 'feedback_reports', 'messages', 'projects', 'recipients', 'stats_bounce_reasons_hourly',
+      'stats_hourly', 'stats_latency_hourly', 'stats_recipient_domains_hourly', 'suppressions',
       'webhook_deliveries', 'webhook_endpoints',
     ]);
     expect(expected.enums.get('DkimKeyStatus')).toEqual(['pending', 'active', 'retiring', 'retired']);

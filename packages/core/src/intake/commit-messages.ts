@@ -4,6 +4,7 @@ import { insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
 import type { Store } from '../db/store.ts';
 import { allColumns, columnsOf, EVENTS, MESSAGES, RECIPIENTS, WEBHOOK_DELIVERIES, type RowOf } from '../db/tables.ts';
 import { isUniqueViolation } from '../db/unique-violation.ts';
+import { rollupCtes, ROLLUP_EVENT_COLUMNS } from '../stats/rollup-sql.ts';
 import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 import type { Log } from '../logger.ts';
@@ -309,7 +310,8 @@ const GROUP_RAW_BYTES = 64 * 1024 * 1024;
 const MESSAGE_INSERT = MESSAGE.map(([n]) => `"${n === 'raw_offset' ? 'raw' : n}"`).join(', ');
 const MESSAGE_TABLE = MESSAGES.name;
 const MESSAGE_VALUES = MESSAGE.map(([n]) => (n === 'raw_offset' ? 'substring($5::bytea FROM x.raw_offset + 1 FOR x.raw_size)' : `x."${n}"`)).join(', ');
-const COMMIT_SQL = `WITH m AS (INSERT INTO ${MESSAGE_TABLE} (${MESSAGE_INSERT}) SELECT ${MESSAGE_VALUES} FROM json_to_recordset($1::json) AS x(${recordsetTypes(MESSAGE)})),
+const COMMIT_SQL = `WITH m AS (INSERT INTO ${MESSAGE_TABLE} (${MESSAGE_INSERT}) SELECT ${MESSAGE_VALUES} FROM json_to_recordset($1::json) AS x(${recordsetTypes(MESSAGE)})
+       RETURNING id, domain_id, tags, created_at, send_at),
      r AS (${insertFromJson(RECIPIENTS.name, RECIPIENT, '$2')}),
-     e AS (${insertFromJson(EVENTS.name, EVENT, '$3')})
+     e AS (${insertFromJson(EVENTS.name, EVENT, '$3')} RETURNING ${ROLLUP_EVENT_COLUMNS})${rollupCtes('e', 'm')}
 ${insertFromJson(WEBHOOK_DELIVERIES.name, allColumns(WEBHOOK_DELIVERIES), '$4')}`;

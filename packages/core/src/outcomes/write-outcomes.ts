@@ -2,11 +2,12 @@ import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
 import { retryWhileUnavailable } from '../db/retry-unavailable.ts';
 import { inTransaction, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
-import { allColumns, columnsOf, EVENTS, FEEDBACK_REPORTS, RECIPIENTS, SUPPRESSIONS, WEBHOOK_DELIVERIES, type RowOf } from '../db/tables.ts';
+import { allColumns, columnsOf, EVENTS, FEEDBACK_REPORTS, MESSAGES, RECIPIENTS, SUPPRESSIONS, WEBHOOK_DELIVERIES, type RowOf } from '../db/tables.ts';
 import type { RecipientStatus } from '../generated/prisma/enums.ts';
 import { newId } from '../ids.ts';
 import type { Log } from '../logger.ts';
 import { aggregateMessageStatus } from '../messages/message-status.ts';
+import { rollupCtes, ROLLUP_EVENT_COLUMNS } from '../stats/rollup-sql.ts';
 import { ACTIVE_ENDPOINT_SQL } from '../webhooks/queries.ts';
 import { webhookDeliveries, webhookDeliveryRow, type EventForWebhook } from '../webhooks/fan-out.ts';
 
@@ -92,8 +93,8 @@ u AS (
   FROM jsonb_to_recordset($1::jsonb) AS x(${recordsetTypes(CHANGE)})
   WHERE r.id = x.id AND r.status::text = ANY(x."from")
   RETURNING r.id, r.message_id, r.status),
-e AS (${insertFromJson(EVENTS.name, EVENT, '$2')} ON CONFLICT DO NOTHING RETURNING id),
-s AS (${insertFromJson(SUPPRESSIONS.name, SUPPRESSION, '$3')} ON CONFLICT DO NOTHING)
+e AS (${insertFromJson(EVENTS.name, EVENT, '$2')} ON CONFLICT DO NOTHING RETURNING id, ${ROLLUP_EVENT_COLUMNS}),
+s AS (${insertFromJson(SUPPRESSIONS.name, SUPPRESSION, '$3')} ON CONFLICT DO NOTHING)${rollupCtes('e', MESSAGES.name)}
 SELECT (SELECT coalesce(json_agg(id), '[]') FROM e) AS inserted,
   (SELECT coalesce(json_agg(json_build_object('message_id', t.message_id, 'status', t.status)), '[]') FROM (
      SELECT message_id, status::text FROM recipients WHERE message_id = ANY($4) AND id NOT IN (SELECT id FROM u)
