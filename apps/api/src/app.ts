@@ -21,7 +21,8 @@ import { createApiKeyRoute } from './routes/v1/api-keys/create-api-key.ts';
 import { manageApiKeysRoutes } from './routes/v1/api-keys/manage-api-keys.ts';
 import { createDomainRoute } from './routes/v1/domains/create-domain.ts';
 import { deleteDomainRoute } from './routes/v1/domains/delete-domain.ts';
-import { readDomainsRoutes } from './routes/v1/domains/read-domains.ts';
+import { getDomainRoute } from './routes/v1/domains/get-domain.ts';
+import { listDomainsRoute } from './routes/v1/domains/list-domains.ts';
 import { rotateDkimRoute } from './routes/v1/domains/rotate-dkim.ts';
 import { verifyDomainRoute } from './routes/v1/domains/verify-domain.ts';
 import { cancelMessageRoute } from './routes/v1/messages/cancel-message.ts';
@@ -149,7 +150,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         createSuppressionRoute,
         deleteSuppressionRoute,
         createDomainRoute,
-        readDomainsRoutes,
+        listDomainsRoute,
+        getDomainRoute,
         verifyDomainRoute,
         rotateDkimRoute,
         deleteDomainRoute,
