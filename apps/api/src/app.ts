@@ -18,7 +18,9 @@ import { healthRoutes } from './routes/health.ts';
 import { errorBody } from './schemas/error.ts';
 import { adminProjectsRoutes } from './routes/admin/projects.ts';
 import { createApiKeyRoute } from './routes/v1/api-keys/create-api-key.ts';
-import { manageApiKeysRoutes } from './routes/v1/api-keys/manage-api-keys.ts';
+import { listApiKeysRoute } from './routes/v1/api-keys/list-api-keys.ts';
+import { revokeApiKeyRoute } from './routes/v1/api-keys/revoke-api-key.ts';
+import { rollApiKeyRoute } from './routes/v1/api-keys/roll-api-key.ts';
 import { createDomainRoute } from './routes/v1/domains/create-domain.ts';
 import { deleteDomainRoute } from './routes/v1/domains/delete-domain.ts';
 import { getDomainRoute } from './routes/v1/domains/get-domain.ts';
@@ -156,7 +158,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         rotateDkimRoute,
         deleteDomainRoute,
         createApiKeyRoute,
-        manageApiKeysRoutes,
+        listApiKeysRoute,
+        revokeApiKeyRoute,
+        rollApiKeyRoute,
         manageWebhooksRoutes,
         webhookActionsRoutes,
       ]) {
