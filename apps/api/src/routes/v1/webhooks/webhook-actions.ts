@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { generateWebhookSecret, HeraldError, newId, seal, WEBHOOK_TEST_EVENT, type Prisma } from '@herald/core';
+import { generateWebhookSecret, HeraldError, listWebhookDeliveries, newId, seal, WEBHOOK_TEST_EVENT } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
-import { afterPosition, decodeCursor, page } from '../../../pagination/cursor.ts';
+import { pageRequest, presentPage } from '../../../pagination/cursor.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentDelivery } from '../../../presenters/webhook.ts';
 import { errorResponses } from '../../../schemas/error.ts';
@@ -88,12 +88,7 @@ export function webhookActionsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       async (request) => {
         const webhook = await findWebhook(deps.db, request.auth.projectId, request.params.id);
         const q = request.query;
-        const where: Prisma.WebhookDeliveryWhereInput = { endpointId: webhook.id };
-        if (q.status) where.status = q.status;
-        if (q.cursor) where.AND = [afterPosition(decodeCursor(q.cursor))];
-        const rows = await deps.db.webhookDelivery.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
-        const { items, next } = page(rows, q.limit);
-        return { data: items.map(presentDelivery), next_cursor: next };
+        return presentPage(await listWebhookDeliveries(deps.db, request.auth.projectId, webhook.id, { status: q.status }, pageRequest(q)), presentDelivery);
       },
     );
     app.post(
