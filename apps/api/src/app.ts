@@ -37,8 +37,16 @@ import { listMessagesRoute } from './routes/v1/messages/list-messages.ts';
 import { createSuppressionRoute } from './routes/v1/suppressions/create-suppression.ts';
 import { deleteSuppressionRoute } from './routes/v1/suppressions/delete-suppression.ts';
 import { listSuppressionsRoute } from './routes/v1/suppressions/list-suppressions.ts';
-import { manageWebhooksRoutes } from './routes/v1/webhooks/manage-webhooks.ts';
-import { webhookActionsRoutes } from './routes/v1/webhooks/webhook-actions.ts';
+import { createWebhookRoute } from './routes/v1/webhooks/create-webhook.ts';
+import { deleteWebhookRoute } from './routes/v1/webhooks/delete-webhook.ts';
+import { getWebhookRoute } from './routes/v1/webhooks/get-webhook.ts';
+import { listWebhookDeliveriesRoute } from './routes/v1/webhooks/list-webhook-deliveries.ts';
+import { listWebhooksRoute } from './routes/v1/webhooks/list-webhooks.ts';
+import { replayWebhookDeliveriesRoute } from './routes/v1/webhooks/replay-webhook-deliveries.ts';
+import { retryWebhookDeliveryRoute } from './routes/v1/webhooks/retry-webhook-delivery.ts';
+import { rotateWebhookSecretRoute } from './routes/v1/webhooks/rotate-webhook-secret.ts';
+import { testWebhookRoute } from './routes/v1/webhooks/test-webhook.ts';
+import { updateWebhookRoute } from './routes/v1/webhooks/update-webhook.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -161,8 +169,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         listApiKeysRoute,
         revokeApiKeyRoute,
         rollApiKeyRoute,
-        manageWebhooksRoutes,
-        webhookActionsRoutes,
+        createWebhookRoute,
+        listWebhooksRoute,
+        getWebhookRoute,
+        updateWebhookRoute,
+        deleteWebhookRoute,
+        rotateWebhookSecretRoute,
+        testWebhookRoute,
+        listWebhookDeliveriesRoute,
+        retryWebhookDeliveryRoute,
+        replayWebhookDeliveriesRoute,
       ]) {
         await v1.register(route(deps));
       }
