@@ -14,9 +14,12 @@ import { requestLogger } from './plugins/log-redaction.ts';
 import { refuseWhileDraining } from './plugins/draining.ts';
 import { registerJsonBodyParser } from './input/json-body.ts';
 import { refuseBadText } from './input/refuse-bad-text.ts';
-import { healthRoutes } from './routes/health.ts';
+import { checkLivenessRoute } from './routes/health/check-liveness.ts';
+import { checkReadinessRoute } from './routes/health/check-readiness.ts';
 import { errorBody } from './schemas/error.ts';
-import { adminProjectsRoutes } from './routes/admin/projects.ts';
+import { adminAuth } from './plugins/admin-auth.ts';
+import { createProjectRoute } from './routes/admin/create-project.ts';
+import { listProjectsRoute } from './routes/admin/list-projects.ts';
 import { createApiKeyRoute } from './routes/v1/api-keys/create-api-key.ts';
 import { listApiKeysRoute } from './routes/v1/api-keys/list-api-keys.ts';
 import { revokeApiKeyRoute } from './routes/v1/api-keys/revoke-api-key.ts';
@@ -129,7 +132,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(healthRoutes(deps));
+  await app.register(checkLivenessRoute());
+  await app.register(checkReadinessRoute(deps));
   await app.register(
     async (v1) => {
       v1.addHook('onRoute', (route) => {
@@ -148,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           }),
         );
       }
+      // registration order is the OpenAPI document's order
       for (const route of [
         createMessageRoute,
         createBatchRoute,
@@ -185,6 +190,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
-  await app.register(adminProjectsRoutes(deps), { prefix: '/admin' });
+  // /admin: projects, with HERALD_ADMIN_TOKEN; everything else uses project keys
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', adminAuth(deps.config.adminToken));
+      admin.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, security: [{ adminToken: [] }] };
+      });
+      for (const route of [createProjectRoute, listProjectsRoute]) {
+        await admin.register(route(deps));
+      }
+    },
+    { prefix: '/admin' },
+  );
   return app;
 }
