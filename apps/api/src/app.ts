@@ -14,14 +14,20 @@ import { requestLogger } from './plugins/log-redaction.ts';
 import { refuseWhileDraining } from './plugins/draining.ts';
 import { registerJsonBodyParser } from './input/json-body.ts';
 import { refuseBadText } from './input/refuse-bad-text.ts';
-import { healthRoutes } from './routes/health.ts';
+import { checkLivenessRoute } from './routes/health/check-liveness.ts';
+import { checkReadinessRoute } from './routes/health/check-readiness.ts';
 import { errorBody } from './schemas/error.ts';
-import { adminProjectsRoutes } from './routes/admin/projects.ts';
+import { adminAuth } from './plugins/admin-auth.ts';
+import { createProjectRoute } from './routes/admin/create-project.ts';
+import { listProjectsRoute } from './routes/admin/list-projects.ts';
 import { createApiKeyRoute } from './routes/v1/api-keys/create-api-key.ts';
-import { manageApiKeysRoutes } from './routes/v1/api-keys/manage-api-keys.ts';
+import { listApiKeysRoute } from './routes/v1/api-keys/list-api-keys.ts';
+import { revokeApiKeyRoute } from './routes/v1/api-keys/revoke-api-key.ts';
+import { rollApiKeyRoute } from './routes/v1/api-keys/roll-api-key.ts';
 import { createDomainRoute } from './routes/v1/domains/create-domain.ts';
 import { deleteDomainRoute } from './routes/v1/domains/delete-domain.ts';
-import { readDomainsRoutes } from './routes/v1/domains/read-domains.ts';
+import { getDomainRoute } from './routes/v1/domains/get-domain.ts';
+import { listDomainsRoute } from './routes/v1/domains/list-domains.ts';
 import { rotateDkimRoute } from './routes/v1/domains/rotate-dkim.ts';
 import { verifyDomainRoute } from './routes/v1/domains/verify-domain.ts';
 import { cancelMessageRoute } from './routes/v1/messages/cancel-message.ts';
@@ -34,8 +40,16 @@ import { listMessagesRoute } from './routes/v1/messages/list-messages.ts';
 import { createSuppressionRoute } from './routes/v1/suppressions/create-suppression.ts';
 import { deleteSuppressionRoute } from './routes/v1/suppressions/delete-suppression.ts';
 import { listSuppressionsRoute } from './routes/v1/suppressions/list-suppressions.ts';
-import { manageWebhooksRoutes } from './routes/v1/webhooks/manage-webhooks.ts';
-import { webhookActionsRoutes } from './routes/v1/webhooks/webhook-actions.ts';
+import { createWebhookRoute } from './routes/v1/webhooks/create-webhook.ts';
+import { deleteWebhookRoute } from './routes/v1/webhooks/delete-webhook.ts';
+import { getWebhookRoute } from './routes/v1/webhooks/get-webhook.ts';
+import { listWebhookDeliveriesRoute } from './routes/v1/webhooks/list-webhook-deliveries.ts';
+import { listWebhooksRoute } from './routes/v1/webhooks/list-webhooks.ts';
+import { replayWebhookDeliveriesRoute } from './routes/v1/webhooks/replay-webhook-deliveries.ts';
+import { retryWebhookDeliveryRoute } from './routes/v1/webhooks/retry-webhook-delivery.ts';
+import { rotateWebhookSecretRoute } from './routes/v1/webhooks/rotate-webhook-secret.ts';
+import { testWebhookRoute } from './routes/v1/webhooks/test-webhook.ts';
+import { updateWebhookRoute } from './routes/v1/webhooks/update-webhook.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -80,7 +94,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
   refuseWhileDraining(app);
-  refuseWhileDraining(app);
   registerHttpErrorAnswers(app);
   registerJsonBodyParser(app);
   // NUL, lone surrogates and bad percent-encoding in path, query and headers: 400, before any route reads them
@@ -118,7 +131,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(healthRoutes(deps));
+  await app.register(checkLivenessRoute());
+  await app.register(checkReadinessRoute(deps));
   await app.register(
     async (v1) => {
       v1.addHook('onRoute', (route) => {
@@ -137,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           }),
         );
       }
+      // registration order is the OpenAPI document's order
       for (const route of [
         createMessageRoute,
         createBatchRoute,
@@ -149,20 +164,43 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         createSuppressionRoute,
         deleteSuppressionRoute,
         createDomainRoute,
-        readDomainsRoutes,
+        listDomainsRoute,
+        getDomainRoute,
         verifyDomainRoute,
         rotateDkimRoute,
         deleteDomainRoute,
         createApiKeyRoute,
-        manageApiKeysRoutes,
-        manageWebhooksRoutes,
-        webhookActionsRoutes,
+        listApiKeysRoute,
+        revokeApiKeyRoute,
+        rollApiKeyRoute,
+        createWebhookRoute,
+        listWebhooksRoute,
+        getWebhookRoute,
+        updateWebhookRoute,
+        deleteWebhookRoute,
+        rotateWebhookSecretRoute,
+        testWebhookRoute,
+        listWebhookDeliveriesRoute,
+        retryWebhookDeliveryRoute,
+        replayWebhookDeliveriesRoute,
       ]) {
         await v1.register(route(deps));
       }
     },
     { prefix: '/v1' },
   );
-  await app.register(adminProjectsRoutes(deps), { prefix: '/admin' });
+  // /admin: projects, with HERALD_ADMIN_TOKEN; everything else uses project keys
+  await app.register(
+    async (admin) => {
+      admin.addHook('onRequest', adminAuth(deps.config.adminToken));
+      admin.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, security: [{ adminToken: [] }] };
+      });
+      for (const route of [createProjectRoute, listProjectsRoute]) {
+        await admin.register(route(deps));
+      }
+    },
+    { prefix: '/admin' },
+  );
   return app;
 }

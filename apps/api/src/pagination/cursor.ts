@@ -1,13 +1,11 @@
-import { HeraldError } from '@herald/core';
+import { HeraldError, type KeysetPage, type PageRequest, type Position } from '@herald/core';
 
 /**
- * Opaque cursors for newest-first lists: the (created_at, id) of the last item of a page, base64url.
- * A cursor that does not decode is a 400 naming the query parameter.
+ * Opaque cursors for the API's newest-first lists: the position (created_at, id) of the last item of
+ * a page, base64url. The keyset condition and the page split are core's (pagination/keyset.ts), shared
+ * with the dashboard; only this encoding is the API's. A cursor that does not decode is a 400 naming
+ * the query parameter.
  */
-export interface Position {
-  createdAt: Date;
-  id: string;
-}
 
 export function encodeCursor(position: Position): string {
   return Buffer.from(`${position.createdAt.toISOString()}|${position.id}`).toString('base64url');
@@ -24,16 +22,12 @@ export function decodeCursor(cursor: string): Position {
   return { createdAt, id };
 }
 
-/** Prisma where-clause for "strictly after this position" in (created_at desc, id desc) order. */
-export function afterPosition(position: Position) {
-  return {
-    OR: [{ createdAt: { lt: position.createdAt } }, { createdAt: position.createdAt, id: { lt: position.id } }],
-  };
+/** The page a list query asks for: its limit, and the position its cursor names (400 when it names none). */
+export function pageRequest(query: { limit: number; cursor?: string | undefined }): PageRequest {
+  return { limit: query.limit, after: query.cursor ? decodeCursor(query.cursor) : undefined };
 }
 
-/** Splits a limit+1 fetch into the page and the next cursor. */
-export function page<T extends Position>(rows: T[], limit: number): { items: T[]; next: string | null } {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return { items, next: rows.length > limit && last ? encodeCursor(last) : null };
+/** A page as the API answers it: the items shaped by `present`, and the cursor of the next page (null on the last). */
+export function presentPage<T, V>(page: KeysetPage<T>, present: (item: T) => V): { data: V[]; next_cursor: string | null } {
+  return { data: page.items.map(present), next_cursor: page.next ? encodeCursor(page.next) : null };
 }

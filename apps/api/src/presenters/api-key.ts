@@ -1,7 +1,7 @@
-import type { Prisma } from '@herald/core';
+import type { ApiKeyRow } from '@herald/core';
 
 /** A key as listings show it: never the key, never its hash. */
-export function presentApiKey(k: Prisma.ApiKeyGetPayload<object>) {
+export function presentApiKey(k: ApiKeyRow) {
   return {
     id: k.id,
     name: k.name,

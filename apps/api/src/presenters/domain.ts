@@ -1,9 +1,7 @@
-import { expectedRecords, type DomainCheck, type DomainSettings, type Prisma } from '@herald/core';
-
-type DomainRow = Prisma.DomainGetPayload<{ include: { dkimKeys: true } }>;
+import { expectedRecords, type DomainCheck, type DomainSettings, type DomainWithKeysRow } from '@herald/core';
 
 /** A domain with the records to publish, each with what the last verification found. */
-export function presentDomain(domain: DomainRow, settings: DomainSettings) {
+export function presentDomain(domain: DomainWithKeysRow, settings: DomainSettings) {
   const keys = domain.dkimKeys.filter((k) => k.status !== 'retired');
   const last = domain.lastCheck as DomainCheck | null;
   return {

@@ -1,8 +1,4 @@
-import type { Prisma } from '@herald/core';
-
-type EventRow = Prisma.EventGetPayload<object>;
-type RecipientRow = Prisma.RecipientGetPayload<object>;
-type MessageRow = Prisma.MessageGetPayload<object>;
+import type { EventRow, MessageDetailRow, MessageRow, MessageSummaryRow } from '@herald/core';
 
 /** An SMTP reply as the API shows it, or null when there was none. */
 function smtpReply(code: number | null, enhanced: string | null, text: string | null) {
@@ -38,11 +34,11 @@ function presentFields(m: MessageRow) {
   };
 }
 
-export function presentSummary(m: MessageRow & { recipients: Pick<RecipientRow, 'email' | 'status'>[] }) {
+export function presentSummary(m: MessageSummaryRow) {
   return { ...presentFields(m), recipients: m.recipients.map((r) => ({ email: r.email, status: r.status })) };
 }
 
-export function presentMessage(m: MessageRow & { recipients: RecipientRow[]; events: EventRow[] }) {
+export function presentMessage(m: MessageDetailRow) {
   return {
     ...presentFields(m),
     message_id: m.messageIdHeader,

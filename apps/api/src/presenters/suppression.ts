@@ -1,6 +1,6 @@
-import type { Prisma } from '@herald/core';
+import type { SuppressionRow } from '@herald/core';
 
-export function presentSuppression(s: Prisma.SuppressionGetPayload<object>) {
+export function presentSuppression(s: SuppressionRow) {
   return {
     email: s.email,
     reason: s.reason,

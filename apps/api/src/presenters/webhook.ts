@@ -1,9 +1,9 @@
-import type { Prisma } from '@herald/core';
+import type { WebhookDeliveryRow, WebhookEndpointRow } from '@herald/core';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** An endpoint as the API shows it: never its secret. */
-export function presentWebhook(w: Prisma.WebhookEndpointGetPayload<object>) {
+export function presentWebhook(w: WebhookEndpointRow) {
   return {
     id: w.id,
     url: w.url,
@@ -18,7 +18,7 @@ export function presentWebhook(w: Prisma.WebhookEndpointGetPayload<object>) {
   };
 }
 
-export function presentDelivery(d: Prisma.WebhookDeliveryGetPayload<object>) {
+export function presentDelivery(d: WebhookDeliveryRow) {
   return {
     id: d.id,
     event_id: d.eventId,

@@ -1,6 +1,6 @@
 import type { Store } from '../db/store.ts';
 import { newId } from '../ids.ts';
-import { eventRow, type ReportRow } from '../outcomes/write-outcomes.ts';
+import { eventRow, type NewReport } from '../outcomes/write-outcomes.ts';
 
 /** How a recipient asked to stop: the one-click URL (RFC 8058) or mail to the unsubscribe mailbox (RFC 2369). */
 export type UnsubscribeMethod = 'one-click' | 'mailto';
@@ -17,7 +17,7 @@ export async function unsubscribeRecipient(
   store: Store,
   recipientId: string,
   method: UnsubscribeMethod,
-  options: { now?: Date; report?: Omit<ReportRow, 'project_id' | 'message_id'> } = {},
+  options: { now?: Date; report?: Omit<NewReport, 'project_id' | 'message_id'> } = {},
 ): Promise<UnsubscribeResult> {
   const now = options.now ?? new Date();
   const recipient = await store.db.recipient.findUnique({

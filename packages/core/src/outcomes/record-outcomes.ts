@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.ts';
 import { newId } from '../ids.ts';
 import { HARD_BOUNCE_CATEGORIES, type AttemptInfo, type RecipientOutcome } from './outcome.ts';
-import type { EventRow, OutcomeWrite, RecipientChange, SuppressionRow } from './write-outcomes.ts';
+import type { NewEvent, OutcomeWrite, RecipientChange, NewSuppression } from './write-outcomes.ts';
 
 
 export interface RecipientAttempt {
@@ -56,7 +56,7 @@ function recipientChangeOf({ recipient, outcome }: RecipientAttempt, now: Date):
 }
 
 /** A hard bounce or a complaint puts the address on the project's suppression list. */
-export function suppressionOf(message: { id: string; projectId: string }, { recipient, outcome }: Pick<RecipientAttempt, 'recipient' | 'outcome'>, now: Date): SuppressionRow[] {
+export function suppressionOf(message: { id: string; projectId: string }, { recipient, outcome }: Pick<RecipientAttempt, 'recipient' | 'outcome'>, now: Date): NewSuppression[] {
   const reason =
     outcome.kind === 'complained' ? 'complaint' : outcome.kind === 'bounced' && HARD_BOUNCE_CATEGORIES.has(outcome.category) ? 'hard_bounce' : null;
   if (!reason) return [];
@@ -64,7 +64,7 @@ export function suppressionOf(message: { id: string; projectId: string }, { reci
 }
 
 /** The attempt's event; a complaint is recorded as the delivery it followed, then the complaint. */
-function eventsOf(message: { id: string; projectId: string }, attempt: AttemptInfo, { recipient, outcome }: RecipientAttempt, now: Date): EventRow[] {
+function eventsOf(message: { id: string; projectId: string }, attempt: AttemptInfo, { recipient, outcome }: RecipientAttempt, now: Date): NewEvent[] {
   const number = recipient.attempts + 1;
   const base = {
     project_id: message.projectId,
@@ -85,7 +85,7 @@ function eventsOf(message: { id: string; projectId: string }, attempt: AttemptIn
     data: null,
     created_at: now,
   };
-  const delivered: EventRow = { ...base, id: newId('event', now.getTime()), type: 'delivered', dedupe_key: `delivered:${recipient.id}` };
+  const delivered: NewEvent = { ...base, id: newId('event', now.getTime()), type: 'delivered', dedupe_key: `delivered:${recipient.id}` };
   switch (outcome.kind) {
     case 'delivered':
       return [delivered];

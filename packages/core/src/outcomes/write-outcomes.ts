@@ -34,14 +34,14 @@ const EVENT_COLUMNS = [
   'id', 'project_id', 'message_id', 'recipient_id', 'type', 'email', 'attempt', 'smtp_code', 'enhanced_code', 'smtp_reply', 'category',
   'mx_host', 'mx_ip', 'tls_version', 'tls_cipher', 'tls_verified', 'duration_ms', 'dedupe_key', 'data', 'created_at',
 ] as const;
-export type EventRow = RowOf<typeof EVENTS, (typeof EVENT_COLUMNS)[number]>;
+export type NewEvent = RowOf<typeof EVENTS, (typeof EVENT_COLUMNS)[number]>;
 
 const SUPPRESSION_COLUMNS = ['id', 'project_id', 'email', 'reason', 'source_message_id', 'created_at'] as const;
-export type SuppressionRow = RowOf<typeof SUPPRESSIONS, (typeof SUPPRESSION_COLUMNS)[number]>;
+export type NewSuppression = RowOf<typeof SUPPRESSIONS, (typeof SUPPRESSION_COLUMNS)[number]>;
 
 const REPORT_COLUMNS = ['id', 'project_id', 'message_id', 'kind', 'mail_from', 'rcpt_to', 'size', 'created_at'] as const;
 /** A notification the inbound MX received, stored beside the outcomes it led to (its raw bytes travel apart). */
-export type ReportRow = RowOf<typeof FEEDBACK_REPORTS, (typeof REPORT_COLUMNS)[number]> & { raw: Buffer };
+export type NewReport = RowOf<typeof FEEDBACK_REPORTS, (typeof REPORT_COLUMNS)[number]> & { raw: Buffer };
 
 /**
  * What one attempt, or one received report, changes: recipients, events (each with a dedupe key, so a
@@ -51,9 +51,9 @@ export type ReportRow = RowOf<typeof FEEDBACK_REPORTS, (typeof REPORT_COLUMNS)[n
 export interface OutcomeWrite {
   message: { id: string; projectId: string; tags: string[]; metadata: unknown };
   recipients: RecipientChange[];
-  events: EventRow[];
-  suppressions: SuppressionRow[];
-  report?: ReportRow;
+  events: NewEvent[];
+  suppressions: NewSuppression[];
+  report?: NewReport;
 }
 
 /** The group writer a Store owns (one per process): writes arriving while another is under way go in its transaction. */
@@ -172,13 +172,13 @@ async function retryOnDeadlock<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /** An event row as the webhook fan-out reads it. */
-const forWebhook = (e: EventRow): EventForWebhook => ({
+const forWebhook = (e: NewEvent): EventForWebhook => ({
   id: e.id, type: e.type as EventForWebhook['type'], createdAt: e.created_at, messageId: e.message_id, email: e.email, attempt: e.attempt,
   smtpCode: e.smtp_code, enhancedCode: e.enhanced_code, smtpReply: e.smtp_reply, category: e.category, mxHost: e.mx_host, data: e.data,
 });
 
 /** An event row with every column not given null, and a new id. */
-export function eventRow(fields: Pick<EventRow, 'project_id' | 'type' | 'created_at' | 'dedupe_key'> & Partial<EventRow>): EventRow {
+export function eventRow(fields: Pick<NewEvent, 'project_id' | 'type' | 'created_at' | 'dedupe_key'> & Partial<NewEvent>): NewEvent {
   return {
     id: newId('event', fields.created_at.getTime()),
     message_id: null, recipient_id: null, email: null, attempt: null, smtp_code: null, enhanced_code: null, smtp_reply: null, category: null,

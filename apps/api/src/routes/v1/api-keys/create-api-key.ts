@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { expandScopes, HeraldError, issueApiKey, normalizeDomain, type ErrorDetail } from '@herald/core';
+import { expandScopes, HeraldError, issueApiKey, knownDomainNames, normalizeDomain, type ErrorDetail } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentApiKey } from '../../../presenters/api-key.ts';
@@ -42,8 +42,8 @@ export function createApiKeyRoute(deps: AppDeps): FastifyPluginAsyncZod {
         if (expiresAt && expiresAt <= new Date()) problems.push({ field: 'expires_at', message: 'must be in the future' });
         if (problems.length) throw new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
 
-        const known = await deps.db.domain.findMany({ where: { projectId: auth.projectId, name: { in: domains } }, select: { name: true } });
-        const unknown = domains.filter((d) => !known.some((k) => k.name === d));
+        const known = await knownDomainNames(deps.db, auth.projectId, domains);
+        const unknown = domains.filter((d) => !known.includes(d));
         if (unknown.length) {
           throw new HeraldError('validation_failed', `domains: not domains of this project: ${unknown.join(', ')}`, unknown.map((d) => ({ field: `domains.${domains.indexOf(d)}`, message: 'is not a domain of this project' })));
         }

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { addDomain, DKIM_KEY_ORDER, normalizeDomain } from '@herald/core';
-import { assertKeyMayUseDomains } from '@herald/core';
+import { addDomain, assertKeyMayUseDomains, normalizeDomain } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentDomain } from '../../../presenters/domain.ts';
 import { createDomainBody, domainView } from '../../../schemas/domains.ts';
 import { errorResponses } from '../../../schemas/error.ts';
+import { requireDomain } from './require-domain.ts';
 
 /** POST /v1/domains: a new sending domain with fresh DKIM keys; answers with the records to publish. */
 export function createDomainRoute(deps: AppDeps): FastifyPluginAsyncZod {
@@ -30,7 +30,7 @@ export function createDomainRoute(deps: AppDeps): FastifyPluginAsyncZod {
           ed25519: request.body.ed25519,
           allowSubdomains: request.body.allow_subdomains,
         });
-        const domain = await deps.db.domain.findUniqueOrThrow({ where: { id: added.id }, include: { dkimKeys: { orderBy: DKIM_KEY_ORDER } } });
+        const domain = await requireDomain(deps.db, request.auth, added.id);
         return reply.status(201).send(presentDomain(domain, deps.domainSettings));
       },
     );

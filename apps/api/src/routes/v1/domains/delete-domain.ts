@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { HeraldError } from '@herald/core';
+import { countWaitingMessages, deleteDomain, HeraldError } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { deleteDomainQuery, domainIdParams } from '../../../schemas/domains.ts';
 import { errorResponses } from '../../../schemas/error.ts';
-import { findDomain } from './find-domain.ts';
-
-const WAITING = ['scheduled', 'queued', 'sending', 'deferred'] as const;
+import { requireDomain } from './require-domain.ts';
 
 /** DELETE /v1/domains/{id}: refused while messages from it wait to be sent, unless forced. */
 export function deleteDomainRoute(deps: AppDeps): FastifyPluginAsyncZod {
@@ -28,14 +26,16 @@ export function deleteDomainRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const domain = await findDomain(deps.db, request.auth, request.params.id);
-        const waiting = await deps.db.message.count({ where: { domainId: domain.id, status: { in: [...WAITING] } } });
+        const { projectId } = request.auth;
+        const domain = await requireDomain(deps.db, request.auth, request.params.id);
+        const waiting = await countWaitingMessages(deps.db, projectId, domain.id);
         if (waiting > 0 && request.query.force !== 'true') {
           throw new HeraldError('conflict', `${waiting} message(s) from ${domain.name} are waiting to be sent; retry with force=true to delete anyway`, {
             waiting_messages: waiting,
           });
         }
-        await deps.db.domain.delete({ where: { id: domain.id } });
+        // a delete that finds nothing lost a race with another: answered as if it had come second
+        if (!(await deleteDomain(deps.db, projectId, domain.id))) throw new HeraldError('not_found', `no domain ${domain.id}`);
         return reply.status(204).send();
       },
     );

@@ -5,7 +5,7 @@ import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentDomain } from '../../../presenters/domain.ts';
 import { domainIdParams, domainView } from '../../../schemas/domains.ts';
 import { errorResponses } from '../../../schemas/error.ts';
-import { findDomain } from './find-domain.ts';
+import { requireDomain } from './require-domain.ts';
 
 /** POST /v1/domains/{id}/dkim/rotate: new keys that sign only once their records are published. */
 export function rotateDkimRoute(deps: AppDeps): FastifyPluginAsyncZod {
@@ -25,9 +25,9 @@ export function rotateDkimRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const domain = await findDomain(deps.db, request.auth, request.params.id);
+        const domain = await requireDomain(deps.db, request.auth, request.params.id);
         await rotateDkim(deps.db, deps.masterKey, domain.id);
-        return presentDomain(await findDomain(deps.db, request.auth, domain.id), deps.domainSettings);
+        return presentDomain(await requireDomain(deps.db, request.auth, domain.id), deps.domainSettings);
       },
     );
   };

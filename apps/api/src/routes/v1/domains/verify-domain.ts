@@ -5,7 +5,7 @@ import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentDomain } from '../../../presenters/domain.ts';
 import { domainIdParams, domainView } from '../../../schemas/domains.ts';
 import { errorResponses } from '../../../schemas/error.ts';
-import { findDomain } from './find-domain.ts';
+import { requireDomain } from './require-domain.ts';
 
 /** POST /v1/domains/{id}/verify: looks every record up now and reports each. */
 export function verifyDomainRoute(deps: AppDeps): FastifyPluginAsyncZod {
@@ -25,9 +25,9 @@ export function verifyDomainRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const domain = await findDomain(deps.db, request.auth, request.params.id);
+        const domain = await requireDomain(deps.db, request.auth, request.params.id);
         await refreshDomain(deps.db, deps.resolver, domain.id, deps.domainSettings);
-        return presentDomain(await findDomain(deps.db, request.auth, domain.id), deps.domainSettings);
+        return presentDomain(await requireDomain(deps.db, request.auth, domain.id), deps.domainSettings);
       },
     );
   };

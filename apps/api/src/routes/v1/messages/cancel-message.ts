@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { cancelScheduledMessage, HeraldError } from '@herald/core';
+import { cancelScheduledMessage, findMessageStatus, HeraldError } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { errorResponses } from '../../../schemas/error.ts';
@@ -29,10 +29,8 @@ export function cancelMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
           const why = result.status === 'cancelled' ? 'it is already cancelled' : `it is ${result.status}, not scheduled`;
           throw new HeraldError('conflict', `message ${id} cannot be cancelled: ${why}`, { status: result.status });
         }
-        const message = await deps.db.message.findUniqueOrThrow({
-          where: { id },
-          select: { id: true, status: true, recipients: { select: { email: true, status: true }, orderBy: { id: 'asc' } } },
-        });
+        const message = await findMessageStatus(deps.db, request.auth.projectId, id);
+        if (!message) throw new HeraldError('not_found', `no message ${id}`);
         return message;
       },
     );

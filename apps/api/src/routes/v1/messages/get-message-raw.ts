@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { HeraldError } from '@herald/core';
+import { findRawMessage, HeraldError } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { errorResponses } from '../../../schemas/error.ts';
@@ -27,10 +27,7 @@ export function getMessageRawRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const message = await deps.db.message.findFirst({
-          where: { id: request.params.id, projectId: request.auth.projectId },
-          select: { raw: true },
-        });
+        const message = await findRawMessage(deps.db, request.auth.projectId, request.params.id);
         if (!message) throw new HeraldError('not_found', `no message ${request.params.id}`);
         if (!message.raw) throw new HeraldError('not_found', `the content of ${request.params.id} was removed by retention`);
         return reply

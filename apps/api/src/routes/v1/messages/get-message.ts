@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { HeraldError } from '@herald/core';
+import { findMessage, HeraldError } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentMessage } from '../../../presenters/message.ts';
@@ -23,16 +23,9 @@ export function getMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const message = await deps.db.message.findFirst({
-          where: { id: request.params.id, projectId: request.auth.projectId },
-          include: {
-            recipients: { orderBy: { id: 'asc' } },
-            events: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-          },
-          omit: { raw: true },
-        });
+        const message = await findMessage(deps.db, request.auth.projectId, request.params.id);
         if (!message) throw new HeraldError('not_found', `no message ${request.params.id}`);
-        return presentMessage({ ...message, raw: null });
+        return presentMessage(message);
       },
     );
   };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { HeraldError } from '@herald/core';
+import { HeraldError, listMessageEvents } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentEvent } from '../../../presenters/message.ts';
@@ -23,12 +23,8 @@ export function listMessageEventsRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const found = await deps.db.message.count({ where: { id: request.params.id, projectId: request.auth.projectId } });
-        if (!found) throw new HeraldError('not_found', `no message ${request.params.id}`);
-        const events = await deps.db.event.findMany({
-          where: { messageId: request.params.id, projectId: request.auth.projectId },
-          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        });
+        const events = await listMessageEvents(deps.db, request.auth.projectId, request.params.id);
+        if (!events) throw new HeraldError('not_found', `no message ${request.params.id}`);
         return { data: events.map(presentEvent) };
       },
     );

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { newId } from '@herald/core';
+import { addSuppression } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentSuppression } from '../../../presenters/suppression.ts';
@@ -23,14 +23,9 @@ export function createSuppressionRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { projectId } = request.auth;
-        const created = await deps.db.suppression.createManyAndReturn({
-          data: [{ id: newId('suppression'), projectId, email: request.body.email, reason: request.body.reason, note: request.body.note ?? null }],
-          skipDuplicates: true,
-        });
-        if (created[0]) return reply.status(201).send(presentSuppression(created[0]));
-        const existing = await deps.db.suppression.findUniqueOrThrow({ where: { projectId_email: { projectId, email: request.body.email } } });
-        return reply.status(200).send(presentSuppression(existing));
+        const { email, reason, note } = request.body;
+        const added = await addSuppression(deps.db, request.auth.projectId, { email, reason, note: note ?? null });
+        return reply.status(added.created ? 201 : 200).send(presentSuppression(added.suppression));
       },
     );
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { HeraldError } from '@herald/core';
+import { HeraldError, removeSuppression } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { errorResponses } from '../../../schemas/error.ts';
@@ -22,8 +22,8 @@ export function deleteSuppressionRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const removed = await deps.db.suppression.deleteMany({ where: { projectId: request.auth.projectId, email: request.params.email } });
-        if (removed.count === 0) throw new HeraldError('not_found', `${request.params.email} is not suppressed`);
+        const removed = await removeSuppression(deps.db, request.auth.projectId, request.params.email);
+        if (!removed) throw new HeraldError('not_found', `${request.params.email} is not suppressed`);
         return reply.status(204).send();
       },
     );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Prisma } from '@herald/core';
+import { listSuppressions } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
-import { afterPosition, decodeCursor, page } from '../../../pagination/cursor.ts';
+import { pageRequest, presentPage } from '../../../pagination/cursor.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentSuppression } from '../../../presenters/suppression.ts';
 import { errorResponses } from '../../../schemas/error.ts';
@@ -24,12 +24,7 @@ export function listSuppressionsRoute(deps: AppDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const q = request.query;
-        const where: Prisma.SuppressionWhereInput = { projectId: request.auth.projectId };
-        if (q.reason) where.reason = q.reason;
-        if (q.cursor) where.AND = [afterPosition(decodeCursor(q.cursor))];
-        const rows = await deps.db.suppression.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
-        const { items, next } = page(rows, q.limit);
-        return { data: items.map(presentSuppression), next_cursor: next };
+        return presentPage(await listSuppressions(deps.db, request.auth.projectId, { reason: q.reason }, pageRequest(q)), presentSuppression);
       },
     );
   };

@@ -1,8 +1,8 @@
-import { checkWebhookUrl, HeraldError, type ApiConfig, type Db } from '@herald/core';
+import { checkWebhookUrl, findWebhookEndpoint, HeraldError, type ApiConfig, type Db, type WebhookEndpointRow } from '@herald/core';
 
 /** The project's endpoint, or 404 (also for another project's id). */
-export async function findWebhook(db: Db, projectId: string, id: string) {
-  const webhook = await db.webhookEndpoint.findFirst({ where: { id, projectId } });
+export async function requireWebhook(db: Db, projectId: string, id: string): Promise<WebhookEndpointRow> {
+  const webhook = await findWebhookEndpoint(db, projectId, id);
   if (!webhook) throw new HeraldError('not_found', `no webhook ${id}`);
   return webhook;
 }
