@@ -40,6 +40,7 @@ import { listMessagesRoute } from './routes/v1/messages/list-messages.ts';
 import { createSuppressionRoute } from './routes/v1/suppressions/create-suppression.ts';
 import { deleteSuppressionRoute } from './routes/v1/suppressions/delete-suppression.ts';
 import { listSuppressionsRoute } from './routes/v1/suppressions/list-suppressions.ts';
+import { getStatsRoute } from './routes/v1/stats/get-stats.ts';
 import { createWebhookRoute } from './routes/v1/webhooks/create-webhook.ts';
 import { deleteWebhookRoute } from './routes/v1/webhooks/delete-webhook.ts';
 import { getWebhookRoute } from './routes/v1/webhooks/get-webhook.ts';
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       tags: [
         { name: 'messages', description: 'Send messages and follow their delivery' },
         { name: 'suppressions', description: 'Addresses the project never sends to' },
+        { name: 'stats', description: 'Counts, latency and top reasons over a range, per hour or day' },
         { name: 'domains', description: 'Sending domains: DKIM keys, DNS records, verification, rotation' },
         { name: 'api-keys', description: "The project's API keys: scopes, domains, expiry, revocation" },
         { name: 'webhooks', description: 'Signed event notifications, retried for a day, logged and replayable' },
@@ -160,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         listMessageEventsRoute,
         getMessageRawRoute,
         cancelMessageRoute,
+        getStatsRoute,
         listSuppressionsRoute,
         createSuppressionRoute,
         deleteSuppressionRoute,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventType, MessageStatus, RecipientKind, RecipientStatus } from '@herald/core';
+import { EventType, MESSAGE_RULES, MessageStatus, RecipientKind, RecipientStatus } from '@herald/core';
 
 export const acceptedMessage = z
   .object({
@@ -90,7 +90,7 @@ export const listMessagesQuery = z
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().max(200).optional(),
     status: z.enum(MessageStatus).optional(),
-    tag: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a tag').optional(),
+    tag: z.string().regex(MESSAGE_RULES.tag, MESSAGE_RULES.tagRule).optional(),
     recipient: z.string().max(254).optional().describe('Messages sent to this address'),
     created_after: z.iso.datetime({ offset: true }).optional(),
     created_before: z.iso.datetime({ offset: true }).optional(),

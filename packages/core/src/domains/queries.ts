@@ -1,6 +1,7 @@
 import type { Db, Prisma } from '../db/client.ts';
 import type { MessageStatus } from '../generated/prisma/enums.ts';
 import { DKIM_KEY_ORDER } from './refresh-domain.ts';
+import { normalizeDomain } from '../intake/address.ts';
 
 /**
  * The reads and plain writes of sending domains that the API, the dashboard and the CLI share. Every
@@ -46,4 +47,13 @@ export function countWaitingMessages(db: Db, projectId: string, domainId: string
 export async function deleteDomain(db: Db, projectId: string, id: string): Promise<boolean> {
   const deleted = await db.domain.deleteMany({ where: { id, projectId } });
   return deleted.count > 0;
+}
+
+/** The project's domain named by its name (any case, IDNs in either form) or its id, or null. */
+export async function findDomainByNameOrId(db: Db, projectId: string, nameOrId: string): Promise<{ id: string; name: string } | null> {
+  const name = normalizeDomain(nameOrId);
+  return db.domain.findFirst({
+    where: { projectId, OR: [{ id: nameOrId }, ...(name ? [{ name }] : [])] },
+    select: { id: true, name: true },
+  });
 }
