@@ -5,6 +5,7 @@ import { domainCommand } from './commands/domain.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { projectCommand } from './commands/project.ts';
 import { startCommand } from './commands/start.ts';
+import { statsCommand } from './commands/stats.ts';
 
 const USAGE = `herald — self-hosted email sending
 
@@ -19,6 +20,7 @@ Usage:
   herald domain verify <project> <domain> look the records up; the domain sends once its DKIM record is found
   herald domain rotate <project> <domain> new DKIM keys, which sign once their records are published and verified
   herald start [api|worker|smtp|all]      run the API, a worker, the SMTP listener, or all three (all: migrates first)
+  herald stats rebuild [<project>]        recompute the statistics (GET /v1/stats) from the events kept
   herald config                           list every environment variable with its default
 
 <project> is a project id (prj_…) or name. Settings come from the environment and from ./.env.`;
@@ -35,6 +37,8 @@ async function run(argv: string[]): Promise<number> {
       return domainCommand(rest);
     case 'start':
       return startCommand(rest);
+    case 'stats':
+      return statsCommand(rest);
     case 'config':
       return configCommand();
     case undefined:

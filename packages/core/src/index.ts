@@ -72,3 +72,4 @@ export * from './templates/index.ts';
 export * from './stats/stats-query.ts';
 export * from './stats/latency.ts';
 export { STATS_SHARD } from './stats/rollup-sql.ts';
+export * from './stats/rebuild-stats.ts';

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { rebuildStats, STATS_MIGRATION } from '../stats/rebuild-stats.ts';
 
 /**
  * Herald's own migrator. It applies prisma/migrations/<timestamp>_<name>/migration.sql in order and
@@ -104,6 +105,8 @@ export async function migrate(databaseUrl: string, dir: string = MIGRATIONS_DIR)
       await applyOne(client, migration);
       result.applied.push(migration.name);
     }
+    // a data step: the statistics of an upgraded database come from the events it already has
+    if (result.applied.includes(STATS_MIGRATION)) await rebuildStats(client);
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]).catch(() => undefined);
     await client.end();

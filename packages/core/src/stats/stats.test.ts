@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlPool } from '../db/client.ts';
 import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
 import { startMxSink, type MxSink } from '../../../../test/support/mx-sink.ts';
+import { pgPool } from '../db/client.ts';
+import { rebuildStats } from './rebuild-stats.ts';
 import { projectStats, type StatsCounts } from './stats-query.ts';
 
 const HOUR = 3_600_000;
@@ -95,5 +97,18 @@ describe('statistics from the hourly rollups', () => {
     expect(stats.totals.delivered).toBe(byType.delivered ?? 0);
     expect(stats.totals.deferred).toBe(byType.deferred ?? 0);
     expect(stats.totals.bounced_hard + stats.totals.bounced_soft).toBe(byType.bounced ?? 0);
+  });
+
+  it('gives the same figures after the rollups are rebuilt from the events (herald stats rebuild)', async () => {
+    const range = { projectId: h.projectId, from: start, to: new Date(start.getTime() + 3 * HOUR), granularity: 'hour' as const };
+    const before = await projectStats(h.db, range);
+    const connection = await pgPool(h.db).connect();
+    try {
+      await rebuildStats(connection, h.projectId);
+    } finally {
+      connection.release();
+    }
+    expect(await projectStats(h.db, range)).toEqual(before);
+    expect(await projectStats(h.db, { ...range, tag: 'welcome' })).toEqual(await projectStats(h.db, { ...range, tag: 'welcome' }));
   });
 });
