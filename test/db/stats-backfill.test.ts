@@ -33,7 +33,7 @@ describe('upgrading to the statistics rollups', () => {
     const result = await migrate(db.url);
     expect(result.applied).toContain(STATS_MIGRATION);
     const rows = await db.withClient(async (client) =>
-      (await client.query(`SELECT tag, sum(accepted)::int AS accepted, sum(delivered)::int AS delivered FROM stats_hourly WHERE project_id = 'prj_old' GROUP BY tag ORDER BY tag`)).rows,
+      (await client.query<{ tag: string; accepted: number; delivered: number }>(`SELECT tag, sum(accepted)::int AS accepted, sum(delivered)::int AS delivered FROM stats_hourly WHERE project_id = 'prj_old' GROUP BY tag ORDER BY tag`)).rows,
     );
     expect(rows).toEqual([
       { tag: '', accepted: 1, delivered: 1 },
