@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { allPids, statFields } from '../test/support/proc.ts';
+import { allPids, statFields } from '@herald/test/support/proc.ts';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 

@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
-import { startDnsServer, type TestDnsServer } from '../test/support/dns-server.ts';
-import { heraldEnv, uniquePrefix } from '../test/support/env.ts';
-import { addDomain, createProject, verifyDomain } from '../test/support/herald-stack.ts';
-import { freePort, runHerald, startHerald, type HeraldProcess } from '../test/support/herald-process.ts';
-import { randomLoopback, TEST_MX_PORT } from '../test/support/mx-sink.ts';
-import { throwawayDatabase, type ThrowawayDatabase } from '../test/support/throwaway-database.ts';
+import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
+import { heraldEnv, uniquePrefix } from '@herald/test/support/env.ts';
+import { addDomain, createProject, verifyDomain } from '@herald/test/support/herald-stack.ts';
+import { freePort, runHerald, startHerald, type HeraldProcess } from '@herald/test/support/herald-process.ts';
+import { randomLoopback, TEST_MX_PORT } from '@herald/test/support/mx-sink.ts';
+import { throwawayDatabase, type ThrowawayDatabase } from '@herald/test/support/throwaway-database.ts';
 import { recommendedProcessEnv } from '../packages/cli/src/process-env.ts';
 import { RECIPIENT_DOMAINS } from './messages.ts';
 import { startSink, type Sink } from './sink-client.ts';

@@ -6,7 +6,7 @@
 // per message, and on the benchmark's two cores whatever the sink spends Herald cannot.
 import { createServer, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket } from 'node:tls';
-import { createTestCa } from '../test/support/test-ca.ts';
+import { createTestCa } from '@herald/test/support/test-ca.ts';
 
 export interface SinkArrival {
   /** Herald's message id (from the Message-ID header), or '' for a message without one. */

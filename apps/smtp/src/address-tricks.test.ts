@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { authenticatedSession, RawSmtpClient } from '../../../test/support/smtp-client.ts';
-import { rawMessage, startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '../../../test/support/submission-listener.ts';
+import { authenticatedSession, RawSmtpClient } from '@herald/test/support/smtp-client.ts';
+import { rawMessage, startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
 
 /**
  * An authenticated client may send to anyone, but only as its project's verified domains. These are

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { authenticatedSession, RawSmtpClient } from '../../../test/support/smtp-client.ts';
+import { authenticatedSession, RawSmtpClient } from '@herald/test/support/smtp-client.ts';
 import {
   rawMessage,
   startSubmissionListener,
@@ -7,7 +7,7 @@ import {
   switchableDb,
   type SmtpProject,
   type SubmissionListener,
-} from '../../../test/support/submission-listener.ts';
+} from '@herald/test/support/submission-listener.ts';
 
 /** 250 only means committed: what the listener answers when Postgres or Redis is away. */
 describe('SMTP submission: Postgres or Redis unavailable', () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { authenticatedSession, RawSmtpClient } from '../../../test/support/smtp-client.ts';
-import { rawMessage, startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '../../../test/support/submission-listener.ts';
+import { authenticatedSession, RawSmtpClient } from '@herald/test/support/smtp-client.ts';
+import { rawMessage, startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
 
 /** Parameters of no extension the listener advertises (DSN and REQUIRETLS are not offered). */
 const UNKNOWN_MAIL = ['FOO=bar', 'FOO', 'RET=FULL', 'ENVID=abc', 'REQUIRETLS', 'MT-PRIORITY=3'];

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { countProjectRows } from '../../../test/support/api-app.ts';
-import { authenticatedSession, RawSmtpClient } from '../../../test/support/smtp-client.ts';
-import { rawMessage, startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '../../../test/support/submission-listener.ts';
+import { countProjectRows } from '@herald/test/support/api-app.ts';
+import { authenticatedSession, RawSmtpClient } from '@herald/test/support/smtp-client.ts';
+import { rawMessage, startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
 
 /** The bytes of a UTF-8 string as the raw client writes them (one latin1 char per byte). */
 const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');

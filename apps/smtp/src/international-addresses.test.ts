@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { authenticatedSession, RawSmtpClient } from '../../../test/support/smtp-client.ts';
-import { startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '../../../test/support/submission-listener.ts';
+import { authenticatedSession, RawSmtpClient } from '@herald/test/support/smtp-client.ts';
+import { startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
 
 /** A line as the UTF-8 octets a client writes (the raw client writes a string's chars as octets). */
 const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');

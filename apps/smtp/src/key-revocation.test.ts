@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@herald/core';
-import { countProjectRows } from '../../../test/support/api-app.ts';
-import { authenticatedSession, RawSmtpClient } from '../../../test/support/smtp-client.ts';
-import { createSmtpKey, rawMessage, startSubmissionListener, type SmtpProject, type SubmissionListener } from '../../../test/support/submission-listener.ts';
+import { countProjectRows } from '@herald/test/support/api-app.ts';
+import { authenticatedSession, RawSmtpClient } from '@herald/test/support/smtp-client.ts';
+import { createSmtpKey, rawMessage, startSubmissionListener, type SmtpProject, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
 
 /** What DELETE /v1/api-keys/{id} does (manage-api-keys.ts): the key is revoked as of now. */
 async function revoke(db: Db, keyId: string): Promise<void> {

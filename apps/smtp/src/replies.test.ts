@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RawSmtpClient, SMTP_TEST_HOSTNAME, type SmtpReply } from '../../../test/support/smtp-client.ts';
-import { rawMessage, startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '../../../test/support/submission-listener.ts';
-import { tamperedKey } from '../../../test/support/scoped-key.ts';
+import { RawSmtpClient, SMTP_TEST_HOSTNAME, type SmtpReply } from '@herald/test/support/smtp-client.ts';
+import { rawMessage, startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
+import { tamperedKey } from '@herald/test/support/scoped-key.ts';
 import { smtpError } from './smtp-reply.ts';
 
 const MAX_BYTES = 3_000;

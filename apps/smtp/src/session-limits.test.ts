@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../test/support/env.ts';
+import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
 import { redisReady, SessionLimits, type SessionLimitSettings, type SessionLimitTimings } from './session-limits.ts';
 
 /** A clock the test moves by hand. */

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { uniquePrefix } from '../../../test/support/env.ts';
-import { authenticatedSession, RawSmtpClient } from '../../../test/support/smtp-client.ts';
-import { createSmtpKey, startSubmissionListener, type SmtpProject, type SubmissionListener } from '../../../test/support/submission-listener.ts';
-import { waitFor } from '../../../test/support/wait-for.ts';
+import { uniquePrefix } from '@herald/test/support/env.ts';
+import { authenticatedSession, RawSmtpClient } from '@herald/test/support/smtp-client.ts';
+import { createSmtpKey, startSubmissionListener, type SmtpProject, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
+import { waitFor } from '@herald/test/support/wait-for.ts';
 
 // Each test connects from loopback addresses of its own, so that one test's counts never touch another's.
 const ADDRESS = { connections: '127.0.12.1', failures: '127.0.12.2', sessions: '127.0.12.3', dead: '127.0.12.4', bystander: '127.0.12.5', moreSessions: '127.0.12.6' };

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedProject, type TestProject } from '../../../test/support/api-app.ts';
-import { authenticatedSession, RawSmtpClient } from '../../../test/support/smtp-client.ts';
-import { createSmtpKey, startSubmissionListener, type SubmissionListener } from '../../../test/support/submission-listener.ts';
-import { tamperedKey } from '../../../test/support/scoped-key.ts';
-import { waitFor } from '../../../test/support/wait-for.ts';
+import { seedProject, type TestProject } from '@herald/test/support/api-app.ts';
+import { authenticatedSession, RawSmtpClient } from '@herald/test/support/smtp-client.ts';
+import { createSmtpKey, startSubmissionListener, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
+import { tamperedKey } from '@herald/test/support/scoped-key.ts';
+import { waitFor } from '@herald/test/support/wait-for.ts';
 
 // Every test connects from its own loopback address, so that the per-address limits of one test
 // (connections, failed logins) never touch another's.

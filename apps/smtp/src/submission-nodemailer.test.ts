@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedProject, type TestProject } from '../../../test/support/api-app.ts';
-import { startSubmissionListener, type SubmissionListener } from '../../../test/support/submission-listener.ts';
+import { seedProject, type TestProject } from '@herald/test/support/api-app.ts';
+import { startSubmissionListener, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
 
 /** What an application using nodemailer sees: AUTH under TLS, then the same commit as the API. */
 describe('SMTP submission with nodemailer', () => {

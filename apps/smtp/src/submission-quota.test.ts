@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { authenticatedSession, RawSmtpClient } from '../../../test/support/smtp-client.ts';
-import { rawMessage, startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '../../../test/support/submission-listener.ts';
+import { authenticatedSession, RawSmtpClient } from '@herald/test/support/smtp-client.ts';
+import { rawMessage, startSubmissionListener, storedMessages, type SmtpProject, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
 
 describe('SMTP submission: the daily quota', () => {
   let listener: SubmissionListener;

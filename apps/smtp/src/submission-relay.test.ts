@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { countProjectRows, seedProject, type TestProject } from '../../../test/support/api-app.ts';
-import { authenticatedSession, RawSmtpClient } from '../../../test/support/smtp-client.ts';
-import { startSubmissionListener, type SubmissionListener } from '../../../test/support/submission-listener.ts';
+import { countProjectRows, seedProject, type TestProject } from '@herald/test/support/api-app.ts';
+import { authenticatedSession, RawSmtpClient } from '@herald/test/support/smtp-client.ts';
+import { startSubmissionListener, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
 
 /** The address tricks an open-relay checker tries; LOCAL stands for the project's own domain. */
 const TRICKS = [

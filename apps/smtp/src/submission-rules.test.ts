@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDomain, newId } from '@herald/core';
-import { countProjectRows, seedProject, type TestProject } from '../../../test/support/api-app.ts';
-import { TEST_MASTER_KEY, uniqueName } from '../../../test/support/env.ts';
-import { authenticatedSession, RawSmtpClient } from '../../../test/support/smtp-client.ts';
-import { createSmtpKey, startSubmissionListener, type SubmissionListener } from '../../../test/support/submission-listener.ts';
+import { countProjectRows, seedProject, type TestProject } from '@herald/test/support/api-app.ts';
+import { TEST_MASTER_KEY, uniqueName } from '@herald/test/support/env.ts';
+import { authenticatedSession, RawSmtpClient } from '@herald/test/support/smtp-client.ts';
+import { createSmtpKey, startSubmissionListener, type SubmissionListener } from '@herald/test/support/submission-listener.ts';
 
 const MAX_BYTES = 4_000;
 const MAX_RECIPIENTS = 3;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, newId } from '@herald/core';
-import { buildTestApi, seedProject, type TestApi, type TestProject } from '../../../../test/support/api-app.ts';
-import { tamperedKey } from '../../../../test/support/scoped-key.ts';
+import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
+import { tamperedKey } from '@herald/test/support/scoped-key.ts';
 
 const ADMIN_TOKEN = 'admin-token-for-challenge-tests-0123456789';
 const CHALLENGE = 'Bearer realm="herald"';

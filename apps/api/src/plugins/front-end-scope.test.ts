@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, createStore, type Db } from '@herald/core';
-import { TEST_DATABASE_URL } from '../../../../test/support/env.ts';
-import { seedProject, type TestProject } from '../../../../test/support/api-app.ts';
+import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
+import { seedProject, type TestProject } from '@herald/test/support/api-app.ts';
 import { authenticate, type KeyExtractor } from './authenticate.ts';
 import { registerErrorHandler, type ErrorPresenter } from './error-handler.ts';
 

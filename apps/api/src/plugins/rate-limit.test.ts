@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeraldError } from '@herald/core';
 import { createRateLimiter, RATE_LIMIT_REDIS_OPTIONS, type RateLimiter } from '@herald/core/limits/rate-limiter';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
+import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
 import type { AuthContext } from './authenticate.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { rateLimitHook, type RateLimitSettings } from './rate-limit.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApi, type TestApi } from '../../../../test/support/api-app.ts';
+import { buildTestApi, type TestApi } from '@herald/test/support/api-app.ts';
 
 describe('health, documentation and unknown routes', () => {
   let api: TestApi;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryJob } from '@herald/core';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { startMxSink, type MxSink } from '../../../../test/support/mx-sink.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
 import { deliverBatch } from './deliver-batch.ts';
 import { DeliverySlots } from './delivery-slots.ts';
 

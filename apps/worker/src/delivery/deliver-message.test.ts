@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { startMxSink, type MxSink } from '../../../../test/support/mx-sink.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
 
 const MINUTE = 60_000;
 

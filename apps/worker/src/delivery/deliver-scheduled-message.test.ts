@@ -10,12 +10,12 @@ import {
   type Db,
   type SendRequest,
 } from '@herald/core';
-import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from '../../../../test/support/env.ts';
-import { testIntake, testPrincipal } from '../../../../test/support/intake.ts';
+import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from '@herald/test/support/env.ts';
+import { testIntake, testPrincipal } from '@herald/test/support/intake.ts';
 import type { DnsResolver } from '@herald/core';
 import { createDkimKeyStore } from '../signing/dkim-key-store.ts';
 import type { DeliverTo } from './attempt.ts';
-import { testSmtpDeps } from '../../../../test/support/smtp-deps.ts';
+import { testSmtpDeps } from '@herald/test/support/smtp-deps.ts';
 import { deliverMessage, type DeliveryDeps } from './deliver-message.ts';
 
 const HOUR = 3_600_000;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResolver, domainSettings, expectedRecords, parseSettings, refreshDomain, rotateDkim, UNCACHED, workerSettings } from '@herald/core';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { verifyDkim } from '../../../../test/support/dkim-verify.ts';
-import { TEST_MASTER_KEY } from '../../../../test/support/env.ts';
-import { startMxSink, type MxSink } from '../../../../test/support/mx-sink.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { verifyDkim } from '@herald/test/support/dkim-verify.ts';
+import { TEST_MASTER_KEY } from '@herald/test/support/env.ts';
+import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
 
 /**
  * A rotation never produces a message signed with an unpublished key, nor one signed with a key it

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { verifyDkim } from '../../../../test/support/dkim-verify.ts';
-import { startMxSink, type MxSink } from '../../../../test/support/mx-sink.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { verifyDkim } from '@herald/test/support/dkim-verify.ts';
+import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
 
 describe('a domain with an Ed25519 key as well', () => {
   let h: DeliveryHarness;

@@ -1,8 +1,8 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { verifyDkim } from '../../../../test/support/dkim-verify.ts';
-import { startMxSink, type MxSink } from '../../../../test/support/mx-sink.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { verifyDkim } from '@herald/test/support/dkim-verify.ts';
+import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
 
 /**
  * Messages that reach the store 8-bit or with over-long lines (SMTP submission, raw imports): the

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addressesOf, parseDelivered } from '../../../../test/support/delivered-mail.ts';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { verifyDkim } from '../../../../test/support/dkim-verify.ts';
-import { startMxSink, type MxSink } from '../../../../test/support/mx-sink.ts';
+import { addressesOf, parseDelivered } from '@herald/test/support/delivered-mail.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { verifyDkim } from '@herald/test/support/dkim-verify.ts';
+import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
 
 /** The header block of a received message, read as UTF-8. */
 const headerOf = (raw: Buffer) => raw.toString('utf8').split('\r\n\r\n')[0] as string;

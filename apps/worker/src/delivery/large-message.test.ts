@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { verifyDkim } from '../../../../test/support/dkim-verify.ts';
-import { startMxSink, type MxSink } from '../../../../test/support/mx-sink.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { verifyDkim } from '@herald/test/support/dkim-verify.ts';
+import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
 
 /**
  * A message of several MB is read from Postgres in slices (not as one hex string twice its size) and

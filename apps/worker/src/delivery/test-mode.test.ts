@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 
 describe('test mode: the whole pipeline, delivered to nobody', () => {
   let h: DeliveryHarness;

@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '@herald/core';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
-import { startPolicyServer, type TestPolicyServer } from '../../../../test/support/https-policy-server.ts';
-import { startMxSink, TEST_MX_PORT, type MxSink } from '../../../../test/support/mx-sink.ts';
-import { createTestCa } from '../../../../test/support/test-ca.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
+import { startPolicyServer, type TestPolicyServer } from '@herald/test/support/https-policy-server.ts';
+import { startMxSink, TEST_MX_PORT, type MxSink } from '@herald/test/support/mx-sink.ts';
+import { createTestCa } from '@herald/test/support/test-ca.ts';
 import { createPolicyFetcher } from '../tls-policy/fetch-policy.ts';
 import { createMtaSts } from '../tls-policy/mta-sts.ts';
 import { createRedisPolicyCache } from '../tls-policy/policy-cache.ts';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createDb, createRedis, standardReadinessChecks } from '@herald/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../../../test/support/env.ts';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '@herald/test/support/env.ts';
 import { startHealthServer } from './health-server.ts';
 
 describe("the worker's probe server", () => {

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
+import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
 import { MAINTENANCE_QUEUE, RETENTION_EVERY_MS, scheduleMaintenance } from './maintenance-worker.ts';
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createResolver, domainSettings, expectedRecords, parseSettings, rotateDkim, UNCACHED, workerSettings } from '@herald/core';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { TEST_MASTER_KEY } from '../../../../test/support/env.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { TEST_MASTER_KEY } from '@herald/test/support/env.ts';
 import { recheckDomains, type RecheckDeps } from './recheck-domains.ts';
 
 const HOUR = 3_600_000;

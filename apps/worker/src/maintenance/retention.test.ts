@@ -1,7 +1,7 @@
 import { createLogger, newId } from '@herald/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { migratedThrowawayDatabase, type ThrowawayDatabase } from '../../../../test/support/throwaway-database.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { migratedThrowawayDatabase, type ThrowawayDatabase } from '@herald/test/support/throwaway-database.ts';
 import { applyRetention } from './retention.ts';
 
 const DAY = 86_400_000;

@@ -1,9 +1,9 @@
 import { createDeliveryQueues, createLogger, createRedis, deliveryJobId, type DeliveryJob, type DeliveryQueue, type DeliveryQueues } from '@herald/core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
-import { migratedThrowawayDatabase, type ThrowawayDatabase } from '../../../../test/support/throwaway-database.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
+import { migratedThrowawayDatabase, type ThrowawayDatabase } from '@herald/test/support/throwaway-database.ts';
 import { sweepOrphans } from './sweep.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer, type TestDnsServer } from '../../../../test/support/dns-server.ts';
+import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
 import { resolveMx, type MxRoute } from './resolve-mx.ts';
 import { createResolver, type DnsResolver } from '@herald/core';
 

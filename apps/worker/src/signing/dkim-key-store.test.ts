@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DKIM_KEY_ORDER, type Db } from '@herald/core';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 import { createDkimKeyStore } from './dkim-key-store.ts';
 
 /** The database, with the key store's reads of dkim_keys counted. */

@@ -1,8 +1,8 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dkimRecordValue, generateDkimKey } from '@herald/core';
-import { startDnsServer, type TestDnsServer } from '../../../../test/support/dns-server.ts';
-import { verifyDkim } from '../../../../test/support/dkim-verify.ts';
+import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
+import { verifyDkim } from '@herald/test/support/dkim-verify.ts';
 import { dkimSignatures, signMessage, type SigningKey } from './sign-message.ts';
 
 /** A CRLF message from header lines and body lines. */

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
+import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
 import { createRedisDestinationLimits, type LimitSettings } from './destination-limits.ts';
 
 const settings: LimitSettings = { maxConnections: 5, leaseMs: 60_000, backoffBaseMs: 60_000, backoffMaxMs: 600_000, stateTtlMs: 200 };

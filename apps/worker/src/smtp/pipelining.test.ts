@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { randomLoopback, TEST_MX_PORT } from '../../../../test/support/mx-sink.ts';
-import { TEST_TIMEOUTS, testSmtpDeps } from '../../../../test/support/smtp-deps.ts';
-import { waitFor } from '../../../../test/support/wait-for.ts';
+import { randomLoopback, TEST_MX_PORT } from '@herald/test/support/mx-sink.ts';
+import { TEST_TIMEOUTS, testSmtpDeps } from '@herald/test/support/smtp-deps.ts';
+import { waitFor } from '@herald/test/support/wait-for.ts';
 import { deliverToDestinations } from './deliver-to-destinations.ts';
 import { SmtpSession } from './smtp-session.ts';
 

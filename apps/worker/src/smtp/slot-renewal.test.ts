@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { uniquePrefix } from '../../../../test/support/env.ts';
-import { startMxSink, TEST_MX_PORT } from '../../../../test/support/mx-sink.ts';
-import { testSmtpDeps } from '../../../../test/support/smtp-deps.ts';
-import { waitFor } from '../../../../test/support/wait-for.ts';
+import { uniquePrefix } from '@herald/test/support/env.ts';
+import { startMxSink, TEST_MX_PORT } from '@herald/test/support/mx-sink.ts';
+import { testSmtpDeps } from '@herald/test/support/smtp-deps.ts';
+import { waitFor } from '@herald/test/support/wait-for.ts';
 import type { Destination } from '../routing/destination.ts';
 import { deliverToDestinations } from './deliver-to-destinations.ts';
 

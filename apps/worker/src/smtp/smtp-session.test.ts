@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomLoopback, startMxSink, TEST_MX_PORT, type MxSink } from '../../../../test/support/mx-sink.ts';
+import { randomLoopback, startMxSink, TEST_MX_PORT, type MxSink } from '@herald/test/support/mx-sink.ts';
 import type { SmtpReply } from '@herald/core';
 import { SessionError, SmtpSession, type TlsInfo } from './smtp-session.ts';
 

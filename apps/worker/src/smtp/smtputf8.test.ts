@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMxSink, TEST_MX_PORT, type MxSink } from '../../../../test/support/mx-sink.ts';
-import { testSmtpDeps } from '../../../../test/support/smtp-deps.ts';
+import { startMxSink, TEST_MX_PORT, type MxSink } from '@herald/test/support/mx-sink.ts';
+import { testSmtpDeps } from '@herald/test/support/smtp-deps.ts';
 import type { Destination } from '../routing/destination.ts';
 import { deliverToDestinations, type DeliveryAttempt } from './deliver-to-destinations.ts';
 

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { promises as dnsPromises } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer, type TestDnsServer } from '../../../../test/support/dns-server.ts';
+import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
 import {
   randomLoopbackAddress,
   startPolicyServer,
   type PolicyResponse,
   type TestPolicyServer,
-} from '../../../../test/support/https-policy-server.ts';
-import { createTestCa, type TestCa, type TestCertificate } from '../../../../test/support/test-ca.ts';
+} from '@herald/test/support/https-policy-server.ts';
+import { createTestCa, type TestCa, type TestCertificate } from '@herald/test/support/test-ca.ts';
 import type { DnsResolver } from '@herald/core';
 import { createPolicyFetcher, type PolicyFetchOptions, type PolicyFetchResult } from './fetch-policy.ts';
 

@@ -1,7 +1,7 @@
 import { createRedis } from '@herald/core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
+import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
 import { createRedisPolicyCache, memoPolicyCache, type CachedPolicy, type PolicyCache } from './policy-cache.ts';
 
 const ENTRY: CachedPolicy = {

@@ -1,8 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateWebhookSecret, newId, seal } from '@herald/core';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { startWebhookReceiver, type TestWebhookReceiver } from '../../../../test/support/webhook-receiver.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { startWebhookReceiver, type TestWebhookReceiver } from '@herald/test/support/webhook-receiver.ts';
 import { dispatchDue, type WebhookDeps } from './dispatch-webhooks.ts';
 
 const MINUTE = 60_000;

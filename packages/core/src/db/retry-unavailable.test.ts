@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_DATABASE_URL } from '../../../../test/support/env.ts';
+import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
 import { createDb } from './client.ts';
 import { retryWhileUnavailable } from './retry-unavailable.ts';
 

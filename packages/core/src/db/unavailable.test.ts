@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_DATABASE_URL } from '../../../../test/support/env.ts';
+import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
 import { createDb, sqlPool } from './client.ts';
 import { inTransaction } from './sql.ts';
 import { asDatabaseError, DatabaseUnavailableError, isDatabaseUnavailable } from './unavailable.ts';

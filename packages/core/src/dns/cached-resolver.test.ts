@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer, type TestDnsServer } from '../../../../test/support/dns-server.ts';
+import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
 import { createCachingResolver, type CachingResolverOptions } from './cached-resolver.ts';
 import { createDnsClient } from './dns-client.ts';
 import type { DnsResolver } from './resolver.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer, type TestDnsServer } from '../../../../test/support/dns-server.ts';
+import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
 import { createDnsClient, parseServer, type DnsClient, type DnsReply } from './dns-client.ts';
 
 /** A name no other test in this file uses, so zone changes never leak between tests. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TestDnsServer, TestRecord } from '../../../../test/support/dns-server.ts';
+import type { TestDnsServer, TestRecord } from '@herald/test/support/dns-server.ts';
 import { generateDkimKey } from '../crypto/dkim-key.ts';
 import { createResolver, type DnsResolver } from '../dns/resolver.ts';
 import { expectedRecords, type DomainKey } from './domain-records.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer, type TestDnsServer } from '../../../../test/support/dns-server.ts';
+import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
 import type { DnsResolver } from '../dns/resolver.ts';
 import type { DomainKey } from './domain-records.ts';
 import { checkDomainRecords } from './verify-domain.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../../../test/support/env.ts';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '@herald/test/support/env.ts';
 import { createDb } from '../db/client.ts';
 import { MIGRATIONS_DIR } from '../db/migrate.ts';
 import { runReadinessChecks, standardReadinessChecks } from './readiness.ts';

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
+import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
 import { createDailyQuota, QUOTA_KEY_MARGIN_MS, type DailyQuota } from './daily-quota.ts';
 
 describe('the daily sending quota', () => {

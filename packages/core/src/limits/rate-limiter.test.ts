@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
+import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
 import { createRateLimiter, type RateLimiter, type TakeResult } from './rate-limiter.ts';
 
 const T0 = 1_800_000_000_000;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeraldError } from '@herald/core';
 import { createDailyQuota, type DailyQuota } from '@herald/core/limits/daily-quota';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
-import { TEST_REDIS_URL, uniquePrefix } from '../../../../test/support/env.ts';
+import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
 import { reserveDailyQuota } from './reserve-quota.ts';
 
 const NOON = Date.parse('2026-05-10T12:00:00.000Z');

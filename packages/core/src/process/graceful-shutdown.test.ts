@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../../../test/support/wait-for.ts';
+import { waitFor } from '@herald/test/support/wait-for.ts';
 
-const CHILD = fileURLToPath(new URL('../../../../test/fixtures/shutdown-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('@herald/test/fixtures/shutdown-child.ts', import.meta.url));
 
 /** A real process receiving a real SIGTERM. */
 async function terminate(env: Record<string, string>): Promise<{ code: number | null; elapsedMs: number; output: string }> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlPool } from '../db/client.ts';
-import { startDeliveryHarness, type DeliveryHarness } from '../../../../test/support/delivery-harness.ts';
-import { startMxSink, type MxSink } from '../../../../test/support/mx-sink.ts';
+import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
+import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
 import { pgPool } from '../db/client.ts';
 import { rebuildStats } from './rebuild-stats.ts';
 import { projectStats, type StatsCounts } from './stats-query.ts';

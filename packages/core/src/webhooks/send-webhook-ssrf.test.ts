@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDnsServer, type TestDnsServer, type TestRecord } from '../../../../test/support/dns-server.ts';
-import { startWebhookReceiver, type TestWebhookReceiver } from '../../../../test/support/webhook-receiver.ts';
+import { startDnsServer, type TestDnsServer, type TestRecord } from '@herald/test/support/dns-server.ts';
+import { startWebhookReceiver, type TestWebhookReceiver } from '@herald/test/support/webhook-receiver.ts';
 import { createResolver, UNCACHED, type DnsResolver } from '../dns/resolver.ts';
 import { generateWebhookSecret } from './secret.ts';
 import { sendWebhook, type SendWebhookOptions, type WebhookRequest } from './send-webhook.ts';

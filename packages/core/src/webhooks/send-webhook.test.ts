@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDnsServer, type TestDnsServer } from '../../../../test/support/dns-server.ts';
-import { createTestCa, type TestCa } from '../../../../test/support/test-ca.ts';
-import { startWebhookReceiver, type TestWebhookReceiver } from '../../../../test/support/webhook-receiver.ts';
+import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
+import { createTestCa, type TestCa } from '@herald/test/support/test-ca.ts';
+import { startWebhookReceiver, type TestWebhookReceiver } from '@herald/test/support/webhook-receiver.ts';
 import { createResolver, UNCACHED, type DnsResolver } from '../dns/resolver.ts';
 import { generateWebhookSecret } from './secret.ts';
 import { parseRetryAfter, sendWebhook, type SendWebhookOptions, type WebhookRequest } from './send-webhook.ts';

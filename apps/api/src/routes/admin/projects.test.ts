@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApi, type TestApi } from '../../../../../test/support/api-app.ts';
-import { uniqueName } from '../../../../../test/support/env.ts';
+import { buildTestApi, type TestApi } from '@herald/test/support/api-app.ts';
+import { uniqueName } from '@herald/test/support/env.ts';
 
 const TOKEN = 'admin-token-for-tests-0123456789abcdef';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '@herald/core';
-import { buildTestApi, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
+import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
 
 interface CreatedKey {
   id: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDomain } from '@herald/core';
-import { buildTestApi, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
-import { TEST_MASTER_KEY, uniqueName } from '../../../../../../test/support/env.ts';
+import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
+import { TEST_MASTER_KEY, uniqueName } from '@herald/test/support/env.ts';
 
 describe('what a key may do: scopes and domains', () => {
   let api: TestApi;

@@ -2,9 +2,9 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { open } from '@herald/core';
-import { buildTestApi, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
-import { TEST_MASTER_KEY } from '../../../../../../test/support/env.ts';
-import { createScopedKey } from '../../../../../../test/support/scoped-key.ts';
+import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
+import { TEST_MASTER_KEY } from '@herald/test/support/env.ts';
+import { createScopedKey } from '@herald/test/support/scoped-key.ts';
 import { createDomain, domainClient, recordOf, recordsOf, uniqueDomain, type DomainView, type ErrorBody } from './domain-test-support.ts';
 
 const SPF_INCLUDE = '_spf.herald-test.example';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { TestApi } from '../../../../../../test/support/api-app.ts';
-import type { TestDnsServer } from '../../../../../../test/support/dns-server.ts';
+import type { TestApi } from '@herald/test/support/api-app.ts';
+import type { TestDnsServer } from '@herald/test/support/dns-server.ts';
 
 /** Shapes of the domain API's answers, as the tests read them. */
 export interface RecordCheckView {

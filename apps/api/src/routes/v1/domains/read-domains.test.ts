@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApi, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
-import { startDnsServer, type TestDnsServer } from '../../../../../../test/support/dns-server.ts';
+import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
+import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
 import { createDomain, domainClient, publish, recordOf, uniqueDomain, type DomainView, type ErrorBody } from './domain-test-support.ts';
 
 describe('GET /v1/domains and GET /v1/domains/{id}', () => {

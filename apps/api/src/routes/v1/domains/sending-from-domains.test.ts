@@ -1,7 +1,7 @@
 import { domainToASCII } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApi, countProjectRows, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
-import { startDnsServer, type TestDnsServer } from '../../../../../../test/support/dns-server.ts';
+import { buildTestApi, countProjectRows, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
+import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
 import { createDomain, publish, recordOf, uniqueDomain, verifyDomain, type DomainView, type ErrorBody } from './domain-test-support.ts';
 
 interface Refusal {

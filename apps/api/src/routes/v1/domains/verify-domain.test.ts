@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApi, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
-import { startDnsServer, type TestDnsServer } from '../../../../../../test/support/dns-server.ts';
+import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
+import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
 import { createDomain, publish, recordOf, recordsOf, uniqueDomain, verifyDomain, type DomainView } from './domain-test-support.ts';
 
 const SPF_INCLUDE = '_spf.herald-test.example';

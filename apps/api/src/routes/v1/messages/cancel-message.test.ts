@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelScheduledMessage, createDb, newId, type Db } from '@herald/core';
-import { buildTestApi, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
-import { TEST_DATABASE_URL } from '../../../../../../test/support/env.ts';
-import { createScopedKey } from '../../../../../../test/support/scoped-key.ts';
+import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
+import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
+import { createScopedKey } from '@herald/test/support/scoped-key.ts';
 
 interface Accepted {
   id: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApi, countProjectRows, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
-import { tamperedKey } from '../../../../../../test/support/scoped-key.ts';
+import { buildTestApi, countProjectRows, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
+import { tamperedKey } from '@herald/test/support/scoped-key.ts';
 
 describe('POST /v1/messages', () => {
   let api: TestApi;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApi, countProjectRows, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
+import { buildTestApi, countProjectRows, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
 
 describe('Idempotency-Key', () => {
   let api: TestApi;

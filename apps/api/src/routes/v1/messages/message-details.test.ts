@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@herald/core';
-import { buildTestApi, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
-import { createScopedKey } from '../../../../../../test/support/scoped-key.ts';
+import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
+import { createScopedKey } from '@herald/test/support/scoped-key.ts';
 
 interface EventView {
   id: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApi, seedProject, type TestApi, type TestProject } from '../../../../../../test/support/api-app.ts';
-import { createScopedKey } from '../../../../../../test/support/scoped-key.ts';
+import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
+import { createScopedKey } from '@herald/test/support/scoped-key.ts';
 
 interface SuppressionView {
   email: string;
