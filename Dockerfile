@@ -9,6 +9,8 @@ COPY packages/cli/package.json packages/cli/
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/smtp/package.json apps/smtp/
+# the test support workspace (@herald/test): only its manifest, for npm ci; its sources stay out of the image
+COPY test/package.json test/
 
 # ---- build: install everything and generate the Prisma client ----
 FROM node:20-bookworm-slim AS build
