@@ -1,0 +1,109 @@
+// `npm run bench:seed`: fills a database of its own (BENCH_SCALE_DATABASE_URL, default herald_scale on
+// the local Postgres) with one project's traffic at volume, for the measurements at size
+// (bench/scale/measure.ts): BENCH_SCALE_RECIPIENTS recipients (default 10,000,000) over BENCH_SCALE_DAYS
+// days (default 90) up to now, two recipients a message, each with its queued event and an outcome
+// (93% delivered, 3% deferred then delivered, 3% bounced, 1% suppressed), five tags, recipient domains
+// as product mail sees them (a few large providers, a long tail). Rows are written by Postgres itself
+// (generate_series), a day at a time; the statistics rollups are then rebuilt from the events, as
+// `herald stats rebuild` does. A database already seeded with the same figures is left as it is.
+import pg from 'pg';
+import { addDomain, createDb, createProject, migrate, rebuildStats } from '@herald/core';
+
+export const SCALE_DATABASE_URL = process.env.BENCH_SCALE_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_scale';
+const RECIPIENTS = Number(process.env.BENCH_SCALE_RECIPIENTS ?? 10_000_000);
+const DAYS = Number(process.env.BENCH_SCALE_DAYS ?? 90);
+const MASTER_KEY = Buffer.alloc(32, 0x42);
+const log = (text: string) => console.log(`[seed ${new Date().toISOString().slice(11, 19)}] ${text}`);
+
+/** One project, named for the figures it holds. */
+export const SCALE_PROJECT = `scale-${RECIPIENTS}-${DAYS}d`;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  await migrate(SCALE_DATABASE_URL);
+  const db = createDb(SCALE_DATABASE_URL, { poolSize: 2 });
+  const client = new pg.Client({ connectionString: SCALE_DATABASE_URL });
+  await client.connect();
+  try {
+    const existing = await db.project.findFirst({ where: { name: SCALE_PROJECT }, select: { id: true } });
+    if (existing) {
+      log(`${SCALE_PROJECT} is already seeded (${existing.id}); nothing to do`);
+      return;
+    }
+    const created = await createProject(db, SCALE_PROJECT);
+    const projectId = created.project.id;
+    const domain = await addDomain(db, MASTER_KEY, projectId, 'shop.scale.example');
+    await db.domain.update({ where: { id: domain.id }, data: { status: 'verified', verifiedAt: new Date() } });
+    await client.query('SET synchronous_commit = off');
+    const perDay = Math.ceil(RECIPIENTS / 2 / DAYS);
+    const firstDay = Date.now() - DAYS * 86_400_000;
+    for (let day = 0; day < DAYS; day++) {
+      await client.query('BEGIN');
+      await client.query(SEED_DAY_SQL, [projectId, domain.id, new Date(firstDay + day * 86_400_000), perDay, `d${String(day).padStart(3, '0')}`]);
+      await client.query('COMMIT');
+      if (day % 10 === 9 || day === DAYS - 1) log(`day ${day + 1}/${DAYS}: ${(day + 1) * perDay * 2} recipients (${Math.round((Date.now() - started) / 1000)} s)`);
+    }
+    log('statistics rollups from the events');
+    await rebuildStats(client, projectId);
+    log('analyze');
+    await client.query('ANALYZE');
+    log(`seeded ${SCALE_PROJECT} (${projectId}) in ${Math.round((Date.now() - started) / 1000)} s`);
+  } finally {
+    await client.end();
+    await db.$disconnect();
+  }
+}
+
+/**
+ * One day: $4 messages spread over the day from $3, two recipients each, with their events; $5 makes the
+ * ids unique. Recipient domains by n % 1000: gmail.com 42%, outlook.com 15%, yahoo.com 12%, icloud.com
+ * 6%, hotmail.com 5%, and 500 small domains for the rest.
+ */
+const SEED_DAY_SQL = `
+WITH src AS (
+  SELECT i, $3::timestamptz + (i * (86400.0 / $4)) * interval '1 second' AS at,
+         (ARRAY['welcome', 'receipt', 'reset', 'digest', 'alert'])[1 + i % 5] AS tag
+  FROM generate_series(0, $4 - 1) AS i),
+m AS (
+  INSERT INTO messages (id, project_id, domain_id, status, from_email, subject, message_id_header, raw, raw_size, tags, metadata, source, created_at, updated_at)
+  SELECT 'msg_' || $5 || lpad(i::text, 9, '0'), $1, $2, 'delivered', 'app@shop.scale.example', 'Your ' || tag, 'm' || $5 || i || '@shop.scale.example',
+         NULL, 5000, ARRAY[tag], '{}'::jsonb, 'api', at, at
+  FROM src RETURNING id, created_at),
+rc AS (
+  SELECT s.i, s.at, r.n, 'rcpt_' || $5 || lpad(s.i::text, 9, '0') || r.n AS id, 'msg_' || $5 || lpad(s.i::text, 9, '0') AS message_id,
+         'user' || (s.i * 2 + r.n) || '@' || CASE
+           WHEN (s.i * 2 + r.n) % 1000 < 420 THEN 'gmail.com' WHEN (s.i * 2 + r.n) % 1000 < 570 THEN 'outlook.com'
+           WHEN (s.i * 2 + r.n) % 1000 < 690 THEN 'yahoo.com' WHEN (s.i * 2 + r.n) % 1000 < 750 THEN 'icloud.com'
+           WHEN (s.i * 2 + r.n) % 1000 < 800 THEN 'hotmail.com' ELSE 'small' || ((s.i * 7 + r.n) % 500) || '.example' END AS email,
+         (s.i * 2 + r.n) % 100 AS fate
+  FROM src s CROSS JOIN (VALUES (0), (1)) AS r(n)),
+r AS (
+  INSERT INTO recipients (id, message_id, project_id, email, domain, kind, status, attempts, last_code, last_enhanced, last_reply, last_attempt_at, final_at, created_at, updated_at)
+  SELECT id, message_id, $1, email, split_part(email, '@', 2), 'to',
+         (CASE WHEN fate < 96 THEN 'delivered' WHEN fate < 99 THEN 'bounced' ELSE 'suppressed' END)::"RecipientStatus",
+         CASE WHEN fate < 93 THEN 1 WHEN fate < 96 THEN 2 WHEN fate < 99 THEN 1 ELSE 0 END,
+         CASE WHEN fate < 96 THEN 250 WHEN fate < 99 THEN 550 END,
+         CASE WHEN fate < 96 THEN '2.0.0' WHEN fate < 99 THEN '5.1.1' END,
+         CASE WHEN fate < 96 THEN '250 2.0.0 OK' WHEN fate < 99 THEN '550 5.1.1 The email account that you tried to reach does not exist' END,
+         at + interval '8 seconds', at + interval '8 seconds', at, at
+  FROM rc RETURNING id),
+e AS (
+  INSERT INTO events (id, project_id, message_id, recipient_id, type, email, attempt, smtp_code, enhanced_code, smtp_reply, category, mx_host, dedupe_key, created_at)
+  SELECT 'evt_' || $5 || lpad(rc.i::text, 9, '0') || rc.n || k.k, $1, rc.message_id, rc.id, k.type::"EventType", rc.email, k.attempt, k.code, k.enhanced, k.reply, k.category,
+         CASE WHEN k.code IS NOT NULL THEN 'mx.' || split_part(rc.email, '@', 2) END, k.dedupe, rc.at + k.after
+  FROM rc CROSS JOIN LATERAL (VALUES
+      ('a', CASE WHEN rc.fate < 99 THEN 'queued' ELSE 'suppressed' END, NULL::int, NULL::int, NULL, NULL, NULL, NULL, interval '0'),
+      ('b', CASE WHEN rc.fate < 93 THEN 'delivered' WHEN rc.fate < 96 THEN 'deferred' WHEN rc.fate < 99 THEN 'bounced' END, 1,
+            CASE WHEN rc.fate < 93 THEN 250 WHEN rc.fate < 96 THEN 451 ELSE 550 END,
+            CASE WHEN rc.fate < 93 THEN '2.0.0' WHEN rc.fate < 96 THEN '4.2.1' ELSE '5.1.1' END,
+            CASE WHEN rc.fate < 93 THEN '250 2.0.0 OK' WHEN rc.fate < 96 THEN '451 4.2.1 Try again later' ELSE '550 5.1.1 User unknown' END,
+            CASE WHEN rc.fate < 93 THEN NULL WHEN rc.fate < 96 THEN 'mailbox' ELSE 'bad-mailbox' END,
+            CASE WHEN rc.fate < 93 THEN 'delivered:' || rc.id WHEN rc.fate < 96 THEN 'attempt:' || rc.id || ':1' ELSE 'attempt:' || rc.id || ':1' END,
+            interval '8 seconds'),
+      ('c', CASE WHEN rc.fate >= 93 AND rc.fate < 96 THEN 'delivered' END, 2, 250, '2.0.0', '250 2.0.0 OK', NULL, 'delivered:' || rc.id, interval '68 seconds')
+    ) AS k(k, type, attempt, code, enhanced, reply, category, dedupe, after)
+  WHERE k.type IS NOT NULL
+  RETURNING 1)
+SELECT (SELECT count(*) FROM m) AS messages, (SELECT count(*) FROM r) AS recipients, (SELECT count(*) FROM e) AS events`;
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() as string)) await main();
