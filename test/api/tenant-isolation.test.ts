@@ -81,7 +81,7 @@ describe('tenant isolation, route by route', () => {
 
   it("never shows project B's data in project A's lists", async () => {
     const lists = operations.filter((op) => op.method === 'get' && !op.path.includes('{'));
-    expect(lists.map((op) => op.path).sort()).toEqual(['/v1/api-keys', '/v1/domains', '/v1/messages', '/v1/suppressions', '/v1/webhooks']);
+    expect(lists.map((op) => op.path).sort()).toEqual(['/v1/api-keys', '/v1/domains', '/v1/messages', '/v1/stats', '/v1/suppressions', '/v1/webhooks']);
     const bIds = [fixtures['messages'], fixtures['domains'], b.apiKeyId, b.domain, 'only-b@example.org', fixtures['webhooks'], 'b.example.com'] as string[];
     for (const op of lists) {
       const response = await api.app.inject({ method: 'GET', url: op.path, headers: a.auth });

@@ -40,7 +40,8 @@ describe('the documentation names only files that exist', () => {
   const docs = ['README.md', ...tracked.filter((f) => /^docs\/.*\.md$/.test(f))];
   /** A path named in a doc exists when a tracked file (or folder) is at it, or ends with it (docs often name `delivery/attempt.ts` inside an app). */
   const exists = (path: string) => {
-    const clean = path.replace(/^\.\//, '').replace(/\/$/, '');
+    // the @herald/test workspace is the test/ folder
+    const clean = path.replace(/^\.\//, '').replace(/^@herald\/test\//, 'test/').replace(/\/$/, '');
     return tracked.some((f) => f === clean || f.endsWith(`/${clean}`) || f.startsWith(`${clean}/`) || f.includes(`/${clean}/`));
   };
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '@herald/test/support/wait-for.ts';
 
-const CHILD = fileURLToPath(new URL('@herald/test/fixtures/shutdown-child.ts', import.meta.url));
+const CHILD = fileURLToPath(import.meta.resolve('@herald/test/fixtures/shutdown-child.ts'));
 
 /** A real process receiving a real SIGTERM. */
 async function terminate(env: Record<string, string>): Promise<{ code: number | null; elapsedMs: number; output: string }> {
