@@ -52,3 +52,8 @@ ALTER TABLE "templates" ADD CONSTRAINT "templates_layout_id_fkey" FOREIGN KEY ("
 
 -- AddForeignKey
 ALTER TABLE "template_versions" ADD CONSTRAINT "template_versions_template_id_fkey" FOREIGN KEY ("template_id") REFERENCES "templates"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Keys that hold every scope there was (made with the preset "full") get the new one too
+UPDATE "api_keys" SET "scopes" = array_append("scopes", 'templates:manage')
+WHERE "scopes" @> ARRAY['messages:send', 'messages:read', 'domains:manage', 'webhooks:manage', 'suppressions:manage', 'keys:manage']::TEXT[]
+  AND NOT ("scopes" @> ARRAY['templates:manage']::TEXT[]);

@@ -117,3 +117,20 @@ export async function renderTemplateRefs(db: Db, projectId: string, refs: readon
   if (issues.length > 0) throw templateValidationError(issues, 'A template could not be rendered');
   return out;
 }
+
+/**
+ * What the project's template would send, without sending (previews, tests): its version (default:
+ * the published one) rendered with the variables (default: the version's sample variables).
+ */
+export async function previewTemplate(
+  db: Db,
+  projectId: string,
+  id: string,
+  options: { version?: number | undefined; variables?: unknown; allowMissing?: boolean | undefined },
+): Promise<RenderedSend> {
+  const [resolved] = (await resolveTemplates(db, projectId, [{ id, version: options.version, variables: undefined }], () => '')) as [ResolvedTemplate];
+  const variables = options.variables ?? resolved.version.sampleVariables ?? {};
+  const result = renderResolved(resolved, variables, options.allowMissing === true, '');
+  if (!result.ok) throw templateValidationError(result.errors, 'The template could not be rendered');
+  return result.rendered;
+}
