@@ -132,13 +132,17 @@ function prepare(deps: IntakeDeps, principal: Principal, request: IntakeRequest,
     };
   }
   // a message given whole is read first: its From header and X-Herald headers are what the checks need
-  const { draft, idempotencyKey } = prepareRawSubmission({ raw: request.raw, recipients: request.recipients }, now);
+  const { draft, idempotencyKey, templated } = prepareRawSubmission({ raw: request.raw, recipients: request.recipients }, now);
+  let rendered: SendRequest[] = [];
   return {
     fromDomains: [domainOf(draft.from.email)],
     recipientCounts: [request.recipients.length],
     idempotency: idempotencyKey ? { keys: [idempotencyKey], hash: requestHash({ recipients: request.recipients, raw: request.raw.toString('base64') }) } : undefined,
-    render: () => Promise.resolve(),
-    drafts: () => [draft],
+    // with X-Herald-Template, Herald composes the message from the template (raw-template.ts)
+    render: async () => {
+      if (templated) rendered = await applyTemplates(deps.store.db, principal.projectId, [templated], options.fieldPrefix);
+    },
+    drafts: () => (templated ? draftMessages(rendered, now) : [draft]),
   };
 }
 
