@@ -57,9 +57,19 @@ export async function listTemplates(db: Db, projectId: string, page: PageRequest
   return { items: split.items.flatMap((t) => (byTemplate.has(t.id) ? [{ ...t, version: byTemplate.get(t.id) as TemplateVersionRow }] : [])), next: split.next };
 }
 
-/** A template's versions, newest first, one page at a time (the template must be the project's: see findTemplate). */
+/**
+ * A template's versions, highest number first, one page at a time (the template must be the project's:
+ * see findTemplate). Numbers, not creation times, order them: a change that waited for another's lock
+ * took its time before the wait. The page's position is that of a version; the next page starts below
+ * its number.
+ */
 export async function listTemplateVersions(db: Db, templateId: string, page: PageRequest): Promise<KeysetPage<TemplateVersionRow>> {
-  const where: Prisma.TemplateVersionWhereInput = { templateId, ...(page.after ? afterPosition(page.after) : {}) };
-  const rows = await db.templateVersion.findMany({ where, orderBy: newestFirst(), take: rowsToFetch(page) });
+  const after = page.after ? await db.templateVersion.findFirst({ where: { templateId, id: page.after.id }, select: { number: true } }) : null;
+  const below = page.after ? (after?.number ?? 0) : undefined;
+  const rows = await db.templateVersion.findMany({
+    where: { templateId, ...(below !== undefined ? { number: { lt: below } } : {}) },
+    orderBy: { number: 'desc' },
+    take: rowsToFetch(page),
+  });
   return keysetPage(rows, page.limit);
 }

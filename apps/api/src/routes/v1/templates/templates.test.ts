@@ -117,6 +117,35 @@ describe('templates', () => {
     expect(page2.json()).toMatchObject({ data: [{ number: 1 }], next_cursor: null });
   });
 
+  it('numbers concurrent changes one after another, and refuses renaming to an alias another template has', async () => {
+    const t = await create(welcome());
+    const taken = await create(welcome());
+    const changes = await Promise.all([1, 2, 3, 4, 5].map((n) => call('PATCH', `/v1/templates/${t.id}`, { subject: `Change ${n} {{name}}` })));
+    expect(changes.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    expect(changes.map((r) => r.json<Template>().version.number).sort()).toEqual([2, 3, 4, 5, 6]);
+    const versions = await call('GET', `/v1/templates/${t.id}/versions`);
+    expect(versions.json<{ data: Version[] }>().data.map((v) => v.number)).toEqual([6, 5, 4, 3, 2, 1]);
+    const clash = await call('PATCH', `/v1/templates/${t.id}`, { alias: taken.alias, subject: 'not stored' });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json<ErrorBody>().error.details[0]?.field).toBe('alias');
+    expect((await call('GET', `/v1/templates/${t.id}`)).json()).toMatchObject({ latest_version: 6, alias: t.alias });
+  });
+
+  it('refuses variables that try to reach a prototype', async () => {
+    const t = await create(welcome());
+    const proto = await api.app.inject({
+      method: 'POST',
+      url: `/v1/templates/${t.id}/render`,
+      headers: { ...project.auth, 'content-type': 'application/json' },
+      payload: '{"variables":{"name":"a","url":"u","plan":"p","__proto__":{"polluted":true}}}',
+    });
+    expect(proto.statusCode).toBe(400);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    const constructor = await call('POST', `/v1/templates/${t.id}/render`, { variables: { name: { constructor: 'x' }, url: 'u', plan: 'p' } });
+    expect(constructor.statusCode).toBe(200);
+    expect(constructor.json<{ subject: string }>().subject).toBe('Welcome, [object Object]!');
+  });
+
   it('lists the project\'s templates newest first with a cursor, never another project\'s', async () => {
     const mine = await create(welcome());
     const theirs = await create(welcome(), other.auth);
