@@ -47,10 +47,10 @@ export interface BatchAcceptResult {
   accepted: { id: string; at: number }[];
 }
 
-/** POST /v1/messages/batch, `calls` calls of `size` messages, `parallel` at a time. */
+/** POST /v1/messages/batch, `calls` calls of `size` messages (`make`, default the plain benchmark message), `parallel` at a time. */
 export async function sendBatches(
   target: AcceptTarget,
-  options: { calls: number; size: number; parallel: number; first?: number },
+  options: { calls: number; size: number; parallel: number; first?: number; make?: (from: string, i: number) => Record<string, unknown> },
 ): Promise<BatchAcceptResult> {
   const accepted: { id: string; at: number }[] = [];
   let next = 0;
@@ -59,7 +59,8 @@ export async function sendBatches(
     while (next < options.calls) {
       const call = next++;
       const base = (options.first ?? 0) + call * options.size;
-      const body = JSON.stringify({ messages: Array.from({ length: options.size }, (_, i) => message(target.from, base + i)) });
+      const make = options.make ?? message;
+      const body = JSON.stringify({ messages: Array.from({ length: options.size }, (_, i) => make(target.from, base + i)) });
       const response = await fetch(`${target.apiUrl}/v1/messages/batch`, {
         method: 'POST',
         headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },

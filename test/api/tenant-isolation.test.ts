@@ -43,6 +43,8 @@ describe('tenant isolation, route by route', () => {
     fixtures['webhooks'] = webhook.json<{ id: string }>().id;
     const test = await api.app.inject({ method: 'POST', url: `/v1/webhooks/${fixtures['webhooks']}/test`, headers: b.auth });
     fixtures['delivery_id'] = test.json<{ id: string }>().id;
+    const template = await api.app.inject({ method: 'POST', url: '/v1/templates', headers: b.auth, payload: { name: 'B', alias: 'b-only-template', subject: 'B {{x}}', html: '<p>B</p>' } });
+    fixtures['templates'] = template.json<{ id: string }>().id;
     const document = (await openApiDocument()) as { paths: Record<string, Record<string, unknown>> };
     operations = Object.entries(document.paths)
       .filter(([path]) => path.startsWith('/v1/'))
@@ -77,12 +79,13 @@ describe('tenant isolation, route by route', () => {
     const webhook = await api.db.webhookEndpoint.findUniqueOrThrow({ where: { id: fixtures['webhooks'] } });
     expect(webhook.url).toBe('https://b.example.com/hook');
     expect(webhook.previousSecretEncrypted).toBeNull();
+    expect(await api.db.template.findUniqueOrThrow({ where: { id: fixtures['templates'] } })).toMatchObject({ latestVersion: 1, publishedVersion: 1 });
   });
 
   it("never shows project B's data in project A's lists", async () => {
     const lists = operations.filter((op) => op.method === 'get' && !op.path.includes('{'));
-    expect(lists.map((op) => op.path).sort()).toEqual(['/v1/api-keys', '/v1/domains', '/v1/messages', '/v1/stats', '/v1/suppressions', '/v1/webhooks']);
-    const bIds = [fixtures['messages'], fixtures['domains'], b.apiKeyId, b.domain, 'only-b@example.org', fixtures['webhooks'], 'b.example.com'] as string[];
+    expect(lists.map((op) => op.path).sort()).toEqual(['/v1/api-keys', '/v1/domains', '/v1/messages', '/v1/stats', '/v1/suppressions', '/v1/templates', '/v1/webhooks']);
+    const bIds = [fixtures['messages'], fixtures['domains'], b.apiKeyId, b.domain, 'only-b@example.org', fixtures['webhooks'], 'b.example.com', fixtures['templates'], 'b-only-template'] as string[];
     for (const op of lists) {
       const response = await api.app.inject({ method: 'GET', url: op.path, headers: a.auth });
       expect(response.statusCode, op.path).toBe(200);

@@ -24,7 +24,7 @@ describe('schema.prisma and prisma/migrations describe the same database', () =>
     expect([...expected.tables.keys()].sort()).toEqual([
       'api_keys', 'dkim_keys', 'domains', 'events', 'feedback_reports', 'messages', 'projects', 'recipients', 'stats_bounce_reasons_hourly',
       'stats_hourly', 'stats_latency_hourly', 'stats_recipient_domains_hourly', 'suppressions',
-      'webhook_deliveries', 'webhook_endpoints',
+      'template_versions', 'templates', 'webhook_deliveries', 'webhook_endpoints',
     ]);
     expect(expected.enums.get('DkimKeyStatus')).toEqual(['pending', 'active', 'retiring', 'retired']);
     const apiKeys = expected.tables.get('api_keys');

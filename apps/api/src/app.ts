@@ -51,6 +51,13 @@ import { retryWebhookDeliveryRoute } from './routes/v1/webhooks/retry-webhook-de
 import { rotateWebhookSecretRoute } from './routes/v1/webhooks/rotate-webhook-secret.ts';
 import { testWebhookRoute } from './routes/v1/webhooks/test-webhook.ts';
 import { updateWebhookRoute } from './routes/v1/webhooks/update-webhook.ts';
+import { createTemplateRoute } from './routes/v1/templates/create-template.ts';
+import { deleteTemplateRoute } from './routes/v1/templates/delete-template.ts';
+import { getTemplateRoute } from './routes/v1/templates/get-template.ts';
+import { listTemplateVersionsRoute } from './routes/v1/templates/list-template-versions.ts';
+import { listTemplatesRoute } from './routes/v1/templates/list-templates.ts';
+import { renderTemplateRoute } from './routes/v1/templates/render-template.ts';
+import { updateTemplateRoute } from './routes/v1/templates/update-template.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -123,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'domains', description: 'Sending domains: DKIM keys, DNS records, verification, rotation' },
         { name: 'api-keys', description: "The project's API keys: scopes, domains, expiry, revocation" },
         { name: 'webhooks', description: 'Signed event notifications, retried for a day, logged and replayable' },
+        { name: 'templates', description: 'Stored Handlebars templates and layouts, versioned; send by template id or alias' },
         { name: 'admin', description: 'Projects, with HERALD_ADMIN_TOKEN' },
         { name: 'health', description: 'Liveness and readiness probes' },
       ],
@@ -186,6 +194,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         listWebhookDeliveriesRoute,
         retryWebhookDeliveryRoute,
         replayWebhookDeliveriesRoute,
+        createTemplateRoute,
+        listTemplatesRoute,
+        getTemplateRoute,
+        updateTemplateRoute,
+        deleteTemplateRoute,
+        listTemplateVersionsRoute,
+        renderTemplateRoute,
       ]) {
         await v1.register(route(deps));
       }

@@ -31,6 +31,8 @@ export function replyForIntakeError(err: unknown): Error & { responseCode: numbe
       case 'idempotency_conflict':
         return smtpError(554, `5.7.0 ${err.message}`);
       case 'validation_failed':
+      case 'not_found':
+        // not_found: a template the message names is not the project's
         return smtpError(554, `5.6.0 ${err.message}`);
       default:
         break;

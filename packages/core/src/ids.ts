@@ -17,6 +17,8 @@ export const ID_PREFIXES = {
   webhook: 'wh',
   webhookDelivery: 'whd',
   deliveryBatch: 'batch',
+  template: 'tpl',
+  templateVersion: 'tplv',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -43,6 +43,7 @@ export function presentMessage(m: MessageDetailRow) {
     ...presentFields(m),
     message_id: m.messageIdHeader,
     size: m.rawSize,
+    template: m.templateId !== null && m.templateVersion !== null ? { id: m.templateId, version: m.templateVersion } : null,
     recipients: m.recipients.map((r) => ({
       email: r.email,
       kind: r.kind,

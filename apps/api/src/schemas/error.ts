@@ -8,7 +8,14 @@ export const errorBody = z
       code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
       message: z.string(),
       details: z
-        .union([z.array(z.object({ field: z.string(), message: z.string() })), z.record(z.string(), z.unknown())])
+        .union([z.array(
+            z.object({
+              field: z.string(),
+              message: z.string(),
+              line: z.number().int().optional().describe('In a template field: the line of the problem, from 1'),
+              column: z.number().int().optional().describe('In a template field: the column of the problem, from 1'),
+            }),
+          ), z.record(z.string(), z.unknown())])
         .optional(),
     }),
   })

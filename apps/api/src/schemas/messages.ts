@@ -74,6 +74,10 @@ export const messageView = z
     ...messageFields,
     message_id: z.string().describe('The Message-ID header, without angle brackets'),
     size: z.number().int().describe('Size of the raw message in bytes'),
+    template: z
+      .object({ id: z.string(), version: z.number().int() })
+      .nullable()
+      .describe('The template and version the message was rendered from (kept after the template is deleted)'),
     recipients: z.array(recipientView),
     events: z.array(messageEvent),
   })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { customHeaderProblem, MAX_CUSTOM_HEADERS, MESSAGE_RULES, type Attachment, type SendRequest } from '@herald/core';
 import { mailbox, mailboxList } from './mailbox.ts';
+import { sendTemplate } from './templates.ts';
 
 const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -41,9 +42,12 @@ export const sendMessageBody = z
     subject: z
       .string()
       .max(MESSAGE_RULES.maxSubjectLength, `must be at most ${MESSAGE_RULES.maxSubjectLength} characters`)
-      .refine((s) => !LINE_BREAK.test(s), 'must not contain line breaks'),
+      .refine((s) => !LINE_BREAK.test(s), 'must not contain line breaks')
+      .optional()
+      .describe('Required unless template is given'),
     text: z.string().optional(),
     html: z.string().optional(),
+    template: sendTemplate.optional().describe("A stored template rendered with this message's variables into the subject, html and text (which are then not given)"),
     headers: z
       .record(z.string(), z.string())
       .optional()
@@ -67,8 +71,13 @@ export const sendMessageBody = z
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (body.text === undefined && body.html === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html is required' });
+    if (body.template !== undefined) {
+      for (const field of ['subject', 'text', 'html'] as const) {
+        if (body[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'cannot be given with template: the template makes it' });
+      }
+    } else {
+      if (body.subject === undefined) ctx.addIssue({ code: 'custom', path: ['subject'], message: 'subject is required (or a template)' });
+      if (body.text === undefined && body.html === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html is required (or a template)' });
     }
     if (body.to.length === 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'at least one recipient is required' });
     const headers = Object.entries(body.headers ?? {});
@@ -100,9 +109,15 @@ export function toSendRequest(body: SendMessageBody): SendRequest {
     cc: body.cc ?? [],
     bcc: body.bcc ?? [],
     replyTo: body.reply_to ?? [],
-    subject: body.subject,
+    subject: body.subject ?? '',
     text: body.text,
     html: body.html,
+    template: body.template && {
+      ...(body.template.id !== undefined ? { id: body.template.id } : { alias: body.template.alias as string }),
+      version: body.template.version,
+      variables: body.template.variables,
+      allowMissing: body.template.allow_missing,
+    },
     headers: Object.entries(body.headers ?? {}),
     attachments: (body.attachments ?? []).map(
       (a): Attachment => ({

@@ -4,6 +4,7 @@ export const SCOPES = [
   'messages:read',
   'domains:manage',
   'webhooks:manage',
+  'templates:manage',
   'suppressions:manage',
   'keys:manage',
 ] as const;

@@ -60,6 +60,8 @@ export interface MessageDraft {
   tags: string[];
   metadata: Record<string, string>;
   sendAt?: Date | undefined;
+  /** The template version the message was rendered from. */
+  renderedFrom?: { templateId: string; version: number } | undefined;
 }
 
 /**
@@ -154,6 +156,8 @@ export async function commitMessages(
         idempotency_hash: options.idempotency?.hash ?? null,
         source: options.source,
         send_at: p.scheduled ? (p.request.sendAt ?? null) : null,
+        template_id: p.request.renderedFrom?.templateId ?? null,
+        template_version: p.request.renderedFrom?.version ?? null,
         created_at: now,
       })),
       recipients: staged.flatMap((p) =>
@@ -189,7 +193,7 @@ export async function commitMessages(
 
 const MESSAGE_COLUMNS = [
   'id', 'project_id', 'domain_id', 'api_key_id', 'test', 'status', 'from_email', 'from_name', 'subject', 'message_id_header', 'raw_size',
-  'tags', 'metadata', 'idempotency_key', 'idempotency_hash', 'source', 'send_at', 'created_at',
+  'tags', 'metadata', 'idempotency_key', 'idempotency_hash', 'source', 'send_at', 'template_id', 'template_version', 'created_at',
 ] as const;
 /** A message row; its raw content travels apart (see createIntakeCommitter): `raw_offset` says where it starts in the group's bytes. */
 type MessageRow = RowOf<typeof MESSAGES, (typeof MESSAGE_COLUMNS)[number]> & { raw_offset?: number };

@@ -23,6 +23,7 @@ export function draftMessages(requests: readonly SendRequest[], now: Date): Mess
       tags: request.tags,
       metadata: request.metadata,
       sendAt: request.sendAt,
+      renderedFrom: request.renderedFrom,
     };
   });
 }

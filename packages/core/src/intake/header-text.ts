@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { ErrorDetail } from '../errors/registry.ts';
 
 /** Header fields of a submitted message whose values Herald keeps as text in Postgres. */
-const STORED_AS_TEXT = /^(subject|from|x-herald-tags|x-herald-metadata-.*|x-herald-idempotency-key)$/;
+const STORED_AS_TEXT = /^(subject|from|x-herald-tags|x-herald-metadata-.*|x-herald-idempotency-key|x-herald-template|x-herald-template-variables)$/;
 
 /**
  * What is wrong with the raw bytes of the header fields Herald stores as text (`name` lower-case,

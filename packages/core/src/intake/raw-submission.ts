@@ -3,10 +3,12 @@ import addressparser from 'nodemailer/lib/addressparser/index.js';
 import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 import { normalizeCrlf } from '../mime/normalize-crlf.ts';
-import { domainOf, normalizeEmail, parseMailbox } from './address.ts';
+import { domainOf, normalizeEmail, parseMailbox, type Mailbox } from './address.ts';
 import { decodedTextProblem, storedHeaderTextProblems, utf8Text } from './header-text.ts';
 import type { MessageDraft } from './commit-messages.ts';
 import { metadataProblems, tagProblems } from './message-rules.ts';
+import { readTemplateHeaders, templatedRequest } from './raw-template.ts';
+import type { SendRequest } from './send-request.ts';
 
 /** A message as an SMTP client hands it over: the envelope and the bytes after DATA. */
 export interface RawSubmission {
@@ -34,8 +36,12 @@ function headerField(field: string): string {
  * X-Herald-Idempotency-Key read and removed, as are Bcc and Return-Path; the From header parsed (the
  * project's domain checks apply to it, as to MAIL FROM); its Message-ID kept, or one added on the
  * sending domain (and a Date when missing). Each envelope recipient is to, cc or bcc as the headers say.
+ * With X-Herald-Template, `templated` is the fields request the message becomes instead (raw-template.ts).
  */
-export function prepareRawSubmission(submission: RawSubmission, now: Date): { draft: MessageDraft; idempotencyKey: string | null } {
+export function prepareRawSubmission(
+  submission: RawSubmission,
+  now: Date,
+): { draft: MessageDraft; idempotencyKey: string | null; templated: SendRequest | null } {
   const raw = normalizeCrlf(submission.raw);
   const split = raw.indexOf('\r\n\r\n', 0, 'latin1');
   const headerText = raw.subarray(0, split >= 0 ? split : raw.length).toString('latin1');
@@ -74,6 +80,8 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
       fromValues.length !== 1 ? 'exactly one From header is required' : fromList.length > 1 ? 'must hold exactly one mailbox' : `not a valid address: ${from && !from.ok ? from.reason : 'unreadable'}`;
     problems.push({ field: 'header.from', message: why });
   }
+  const template = readTemplateHeaders(value('x-herald-template').map(utf8), value('x-herald-template-variables').map(utf8), problems);
+  const replyTo = template ? readReplyTo(value('reply-to').map(utf8), problems) : [];
   const subject = decode(value('subject')[0] ?? '');
   const subjectProblem = decodedTextProblem('header.subject', subject);
   if (subjectProblem) problems.push(subjectProblem);
@@ -123,7 +131,19 @@ export function prepareRawSubmission(submission: RawSubmission, now: Date): { dr
       metadata,
     },
     idempotencyKey,
+    templated: template && templatedRequest({ from: from.mailbox, recipients, replyTo, tags: [...new Set(tags)], metadata }, template),
   };
+}
+
+/** Reply-To's mailboxes, for a message Herald composes from a template; problems name the header. */
+function readReplyTo(values: string[], problems: ErrorDetail[]): Mailbox[] {
+  const mailboxes: Mailbox[] = [];
+  for (const a of values.flatMap((v) => addressparser(v, { flatten: true }))) {
+    const parsed = parseMailbox({ email: 'address' in a ? (a.address ?? '') : '', name: decodeWords(a.name) || undefined });
+    if (parsed.ok) mailboxes.push(parsed.mailbox);
+    else problems.push({ field: 'header.reply-to', message: `not a valid address: ${parsed.reason}` });
+  }
+  return mailboxes;
 }
 
 function invalid(problems: ErrorDetail[]): HeraldError {

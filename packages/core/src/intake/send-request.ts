@@ -1,3 +1,4 @@
+import type { TemplateRef } from '../templates/resolve-template.ts';
 import type { Mailbox } from './address.ts';
 
 /** A file carried by the message: inline content only — never a path or a URL. */
@@ -28,4 +29,8 @@ export interface SendRequest {
   metadata: Record<string, string>;
   /** Not before this time; absent or past means now. */
   sendAt?: Date | undefined;
+  /** The template whose rendering replaces subject, text and html (intake/apply-templates.ts). */
+  template?: TemplateRef | undefined;
+  /** Set by intake once the template is rendered: what the message was made from. */
+  renderedFrom?: { templateId: string; version: number } | undefined;
 }

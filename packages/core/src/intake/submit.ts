@@ -5,6 +5,7 @@ import type { DailyQuota } from '../limits/daily-quota.ts';
 import { reserveDailyQuota } from '../limits/reserve-quota.ts';
 import { domainOf } from './address.ts';
 import { commitMessages, type AcceptedMessage, type CommitDeps, type MessageDraft } from './commit-messages.ts';
+import { applyTemplates } from './apply-templates.ts';
 import { draftMessages } from './draft-messages.ts';
 import { findIdempotentReplay, requestHash, storedIdempotencyKeys } from './idempotency.ts';
 import { metadataProblems, recipientProblems, scheduleProblems, tagProblems } from './message-rules.ts';
@@ -58,7 +59,8 @@ export interface SubmitResult {
 /**
  * The one way a message enters Herald, for every front end. In this order: the message rules
  * (recipients, tags, metadata, schedule); the key's scope and domain limits; an Idempotency-Key
- * already used (answered with the first result, charging nothing); the daily quota; then
+ * already used (answered with the first result, charging nothing); templates rendered
+ * (apply-templates.ts); the daily quota; then
  * commitMessages: the sender domain verified, suppressions marked, the size checked, everything
  * committed in one transaction and the deliveries enqueued. The quota is given back when the request
  * fails or turns out to be a replay. Front ends only translate their input into an IntakeRequest and
@@ -69,7 +71,7 @@ export async function submit(deps: IntakeDeps, principal: Principal, request: In
   if (!principal.scopes.includes('messages:send')) {
     throw new HeraldError('insufficient_scope', 'this API key lacks the messages:send scope', [{ field: 'scope', message: 'messages:send is required' }]);
   }
-  const prepared = prepare(request, options, now);
+  const prepared = prepare(deps, principal, request, options, now);
   const problems = prepared.recipientCounts.flatMap((count, i) => recipientProblems(count, deps.settings).map((p) => prefixed(p, options.fieldPrefix(i))));
   if (problems.length > 0) throw invalid(problems);
   prepared.fromDomains.forEach((domain, i) => assertKeyMayUseDomains(principal, [domain], `${options.fieldPrefix(i)}from`));
@@ -80,6 +82,8 @@ export async function submit(deps: IntakeDeps, principal: Principal, request: In
     const replay = await findIdempotentReplay(deps.store.db, principal.projectId, idempotency.keys, idempotency.hash);
     if (replay) return { messages: replay, replayed: true };
   }
+  // templates are rendered before the quota is reserved: a message that cannot be rendered costs nothing
+  await prepared.render();
   const recipients = prepared.recipientCounts.reduce((n, count) => n + count, 0);
   const limit = principal.dailyQuota ?? deps.settings.dailyQuota;
   const release = deps.quota ? await reserveDailyQuota(deps.quota, principal.projectId, recipients, limit, { log: deps.log }) : null;
@@ -105,12 +109,14 @@ interface Prepared {
   /** Each message's recipients as given (to, cc and bcc; the envelope over SMTP), for the limit and the quota. */
   recipientCounts: number[];
   idempotency: { keys: string[]; hash: string } | undefined;
+  /** Renders the messages' templates (applyTemplates), before drafts. */
+  render: () => Promise<void>;
   drafts: () => MessageDraft[];
 }
 
-function prepare(request: IntakeRequest, options: SubmitOptions, now: Date): Prepared {
+function prepare(deps: IntakeDeps, principal: Principal, request: IntakeRequest, options: SubmitOptions, now: Date): Prepared {
   if (request.kind === 'fields') {
-    const { messages } = request;
+    let { messages } = request;
     const problems = messages.flatMap((m, i) =>
       [...tagProblems(m.tags), ...metadataProblems(m.metadata), ...scheduleProblems(m.sendAt, now)].map((p) => prefixed(p, options.fieldPrefix(i))),
     );
@@ -119,16 +125,24 @@ function prepare(request: IntakeRequest, options: SubmitOptions, now: Date): Pre
       fromDomains: messages.map((m) => domainOf(m.from.email)),
       recipientCounts: messages.map((m) => m.to.length + m.cc.length + m.bcc.length),
       idempotency: options.idempotency && { keys: storedIdempotencyKeys(options.idempotency.key, messages.length, request.batch), hash: options.idempotency.hash },
+      render: async () => {
+        messages = await applyTemplates(deps.store.db, principal.projectId, messages, options.fieldPrefix);
+      },
       drafts: () => draftMessages(messages, now),
     };
   }
   // a message given whole is read first: its From header and X-Herald headers are what the checks need
-  const { draft, idempotencyKey } = prepareRawSubmission({ raw: request.raw, recipients: request.recipients }, now);
+  const { draft, idempotencyKey, templated } = prepareRawSubmission({ raw: request.raw, recipients: request.recipients }, now);
+  let rendered: SendRequest[] = [];
   return {
     fromDomains: [domainOf(draft.from.email)],
     recipientCounts: [request.recipients.length],
     idempotency: idempotencyKey ? { keys: [idempotencyKey], hash: requestHash({ recipients: request.recipients, raw: request.raw.toString('base64') }) } : undefined,
-    drafts: () => [draft],
+    // with X-Herald-Template, Herald composes the message from the template (raw-template.ts)
+    render: async () => {
+      if (templated) rendered = await applyTemplates(deps.store.db, principal.projectId, [templated], options.fieldPrefix);
+    },
+    drafts: () => (templated ? draftMessages(rendered, now) : [draft]),
   };
 }
 

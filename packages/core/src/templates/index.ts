@@ -6,3 +6,4 @@ export { templateValidationError, type TemplateIssue, type TemplateField } from 
 export { TEMPLATE_LIMITS } from './template-limits.ts';
 export { DATE_STYLES } from './format-date.ts';
 export { NUMBER_STYLES } from './format-number.ts';
+export * from './store.ts';
