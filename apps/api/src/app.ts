@@ -12,6 +12,8 @@ import { answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandler } fro
 import { clientErrorHandler, registerHttpErrorAnswers } from './plugins/http-errors.ts';
 import { requestLogger } from './plugins/log-redaction.ts';
 import { refuseWhileDraining } from './plugins/draining.ts';
+import { recordHttpMetrics } from './plugins/http-metrics.ts';
+import { getMetricsRoute } from './routes/metrics/get-metrics.ts';
 import { registerJsonBodyParser } from './input/json-body.ts';
 import { refuseBadText } from './input/refuse-bad-text.ts';
 import { checkLivenessRoute } from './routes/health/check-liveness.ts';
@@ -94,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  recordHttpMetrics(app);
   refuseWhileDraining(app);
   registerHttpErrorAnswers(app);
   registerJsonBodyParser(app);
@@ -135,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(checkLivenessRoute());
   await app.register(checkReadinessRoute(deps));
+  await app.register(getMetricsRoute(deps));
   await app.register(
     async (v1) => {
       v1.addHook('onRoute', (route) => {
