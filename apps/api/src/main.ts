@@ -56,6 +56,7 @@ export async function main(): Promise<void> {
       dailyQuota: createDailyQuota(limitsRedis, config.queuePrefix),
     },
     readiness,
+    queueBoard: { queues: [queues.single, queues.batches] },
   });
   await app.listen({ host: config.host, port: config.port });
 

@@ -36,6 +36,9 @@ export function startMetrics(options: MetricsOptions): void {
   }
   if (!defaultsCollected) {
     collectDefaultMetrics({ register: registry });
+    // gauges named _total, which `promtool check metrics` refuses; nodejs_active_handles{type} (and
+    // _requests, _resources) hold the same counts by type
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
     defaultsCollected = true;
   }
 }
