@@ -1,7 +1,8 @@
 // `npm run bench`: Herald on this machine, measured. Writes bench/RESULTS.md ("Latest run") and prints
 // the same tables. Settings: BENCH_WORKERS (worker processes, default 2), BENCH_API_PROCESSES (API
 // processes, default 1), BENCH_MESSAGES (end to end, default 10000), BENCH_SECONDS (each single-accept
-// run, default 10).
+// run, default 10), BENCH_METRICS (on or off: Prometheus metrics collected in every process, or not
+// at all (HERALD_METRICS=false); default on; the "metrics overhead" row compares the two).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -23,6 +24,7 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const METRICS = process.env.BENCH_METRICS === 'off' ? 'off' : 'on';
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
 
@@ -36,6 +38,7 @@ const herald = await startBenchHerald({
   HERALD_API_BODY_LIMIT_BYTES: 48 * 2 ** 20,
   HERALD_MAX_CONNECTIONS_PER_DESTINATION: 50,
   HERALD_API_PROCESSES: API_PROCESSES,
+  HERALD_METRICS: METRICS === 'on' ? 'true' : 'false',
   ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('HERALD_')) as [string, string][]),
 });
 const apiPids = () => withDescendants(herald.api.child.pid as number);
@@ -125,7 +128,7 @@ try {
 const run = [
   '## Latest run',
   '',
-  `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · commit ${commit()} · ${machine()} · ${API_PROCESSES} API and ${WORKERS} worker process(es), Postgres, Redis and the sink on this one machine · ${Math.round((Date.now() - started) / 1_000)} s`,
+  `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · commit ${commit()} · ${machine()} · ${API_PROCESSES} API and ${WORKERS} worker process(es), metrics ${METRICS}, Postgres, Redis and the sink on this one machine · ${Math.round((Date.now() - started) / 1_000)} s`,
   '',
   table(figures),
   '',

@@ -29,6 +29,7 @@ export function heraldEnv(overrides: Record<string, string | number> = {}): Node
     HERALD_HELO_NAME: 'herald-test.local',
     // many workers run at once in tests: their probe ports are opt-in (a free port per process)
     HERALD_WORKER_HEALTH_PORT: '0',
+    HERALD_SMTP_HEALTH_PORT: '0',
   };
   for (const [key, value] of Object.entries(overrides)) env[key] = String(value);
   return env;

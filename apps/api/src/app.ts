@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Queue } from 'bullmq';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -12,6 +13,9 @@ import { answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandler } fro
 import { clientErrorHandler, registerHttpErrorAnswers } from './plugins/http-errors.ts';
 import { requestLogger } from './plugins/log-redaction.ts';
 import { refuseWhileDraining } from './plugins/draining.ts';
+import { recordHttpMetrics } from './plugins/http-metrics.ts';
+import { getMetricsRoute } from './routes/metrics/get-metrics.ts';
+import { mountQueueBoard } from './queue-board/queue-board.ts';
 import { registerJsonBodyParser } from './input/json-body.ts';
 import { refuseBadText } from './input/refuse-bad-text.ts';
 import { checkLivenessRoute } from './routes/health/check-liveness.ts';
@@ -76,6 +80,8 @@ export interface AppDeps {
   limits?: { rateLimiter: RateLimiter; dailyQuota: DailyQuota } | undefined;
   /** Named checks run by /readyz; each throws when its dependency does not answer. */
   readiness: Record<string, ReadinessCheck>;
+  /** The BullMQ queues the queue board (/admin/queues, with HERALD_ADMIN_TOKEN) shows; absent: no board. */
+  queueBoard?: { queues: Queue[] } | undefined;
 }
 
 export const API_VERSION = '0.1.0';
@@ -101,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  recordHttpMetrics(app);
   refuseWhileDraining(app);
   registerHttpErrorAnswers(app);
   registerJsonBodyParser(app);
@@ -143,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(checkLivenessRoute());
   await app.register(checkReadinessRoute(deps));
+  await app.register(getMetricsRoute(deps));
   await app.register(
     async (v1) => {
       v1.addHook('onRoute', (route) => {
@@ -220,5 +228,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/admin' },
   );
+  if (deps.queueBoard) {
+    await mountQueueBoard(app, { queues: deps.queueBoard.queues, adminToken: deps.config.adminToken, writable: deps.config.queueBoardWritable });
+  }
   return app;
 }

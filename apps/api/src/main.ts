@@ -8,6 +8,9 @@ import {
   domainSettings,
   enqueueDeliveries,
   loadApiConfig,
+  runReadinessChecks,
+  startMetrics,
+  watchDependencies,
   onShutdown,
   pendingMigrations,
   resolveMasterKey,
@@ -23,6 +26,7 @@ import { buildApp } from './app.ts';
 export async function main(): Promise<void> {
   const config = loadApiConfig();
   const log = createLogger('herald-api', config.logLevel);
+  startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
   const db = createDb(config.databaseUrl);
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
@@ -34,6 +38,8 @@ export async function main(): Promise<void> {
   const pending = await pendingMigrations(config.databaseUrl).catch(() => []);
   if (pending.length > 0) log.warn({ pending }, 'database migrations are pending: run `herald migrate`');
 
+  const readiness = standardReadinessChecks(db, redis);
+  watchDependencies(() => runReadinessChecks(readiness));
   const app = await buildApp({
     config,
     db,
@@ -49,7 +55,8 @@ export async function main(): Promise<void> {
       rateLimiter: createRateLimiter(limitsRedis, `${config.queuePrefix}:rate`),
       dailyQuota: createDailyQuota(limitsRedis, config.queuePrefix),
     },
-    readiness: standardReadinessChecks(db, redis),
+    readiness,
+    queueBoard: { queues: [queues.single, queues.batches] },
   });
   await app.listen({ host: config.host, port: config.port });
 

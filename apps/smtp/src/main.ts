@@ -1,5 +1,20 @@
 import { Redis } from 'ioredis';
-import { createDb, createDeliveryQueues, createLogger, createRedis, createStore, enqueueDeliveries, loadSmtpConfig, onShutdown } from '@herald/core';
+import {
+  createDb,
+  createDeliveryQueues,
+  createLogger,
+  createRedis,
+  createStore,
+  enqueueDeliveries,
+  loadSmtpConfig,
+  metricsAccessCheck,
+  onShutdown,
+  runReadinessChecks,
+  standardReadinessChecks,
+  startHealthServer,
+  startMetrics,
+  watchDependencies,
+} from '@herald/core';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { redisReady, SessionLimits } from './session-limits.ts';
@@ -10,6 +25,7 @@ import { tlsMaterial } from './tls-material.ts';
 export async function main(): Promise<void> {
   const config = loadSmtpConfig();
   const log = createLogger('herald-smtp', config.logLevel);
+  startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
   const db = createDb(config.databaseUrl);
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
@@ -50,11 +66,21 @@ export async function main(): Promise<void> {
       server.listen(port, config.smtpHost, () => resolve());
     });
   }
-  log.info({ host: config.smtpHost, starttls: config.smtpPort, tls: config.smtpsPort }, 'smtp listener started');
+  // /healthz, /readyz and /metrics on a port of their own, as the worker's (a listener added to this process shares them)
+  const readiness = standardReadinessChecks(db, redis);
+  watchDependencies(() => runReadinessChecks(readiness));
+  const health = config.smtpHealthPort
+    ? await startHealthServer(readiness, { host: config.smtpHealthHost, port: config.smtpHealthPort, metrics: metricsAccessCheck(config) })
+    : null;
+  log.info(
+    { host: config.smtpHost, starttls: config.smtpPort, tls: config.smtpsPort, health: health ? `${config.smtpHealthHost}:${config.smtpHealthPort}` : null },
+    'smtp listener started',
+  );
 
   onShutdown(log, 'closing SMTP sessions', async () => {
     await Promise.all(servers.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))));
     await limits.stop();
+    health?.close();
     await queues.close();
     redis.disconnect();
     limitsRedis.disconnect();

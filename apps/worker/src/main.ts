@@ -10,12 +10,19 @@ import {
   createResolver,
   domainSettings,
   loadWorkerConfig,
+  metricsAccessCheck,
+  runReadinessChecks,
+  startHealthServer,
+  startMetrics,
+  watchDependencies,
+  watchQueues,
+  watchRedisPolicy,
+  watchThrottledDestinations,
   onShutdown,
   resolveMasterKey,
   standardReadinessChecks,
   type Log,
 } from '@herald/core';
-import { startHealthServer } from './health/health-server.ts';
 import { startSweeper } from './recovery/sweeper.ts';
 import { startMaintenance } from './maintenance/maintenance-worker.ts';
 import { startWebhookDispatcher } from './webhooks/dispatch-webhooks.ts';
@@ -24,7 +31,7 @@ import { parseRelayUrl } from './routing/relay.ts';
 
 import { createDkimKeyStore } from './signing/dkim-key-store.ts';
 import { releaseLeaseOnClose } from './smtp/deliver-to-destinations.ts';
-import { createRedisDestinationLimits } from './smtp/destination-limits.ts';
+import { countThrottledDestinations, createRedisDestinationLimits } from './smtp/destination-limits.ts';
 import { createSessionPool, DEFAULT_POOL_LIMITS } from './smtp/session-pool.ts';
 import { renewHeldSlots } from './smtp/slot-renewal.ts';
 import { createPolicyFetcher } from './tls-policy/fetch-policy.ts';
@@ -36,6 +43,7 @@ import { createDeliveryWorkers } from './worker.ts';
 export async function main(): Promise<void> {
   const config = loadWorkerConfig();
   const log = createLogger('herald-worker', config.logLevel);
+  startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
   const masterKey = resolveMasterKey(config, log);
   const db = createDb(config.databaseUrl);
   const store = createStore(db, { log });
@@ -122,8 +130,14 @@ export async function main(): Promise<void> {
     { db, queues, clock: () => new Date(), log },
     { redis, prefix: config.queuePrefix, intervalMs: config.sweepIntervalMs, graceMs: config.sweepGraceMs, afterSweep: maintenance.ensureScheduled },
   );
+  // read at scrape time: the queues' job counts, Postgres and Redis answering, Redis' eviction policy, throttled destinations
+  const readiness = standardReadinessChecks(db, redis);
+  watchQueues([queues.single, queues.batches]);
+  watchDependencies(() => runReadinessChecks(readiness));
+  watchRedisPolicy(redis);
+  watchThrottledDestinations(countThrottledDestinations(redis, config.queuePrefix));
   const health = config.healthPort
-    ? await startHealthServer(standardReadinessChecks(db, redis), { host: config.healthHost, port: config.healthPort })
+    ? await startHealthServer(readiness, { host: config.healthHost, port: config.healthPort, metrics: metricsAccessCheck(config) })
     : null;
 
   const webhooks = startWebhookDispatcher(

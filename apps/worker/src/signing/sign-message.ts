@@ -1,4 +1,5 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
+import { metrics, seconds } from '@herald/core';
 import { parseFields, type HeaderField } from '@herald/core/mime/header-fields';
 import { relaxedBodyHash, relaxedHeader } from './dkim-canonical.ts';
 
@@ -62,7 +63,10 @@ export function dkimSignatures(message: Buffer, keys: SigningKey[], signTime: Da
  */
 export function signedParts(message: Buffer, keys: SigningKey[], signTime?: Date): Buffer[] {
   if (keys.length === 0) return [message];
-  return [Buffer.from(dkimSignatures(message, keys, signTime), 'latin1'), message];
+  const started = performance.now();
+  const signatures = Buffer.from(dkimSignatures(message, keys, signTime), 'latin1');
+  metrics().dkimSignDuration.observe(seconds(performance.now() - started));
+  return [signatures, message];
 }
 
 /** Signs and returns the whole message with its DKIM-Signature header(s) first, in one buffer. */

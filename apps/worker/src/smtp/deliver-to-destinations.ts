@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Log } from '@herald/core';
-import { classifyReply } from '@herald/core';
+import { classifyReply, destinationLabel, metrics, seconds } from '@herald/core';
 import { syntheticReply, type SmtpReply } from '@herald/core';
 import type { Destination } from '../routing/destination.ts';
 import type { DestinationLimits } from './destination-limits.ts';
@@ -87,6 +87,7 @@ export async function deliverToDestinations(
           break;
         }
         if (opened.kind === 'failed') {
+          metrics().smtpConnectFailures.inc({ destination: destinationLabel(destination.name) });
           last = { kind: 'no-session', reply: opened.reply, host: destination.name, ip, durationMs: deps.clock().getTime() - started };
           continue;
         }
@@ -96,7 +97,9 @@ export async function deliverToDestinations(
       const tls = session.tls;
       deps.pool.release(key, session);
       await noteThrottling(deps.limits, destination.name, result.replies);
-      return { kind: 'replies', replies: result.replies, host: destination.name, ip, tls, durationMs: deps.clock().getTime() - started };
+      const durationMs = deps.clock().getTime() - started;
+      metrics().smtpTransactionDuration.observe({ destination: destinationLabel(destination.name), tls: tls ? 'true' : 'false' }, seconds(durationMs));
+      return { kind: 'replies', replies: result.replies, host: destination.name, ip, tls, durationMs };
     }
   }
   if (last) return last;

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
-import { createRedisDestinationLimits, type LimitSettings } from './destination-limits.ts';
+import { countThrottledDestinations, createRedisDestinationLimits, type LimitSettings } from './destination-limits.ts';
 
 const settings: LimitSettings = { maxConnections: 5, leaseMs: 60_000, backoffBaseMs: 60_000, backoffMaxMs: 600_000, stateTtlMs: 200 };
 
@@ -86,5 +86,27 @@ describe('destination limits shared by workers', () => {
     expect(worker.calls.length - before).toBe(1);
     expect(await redis.zcard(`${prefix}:dest:slots:mx1.many.test`)).toBe(1);
     expect(await redis.pttl(`${prefix}:dest:slots:mx2.many.test`)).toBeGreaterThan(settings.leaseMs - 1_000);
+  });
+
+  it('counts the destinations backed off now, across workers, each once, until their backoff ends (herald_destinations_throttled)', async () => {
+    const prefix = uniquePrefix('throttled');
+    let now = Date.now();
+    const clock = () => now;
+    const [one, two] = [createRedisDestinationLimits(redis, prefix, settings, clock), createRedisDestinationLimits(redis, prefix, settings, clock)];
+    const count = countThrottledDestinations(redis, prefix, clock);
+    expect(await count()).toBe(0);
+    await one.throttled('mx1.slow.test');
+    await two.throttled('MX1.slow.test');
+    await two.throttled('mx2.slow.test');
+    expect(await count()).toBe(2);
+    // the first backoff is 1 minute, the repeated one 2 minutes
+    now += 90_000;
+    expect(await count()).toBe(1);
+    now += 60_000;
+    expect(await count()).toBe(0);
+    // ended backoffs are dropped from the set at the next throttle: it stays as small as what is throttled
+    await one.throttled('mx3.slow.test');
+    expect(await redis.zcard(`${prefix}:dest:throttled`)).toBe(1);
+    await redis.del(...(await redis.keys(`${prefix}:*`)));
   });
 });

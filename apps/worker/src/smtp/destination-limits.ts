@@ -73,13 +73,28 @@ for i, key in ipairs(KEYS) do
 end
 return lost`;
 
+/**
+ * KEYS: the throttle level, the backoff, the set of backed-off destinations (scored by the end of
+ * their backoff, so that counting those still backed off is one ZCOUNT, and ended ones are dropped
+ * here); ARGV: now, the base and maximum backoff, the destination.
+ */
 const THROTTLE = `
 local level = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3] * 4)
 local delay = math.min(tonumber(ARGV[2]) * 2 ^ (level - 1), tonumber(ARGV[3]))
 local untilMs = tonumber(ARGV[1]) + delay
 redis.call('SET', KEYS[2], untilMs, 'PX', math.floor(delay))
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
+redis.call('ZADD', KEYS[3], untilMs, ARGV[4])
 return untilMs`;
+
+/** The sorted set of backed-off destinations (a key of its own under the prefix, beside each destination's keys). */
+const throttledSetKey = (prefix: string) => `${prefix}:dest:throttled`;
+
+/** How many destinations are backed off now, across all workers: one ZCOUNT (herald_destinations_throttled). */
+export function countThrottledDestinations(redis: Pick<Redis, 'zcount'>, prefix: string, now: () => number = Date.now): () => Promise<number> {
+  return () => redis.zcount(throttledSetKey(prefix), `(${now()}`, '+inf');
+}
 
 export function createRedisDestinationLimits(redis: Redis, prefix: string, settings: LimitSettings, now: () => number = Date.now): DestinationLimits {
   const key = (kind: string, destination: string) => `${prefix}:dest:${kind}:${destination.toLowerCase()}`;
@@ -119,12 +134,14 @@ export function createRedisDestinationLimits(redis: Redis, prefix: string, setti
     async throttled(destination) {
       const until = await redis.eval(
         THROTTLE,
-        2,
+        3,
         key('throttle-level', destination),
         key('backoff', destination),
+        throttledSetKey(prefix),
         now(),
         settings.backoffBaseMs,
         settings.backoffMaxMs,
+        destination.toLowerCase(),
       );
       remember(destination, Number(until), true);
       return Number(until);

@@ -1,4 +1,4 @@
-import { activeEndpointFilter, open, sendWebhook, type Db, type DnsResolver, type Log, type Prisma } from '@herald/core';
+import { activeEndpointFilter, metrics, open, seconds, sendWebhook, type Db, type DnsResolver, type Log, type Prisma } from '@herald/core';
 import { recordWebhookAttempt, type WebhookPolicy } from './record-webhook-attempt.ts';
 
 export interface WebhookDeps {
@@ -67,6 +67,7 @@ async function deliverOne(deps: WebhookDeps, delivery: Prisma.WebhookDeliveryGet
     { url: endpoint.url, id: delivery.eventId ?? delivery.id, timestamp: Math.floor(now.getTime() / 1000), body: JSON.stringify(delivery.payload), secrets },
     { resolver: deps.resolver, ...deps.http },
   );
+  metrics().webhookDuration.observe({ outcome: attempt.outcome }, seconds(attempt.durationMs));
   try {
     await recordWebhookAttempt(deps.db, delivery, attempt, deps.policy, deps.clock(), deps.random);
   } catch (err) {

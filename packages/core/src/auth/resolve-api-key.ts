@@ -38,7 +38,7 @@ export function createKeyLookup(db: Db): KeyLookup {
     const { rows } = await sqlPool(db).query<KeyRow>(prepared('api-keys', KEY_SQL, [[...new Set(hashes)]]));
     const byHash = new Map(rows.map((row) => [row.hash, row]));
     return hashes.map((hash) => byHash.get(hash));
-  }, { isolate: () => false });
+  }, { isolate: () => false, name: 'api-keys' });
 }
 
 /**

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
+import { metricsSettings } from './metrics.ts';
 import { intakeSettings } from './intake.ts';
-import { defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
+import { boolFlag, defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
 
 export const apiOnlySettings = defineSettings({
   host: {
@@ -34,6 +35,12 @@ export const apiOnlySettings = defineSettings({
     doc: 'Bearer token of the admin API (/admin: create and list projects): at least 32 characters (e.g. `openssl rand -hex 32`). Unset: the admin API is disabled (404).',
     secret: true,
   },
+  queueBoardWritable: {
+    env: 'HERALD_QUEUE_BOARD_WRITABLE',
+    schema: boolFlag(),
+    default: 'false',
+    doc: 'Let the holder of HERALD_ADMIN_TOKEN retry, promote, clean and remove jobs on the queue board (/admin/queues). false: the board only shows the queues and their jobs.',
+  },
   rateLimitPerKey: {
     env: 'HERALD_RATE_LIMIT_PER_KEY',
     schema: positiveInt(),
@@ -48,7 +55,7 @@ export const apiOnlySettings = defineSettings({
   },
 });
 
-export const apiSettings = { ...commonSettings, ...intakeSettings, ...apiOnlySettings };
+export const apiSettings = { ...commonSettings, ...metricsSettings, ...intakeSettings, ...apiOnlySettings };
 export type ApiConfig = ConfigOf<typeof apiSettings>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {

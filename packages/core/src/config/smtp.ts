@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
+import { metricsSettings } from './metrics.ts';
 import { intakeSettings } from './intake.ts';
 import { defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
 
@@ -59,9 +60,21 @@ export const smtpOnlySettings = defineSettings({
     default: '5',
     doc: 'Failed AUTH attempts one client address may make in 10 minutes, counted across all SMTP listeners (in Redis), before it is refused (421) until they age out.',
   },
+  smtpHealthHost: {
+    env: 'HERALD_SMTP_HEALTH_HOST',
+    schema: z.string().min(1),
+    default: '127.0.0.1',
+    doc: "Address the SMTP listener's /healthz, /readyz and /metrics endpoints listen on (0.0.0.0 for probes and scrapes from other hosts).",
+  },
+  smtpHealthPort: {
+    env: 'HERALD_SMTP_HEALTH_PORT',
+    schema: port(),
+    default: '3002',
+    doc: "TCP port of the SMTP listener's /healthz, /readyz and /metrics endpoints (0: none).",
+  },
 });
 
-export const smtpSettings = { ...commonSettings, ...intakeSettings, ...smtpOnlySettings };
+export const smtpSettings = { ...commonSettings, ...metricsSettings, ...intakeSettings, ...smtpOnlySettings };
 export type SmtpConfig = ConfigOf<typeof smtpSettings>;
 
 export function loadSmtpConfig(env: NodeJS.ProcessEnv = process.env): SmtpConfig {

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
+import { metricsSettings } from './metrics.ts';
 import { parseDuration } from './duration.ts';
 
 export { parseDuration } from './duration.ts';
@@ -188,7 +189,7 @@ export const workerOnlySettings = defineSettings({
   },
 });
 
-export const workerSettings = { ...commonSettings, ...workerOnlySettings };
+export const workerSettings = { ...commonSettings, ...metricsSettings, ...workerOnlySettings };
 export type WorkerConfig = ConfigOf<typeof workerSettings>;
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {

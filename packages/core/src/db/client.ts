@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { watchPool } from '../metrics/sources.ts';
 import { asDatabaseError } from './unavailable.ts';
 
 export type { Prisma } from '../generated/prisma/client.ts';
@@ -38,6 +39,8 @@ export function createDb(databaseUrl: string, options: { poolSize?: number } = {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
   // an idle connection cut by a Postgres restart is dropped by the pool; the next query opens another
   pool.on('error', () => undefined);
+  // its connections in use, idle and waited for are read at scrape time (herald_db_pool_*)
+  watchPool(pool);
   const client = withTypedErrors(new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }));
   return new Proxy(client, {
     get(target, prop) {

@@ -1,3 +1,4 @@
+import { metrics } from '../metrics/registry.ts';
 import { isDatabaseUnavailable } from './unavailable.ts';
 
 export interface GroupWriter<T, R = void> {
@@ -23,6 +24,8 @@ export interface GroupLimits<T> {
    * read passes `() => false`: a read fails for all its items or for none.
    */
   isolate?: (err: unknown) => boolean;
+  /** Names the writer in herald_db_group_size (each group's size is observed); absent: not observed. */
+  name?: string;
 }
 
 /**
@@ -35,7 +38,7 @@ export interface GroupLimits<T> {
  * The same works for reads ("group reads"): `writeMany` then answers one result per item, in order.
  */
 export function createGroupWriter<T, R = void>(writeMany: (items: T[]) => Promise<R[] | void>, limits: GroupLimits<T> | number = {}): GroupWriter<T, R> {
-  const { maxBatch = 100, maxWeight = Infinity, weight = () => 0, isolate = (err: unknown) => !isDatabaseUnavailable(err) } =
+  const { maxBatch = 100, maxWeight = Infinity, weight = () => 0, isolate = (err: unknown) => !isDatabaseUnavailable(err), name } =
     typeof limits === 'number' ? { maxBatch: limits } : limits;
   const waiting: Pending<T, R>[] = [];
   let writing = false;
@@ -67,7 +70,11 @@ export function createGroupWriter<T, R = void>(writeMany: (items: T[]) => Promis
 
   const drain = async () => {
     writing = true;
-    while (waiting.length > 0) await settle(nextGroup());
+    while (waiting.length > 0) {
+      const group = nextGroup();
+      if (name) metrics().groupSize.observe({ writer: name }, group.length);
+      await settle(group);
+    }
     writing = false;
   };
 

@@ -1,4 +1,5 @@
 import type { DnsAnswer, DnsClient, DnsReply, QueryType } from './dns-client.ts';
+import { metrics, seconds } from '../metrics/registry.ts';
 import type { DnsResolver } from './resolver.ts';
 
 export interface CachingResolverOptions {
@@ -60,13 +61,17 @@ export function createCachingResolver(client: DnsClient, options: CachingResolve
 
   async function ask(key: string, name: string, type: QueryType): Promise<Outcome> {
     let reply: DnsReply;
+    const started = performance.now();
+    const observe = (result: string) => metrics().dnsLookupDuration.observe({ type, result }, seconds(performance.now() - started));
     try {
       reply = await client.query(name, type);
     } catch (err) {
       // no answer at all (timeout, connection refused...): not cached
       const { code, message } = err as { code?: string; message?: string };
+      observe(code === 'ETIMEOUT' ? 'timeout' : 'error');
       return { ok: false, code: code ?? 'EBADRESP', detail: message };
     }
+    observe(lookupResult(reply));
     let outcome: Outcome;
     if (reply.rcode === 'NOERROR' && reply.answers.length > 0) {
       outcome = { ok: true, answers: reply.answers };
@@ -129,4 +134,13 @@ function nodeError(syscall: string, code: string, hostname: string, detail?: str
   const error = new Error(message);
   Error.stackTraceLimit = limit;
   return Object.assign(error, { errno: undefined, code, syscall, hostname });
+}
+
+/** A DNS answer as a label of herald_dns_lookup_duration_seconds: one of a few fixed values. */
+function lookupResult(reply: DnsReply): string {
+  if (reply.rcode === 'NOERROR') return reply.answers.length > 0 ? 'ok' : 'nodata';
+  if (reply.rcode === 'NXDOMAIN') return 'nxdomain';
+  if (reply.rcode === 'SERVFAIL') return 'servfail';
+  if (reply.rcode === 'REFUSED') return 'refused';
+  return 'error';
 }

@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   bad_request: { status: 400, summary: 'The request is not valid HTTP/1.1 (framing, request line or header syntax).' },
   unauthorized: { status: 401, summary: 'No API key, or the key is unknown, malformed, revoked or expired.' },
   insufficient_scope: { status: 403, summary: 'The key lacks the scope or domain this request needs.' },
+  cross_site_request: { status: 403, summary: 'A change on a browser page (the queue board) did not come from the page itself.' },
   domain_not_verified: { status: 403, summary: "The sender's domain is not a verified domain of the project." },
   not_found: { status: 404, summary: 'No such resource in this project.' },
   method_not_allowed: { status: 405, summary: 'The resource does not support this method.' },

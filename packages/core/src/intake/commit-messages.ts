@@ -273,7 +273,7 @@ export function createIntakeCommitter(db: Db): IntakeCommitter {
         );
         await enqueueCommitted(requests);
       },
-      { maxWeight: GROUP_RAW_BYTES, weight: (r) => r.raws.reduce((n, raw) => n + raw.length, 0) },
+      { maxWeight: GROUP_RAW_BYTES, weight: (r) => r.raws.reduce((n, raw) => n + raw.length, 0), name: 'intake-commits' },
     );
 }
 

@@ -44,7 +44,7 @@ export function createIntakeFactsReader(db: Db): IntakeFactsReader {
     const rows = lookups.map((l, i) => ({ i, project_id: l.projectId, candidates: senderDomainCandidates(l.fromDomains), emails: l.emails }));
     const { rows: facts } = await sqlPool(db).query<FactsRow>(prepared('intake-facts', FACTS_SQL, [JSON.stringify(rows)]));
     return facts;
-  }, { isolate: () => false });
+  }, { isolate: () => false, name: 'intake-facts' });
 }
 
 /**

@@ -11,6 +11,7 @@ import { findIdempotentReplay, requestHash, storedIdempotencyKeys } from './idem
 import { metadataProblems, recipientProblems, scheduleProblems, tagProblems } from './message-rules.ts';
 import { prepareRawSubmission } from './raw-submission.ts';
 import type { SendRequest } from './send-request.ts';
+import { metrics } from '../metrics/registry.ts';
 
 /**
  * Who submits: a valid API key's context (the API's Bearer key, SMTP's AUTH password, a vendor's token
@@ -95,6 +96,7 @@ export async function submit(deps: IntakeDeps, principal: Principal, request: In
       source: options.source,
     });
     if (result.replayed) await release?.();
+    else countAccepted(options.source, result.messages.length, recipients);
     return result;
   } catch (err) {
     await release?.();
@@ -149,3 +151,9 @@ function prepare(deps: IntakeDeps, principal: Principal, request: IntakeRequest,
 const prefixed = (p: ErrorDetail, prefix: string): ErrorDetail => ({ field: `${prefix}${p.field}`, message: p.message });
 
 const invalid = (problems: ErrorDetail[]) => new HeraldError('validation_failed', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+
+/** Messages and recipients accepted, by front end (a replay accepts nothing new). */
+function countAccepted(source: string, messages: number, recipients: number): void {
+  metrics().messagesAccepted.inc({ source }, messages);
+  metrics().recipientsAccepted.inc({ source }, recipients);
+}

@@ -18,7 +18,7 @@ export function createSendingMarks(db: Db): SendingMarks {
   return createGroupWriter(async (marks) => {
     const rows = marks.flatMap((m) => m.recipientIds.map((id) => ({ id, until: m.until })));
     await sqlPool(db).query(prepared('mark-sending', MARK_SQL, [JSON.stringify(rows)]));
-  });
+  }, { name: 'sending-marks' });
 }
 
 /**

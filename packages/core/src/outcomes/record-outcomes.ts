@@ -1,5 +1,6 @@
 import type { Store } from '../db/store.ts';
 import { newId } from '../ids.ts';
+import { metrics } from '../metrics/registry.ts';
 import { HARD_BOUNCE_CATEGORIES, type AttemptInfo, type RecipientOutcome } from './outcome.ts';
 import type { NewEvent, OutcomeWrite, RecipientChange, NewSuppression } from './write-outcomes.ts';
 
@@ -27,6 +28,9 @@ export interface AttemptRecord {
 export async function recordOutcomes(store: Store, record: AttemptRecord): Promise<void> {
   if (record.results.length === 0) return;
   await store.outcomes.write(attemptWrite(record));
+  for (const { outcome } of record.results) {
+    metrics().deliveryAttempts.inc({ outcome: outcome.kind, category: 'category' in outcome ? outcome.category : 'none' });
+  }
 }
 
 /** An attempt's outcomes as the writer takes them. */

@@ -67,6 +67,7 @@ export type OutcomeWriter = GroupWriter<OutcomeWrite>;
 export function createOutcomeWriter(db: Db, log?: Log): OutcomeWriter {
   return createGroupWriter((writes) =>
     retryWhileUnavailable(() => retryOnDeadlock(() => writeAll(db, writes)), { maxMs: RECORD_RETRY_MS, log, what: `outcomes of ${writes.length} write(s)` }),
+    { name: 'outcomes' },
   );
 }
 

@@ -1,0 +1,19 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { HeraldError, metricsAccessCheck, renderMetrics, type ApiConfig } from '@herald/core';
+
+/**
+ * GET /metrics: this API process's Prometheus metrics, to Prometheus with HERALD_METRICS_TOKEN (or to
+ * anyone in development when no token is set; 404 otherwise). Not in the OpenAPI document: it is for
+ * operators, not API clients.
+ */
+export function getMetricsRoute(deps: { config: ApiConfig }): FastifyPluginAsync {
+  const access = metricsAccessCheck(deps.config);
+  return async (app) => {
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      const decision = access(request.headers.authorization);
+      if (!decision.allowed) throw new HeraldError(decision.code, decision.message);
+      const { contentType, body } = await renderMetrics();
+      return reply.type(contentType).send(body);
+    });
+  };
+}
