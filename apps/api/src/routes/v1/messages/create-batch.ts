@@ -21,7 +21,7 @@ export function createBatchRoute(deps: AppDeps): FastifyPluginAsyncZod {
           tags: ['messages'],
           headers: idempotencyHeaders,
           body: sendBatchBody,
-          response: { 202: acceptedBatch, ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503) },
+          response: { 202: acceptedBatch, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503) },
         },
       },
       async (request, reply) => {

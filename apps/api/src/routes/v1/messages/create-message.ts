@@ -18,11 +18,11 @@ export function createMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
           operationId: 'sendMessage',
           summary: 'Send a message',
           description:
-            'Validates the message, stores it with its recipients and first events in one transaction, then queues it for delivery. 202 means the message is committed. Recipients on the suppression list are not sent to: their status is suppressed.',
+            'Validates the message, stores it with its recipients and first events in one transaction, then queues it for delivery. 202 means the message is committed. Recipients on the suppression list are not sent to: their status is suppressed. With template, the stored template is rendered with the variables first; a template the project does not have answers 404.',
           tags: ['messages'],
           headers: idempotencyHeaders,
           body: sendMessageBody,
-          response: { 202: acceptedMessage, ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503) },
+          response: { 202: acceptedMessage, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429, 503) },
         },
       },
       async (request, reply) => {
