@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import { createLogger, loadApiConfig } from '@herald/core';
+import { createLogger, joinClusterMetrics, loadApiConfig, serveClusterMetrics } from '@herald/core';
 import { main } from './main.ts';
 
 /**
@@ -13,6 +13,7 @@ import { main } from './main.ts';
 export async function startApi(): Promise<void> {
   if (!cluster.isPrimary) {
     process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    joinClusterMetrics();
     return main();
   }
   const config = loadApiConfig();
@@ -21,6 +22,8 @@ export async function startApi(): Promise<void> {
 
   const log = createLogger('herald-api', config.logLevel);
   const children: Worker[] = Array.from({ length: count }, () => cluster.fork());
+  // a scrape of the shared port answers every API process's metrics together
+  serveClusterMetrics();
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;

@@ -108,4 +108,21 @@ describe('the queue board', () => {
     expect(retried.statusCode).toBe(200);
     expect(await failedCount()).toBe(0);
   });
+
+  it('answers bad input with a 4xx, never a 500', async () => {
+    const queue = QUEUE_NAMES.delivery;
+    for (const url of [
+      `/admin/queues/api/queues?activeQueue=${queue}&status=bogus&page=abc&jobsPerPage=-5`,
+      '/admin/queues/api/queues?activeQueue=%00',
+      `/admin/queues/api/queues/no-such-queue/1`,
+      `/admin/queues/api/queues/${queue}/no-such-job`,
+      `/admin/queues/api/queues/${queue}/${'x'.repeat(5000)}`,
+      '/admin/queues/static/../../../../etc/passwd',
+    ]) {
+      const response = await readOnly.app.inject({ url, headers: bearer });
+      expect(response.statusCode, `${url}: ${response.body.slice(0, 200)}`).toBeLessThan(500);
+    }
+    const bogus = await writable.app.inject({ method: 'PUT', url: `/admin/queues/api/queues/${queue}/retry/bogus`, headers: bearer });
+    expect(bogus.statusCode, bogus.body).toBeLessThan(500);
+  });
 });

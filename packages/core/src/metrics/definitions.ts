@@ -86,6 +86,7 @@ export function defineMetrics(registry: Registry) {
       help: 'Jobs in each BullMQ queue by state (waiting, active, delayed, failed), read with getJobCounts at scrape time.',
       labelNames: ['queue', 'state'] as const,
       registers,
+      aggregator: 'max',
       async collect() {
         this.reset();
         await Promise.all(
@@ -126,6 +127,7 @@ export function defineMetrics(registry: Registry) {
       help: "1 when the dependency answers this process's readiness check (postgres, redis, migrations), 0 when it does not; checked at scrape time.",
       labelNames: ['dependency'] as const,
       registers,
+      aggregator: 'min',
       async collect() {
         this.reset();
         const report = sources.readiness ? await sources.readiness() : null;
@@ -137,6 +139,7 @@ export function defineMetrics(registry: Registry) {
       help: "1 for Redis' maxmemory-policy as read at scrape time (BullMQ needs noeviction); `unreadable` when CONFIG GET is refused or unanswered.",
       labelNames: ['policy'] as const,
       registers,
+      aggregator: 'max',
       async collect() {
         this.reset();
         const redis = sources.redisPolicy;
@@ -150,6 +153,7 @@ export function defineMetrics(registry: Registry) {
       name: 'herald_destinations_throttled',
       help: 'Destinations every worker leaves alone now because they answered 421 or "slow down" (kept in Redis, shared by all workers).',
       registers,
+      aggregator: 'max',
       async collect() {
         const count = sources.throttled;
         if (!count) return;
