@@ -29,6 +29,7 @@ import { deleteDomainRoute } from './routes/v1/domains/delete-domain.ts';
 import { getDomainRoute } from './routes/v1/domains/get-domain.ts';
 import { listDomainsRoute } from './routes/v1/domains/list-domains.ts';
 import { rotateDkimRoute } from './routes/v1/domains/rotate-dkim.ts';
+import { updateDomainRoute } from './routes/v1/domains/update-domain.ts';
 import { verifyDomainRoute } from './routes/v1/domains/verify-domain.ts';
 import { cancelMessageRoute } from './routes/v1/messages/cancel-message.ts';
 import { createBatchRoute } from './routes/v1/messages/create-batch.ts';
@@ -169,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         createDomainRoute,
         listDomainsRoute,
         getDomainRoute,
+        updateDomainRoute,
         verifyDomainRoute,
         rotateDkimRoute,
         deleteDomainRoute,

@@ -3,6 +3,7 @@ import { buildMessage } from '../mime/build-message.ts';
 import { domainOf } from './address.ts';
 import type { MessageDraft } from './commit-messages.ts';
 import type { SendRequest } from './send-request.ts';
+import { hasOwnListUnsubscribe } from './unsubscribe-choice.ts';
 
 /**
  * Each message of a request given as fields, built once (RFC 5322, CRLF, a Message-ID on the sending
@@ -23,6 +24,8 @@ export function draftMessages(requests: readonly SendRequest[], now: Date): Mess
       tags: request.tags,
       metadata: request.metadata,
       sendAt: request.sendAt,
+      unsubscribe: request.unsubscribe,
+      ownListUnsubscribe: hasOwnListUnsubscribe(request.headers.map(([name]) => name)),
     };
   });
 }

@@ -28,4 +28,6 @@ export interface SendRequest {
   metadata: Record<string, string>;
   /** Not before this time; absent or past means now. */
   sendAt?: Date | undefined;
+  /** One-click unsubscribe headers on (true) or off (false); absent: the sending domain's default. */
+  unsubscribe?: boolean | undefined;
 }

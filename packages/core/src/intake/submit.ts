@@ -10,6 +10,7 @@ import { findIdempotentReplay, requestHash, storedIdempotencyKeys } from './idem
 import { metadataProblems, recipientProblems, scheduleProblems, tagProblems } from './message-rules.ts';
 import { prepareRawSubmission } from './raw-submission.ts';
 import type { SendRequest } from './send-request.ts';
+import { hasOwnListUnsubscribe, unsubscribeProblems } from './unsubscribe-choice.ts';
 
 /**
  * Who submits: a valid API key's context (the API's Bearer key, SMTP's AUTH password, a vendor's token
@@ -112,7 +113,12 @@ function prepare(request: IntakeRequest, options: SubmitOptions, now: Date): Pre
   if (request.kind === 'fields') {
     const { messages } = request;
     const problems = messages.flatMap((m, i) =>
-      [...tagProblems(m.tags), ...metadataProblems(m.metadata), ...scheduleProblems(m.sendAt, now)].map((p) => prefixed(p, options.fieldPrefix(i))),
+      [
+        ...tagProblems(m.tags),
+        ...metadataProblems(m.metadata),
+        ...scheduleProblems(m.sendAt, now),
+        ...unsubscribeProblems(m.unsubscribe, hasOwnListUnsubscribe(m.headers.map(([name]) => name))),
+      ].map((p) => prefixed(p, options.fieldPrefix(i))),
     );
     if (problems.length > 0) throw invalid(problems);
     return {
