@@ -52,6 +52,7 @@ import { retryWebhookDeliveryRoute } from './routes/v1/webhooks/retry-webhook-de
 import { rotateWebhookSecretRoute } from './routes/v1/webhooks/rotate-webhook-secret.ts';
 import { testWebhookRoute } from './routes/v1/webhooks/test-webhook.ts';
 import { updateWebhookRoute } from './routes/v1/webhooks/update-webhook.ts';
+import { UNSUBSCRIBE_PREFIX, unsubscribeRoutes } from './unsubscribe/unsubscribe-routes.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -194,6 +195,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
+  // /unsubscribe/<token>: one-click unsubscribe (RFC 8058) for recipients, without a key
+  await app.register(unsubscribeRoutes(deps), { prefix: UNSUBSCRIBE_PREFIX });
   // /admin: projects, with HERALD_ADMIN_TOKEN; everything else uses project keys
   await app.register(
     async (admin) => {
