@@ -201,3 +201,26 @@ describe('one-click unsubscribe: rate limit and a real socket', () => {
     expect(await api.db.suppression.count({ where: { projectId: project.id, email: 'two@example.org' } })).toBe(0);
   });
 });
+
+describe('one-click unsubscribe while Postgres is unreachable', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    // nothing listens on port 9: every query fails as with a database that is down
+    api = await buildTestApi({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:9/herald_down' });
+  });
+  afterAll(() => api.close());
+
+  it('answers 503 with Retry-After, as a page, for the GET and the POST of a valid token', async () => {
+    const token = tokenFor('rcpt_01JDQ3V8Q6X3G7N1ZJ4Y2K5W8P');
+    for (const response of [
+      await api.app.inject({ method: 'GET', url: `/unsubscribe/${token}` }),
+      await api.app.inject({ method: 'POST', url: `/unsubscribe/${token}`, headers: ONE_CLICK, payload: 'List-Unsubscribe=One-Click' }),
+    ]) {
+      expect(response.statusCode, response.body).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(response.body).toContain('service_unavailable');
+    }
+  });
+});
