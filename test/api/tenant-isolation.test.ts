@@ -7,6 +7,7 @@ type Operation = { method: string; path: string };
 /** A valid body for routes that need one, so validation passes and the id decides the answer. */
 const BODIES: Record<string, object> = {
   '/v1/webhooks/{id}/replay': { since: '2020-01-01T00:00:00Z', until: '2030-01-01T00:00:00Z' },
+  '/v1/domains/{id}': { unsubscribe_default: true },
 };
 
 /**
@@ -73,7 +74,7 @@ describe('tenant isolation, route by route', () => {
 
     expect((await api.db.message.findUniqueOrThrow({ where: { id: fixtures['messages'] } })).status).toBe('scheduled');
     expect((await api.db.apiKey.findUniqueOrThrow({ where: { id: b.apiKeyId } })).revokedAt).toBeNull();
-    expect(await api.db.domain.count({ where: { id: fixtures['domains'] } })).toBe(1);
+    expect(await api.db.domain.count({ where: { id: fixtures['domains'], unsubscribeDefault: false } })).toBe(1);
     expect(await api.db.dkimKey.count({ where: { domainId: fixtures['domains'], status: 'pending' } })).toBe(0);
     expect(await api.db.suppression.count({ where: { projectId: b.id, email: 'only-b@example.org' } })).toBe(1);
     const webhook = await api.db.webhookEndpoint.findUniqueOrThrow({ where: { id: fixtures['webhooks'] } });

@@ -33,6 +33,7 @@ import { deleteDomainRoute } from './routes/v1/domains/delete-domain.ts';
 import { getDomainRoute } from './routes/v1/domains/get-domain.ts';
 import { listDomainsRoute } from './routes/v1/domains/list-domains.ts';
 import { rotateDkimRoute } from './routes/v1/domains/rotate-dkim.ts';
+import { updateDomainRoute } from './routes/v1/domains/update-domain.ts';
 import { verifyDomainRoute } from './routes/v1/domains/verify-domain.ts';
 import { cancelMessageRoute } from './routes/v1/messages/cancel-message.ts';
 import { createBatchRoute } from './routes/v1/messages/create-batch.ts';
@@ -62,6 +63,7 @@ import { listTemplateVersionsRoute } from './routes/v1/templates/list-template-v
 import { listTemplatesRoute } from './routes/v1/templates/list-templates.ts';
 import { renderTemplateRoute } from './routes/v1/templates/render-template.ts';
 import { updateTemplateRoute } from './routes/v1/templates/update-template.ts';
+import { UNSUBSCRIBE_PREFIX, unsubscribeRoutes } from './unsubscribe/unsubscribe-routes.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -185,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         createDomainRoute,
         listDomainsRoute,
         getDomainRoute,
+        updateDomainRoute,
         verifyDomainRoute,
         rotateDkimRoute,
         deleteDomainRoute,
@@ -215,6 +218,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
+  // /unsubscribe/<token>: one-click unsubscribe (RFC 8058) for recipients, without a key
+  await app.register(unsubscribeRoutes(deps), { prefix: UNSUBSCRIBE_PREFIX });
   // /admin: projects, with HERALD_ADMIN_TOKEN; everything else uses project keys
   await app.register(
     async (admin) => {

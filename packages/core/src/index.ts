@@ -28,6 +28,7 @@ export * from './intake/commit-messages.ts';
 export * from './intake/idempotency.ts';
 export * from './intake/send-request.ts';
 export * from './intake/custom-headers.ts';
+export * from './intake/unsubscribe-choice.ts';
 export * from './messages/message-status.ts';
 export * from './messages/queries.ts';
 export * from './pagination/keyset.ts';

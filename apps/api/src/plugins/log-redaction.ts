@@ -1,20 +1,23 @@
 import type { FastifyRequest } from 'fastify';
-import type { Logger } from '@herald/core';
+import { UNSUBSCRIBE_PATH, type Logger } from '@herald/core';
 
 const REDACTED = '[redacted]';
 /** Herald's key format (hk_live_/hk_test_ + base62): redacted wherever it appears in a logged path. */
 const KEY_SHAPED = /hk_(?:live|test)_[A-Za-z0-9]+/g;
+/** The path segment after /unsubscribe/: a recipient's one-click unsubscribe token, as good as a password for that address. */
+const UNSUBSCRIBE_TOKEN = new RegExp(`(${UNSUBSCRIBE_PATH}/)[^/]+`, 'gi');
 /** Query parameter names kept in logs: short lowercase identifiers, like every name the API reads. */
 const PLAIN_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
 /**
- * The request URL as it may be logged: the path (with anything shaped like an API key redacted) and
+ * The request URL as it may be logged: the path (with anything shaped like an API key, and an
+ * unsubscribe token, redacted) and
  * the query with every value redacted, and every name that is not a plain identifier, so that a key
  * sent as `?api_key=…` (refused, but sent all the same) never reaches a log.
  */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
-  const path = (q === -1 ? url : url.slice(0, q)).replace(KEY_SHAPED, REDACTED);
+  const path = (q === -1 ? url : url.slice(0, q)).replace(KEY_SHAPED, REDACTED).replace(UNSUBSCRIBE_TOKEN, `$1${REDACTED}`);
   if (q === -1) return path;
   const query = url
     .slice(q + 1)

@@ -50,21 +50,50 @@ function tighter(a: TakeResult, b: TakeResult): TakeResult {
  * at once instead of queueing.
  */
 export function rateLimitHook(limiter: RateLimiter, settings: RateLimitSettings) {
-  const timeoutMs = settings.timeoutMs ?? 200;
-  const policies = `${policy(settings.perKey, 'api key')}, ${policy(settings.perProject, 'project')}`;
+  return bucketLimitHook(limiter, settings.timeoutMs, (request) => {
+    const { projectId, apiKeyId }: AuthContext = request.auth;
+    const tag = `{${projectId}}`;
+    return [
+      { key: `${tag}:key:${apiKeyId}`, limit: settings.perKey, name: 'api key', detail: 'api_key', whose: 'this API key' },
+      { key: `${tag}:project`, limit: settings.perProject, name: 'project', detail: 'project', whose: 'this project (all of its API keys together)' },
+    ];
+  });
+}
+
+/**
+ * An onRequest hook limiting requests that carry no key (one-click unsubscribe) by the client's
+ * address (the socket's peer: behind a reverse proxy, the proxy's, so set the rate for all clients
+ * together there). Same buckets, headers, 429 and Redis-down behaviour as rateLimitHook.
+ */
+export function clientRateLimitHook(limiter: RateLimiter, settings: { scope: string; perClient: RateLimit; timeoutMs?: number }) {
+  return bucketLimitHook(limiter, settings.timeoutMs, (request) => [
+    { key: `${settings.scope}:client:${request.ip}`, limit: settings.perClient, name: 'client', detail: 'client', whose: 'this client address' },
+  ]);
+}
+
+/** One bucket a request takes a token from: its Redis key, its rate, and how a refusal names it. */
+interface Bucket {
+  key: string;
+  limit: RateLimit;
+  /** In RateLimit-Policy's comment. */
+  name: string;
+  /** The 429's details.limit. */
+  detail: string;
+  /** In the 429's message. */
+  whose: string;
+}
+
+function bucketLimitHook(limiter: RateLimiter, timeout: number | undefined, bucketsOf: (request: FastifyRequest) => Bucket[]) {
+  const timeoutMs = timeout ?? 200;
   let lastWarning = -Infinity;
   let letThrough = 0;
 
   return async function rateLimit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const { projectId, apiKeyId }: AuthContext = request.auth;
-    const tag = `{${projectId}}`;
+    const buckets = bucketsOf(request);
     let results: TakeResult[];
     try {
       results = await withTimeout(
-        limiter.takeAll([
-          { key: `${tag}:key:${apiKeyId}`, limit: settings.perKey },
-          { key: `${tag}:project`, limit: settings.perProject },
-        ]),
+        limiter.takeAll(buckets.map(({ key, limit }) => ({ key, limit }))),
         timeoutMs,
         'the rate limiter (Redis)',
       );
@@ -77,21 +106,19 @@ export function rateLimitHook(limiter: RateLimiter, settings: RateLimitSettings)
       }
       return;
     }
-    const [byKey, byProject] = results as [TakeResult, TakeResult];
-    const shown = tighter(byKey, byProject);
+    const shown = results.reduce(tighter);
     void reply.header('RateLimit-Limit', String(shown.limit));
     void reply.header('RateLimit-Remaining', String(shown.remaining));
     void reply.header('RateLimit-Reset', String(Math.ceil(shown.resetMs / 1000)));
-    void reply.header('RateLimit-Policy', policies);
+    void reply.header('RateLimit-Policy', buckets.map((b) => policy(b.limit, b.name)).join(', '));
     if (shown.allowed) return;
 
     const retryAfter = Math.max(1, Math.ceil(shown.retryAfterMs / 1000));
     void reply.header('Retry-After', String(retryAfter));
-    const isKey = shown === byKey;
-    const limit = isKey ? settings.perKey : settings.perProject;
-    const whose = isKey ? 'this API key' : 'this project (all of its API keys together)';
-    throw new HeraldError('rate_limited', `rate limit of ${whose} exceeded: ${describeRate(limit)}; retry in ${retryAfter} s`, {
-      limit: isKey ? 'api_key' : 'project',
+    const bucket = buckets[results.indexOf(shown)] as Bucket;
+    const limit = bucket.limit;
+    throw new HeraldError('rate_limited', `rate limit of ${bucket.whose} exceeded: ${describeRate(limit)}; retry in ${retryAfter} s`, {
+      limit: bucket.detail,
       per_second: limit.perSecond,
       burst: limit.burst,
       retry_after: retryAfter,

@@ -9,6 +9,7 @@ export function presentDomain(domain: DomainWithKeysRow, settings: DomainSetting
     name: domain.name,
     status: domain.status,
     allow_subdomains: domain.allowSubdomains,
+    unsubscribe_default: domain.unsubscribeDefault,
     created_at: domain.createdAt.toISOString(),
     verified_at: domain.verifiedAt?.toISOString() ?? null,
     last_checked_at: domain.lastCheckedAt?.toISOString() ?? null,

@@ -31,6 +31,7 @@ function presentFields(m: MessageRow) {
     metadata: (m.metadata ?? {}) as Record<string, string>,
     created_at: m.createdAt.toISOString(),
     send_at: m.sendAt?.toISOString() ?? null,
+    unsubscribe: m.unsubscribe,
   };
 }
 

@@ -10,6 +10,16 @@ export const createDomainBody = z
   .strict()
   .meta({ id: 'CreateDomainRequest' });
 
+export const updateDomainBody = z
+  .object({
+    unsubscribe_default: z
+      .boolean()
+      .optional()
+      .describe("Messages from this domain carry one-click unsubscribe headers (RFC 8058) unless a send sets unsubscribe itself"),
+  })
+  .strict()
+  .meta({ id: 'UpdateDomainRequest' });
+
 export const domainIdParams = z.object({ id: z.string().describe('Domain id (dom_…)') });
 export const deleteDomainQuery = z
   .object({ force: z.enum(['true', 'false']).default('false').describe('Delete even while messages from the domain are waiting to be sent (they then fail)') })
@@ -42,6 +52,7 @@ export const domainView = z
     name: z.string(),
     status: z.enum(DomainStatus).describe('pending until verified; failed when a verified domain\'s DKIM record disappeared or changed'),
     allow_subdomains: z.boolean(),
+    unsubscribe_default: z.boolean().describe("Messages from this domain carry one-click unsubscribe headers unless a send says otherwise"),
     created_at: z.string(),
     verified_at: z.string().nullable(),
     last_checked_at: z.string().nullable(),

@@ -54,6 +54,7 @@ const messageFields = {
   metadata: z.record(z.string(), z.string()),
   created_at: z.string(),
   send_at: z.string().nullable(),
+  unsubscribe: z.boolean().describe('Whether each recipient gets one-click unsubscribe headers (asked for, or the domain default when the send did not say)'),
 };
 
 const recipientView = z.object({

@@ -68,6 +68,12 @@ export const sendMessageBody = z
       .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z' })
       .optional()
       .describe(`Send no earlier than this (at most ${MESSAGE_RULES.maxScheduleDays} days ahead); the message is scheduled until then`),
+    unsubscribe: z
+      .boolean()
+      .optional()
+      .describe(
+        "One-click unsubscribe (RFC 8058): each recipient's copy carries List-Unsubscribe and List-Unsubscribe-Post headers, signed with DKIM. Absent: the sending domain's unsubscribe_default.",
+      ),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -130,5 +136,6 @@ export function toSendRequest(body: SendMessageBody): SendRequest {
     tags: body.tags ?? [],
     metadata: body.metadata ?? {},
     sendAt: body.send_at ? new Date(body.send_at) : undefined,
+    unsubscribe: body.unsubscribe,
   };
 }

@@ -15,6 +15,10 @@ export interface DeliverySettings {
   mxPort: number;
   retrySchedule: readonly number[];
   maxMessageAgeMs: number;
+  /** HERALD_PUBLIC_URL: one-click unsubscribe links point there; without it such messages wait. */
+  publicUrl?: string | undefined;
+  /** HERALD_BOUNCE_HOST: the mailto of List-Unsubscribe is on it. */
+  bounceHost?: string | undefined;
 }
 
 /** Everything delivery does I/O with, passed in so tests can replace the resolver, clock or SMTP. */
@@ -65,6 +69,8 @@ export interface LoadedMessage {
   returnPathDomain: string;
   /** The sending domain's status: only a verified domain's mail goes out. */
   domainStatus: string | null;
+  /** Each recipient's copy carries its own one-click unsubscribe headers (so each goes in a transaction of its own). */
+  unsubscribe: boolean;
 }
 
 export type Route = { kind: 'test' } | { kind: 'smtp'; destinations: Destination[] };
@@ -85,6 +91,11 @@ export interface Attempt {
   recipients: PendingRecipient[];
   /** The message as sent: its DKIM-Signature header(s), then the message as stored (not copied together). */
   signed?: Buffer[];
+  /**
+   * Set instead of being the same for all when each recipient's copy differs (one-click unsubscribe):
+   * by recipient address, its DKIM-Signature header(s), its own header fields, then the stored message.
+   */
+  signedPerRecipient?: Map<string, Buffer[]>;
   route?: Route;
 }
 

@@ -59,7 +59,7 @@ describe('deliverMessage for scheduled messages', () => {
   };
   const deliver: DeliverTo = async (_smtp, destinations, _from, recipients, message) => {
     const first = destinations[0];
-    const whole = Buffer.concat([message].flat());
+    const whole = Buffer.concat(Array.isArray(message) ? message : Buffer.isBuffer(message) ? [message] : []);
     sent.push({ mxHost: first?.name ?? '', ip: first?.addresses[0] ?? '', envelope: { to: recipients }, message: whole });
     const messageId = /^Message-ID: <([^@>]+)@/m.exec(whole.toString('latin1'))?.[1] ?? '';
     statusAtSend.push((await db.message.findUniqueOrThrow({ where: { id: messageId }, select: { status: true } })).status);

@@ -21,7 +21,7 @@ const SIGNED_FIELDS = [
   'content-transfer-encoding', 'content-id', 'content-description', 'in-reply-to', 'references',
   'list-id', 'list-unsubscribe', 'list-unsubscribe-post', 'sender', 'feedback-id',
 ];
-const OVERSIGNED = new Set(['from', 'subject', 'to', 'cc', 'date', 'message-id', 'reply-to', 'list-unsubscribe']);
+const OVERSIGNED = new Set(['from', 'subject', 'to', 'cc', 'date', 'message-id', 'reply-to', 'list-unsubscribe', 'list-unsubscribe-post']);
 
 /** Folded lines of the DKIM-Signature field stay within this width where a break is allowed. */
 const WIDTH = 78;
@@ -37,24 +37,35 @@ const WIDTH = 78;
  * verifier checks every signature in the tests, and its body hash is compared with this one.
  */
 export function dkimSignatures(message: Buffer, keys: SigningKey[], signTime: Date = new Date()): string {
+  return prepareSignatures(message, keys, signTime)();
+}
+
+/**
+ * The work of dkimSignatures that does not depend on header fields added in front of the message
+ * (the body hash, the header read once), and a function that signs the message with such fields
+ * before it: one recipient's List-Unsubscribe, say. Signing N copies hashes the body once.
+ */
+export function prepareSignatures(message: Buffer, keys: SigningKey[], signTime: Date = new Date()): (addedFields?: string) => string {
   const split = headerEnd(message);
-  const fields = parseFields(message.toString('latin1', 0, split.headerLength));
+  const header = message.toString('latin1', 0, split.headerLength);
   const bodyHash = relaxedBodyHash(message.subarray(split.bodyStart));
-  const { names, canonical } = selectHeaders(fields);
-  let out = '';
-  for (const key of keys) {
-    const algorithm = key.algorithm === 'ed25519_sha256' ? 'ed25519-sha256' : 'rsa-sha256';
-    const tags = [`v=1`, `a=${algorithm}`, `c=relaxed/relaxed`, `d=${key.domain}`, `s=${key.selector}`, `t=${Math.floor(signTime.getTime() / 1000)}`];
-    // b= comes last and empty: this is the field as signed; the signature then goes after "b="
-    const unsigned = foldTags('DKIM-Signature:', [...tags.map((t) => `${t};`), `h=${names.join(':')};`, `bh=${bodyHash};`, 'b=']);
-    const input = Buffer.from(canonical + relaxedHeader(unsigned).slice(0, -2), 'latin1');
-    const signature =
-      key.algorithm === 'ed25519_sha256'
-        ? sign(null, createHash('sha256').update(input).digest(), key.privateKey)
-        : sign('sha256', input, key.privateKey);
-    out += `${unsigned}${foldBase64(signature.toString('base64'), lastLineLength(unsigned))}\r\n`;
-  }
-  return out;
+  return (addedFields = '') => {
+    const { names, canonical } = selectHeaders(parseFields(addedFields + header));
+    let out = '';
+    for (const key of keys) {
+      const algorithm = key.algorithm === 'ed25519_sha256' ? 'ed25519-sha256' : 'rsa-sha256';
+      const tags = [`v=1`, `a=${algorithm}`, `c=relaxed/relaxed`, `d=${key.domain}`, `s=${key.selector}`, `t=${Math.floor(signTime.getTime() / 1000)}`];
+      // b= comes last and empty: this is the field as signed; the signature then goes after "b="
+      const unsigned = foldTags('DKIM-Signature:', [...tags.map((t) => `${t};`), `h=${names.join(':')};`, `bh=${bodyHash};`, 'b=']);
+      const input = Buffer.from(canonical + relaxedHeader(unsigned).slice(0, -2), 'latin1');
+      const signature =
+        key.algorithm === 'ed25519_sha256'
+          ? sign(null, createHash('sha256').update(input).digest(), key.privateKey)
+          : sign('sha256', input, key.privateKey);
+      out += `${unsigned}${foldBase64(signature.toString('base64'), lastLineLength(unsigned))}\r\n`;
+    }
+    return out;
+  };
 }
 
 /**

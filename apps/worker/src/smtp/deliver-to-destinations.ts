@@ -29,6 +29,13 @@ export type DeliveryAttempt =
   /** Every destination is backed off or at its connection limit: try again then, no attempt made. */
   | { kind: 'postponed'; until: Date; reason: string };
 
+/**
+ * What goes after DATA: the same bytes for every recipient (in parts not copied together), or each
+ * recipient's own copy by address (one-click unsubscribe: a token per recipient), which then goes in
+ * a transaction of its own.
+ */
+export type MessageContent = Buffer | Buffer[] | { perRecipient: Map<string, Buffer[]> };
+
 /** How long to wait before retrying a destination that is at its connection limit. */
 const BUSY_RETRY_MS = 3_000;
 
@@ -54,10 +61,10 @@ export async function deliverToDestinations(
   destinations: Destination[],
   envelopeFrom: (recipients: string[]) => string,
   recipients: string[],
-  message: Buffer | Buffer[],
+  message: MessageContent,
 ): Promise<DeliveryAttempt> {
   const started = deps.clock().getTime();
-  const needs = messageNeeds(message);
+  const needs = messageNeeds(sampleCopy(message));
   let last: DeliveryAttempt | null = null;
   let postponeUntil: number | null = null;
   let postponeReason = '';
@@ -151,12 +158,15 @@ async function runTransactions(
   session: SmtpSession,
   envelopeFrom: (recipients: string[]) => string,
   recipients: string[],
-  message: Buffer | Buffer[],
+  message: MessageContent,
   needs: MessageNeeds,
 ): Promise<{ replies: Map<string, SmtpReply>; unanswered: boolean }> {
   const replies = session.extensions.has('SMTPUTF8') ? new Map<string, SmtpReply>() : refusedWithoutSmtpUtf8(recipients, needs, session.options.serverName);
   // RFC 6531 §1.2: mail with a UTF-8 header goes with BODY=8BITMIME too (a server offering SMTPUTF8 offers 8BITMIME)
   const eightBitMime = (needs.utf8Headers || needs.eightBitBody) && session.extensions.has('8BITMIME');
+  if (!Buffer.isBuffer(message) && !Array.isArray(message)) {
+    return runOwnCopies(session, envelopeFrom, recipients.filter((r) => !replies.has(r)), message.perRecipient, needs, eightBitMime, replies);
+  }
   let pending = recipients.filter((r) => !replies.has(r));
   let first = true;
   while (pending.length > 0) {
@@ -172,6 +182,41 @@ async function runTransactions(
     pending = tooMany;
   }
   return { replies, unanswered: false };
+}
+
+/**
+ * One transaction per recipient, each with that recipient's own copy, one after another on the
+ * session (a completed transaction leaves it ready for the next MAIL). A session lost on the way
+ * defers the recipients not yet tried: their copies never left.
+ */
+async function runOwnCopies(
+  session: SmtpSession,
+  envelopeFrom: (recipients: string[]) => string,
+  pending: string[],
+  copies: Map<string, Buffer[]>,
+  needs: MessageNeeds,
+  eightBitMime: boolean,
+  replies: Map<string, SmtpReply>,
+): Promise<{ replies: Map<string, SmtpReply>; unanswered: boolean }> {
+  for (const [i, recipient] of pending.entries()) {
+    if (session.broken) {
+      replies.set(recipient, syntheticReply(451, '4.4.2', 'the connection was lost before this recipient\'s transaction'));
+      continue;
+    }
+    const copy = copies.get(recipient);
+    if (!copy) throw new Error(`no copy of the message for ${recipient}`);
+    const result = await session.send(envelopeFrom([recipient]), [recipient], copy, { smtpUtf8: needsSmtpUtf8(needs, [recipient]), eightBitMime });
+    if (result.unanswered && i === 0) return { replies: result.replies, unanswered: true };
+    replies.set(recipient, result.replies.get(recipient) as SmtpReply);
+  }
+  return { replies, unanswered: false };
+}
+
+/** A copy of the message that stands for all of them in what the server must offer (copies differ only in ASCII header fields). */
+function sampleCopy(message: MessageContent): Buffer | Buffer[] {
+  if (Buffer.isBuffer(message) || Array.isArray(message)) return message;
+  const first = message.perRecipient.values().next();
+  return first.done ? [] : first.value;
 }
 
 function isTooManyRecipients(reply: SmtpReply | undefined): boolean {

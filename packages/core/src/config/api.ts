@@ -53,6 +53,12 @@ export const apiOnlySettings = defineSettings({
     default: '200',
     doc: "Requests per second all of one project's keys together may make (bursts of twice that).",
   },
+  unsubscribeRateLimit: {
+    env: 'HERALD_UNSUBSCRIBE_RATE_LIMIT',
+    schema: positiveInt(),
+    default: '5',
+    doc: 'One-click unsubscribe requests (GET and POST /unsubscribe/…) per second from one client address (bursts of four times that), counted in Redis; over it, 429. Behind a reverse proxy every client shares the proxy\'s address: raise it there.',
+  },
 });
 
 export const apiSettings = { ...commonSettings, ...metricsSettings, ...intakeSettings, ...apiOnlySettings };

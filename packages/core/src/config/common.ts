@@ -11,6 +11,15 @@ function isDnsServer(entry: string): boolean {
   return colon > 0 && isIPv4(entry.slice(0, colon)) && okPort(entry.slice(colon + 1));
 }
 
+/** An https: URL with no query or fragment (RFC 8058 one-click unsubscribe needs HTTPS). */
+function isPublicBaseUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && !url.search && !url.hash && !url.username && !url.password && !value.includes('?') && !value.includes('#');
+  } catch {
+    return false;
+  }
+}
 
 /** Settings every Herald process reads. */
 export const commonSettings = defineSettings({
@@ -97,6 +106,14 @@ export const commonSettings = defineSettings({
     schema: z.string().regex(/^[a-z0-9-]{1,63}$/, 'must be one DNS label'),
     default: 'bounces',
     doc: 'The label of the return-path host under each sending domain (bounces.example.com), used with HERALD_BOUNCE_HOST.',
+  },
+  publicUrl: {
+    env: 'HERALD_PUBLIC_URL',
+    schema: z
+      .string()
+      .refine(isPublicBaseUrl, 'must be an https:// URL without a query or fragment, e.g. https://mail.example.com')
+      .optional(),
+    doc: 'The https:// address at which the internet reaches the API (e.g. https://mail.example.com). One-click unsubscribe links are this address followed by /unsubscribe/ and a signed token; while it is unset, messages that ask for unsubscribe headers are deferred.',
   },
   dkimRotationGraceMs: {
     env: 'HERALD_DKIM_ROTATION_GRACE',

@@ -38,6 +38,14 @@ describe('configuration', () => {
     expect(message).toContain('HERALD_DNS_SERVERS: each entry must be an IP, IP:port or [IPv6]:port');
   });
 
+  it('takes HERALD_PUBLIC_URL only as an https:// URL without a query, fragment or credentials (RFC 8058 links)', () => {
+    expect(loadWorkerConfig({ HERALD_PUBLIC_URL: 'https://mail.example.com/herald' }).publicUrl).toBe('https://mail.example.com/herald');
+    expect(loadWorkerConfig({}).publicUrl).toBeUndefined();
+    for (const bad of ['http://mail.example.com', 'https://mail.example.com/?a=1', 'https://mail.example.com/#x', 'https://user:pw@mail.example.com', 'mail.example.com', 'https://mail.example.com/?']) {
+      expect(() => loadWorkerConfig({ HERALD_PUBLIC_URL: bad }), bad).toThrow(/HERALD_PUBLIC_URL: must be an https:\/\/ URL/);
+    }
+  });
+
   it('never echoes a secret value in an error', () => {
     expect(() => loadApiConfig({ HERALD_MASTER_KEY: 'hunter2-not-a-key' })).toThrow(/HERALD_MASTER_KEY: must be 32 random bytes in base64 .*\(value hidden\)/);
     expect(() => loadApiConfig({ HERALD_MASTER_KEY: 'hunter2-not-a-key' })).not.toThrow(/hunter2/);

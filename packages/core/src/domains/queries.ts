@@ -29,6 +29,20 @@ export function listDomains(db: Db, projectId: string, names?: readonly string[]
   });
 }
 
+/** The settings of a domain a project may change; only those given change. */
+export interface DomainSettingsChange {
+  unsubscribeDefault?: boolean | undefined;
+}
+
+/** Changes the project's domain's settings; null when the project has no such domain. */
+export async function updateDomainSettings(db: Db, projectId: string, id: string, change: DomainSettingsChange): Promise<DomainWithKeysRow | null> {
+  const updated = await db.domain.updateMany({
+    where: { id, projectId },
+    data: { ...(change.unsubscribeDefault !== undefined ? { unsubscribeDefault: change.unsubscribeDefault } : {}) },
+  });
+  return updated.count > 0 ? findDomain(db, projectId, id) : null;
+}
+
 /** Which of these names are domains of the project. */
 export async function knownDomainNames(db: Db, projectId: string, names: readonly string[]): Promise<string[]> {
   const rows = await db.domain.findMany({ where: { projectId, name: { in: [...names] } }, select: { name: true } });

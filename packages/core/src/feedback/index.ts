@@ -13,6 +13,7 @@ export {
   unsubscribeUrl,
   type UnsubscribeCheck,
 } from './unsubscribe-token.ts';
+export { UNSUBSCRIBE_PATH, unsubscribeHeaderLines, unsubscribeKey, unsubscribeUrlBase, type UnsubscribeLinkSettings } from './unsubscribe-link.ts';
 export { recognizeInboundAddress, type InboundAddress, type InboundAddressRules } from './inbound-address.ts';
 export { MAX_NOTIFICATION_BYTES, readNotificationMessage, type MimePart, type NotificationMessage } from './mime-parts.ts';
 export type { OriginalHeaders } from './original-message.ts';

@@ -34,17 +34,19 @@ export function unsubscribeMailbox(token: string, domain: string): string {
 
 /**
  * The two headers a message needs for one-click unsubscribe: List-Unsubscribe with the HTTPS URL
- * first (RFC 8058 §3.1 requires one) and the mailto, and List-Unsubscribe-Post. Both must be covered
- * by the message's DKIM signature (RFC 8058 §4).
+ * first (RFC 8058 §3.1 requires one) and the mailto (left out when there is no mail domain: no
+ * inbound MX would receive it), and List-Unsubscribe-Post. Both must be covered by the message's
+ * DKIM signature (RFC 8058 §4).
  */
 export function listUnsubscribeHeaders(
   key: TokenKey,
   subject: TokenSubject,
-  where: { urlBase: string; mailDomain: string },
+  where: { urlBase: string; mailDomain?: string | undefined },
 ): { 'List-Unsubscribe': string; 'List-Unsubscribe-Post': string } {
   const token = unsubscribeToken(key, subject);
+  const mailto = where.mailDomain ? `, <mailto:${unsubscribeMailbox(token, where.mailDomain)}>` : '';
   return {
-    'List-Unsubscribe': `<${unsubscribeUrl(where.urlBase, token)}>, <mailto:${unsubscribeMailbox(token, where.mailDomain)}>`,
+    'List-Unsubscribe': `<${unsubscribeUrl(where.urlBase, token)}>${mailto}`,
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
   };
 }

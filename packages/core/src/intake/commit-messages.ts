@@ -13,6 +13,7 @@ import { domainOf } from './address.ts';
 import { findIdempotentReplay, type AcceptedMessage } from './idempotency.ts';
 import { webhookDeliveries, webhookDeliveryRow } from '../webhooks/fan-out.ts';
 import { lookUpIntakeFacts } from './intake-lookups.ts';
+import { decideUnsubscribe } from './unsubscribe-choice.ts';
 import type { SenderDomain } from './sender-domains.ts';
 import type { Mailbox } from './address.ts';
 
@@ -62,6 +63,10 @@ export interface MessageDraft {
   sendAt?: Date | undefined;
   /** The template version the message was rendered from. */
   renderedFrom?: { templateId: string; version: number } | undefined;
+  /** One-click unsubscribe asked for (true) or refused (false); absent: the sending domain's default. */
+  unsubscribe?: boolean | undefined;
+  /** The message brings its own List-Unsubscribe header (then the domain default adds none). */
+  ownListUnsubscribe: boolean;
 }
 
 /**
@@ -89,7 +94,7 @@ export async function commitMessages(
     [...new Set(drafts.map((d) => domainOf(d.from.email)))],
     [...new Set(drafts.flatMap((d) => d.recipients.map((r) => r.email.toLowerCase())))],
   );
-  const domainIds = senderDomainIds(facts.senders, drafts, options.fieldPrefix);
+  const domains = senderDomainIds(facts.senders, drafts, options.fieldPrefix);
   const { suppressed, endpoints } = facts;
 
   const staged = drafts.map((request, index) => {
@@ -141,7 +146,7 @@ export async function commitMessages(
       messages: staged.map((p) => ({
         id: p.id,
         project_id: sender.projectId,
-        domain_id: domainIds.get(p.fromDomain) ?? null,
+        domain_id: domains.get(p.fromDomain)?.domainId ?? null,
         api_key_id: sender.apiKeyId,
         test: sender.test,
         status: p.status,
@@ -158,6 +163,7 @@ export async function commitMessages(
         send_at: p.scheduled ? (p.request.sendAt ?? null) : null,
         template_id: p.request.renderedFrom?.templateId ?? null,
         template_version: p.request.renderedFrom?.version ?? null,
+        unsubscribe: decideUnsubscribe(p.request.unsubscribe, p.request.ownListUnsubscribe, domains.get(p.fromDomain)?.unsubscribeDefault ?? false),
         created_at: now,
       })),
       recipients: staged.flatMap((p) =>
@@ -193,7 +199,7 @@ export async function commitMessages(
 
 const MESSAGE_COLUMNS = [
   'id', 'project_id', 'domain_id', 'api_key_id', 'test', 'status', 'from_email', 'from_name', 'subject', 'message_id_header', 'raw_size',
-  'tags', 'metadata', 'idempotency_key', 'idempotency_hash', 'source', 'send_at', 'template_id', 'template_version', 'created_at',
+  'tags', 'metadata', 'idempotency_key', 'idempotency_hash', 'source', 'send_at', 'template_id', 'template_version', 'unsubscribe', 'created_at',
 ] as const;
 /** A message row; its raw content travels apart (see createIntakeCommitter): `raw_offset` says where it starts in the group's bytes. */
 type MessageRow = RowOf<typeof MESSAGES, (typeof MESSAGE_COLUMNS)[number]> & { raw_offset?: number };
@@ -207,14 +213,18 @@ const EVENT_COLUMNS = ['id', 'project_id', 'message_id', 'recipient_id', 'type',
 type EventRow = RowOf<typeof EVENTS, (typeof EVENT_COLUMNS)[number]>;
 const EVENT = columnsOf(EVENTS, EVENT_COLUMNS);
 
-/** The project's domain id for each sender domain; any domain that may not send is refused with 403. */
-function senderDomainIds(resolved: Map<string, SenderDomain>, requests: { from: Mailbox }[], fieldPrefix: (index: number) => string): Map<string, string> {
+/** The project's domain (its id and unsubscribe default) for each sender domain; any domain that may not send is refused with 403. */
+function senderDomainIds(
+  resolved: Map<string, SenderDomain>,
+  requests: { from: Mailbox }[],
+  fieldPrefix: (index: number) => string,
+): Map<string, { domainId: string; unsubscribeDefault: boolean }> {
   const details: ErrorDetail[] = [];
-  const ids = new Map<string, string>();
+  const ids = new Map<string, { domainId: string; unsubscribeDefault: boolean }>();
   requests.forEach((request, index) => {
     const domain = domainOf(request.from.email);
     const result = resolved.get(domain);
-    if (result?.ok) ids.set(domain, result.domainId);
+    if (result?.ok) ids.set(domain, { domainId: result.domainId, unsubscribeDefault: result.unsubscribeDefault });
     else details.push({ field: `${fieldPrefix(index)}from`, message: result?.reason ?? `${domain} is not a sending domain of this project` });
   });
   if (details.length > 0) {

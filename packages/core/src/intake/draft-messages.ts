@@ -3,6 +3,7 @@ import { buildMessage } from '../mime/build-message.ts';
 import { domainOf } from './address.ts';
 import type { MessageDraft } from './commit-messages.ts';
 import type { SendRequest } from './send-request.ts';
+import { hasOwnListUnsubscribe } from './unsubscribe-choice.ts';
 
 /**
  * Each message of a request given as fields, built once (RFC 5322, CRLF, a Message-ID on the sending
@@ -24,6 +25,8 @@ export function draftMessages(requests: readonly SendRequest[], now: Date): Mess
       metadata: request.metadata,
       sendAt: request.sendAt,
       renderedFrom: request.renderedFrom,
+      unsubscribe: request.unsubscribe,
+      ownListUnsubscribe: hasOwnListUnsubscribe(request.headers.map(([name]) => name)),
     };
   });
 }

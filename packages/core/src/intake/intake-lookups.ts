@@ -29,7 +29,7 @@ interface FactsRow {
 }
 
 const FACTS_SQL = `SELECT x.i,
-  (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.name, 'status', d.status, 'allowSubdomains', d.allow_subdomains)), '[]')
+  (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.name, 'status', d.status, 'allowSubdomains', d.allow_subdomains, 'unsubscribeDefault', d.unsubscribe_default)), '[]')
      FROM domains d WHERE d.project_id = x.project_id AND (d.name = ANY(x.candidates) OR d.status = 'verified')) AS domains,
   (SELECT coalesce(array_agg(s.email), '{}') FROM suppressions s WHERE s.project_id = x.project_id AND s.email = ANY(x.emails)) AS suppressed,
   (SELECT coalesce(json_agg(json_build_object('id', e.id, 'events', coalesce(e.events, '{}'))), '[]')

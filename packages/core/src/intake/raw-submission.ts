@@ -9,6 +9,7 @@ import type { MessageDraft } from './commit-messages.ts';
 import { metadataProblems, tagProblems } from './message-rules.ts';
 import { readTemplateHeaders, templatedRequest } from './raw-template.ts';
 import type { SendRequest } from './send-request.ts';
+import { hasOwnListUnsubscribe, readUnsubscribeFlag, unsubscribeProblems } from './unsubscribe-choice.ts';
 
 /** A message as an SMTP client hands it over: the envelope and the bytes after DATA. */
 export interface RawSubmission {
@@ -33,7 +34,7 @@ function headerField(field: string): string {
 /**
  * Turns a submitted message into a draft: line endings normalised to CRLF (a bare CR or LF can never
  * end a line differently downstream); X-Herald-Tags, X-Herald-Metadata-<key> and
- * X-Herald-Idempotency-Key read and removed, as are Bcc and Return-Path; the From header parsed (the
+ * X-Herald-Idempotency-Key and X-Herald-Unsubscribe (true or false) read and removed, as are Bcc and Return-Path; the From header parsed (the
  * project's domain checks apply to it, as to MAIL FROM); its Message-ID kept, or one added on the
  * sending domain (and a Date when missing). Each envelope recipient is to, cc or bcc as the headers say.
  * With X-Herald-Template, `templated` is the fields request the message becomes instead (raw-template.ts).
@@ -68,6 +69,12 @@ export function prepareRawSubmission(
   if (idempotencyKey !== null && !/^[\x21-\x7e]{1,256}$/.test(idempotencyKey)) {
     problems.push({ field: 'header.x-herald-idempotency-key', message: 'must be 1-256 printable ASCII characters' });
   }
+  const unsubscribeValues = value('x-herald-unsubscribe');
+  const unsubscribe = unsubscribeValues.length === 1 ? readUnsubscribeFlag(unsubscribeValues[0] as string) : undefined;
+  const ownListUnsubscribe = hasOwnListUnsubscribe(fields.map((f) => f.name));
+  if (unsubscribeValues.length > 1) problems.push({ field: 'header.x-herald-unsubscribe', message: 'at most one X-Herald-Unsubscribe header' });
+  else if (unsubscribe === null) problems.push({ field: 'header.x-herald-unsubscribe', message: 'must be true or false' });
+  else problems.push(...unsubscribeProblems(unsubscribe, ownListUnsubscribe, 'header.x-herald-unsubscribe'));
 
   // address fields are read as UTF-8 (RFC 6532): octets that are not UTF-8 become U+FFFD, which no address may hold
   const fromValues = value('from').map(utf8);
@@ -129,9 +136,11 @@ export function prepareRawSubmission(
       recipients,
       tags: [...new Set(tags)],
       metadata,
+      unsubscribe: unsubscribe ?? undefined,
+      ownListUnsubscribe,
     },
     idempotencyKey,
-    templated: template && templatedRequest({ from: from.mailbox, recipients, replyTo, tags: [...new Set(tags)], metadata }, template),
+    templated: template && templatedRequest({ from: from.mailbox, recipients, replyTo, tags: [...new Set(tags)], metadata, unsubscribe: unsubscribe ?? undefined }, template),
   };
 }
 

@@ -57,7 +57,7 @@ export function readTemplateHeaders(names: string[], variables: string[], proble
  * headers list them, the others Bcc), Reply-To, tags, metadata and the schedule are kept.
  */
 export function templatedRequest(
-  parts: { from: Mailbox; recipients: { email: string; kind: 'to' | 'cc' | 'bcc' }[]; replyTo: Mailbox[]; tags: string[]; metadata: Record<string, string> },
+  parts: { from: Mailbox; recipients: { email: string; kind: 'to' | 'cc' | 'bcc' }[]; replyTo: Mailbox[]; tags: string[]; metadata: Record<string, string>; unsubscribe?: boolean | undefined },
   template: TemplateRef,
 ): SendRequest {
   const of = (kind: 'to' | 'cc' | 'bcc') => parts.recipients.filter((r) => r.kind === kind).map((r) => ({ email: r.email }));
@@ -72,6 +72,7 @@ export function templatedRequest(
     attachments: [],
     tags: parts.tags,
     metadata: parts.metadata,
+    unsubscribe: parts.unsubscribe,
     template,
   };
 }

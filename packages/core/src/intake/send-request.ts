@@ -33,4 +33,6 @@ export interface SendRequest {
   template?: TemplateRef | undefined;
   /** Set by intake once the template is rendered: what the message was made from. */
   renderedFrom?: { templateId: string; version: number } | undefined;
+  /** One-click unsubscribe headers on (true) or off (false); absent: the sending domain's default. */
+  unsubscribe?: boolean | undefined;
 }

@@ -1,6 +1,6 @@
 import { domainToUnicode } from 'node:url';
 
-export type SenderDomain = { ok: true; domainId: string } | { ok: false; reason: string };
+export type SenderDomain = { ok: true; domainId: string; unsubscribeDefault: boolean } | { ok: false; reason: string };
 
 /** A project's domain that may decide whether a From domain sends: one named like it or a parent, or any verified one. */
 export interface CandidateDomain {
@@ -8,6 +8,8 @@ export interface CandidateDomain {
   name: string;
   status: string;
   allowSubdomains: boolean;
+  /** Its messages carry one-click unsubscribe headers unless a send says otherwise. */
+  unsubscribeDefault?: boolean | undefined;
 }
 
 /** The names whose domains decide: each From domain and its parents. */
@@ -28,13 +30,13 @@ export function decideSenderDomains(rows: CandidateDomain[], fromDomains: string
   return new Map(
     fromDomains.map((name): [string, SenderDomain] => {
       const own = byName.get(name);
-      if (own?.status === 'verified') return [name, { ok: true, domainId: own.id }];
+      if (own?.status === 'verified') return [name, { ok: true, domainId: own.id, unsubscribeDefault: own.unsubscribeDefault ?? false }];
       if (own) return [name, { ok: false, reason: `${name} is not verified yet: publish its DNS records and verify it` }];
       for (const parent of selfAndParents(name).slice(1)) {
         const row = byName.get(parent);
         if (!row) continue;
         if (!row.allowSubdomains) return [name, { ok: false, reason: `${name} is a subdomain of ${parent}, which does not allow subdomains to send` }];
-        if (row.status === 'verified') return [name, { ok: true, domainId: row.id }];
+        if (row.status === 'verified') return [name, { ok: true, domainId: row.id, unsubscribeDefault: row.unsubscribeDefault ?? false }];
         return [name, { ok: false, reason: `${name} would send as ${parent}, which is not verified yet` }];
       }
       const lookalike = verified.find((row) => skeleton(domainToUnicode(row.name)) === skeleton(domainToUnicode(name)));

@@ -12,6 +12,7 @@ import { metadataProblems, recipientProblems, scheduleProblems, tagProblems } fr
 import { prepareRawSubmission } from './raw-submission.ts';
 import type { SendRequest } from './send-request.ts';
 import { metrics } from '../metrics/registry.ts';
+import { hasOwnListUnsubscribe, unsubscribeProblems } from './unsubscribe-choice.ts';
 
 /**
  * Who submits: a valid API key's context (the API's Bearer key, SMTP's AUTH password, a vendor's token
@@ -120,7 +121,12 @@ function prepare(deps: IntakeDeps, principal: Principal, request: IntakeRequest,
   if (request.kind === 'fields') {
     let { messages } = request;
     const problems = messages.flatMap((m, i) =>
-      [...tagProblems(m.tags), ...metadataProblems(m.metadata), ...scheduleProblems(m.sendAt, now)].map((p) => prefixed(p, options.fieldPrefix(i))),
+      [
+        ...tagProblems(m.tags),
+        ...metadataProblems(m.metadata),
+        ...scheduleProblems(m.sendAt, now),
+        ...unsubscribeProblems(m.unsubscribe, hasOwnListUnsubscribe(m.headers.map(([name]) => name))),
+      ].map((p) => prefixed(p, options.fieldPrefix(i))),
     );
     if (problems.length > 0) throw invalid(problems);
     return {

@@ -23,6 +23,7 @@ export interface LoadRow {
   domain_status: string | null;
   /** The sending domain's active DKIM keys now, in the order they sign (created_at, id); null when none. */
   dkim_key_ids: string[] | null;
+  unsubscribe: boolean;
   recipients: { id: string; email: string; attempts: number }[];
 }
 
@@ -38,7 +39,7 @@ export type LoadedJobs = Map<string, LoadRow>;
 
 const LOAD_SQL = `SELECT j.message_id AS job_message_id, j.domain AS job_domain,
         m.id, m.project_id, m.domain_id, m.status, m.send_at, m.from_email, m.created_at,
-        CASE WHEN octet_length(m.raw) <= ${INLINE_RAW_BYTES} THEN m.raw END AS raw, m.raw IS NULL AS purged, octet_length(m.raw) AS raw_size, m.test, m.tags, m.metadata,
+        CASE WHEN octet_length(m.raw) <= ${INLINE_RAW_BYTES} THEN m.raw END AS raw, m.raw IS NULL AS purged, octet_length(m.raw) AS raw_size, m.test, m.tags, m.metadata, m.unsubscribe,
         p.relay_url_encrypted, d.name AS domain_name, d.return_path_host, d.status AS domain_status,
         (SELECT array_agg(k.id ORDER BY k.created_at, k.id) FROM dkim_keys k WHERE k.domain_id = m.domain_id AND k.status = 'active') AS dkim_key_ids,
         coalesce((SELECT json_agg(json_build_object('id', r.id, 'email', r.email, 'attempts', r.attempts) ORDER BY r.id)
@@ -109,6 +110,7 @@ export const load: Step = async (deps, attempt) => {
     returnPathDomain: message.return_path_host ?? fromDomain,
     domainStatus: message.domain_status,
     dkimKeyIds: message.dkim_key_ids ?? [],
+    unsubscribe: message.unsubscribe,
   };
   if (!raw) return decideAll(attempt, syntheticReply(550, '5.3.0', 'message content was purged before delivery'), { final: true });
   return CONTINUE;

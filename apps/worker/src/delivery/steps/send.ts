@@ -1,6 +1,6 @@
 import { markSending, syntheticReply, type Decision } from '@herald/core';
 import { simulateDelivery } from '../../routing/test-route.ts';
-import { deliverToDestinations, type SmtpDeps } from '../../smtp/deliver-to-destinations.ts';
+import { deliverToDestinations, type MessageContent, type SmtpDeps } from '../../smtp/deliver-to-destinations.ts';
 import { loadedMessage, type Step } from '../attempt.ts';
 
 /**
@@ -12,7 +12,8 @@ import { loadedMessage, type Step } from '../attempt.ts';
 export const send: Step = async (deps, attempt) => {
   const message = loadedMessage(attempt);
   const route = attempt.route;
-  if (!route || !attempt.signed) throw new Error('send ran before the message was signed and routed');
+  const content: MessageContent | undefined = attempt.signedPerRecipient ? { perRecipient: attempt.signedPerRecipient } : attempt.signed;
+  if (!route || !content) throw new Error('send ran before the message was signed and routed');
   if (route.kind === 'test') {
     return { kind: 'decided', info: { mxHost: null, mxIp: null, tls: null, durationMs: 0 }, decisions: simulateDelivery(attempt.recipients) };
   }
@@ -21,7 +22,8 @@ export const send: Step = async (deps, attempt) => {
     `bounces+${emails.length === 1 ? idOf.get(emails[0] as string) : message.id}@${message.returnPathDomain}`;
 
   // until this attempt cannot be running any more, the sweeper must not start another one beside it
-  const sendingUntil = new Date(deps.clock().getTime() + attemptBoundMs(deps.smtp.timeouts, route.destinations.length, attempt.recipients.length));
+  const transactions = attempt.signedPerRecipient ? attempt.recipients.length : 1;
+  const sendingUntil = new Date(deps.clock().getTime() + attemptBoundMs(deps.smtp.timeouts, route.destinations.length, attempt.recipients.length, transactions));
   await markSending(deps.store, attempt.recipients.map((r) => r.id), sendingUntil);
 
   const deliver = deps.deliver ?? deliverToDestinations;
@@ -30,7 +32,7 @@ export const send: Step = async (deps, attempt) => {
     route.destinations,
     envelopeFrom,
     attempt.recipients.map((r) => r.email),
-    attempt.signed,
+    content,
   );
   if (result.kind === 'postponed') return { kind: 'postponed', until: result.until, reason: result.reason };
   const decisions = new Map<string, Decision>();
@@ -48,7 +50,7 @@ export const send: Step = async (deps, attempt) => {
   };
 };
 
-/** The longest one attempt can take under the SMTP timeouts: every destination tried, every command slow. */
-export function attemptBoundMs(t: SmtpDeps['timeouts'], destinations: number, recipients: number): number {
-  return Math.max(1, destinations) * (t.connectMs + t.greetingMs + t.commandMs * (5 + recipients)) + t.dataMs;
+/** The longest one attempt can take under the SMTP timeouts: every destination tried, every command slow, each transaction's DATA slow. */
+export function attemptBoundMs(t: SmtpDeps['timeouts'], destinations: number, recipients: number, transactions = 1): number {
+  return Math.max(1, destinations) * (t.connectMs + t.greetingMs + t.commandMs * (5 * transactions + recipients)) + t.dataMs * transactions;
 }
