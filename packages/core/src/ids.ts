@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   webhook: 'wh',
   webhookDelivery: 'whd',
   deliveryBatch: 'batch',
+  report: 'rpt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
