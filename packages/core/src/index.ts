@@ -59,6 +59,7 @@ export * from './db/unavailable.ts';
 export * from './with-timeout.ts';
 export * from './db/retry-unavailable.ts';
 export * from './health/readiness.ts';
+export * from './health/health-server.ts';
 export * from './outcomes/smtp-reply.ts';
 export * from './outcomes/outcome.ts';
 export * from './outcomes/bounce-rules.ts';

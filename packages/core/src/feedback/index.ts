@@ -27,3 +27,4 @@ export { attributeReport, type Attribution, type IssuedRecipient, type ReportedA
 export * from './unsubscribe-recipient.ts';
 export { findIssuedMessage, issuedSubjectExists, type IssuedMessage } from './issued-delivery.ts';
 export { receiveNotification, type InboundRecipient, type ReceiveDeps, type ReceivedMail, type ReceiveResult, type ReportKind } from './receive-notification.ts';
+export { isReturnPathDomain } from './return-path-domains.ts';

@@ -3,11 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedProject } from '@herald/test/support/api-app.ts';
 import { TEST_DATABASE_URL, TEST_MASTER_KEY } from '@herald/test/support/env.ts';
-import { testIntake, testPrincipal } from '@herald/test/support/intake.ts';
+import { deliveredMessage } from '@herald/test/support/feedback.ts';
 import { createDb, type Db } from '../db/client.ts';
 import { createStore, type Store } from '../db/store.ts';
-import type { SendRequest } from '../intake/send-request.ts';
-import { submit } from '../intake/submit.ts';
 import { receiveNotification, type InboundRecipient } from './receive-notification.ts';
 import type { TokenSubject } from './signed-token.ts';
 import { deriveFeedbackKeys } from './token-keys.ts';
@@ -40,19 +38,7 @@ describe('receiveNotification', () => {
   });
   afterAll(async () => db?.$disconnect());
 
-  /** A message accepted through intake to `to`, every recipient marked delivered. */
-  const sent = async (to: string[]) => {
-    const request: SendRequest = {
-      from: { email: `app@${domain}` }, to: to.map((email) => ({ email })), cc: [], bcc: [], replyTo: [], subject: 'Receipt', text: 'hello',
-      headers: [], attachments: [], tags: ['receipts'], metadata: {},
-    };
-    const { messages } = await submit(testIntake(store), testPrincipal(projectId), { kind: 'fields', messages: [request], batch: false }, { fieldPrefix: () => '', source: 'api' });
-    const id = (messages[0] as { id: string }).id;
-    await db.recipient.updateMany({ where: { messageId: id }, data: { status: 'delivered', finalAt: new Date() } });
-    await db.message.update({ where: { id }, data: { status: 'delivered' } });
-    const recipients = await db.recipient.findMany({ where: { messageId: id }, orderBy: { email: 'asc' } });
-    return { id, recipients, recipient: (email: string) => recipients.find((r) => r.email === email) as (typeof recipients)[number] };
-  };
+  const sent = (to: string[]) => deliveredMessage(db, { id: projectId, domain }, to, store);
 
   const bounceAddress = (subject: TokenSubject): InboundRecipient => ({ kind: 'bounce', subject });
   const receive = (raw: Buffer, address: InboundRecipient, rcptTo = 'rcpt@bounces.herald.test') =>
