@@ -67,6 +67,5 @@ export function loadInboundConfig(env: NodeJS.ProcessEnv = process.env): Inbound
     ...(config.env === 'production' && (!config.smtpTlsCertFile || !config.smtpTlsKeyFile)
       ? ['HERALD_SMTP_TLS_CERT_FILE, HERALD_SMTP_TLS_KEY_FILE: required when HERALD_ENV=production (the inbound MX offers STARTTLS with them)']
       : []),
-    ...(config.env === 'production' && !config.bounceHost ? ['HERALD_BOUNCE_HOST: required by the inbound MX when HERALD_ENV=production'] : []),
   ]);
 }
