@@ -28,3 +28,4 @@ export * from './unsubscribe-recipient.ts';
 export { findIssuedMessage, issuedSubjectExists, type IssuedMessage } from './issued-delivery.ts';
 export { receiveNotification, type InboundRecipient, type ReceiveDeps, type ReceivedMail, type ReceiveResult, type ReportKind } from './receive-notification.ts';
 export { isReturnPathDomain } from './return-path-domains.ts';
+export { findFeedbackReport, type FeedbackReportView } from './report-queries.ts';
