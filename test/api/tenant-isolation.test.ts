@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '@herald/core';
 import { openApiDocument } from '../../apps/api/src/openapi/openapi-document.ts';
 import { buildTestApi, seedProject, type TestApi, type TestProject } from '../support/api-app.ts';
 
@@ -36,6 +37,10 @@ describe('tenant isolation, route by route', () => {
     await send(a);
     const bMessage = await send(b, new Date(Date.now() + 3_600_000).toISOString());
     fixtures['messages'] = bMessage.json<{ id: string }>().id;
+    fixtures['report_id'] = newId('report');
+    await api.db.feedbackReport.create({
+      data: { id: fixtures['report_id'], projectId: b.id, messageId: fixtures['messages'], kind: 'dsn', mailFrom: '', rcptTo: 'bounces+b@b.example', size: 4, raw: new Uint8Array(Buffer.from('B!\r\n')) },
+    });
     fixtures['domains'] = (await api.db.domain.findFirstOrThrow({ where: { projectId: b.id } })).id;
     fixtures['api-keys'] = b.apiKeyId;
     await api.app.inject({ method: 'POST', url: '/v1/suppressions', headers: b.auth, payload: { email: 'only-b@example.org' } });

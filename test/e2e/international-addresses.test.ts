@@ -4,6 +4,7 @@ import { verifyDkim } from '../support/dkim-verify.ts';
 import { uniqueName } from '../support/env.ts';
 import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
 import { startMxSink, type MxSink } from '../support/mx-sink.ts';
+import { expectedReturnPath } from '../support/return-path.ts';
 import { authenticatedSession, RawSmtpClient } from '../support/smtp-client.ts';
 
 /** A line as the UTF-8 octets a client writes (the raw client writes a string's chars as octets). */
@@ -55,7 +56,7 @@ describe('internationalised addresses end to end', () => {
 
     const received = await stack.waitForReceived(id);
     expect(received.mailParameters).toMatchObject({ SMTPUTF8: true });
-    expect(received.mailFrom).toBe(`bounces+${id}@${stack.senderDomain}`);
+    expect(received.mailFrom).toBe(expectedReturnPath('message', id, stack.senderDomain));
     expect(received.rcptTo).toEqual([jurgen, yonghu]);
     expect(headerOf(received.raw)).toContain(`\r\nTo: ${jurgen}, ${yonghu}\r\n`);
     expect(addressesOf((await parseDelivered(received.raw)).to).map((a) => a.address)).toEqual([jurgen, yonghu]);

@@ -4,6 +4,7 @@ import { addressesOf, headerSection, headerValue, linesLongerThan, parseDelivere
 import { verifyDkim } from '../support/dkim-verify.ts';
 import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
 import type { ReceivedMessage } from '../support/mx-sink.ts';
+import { expectedReturnPath } from '../support/return-path.ts';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -79,7 +80,7 @@ describe('a rich message sent over HTTP arrives intact and DKIM-signed', () => {
 
     // the envelope: one transaction carrying every recipient, the bcc among them; the return path
     // names the message (VERP), on the sending domain
-    expect(received.mailFrom).toBe(`bounces+${id}@${from.email.split('@')[1]}`);
+    expect(received.mailFrom).toBe(expectedReturnPath('message', id, from.email.split('@')[1] as string));
     expect([...received.rcptTo].sort()).toEqual([to.email, cc.email, bcc].sort());
     expect(received.secure).toBe(true);
     // ...but the bcc is nowhere in what the recipients read

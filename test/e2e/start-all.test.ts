@@ -10,8 +10,8 @@ describe('herald start all', () => {
   const db = throwawayDatabase('start_all');
   afterAll(() => db.drop());
 
-  it('creates and migrates the database, runs the API, a worker and the SMTP listener, and stops them cleanly on SIGTERM', async () => {
-    const [port, smtpPort, smtpsPort, healthPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  it('creates and migrates the database, runs the API, a worker, the SMTP listener and the inbound MX, and stops them cleanly on SIGTERM', async () => {
+    const [port, smtpPort, smtpsPort, healthPort, inboundPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     const child = spawn(process.execPath, [HERALD_BIN, 'start', 'all'], {
       env: heraldEnv({
         DATABASE_URL: db.url,
@@ -19,6 +19,7 @@ describe('herald start all', () => {
         HERALD_SMTP_PORT: smtpPort,
         HERALD_SMTPS_PORT: smtpsPort,
         HERALD_WORKER_HEALTH_PORT: healthPort,
+        HERALD_INBOUND_PORT: inboundPort,
         HERALD_QUEUE_PREFIX: uniquePrefix('all'),
       }),
     });
@@ -39,6 +40,7 @@ describe('herald start all', () => {
       expect(await worker.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } });
       expect((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status).toBe(200);
       await waitFor('the SMTP listener to start', () => output.includes('"msg":"smtp listener started"'), 20_000);
+      await waitFor('the inbound MX to start', () => output.includes('"msg":"inbound MX started"'), 20_000);
       expect(output).toContain('applied migrations: 20261128000000_init');
       expect(await db.exists()).toBe(true);
     } finally {
@@ -48,5 +50,6 @@ describe('herald start all', () => {
     expect(output).toContain('shutting down: draining in-flight requests');
     expect(output).toContain('shutting down: finishing in-flight deliveries');
     expect(output).toContain('shutting down: closing SMTP sessions');
-  });
+    expect(output).toContain('shutting down: closing inbound SMTP sessions');
+  }, 60_000);
 });

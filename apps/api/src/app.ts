@@ -39,6 +39,7 @@ import { cancelMessageRoute } from './routes/v1/messages/cancel-message.ts';
 import { createBatchRoute } from './routes/v1/messages/create-batch.ts';
 import { createMessageRoute } from './routes/v1/messages/create-message.ts';
 import { getMessageRawRoute } from './routes/v1/messages/get-message-raw.ts';
+import { getMessageReportRoute } from './routes/v1/messages/get-message-report.ts';
 import { getMessageRoute } from './routes/v1/messages/get-message.ts';
 import { listMessageEventsRoute } from './routes/v1/messages/list-message-events.ts';
 import { listMessagesRoute } from './routes/v1/messages/list-messages.ts';
@@ -179,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         getMessageRoute,
         listMessageEventsRoute,
         getMessageRawRoute,
+        getMessageReportRoute,
         cancelMessageRoute,
         getStatsRoute,
         listSuppressionsRoute,

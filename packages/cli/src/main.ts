@@ -19,7 +19,7 @@ Usage:
                                           prints the DNS records to publish
   herald domain verify <project> <domain> look the records up; the domain sends once its DKIM record is found
   herald domain rotate <project> <domain> new DKIM keys, which sign once their records are published and verified
-  herald start [api|worker|smtp|all]      run the API, a worker, the SMTP listener, or all three (all: migrates first)
+  herald start [api|worker|smtp|inbound|all]  run the API, a worker, the SMTP listener, the inbound MX, or all four (all: migrates first)
   herald stats rebuild [<project>]        recompute the statistics (GET /v1/stats) from the events kept
   herald config                           list every environment variable with its default
 

@@ -8,7 +8,7 @@
  * are read when a process starts, so they are set for child processes (`herald start all`, the
  * Docker image and compose file, the benchmark), not from inside one.
  */
-export function recommendedProcessEnv(env: NodeJS.ProcessEnv, role: 'api' | 'worker' | 'smtp'): NodeJS.ProcessEnv {
+export function recommendedProcessEnv(env: NodeJS.ProcessEnv, role: 'api' | 'worker' | 'smtp' | 'inbound'): NodeJS.ProcessEnv {
   const nodeOptions = env.NODE_OPTIONS ?? '';
   const semiSpace = role === 'worker' && !/--max-semi-space-size/.test(nodeOptions);
   return {

@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   deliveryBatch: 'batch',
   template: 'tpl',
   templateVersion: 'tplv',
+  report: 'rpt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

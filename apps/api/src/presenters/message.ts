@@ -18,7 +18,14 @@ export function presentEvent(e: EventRow) {
     mx_ip: e.mxIp,
     tls: e.tlsVersion || e.tlsCipher ? { version: e.tlsVersion, cipher: e.tlsCipher, verified: e.tlsVerified } : null,
     duration_ms: e.durationMs,
+    report_id: reportIdOf(e.data),
   };
+}
+
+/** The report an event was learned from (data.report_id, written by the inbound MX). */
+function reportIdOf(data: unknown): string | null {
+  const id = data && typeof data === 'object' ? (data as { report_id?: unknown }).report_id : undefined;
+  return typeof id === 'string' ? id : null;
 }
 
 function presentFields(m: MessageRow) {

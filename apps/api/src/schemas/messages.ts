@@ -40,6 +40,7 @@ export const messageEvent = z
     mx_ip: z.string().nullable(),
     tls: z.object({ version: z.string().nullable(), cipher: z.string().nullable(), verified: z.boolean().nullable() }).nullable(),
     duration_ms: z.number().int().nullable(),
+    report_id: z.string().nullable().describe('The notification this event was learned from (a late bounce, a delay, a complaint…): GET /v1/messages/{id}/reports/{report_id}'),
   })
   .meta({ id: 'MessageEvent' });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
+import { expectedReturnPath } from '@herald/test/support/return-path.ts';
 
 const MINUTE = 60_000;
 
@@ -70,11 +71,11 @@ describe('the delivery pipeline against a real DNS server, Postgres and SMTP sin
     expect(delivered.every((e) => e.mxHost === 'mx1.mixed.test' && e.mxIp === sink.host && e.tlsVersion !== null)).toBe(true);
   });
 
-  it('uses a return path naming the recipient (VERP) on the sending domain', async () => {
+  it('uses a signed return path naming the recipient (VERP) on the sending domain', async () => {
     const { id, jobs } = await h.accept({ to: [{ email: 'verp@mixed.test' }] });
     await h.deliver(jobs[0] as never);
     const [recipient] = await h.db.recipient.findMany({ where: { messageId: id } });
-    expect(sink.received.at(-1)?.mailFrom).toBe(`bounces+${recipient?.id}@${h.senderDomain}`);
+    expect(sink.received.at(-1)?.mailFrom).toBe(expectedReturnPath('recipient', recipient?.id as string, h.senderDomain));
   });
 
   it('retries on the schedule, then fails with 4.4.7 past the maximum age without connecting again', async () => {

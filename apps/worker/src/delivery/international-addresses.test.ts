@@ -3,6 +3,7 @@ import { addressesOf, parseDelivered } from '@herald/test/support/delivered-mail
 import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 import { verifyDkim } from '@herald/test/support/dkim-verify.ts';
 import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
+import { expectedReturnPath } from '@herald/test/support/return-path.ts';
 
 /** The header block of a received message, read as UTF-8. */
 const headerOf = (raw: Buffer) => raw.toString('utf8').split('\r\n\r\n')[0] as string;
@@ -49,7 +50,7 @@ describe('delivering mail with internationalised addresses', () => {
     expect(received?.mailParameters).toMatchObject({ SMTPUTF8: true });
     expect(received?.rcptTo).toEqual(['jürgen@modern.test', '用户@modern.test']);
     // the envelope sender stays ASCII: VERP names the message, never an address
-    expect(received?.mailFrom).toBe(`bounces+${id}@${h.senderDomain}`);
+    expect(received?.mailFrom).toBe(expectedReturnPath('message', id, h.senderDomain));
     expect(headerOf(received?.raw as Buffer)).toMatch(/^To: =\?UTF-8\?Q\?J=C3=BCrgen\?= <jürgen@modern\.test>, 用户@modern\.test$/m);
     const parsed = await parseDelivered(received?.raw as Buffer);
     expect(addressesOf(parsed.to)).toEqual([
@@ -98,7 +99,7 @@ describe('delivering mail with internationalised addresses', () => {
     expect(ascii?.mailParameters).not.toHaveProperty('SMTPUTF8');
     expect([...(ascii?.raw ?? [])].every((octet) => octet < 0x80)).toBe(true);
     const [jurgen] = (await recipients(id)).filter((r) => r.email === 'jürgen@modern.test');
-    expect(modern.received.at(-1)).toMatchObject({ rcptTo: ['jürgen@modern.test'], mailFrom: `bounces+${jurgen?.id}@${h.senderDomain}`, mailParameters: { SMTPUTF8: true } });
+    expect(modern.received.at(-1)).toMatchObject({ rcptTo: ['jürgen@modern.test'], mailFrom: expectedReturnPath('recipient', jurgen?.id as string, h.senderDomain), mailParameters: { SMTPUTF8: true } });
     expect(await verifyDkim(ascii?.raw as Buffer, h.dns)).toEqual([expect.objectContaining({ result: 'pass' })]);
   });
 

@@ -50,6 +50,19 @@ describe('applyRetention', () => {
     expect((await retention()).rawPurged).toBe(0);
   });
 
+  it('removes the raw text of received notifications with messages’ content, keeping the report rows and younger text', async () => {
+    const id = await message(40, 'bounced');
+    const report = (days: number) => ({
+      id: newId('report'), projectId: h.projectId, messageId: id, kind: 'dsn', mailFrom: '', rcptTo: 'bounces+x@bounces.herald.test',
+      size: 5, raw: new Uint8Array(Buffer.from('hello')), createdAt: daysAgo(days),
+    });
+    const [old, young] = [report(31), report(29)];
+    await h.db.feedbackReport.createMany({ data: [old, young] });
+    expect((await retention()).reportsPurged).toBe(1);
+    expect(await h.db.feedbackReport.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ raw: null, size: 5 });
+    expect((await h.db.feedbackReport.findUniqueOrThrow({ where: { id: young.id } })).raw).not.toBeNull();
+  });
+
   it('deletes events and finished webhook deliveries older than their retention, and nothing younger or pending', async () => {
     const old = await message(100, 'delivered');
     const recent = await message(60, 'delivered');

@@ -18,6 +18,8 @@ export interface RetentionDeps {
 
 export interface RetentionResult {
   rawPurged: number;
+  /** Received notifications (feedback_reports) whose raw text was removed, kept as long as messages' content. */
+  reportsPurged: number;
   eventsDeleted: number;
   webhookDeliveriesDeleted: number;
 }
@@ -26,7 +28,9 @@ export interface RetentionResult {
  * Deletes what is past its retention, in small batches (each its own short statement, rows picked in
  * creation order and skipped when another transaction holds them), so neither table is ever locked.
  * Raw content goes first (it is most of the bytes); the message row, its recipients and its summary
- * stay, marked raw_purged_at. Only messages whose every recipient is final lose their content.
+ * stay, marked raw_purged_at. Only messages whose every recipient is final lose their content. The raw
+ * text of received notifications (bounces, complaints) is kept as long as messages' content; their
+ * rows, and the events that name them, stay (a deleted message takes its reports with it).
  */
 export async function applyRetention(deps: RetentionDeps): Promise<RetentionResult> {
   const now = deps.clock();
@@ -43,6 +47,11 @@ export async function applyRetention(deps: RetentionDeps): Promise<RetentionResu
         WHERE m.created_at < ${rawBefore} AND m.raw IS NOT NULL AND m.status <> 'scheduled'
           AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id AND r.status IN ('queued', 'deferred'))
         ORDER BY m.created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`),
+    reportsPurged: await inBatches(deps, () => db.$executeRaw`
+      UPDATE feedback_reports SET raw = NULL
+      WHERE id IN (
+        SELECT id FROM feedback_reports WHERE created_at < ${rawBefore} AND raw IS NOT NULL
+        ORDER BY created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`),
     eventsDeleted: await inBatches(deps, () => db.$executeRaw`
       DELETE FROM events WHERE id IN (
         SELECT id FROM events WHERE created_at < ${eventsBefore} ORDER BY created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`),
@@ -52,7 +61,7 @@ export async function applyRetention(deps: RetentionDeps): Promise<RetentionResu
         WHERE created_at < ${eventsBefore} AND status <> 'pending'
         ORDER BY created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`),
   };
-  if (result.rawPurged || result.eventsDeleted || result.webhookDeliveriesDeleted) deps.log.info({ ...result }, 'retention applied');
+  if (result.rawPurged || result.reportsPurged || result.eventsDeleted || result.webhookDeliveriesDeleted) deps.log.info({ ...result }, 'retention applied');
   return result;
 }
 

@@ -6,9 +6,9 @@ import { recommendedProcessEnv } from '../process-env.ts';
 const BIN = fileURLToPath(new URL('../../bin/herald.js', import.meta.url));
 
 /**
- * `herald start api`, `herald start worker` and `herald start smtp` run one process each (scale by
- * running more). `herald start all` applies migrations, then runs the API, one worker and the SMTP
- * listener as child processes (in the recommended environment, see process-env.ts), passes
+ * `herald start api`, `herald start worker`, `herald start smtp` and `herald start inbound` (the
+ * bounce host's MX) run one process each (scale by running more). `herald start all` applies
+ * migrations, then runs the API, one worker, the SMTP listener and the inbound MX as child processes (in the recommended environment, see process-env.ts), passes
  * SIGTERM/SIGINT on, and exits when all have exited.
  */
 export async function startCommand(args: string[]): Promise<number> {
@@ -29,10 +29,15 @@ export async function startCommand(args: string[]): Promise<number> {
       await main();
       return -1;
     }
+    case 'inbound': {
+      const { inboundMain } = await import('@herald/smtp');
+      await inboundMain();
+      return -1;
+    }
     case 'all':
       return startAll();
     default:
-      console.error('usage: herald start [api|worker|smtp|all]');
+      console.error('usage: herald start [api|worker|smtp|inbound|all]');
       return 1;
   }
 }
@@ -40,7 +45,7 @@ export async function startCommand(args: string[]): Promise<number> {
 async function startAll(): Promise<number> {
   const result = await migrate(loadApiConfig().databaseUrl);
   if (result.applied.length > 0) console.log(`applied migrations: ${result.applied.join(', ')}`);
-  const children: ChildProcess[] = (['api', 'worker', 'smtp'] as const).map((role) =>
+  const children: ChildProcess[] = (['api', 'worker', 'smtp', 'inbound'] as const).map((role) =>
     spawn(process.execPath, [BIN, 'start', role], { stdio: 'inherit', env: recommendedProcessEnv(process.env, role) }),
   );
   const stop = (signal: NodeJS.Signals) => {

@@ -5,12 +5,14 @@ export * from './worker.ts';
 export * from './intake.ts';
 export * from './smtp.ts';
 export * from './metrics.ts';
+export * from './inbound.ts';
 import { apiOnlySettings } from './api.ts';
 import { commonSettings } from './common.ts';
 import { workerOnlySettings } from './worker.ts';
 import { intakeSettings } from './intake.ts';
 import { smtpOnlySettings } from './smtp.ts';
 import { metricsSettings } from './metrics.ts';
+import { inboundOnlySettings } from './inbound.ts';
 
 /** Every setting of every process, in the order the docs list them. */
 export const allSettings = [
@@ -20,4 +22,5 @@ export const allSettings = [
   { group: 'API', settings: apiOnlySettings },
   { group: 'SMTP submission', settings: smtpOnlySettings },
   { group: 'Worker', settings: workerOnlySettings },
+  { group: 'Inbound MX', settings: inboundOnlySettings },
 ] as const;

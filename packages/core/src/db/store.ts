@@ -22,13 +22,14 @@ export interface Store {
   readonly outcomes: OutcomeWriter;
 }
 
-export function createStore(db: Db, options: { log?: Log } = {}): Store {
+/** `recordRetryMs`: how long an outcome write is retried while Postgres is down (the inbound MX answers 451 sooner than a worker gives up). */
+export function createStore(db: Db, options: { log?: Log; recordRetryMs?: number } = {}): Store {
   return {
     db,
     keys: createKeyLookup(db),
     intakeFacts: createIntakeFactsReader(db),
     commits: createIntakeCommitter(db),
     sendingMarks: createSendingMarks(db),
-    outcomes: createOutcomeWriter(db, options.log),
+    outcomes: createOutcomeWriter(db, options.log, options.recordRetryMs),
   };
 }

@@ -136,8 +136,9 @@ export function expectedRecords(
       host: returnPathHost(name, settings),
       value: settings.bounceHost,
       purpose:
-        `Return path: Herald's envelope sender (MAIL FROM) is an address on ${returnPathHost(name, settings)}, so bounces reach Herald ` +
-        `and SPF is checked against Herald's bounce host; it also aligns with ${name} for DMARC.`,
+        `Return path: Herald's envelope sender (MAIL FROM) is a signed address on ${returnPathHost(name, settings)}, so bounces reach Herald ` +
+        `and SPF is checked against Herald's bounce host; it also aligns with ${name} for DMARC. ` +
+        `Through the CNAME, mail to it goes to the MX of ${settings.bounceHost}, Herald's inbound MX (published once by whoever runs Herald).`,
       required: true,
     });
   }

@@ -3,6 +3,7 @@
 export { CURRENT_TOKEN_VERSION, TOKEN_KEY_LABELS, deriveFeedbackKeys, deriveTokenKey, type TokenKey, type TokenPurpose } from './token-keys.ts';
 export { TOKEN_LENGTH, issueToken, verifyToken, type TokenCheck, type TokenRefusal, type TokenSubject } from './signed-token.ts';
 export { VERP_LABEL, readVerpAddress, verpAddress, type VerpCheck } from './verp-address.ts';
+export { returnPathFor, verpKeyOf } from './return-path.ts';
 export {
   UNSUBSCRIBE_LABEL,
   listUnsubscribeHeaders,
@@ -25,3 +26,7 @@ export { looksLikeBounce, readTextBounce, type TextBounce, type TextBounceRecipi
 export { classifyMessage, classifyNotification, type Notification, type NotificationSummary } from './read-notification.ts';
 export { attributeReport, type Attribution, type IssuedRecipient, type ReportedAddress } from './attribute-report.ts';
 export * from './unsubscribe-recipient.ts';
+export { findIssuedMessage, issuedSubjectExists, type IssuedMessage } from './issued-delivery.ts';
+export { receiveNotification, type InboundRecipient, type ReceiveDeps, type ReceivedMail, type ReceiveResult, type ReportKind } from './receive-notification.ts';
+export { isReturnPathDomain } from './return-path-domains.ts';
+export { findFeedbackReport, type FeedbackReportView } from './report-queries.ts';

@@ -11,7 +11,7 @@ export interface HealthServerOptions {
 }
 
 /**
- * A process's probes, on a port of their own (the worker's, the SMTP listener's, any listener's that
+ * A process's probes, on a port of their own (the worker's, the SMTP listener's, the inbound MX's: any that
  * has no HTTP API): GET /healthz answers 200 while the process runs; GET /readyz answers 200 when
  * every check passes (Postgres, Redis, migrations), 503 with each check's result otherwise; GET
  * /metrics answers the process's Prometheus metrics (metrics-access.ts: the token, or development).

@@ -64,9 +64,9 @@ export type OutcomeWriter = GroupWriter<OutcomeWrite>;
  * while Postgres is unreachable the write is retried (up to RECORD_RETRY_MS); a deadlock with another
  * writer (two jobs of one message) is retried.
  */
-export function createOutcomeWriter(db: Db, log?: Log): OutcomeWriter {
+export function createOutcomeWriter(db: Db, log?: Log, retryMs: number = RECORD_RETRY_MS): OutcomeWriter {
   return createGroupWriter((writes) =>
-    retryWhileUnavailable(() => retryOnDeadlock(() => writeAll(db, writes)), { maxMs: RECORD_RETRY_MS, log, what: `outcomes of ${writes.length} write(s)` }),
+    retryWhileUnavailable(() => retryOnDeadlock(() => writeAll(db, writes)), { maxMs: retryMs, log, what: `outcomes of ${writes.length} write(s)` }),
     { name: 'outcomes' },
   );
 }

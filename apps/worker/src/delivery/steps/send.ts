@@ -1,4 +1,4 @@
-import { markSending, syntheticReply, type Decision } from '@herald/core';
+import { markSending, returnPathFor, syntheticReply, type Decision } from '@herald/core';
 import { simulateDelivery } from '../../routing/test-route.ts';
 import { deliverToDestinations, type MessageContent, type SmtpDeps } from '../../smtp/deliver-to-destinations.ts';
 import { loadedMessage, type Step } from '../attempt.ts';
@@ -6,7 +6,7 @@ import { loadedMessage, type Step } from '../attempt.ts';
 /**
  * One attempt for every pending recipient: simulated in test mode, else one SMTP transaction (split on
  * 452) with the first destination that gives a session. The envelope sender is a return path on the
- * return-path domain that says whose bounce it is (VERP): the recipient's id when the transaction has
+ * return-path domain that says whose bounce it is (VERP, signed: packages/core/src/feedback/return-path.ts): the recipient's id when the transaction has
  * one recipient, the message's id when it has several (then the bounce's Final-Recipient tells which).
  */
 export const send: Step = async (deps, attempt) => {
@@ -19,7 +19,7 @@ export const send: Step = async (deps, attempt) => {
   }
   const idOf = new Map(attempt.recipients.map((r) => [r.email, r.id]));
   const envelopeFrom = (emails: string[]) =>
-    `bounces+${emails.length === 1 ? idOf.get(emails[0] as string) : message.id}@${message.returnPathDomain}`;
+    returnPathFor(deps.masterKey, { messageId: message.id, recipientIds: emails.map((e) => idOf.get(e) as string) }, message.returnPathDomain);
 
   // until this attempt cannot be running any more, the sweeper must not start another one beside it
   const transactions = attempt.signedPerRecipient ? attempt.recipients.length : 1;

@@ -1,0 +1,31 @@
+import type { Db } from '../db/client.ts';
+import type { TokenSubject } from './signed-token.ts';
+
+/**
+ * The message a signed token names (its own id, or the message of the recipient it names), with what
+ * the inbound MX needs to attribute a report to it. Null when there is no such message (never sent,
+ * or deleted since): the listener refuses such an address at RCPT.
+ */
+export interface IssuedMessage {
+  id: string;
+  projectId: string;
+  tags: string[];
+  metadata: unknown;
+  recipients: { id: string; email: string; status: string }[];
+}
+
+export async function findIssuedMessage(db: Db, subject: TokenSubject): Promise<IssuedMessage | null> {
+  return db.message.findFirst({
+    where: subject.kind === 'message' ? { id: subject.id } : { recipients: { some: { id: subject.id } } },
+    select: { id: true, projectId: true, tags: true, metadata: true, recipients: { select: { id: true, email: true, status: true }, orderBy: { id: 'asc' } } },
+  });
+}
+
+/** Whether the subject of a token still exists: one indexed lookup, for the RCPT decision. */
+export async function issuedSubjectExists(db: Db, subject: TokenSubject): Promise<boolean> {
+  const found =
+    subject.kind === 'message'
+      ? await db.message.findUnique({ where: { id: subject.id }, select: { id: true } })
+      : await db.recipient.findUnique({ where: { id: subject.id }, select: { id: true } });
+  return found !== null;
+}
