@@ -5,10 +5,14 @@ import {
   createStore,
   deriveFeedbackKeys,
   loadInboundConfig,
+  metricsAccessCheck,
   onShutdown,
   resolveMasterKey,
+  runReadinessChecks,
   standardReadinessChecks,
   startHealthServer,
+  startMetrics,
+  watchDependencies,
 } from '@herald/core';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { redisReady, SessionLimits } from '../session-limits.ts';
@@ -22,6 +26,7 @@ const INBOUND_RECORD_RETRY_MS = 15_000;
 export async function main(): Promise<void> {
   const config = loadInboundConfig();
   const log = createLogger('herald-inbound', config.logLevel);
+  startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
   const db = createDb(config.databaseUrl);
   const redis = new Redis(config.redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS, enableAutoPipelining: true });
   redis.on('error', () => undefined);
@@ -44,8 +49,10 @@ export async function main(): Promise<void> {
     server.once('error', reject);
     server.listen(config.inboundPort, config.inboundHost, () => resolve());
   });
+  const readiness = standardReadinessChecks(db, redis);
+  watchDependencies(() => runReadinessChecks(readiness));
   const health = config.inboundHealthPort
-    ? await startHealthServer(standardReadinessChecks(db, redis), { host: config.inboundHost, port: config.inboundHealthPort })
+    ? await startHealthServer(readiness, { host: config.inboundHost, port: config.inboundHealthPort, metrics: metricsAccessCheck(config) })
     : null;
   log.info({ host: config.inboundHost, port: config.inboundPort, health: health ? config.inboundHealthPort : null, bounceHost: config.bounceHost ?? null }, 'inbound MX started');
 

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { MAX_NOTIFICATION_BYTES } from '../feedback/mime-parts.ts';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
+import { metricsSettings } from './metrics.ts';
 import { defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
 import { smtpOnlySettings } from './smtp.ts';
 
@@ -49,12 +50,13 @@ export const inboundOnlySettings = defineSettings({
     env: 'HERALD_INBOUND_HEALTH_PORT',
     schema: port(),
     default: '0',
-    doc: "TCP port of the inbound MX's /healthz and /readyz endpoints (0: none); they listen on HERALD_INBOUND_HOST.",
+    doc: "TCP port of the inbound MX's /healthz, /readyz and /metrics endpoints (0: none); they listen on HERALD_INBOUND_HOST.",
   },
 });
 
 export const inboundSettings = {
   ...commonSettings,
+  ...metricsSettings,
   smtpTlsCertFile: smtpOnlySettings.smtpTlsCertFile,
   smtpTlsKeyFile: smtpOnlySettings.smtpTlsKeyFile,
   ...inboundOnlySettings,
