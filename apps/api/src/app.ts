@@ -51,6 +51,7 @@ import { retryWebhookDeliveryRoute } from './routes/v1/webhooks/retry-webhook-de
 import { rotateWebhookSecretRoute } from './routes/v1/webhooks/rotate-webhook-secret.ts';
 import { testWebhookRoute } from './routes/v1/webhooks/test-webhook.ts';
 import { updateWebhookRoute } from './routes/v1/webhooks/update-webhook.ts';
+import { dashboardPlugin, type DashboardDeps } from './dashboard/plugin.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -69,6 +70,8 @@ export interface AppDeps {
   limits?: { rateLimiter: RateLimiter; dailyQuota: DailyQuota } | undefined;
   /** Named checks run by /readyz; each throws when its dependency does not answer. */
   readiness: Record<string, ReadinessCheck>;
+  /** The web interface at /dashboard (its sessions in Redis); absent: no dashboard. */
+  dashboard?: DashboardDeps | undefined;
 }
 
 export const API_VERSION = '0.1.0';
@@ -205,5 +208,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/admin' },
   );
+  if (deps.dashboard) {
+    await app.register(dashboardPlugin({ config: deps.config, db: deps.db, store: deps.store, dashboard: deps.dashboard }), { prefix: '/dashboard' });
+  }
   return app;
 }

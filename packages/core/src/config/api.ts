@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
 import { intakeSettings } from './intake.ts';
-import { defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
+import { defineSettings, duration, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
 
 export const apiOnlySettings = defineSettings({
   host: {
@@ -45,6 +45,12 @@ export const apiOnlySettings = defineSettings({
     schema: positiveInt(),
     default: '200',
     doc: "Requests per second all of one project's keys together may make (bursts of twice that).",
+  },
+  dashboardSessionTtlMs: {
+    env: 'HERALD_DASHBOARD_SESSION_TTL',
+    schema: duration('8h', { min: '1m' }),
+    default: '8h',
+    doc: 'How long a dashboard sign-in lasts (sessions are kept in Redis); then the dashboard asks to sign in again.',
   },
 });
 

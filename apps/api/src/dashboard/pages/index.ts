@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import { overviewPage } from './overview.ts';
+import { queuesPage, type QueueOverview } from './queues.ts';
+
+/** The screens behind sign-in, one module each. */
+export function dashboardPages(deps: { queues: QueueOverview | undefined }) {
+  return async (app: FastifyInstance) => {
+    await app.register(overviewPage());
+    await app.register(queuesPage(deps.queues));
+  };
+}
