@@ -3,51 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '@herald/core';
 import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
 import { IN_PROCESS_PRINCIPAL_HEADER } from '../plugins/in-process-principal.ts';
+import { csrfOf, formPost, Jar, pageGet, signInWith } from './dashboard-test-support.ts';
 
 const ADMIN_TOKEN = 'a'.repeat(40);
-
-/** A browser's cookie jar, as far as these tests need one. */
-class Jar {
-  cookies = new Map<string, string>();
-  take(setCookie: string | string[] | undefined): void {
-    for (const line of [setCookie ?? []].flat()) {
-      const [pair] = line.split(';');
-      const [name, value] = (pair ?? '').split('=');
-      if (!name) continue;
-      if (!value || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
-const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
 
 describe('dashboard sessions, sign-in and CSRF', () => {
   let api: TestApi;
   let project: TestProject;
 
-  async function get(jar: Jar, url: string) {
-    const res = await api.app.inject({ method: 'GET', url, headers: { cookie: jar.header() } });
-    jar.take(res.headers['set-cookie']);
-    return res;
-  }
-  async function post(jar: Jar, url: string, form: Record<string, string>) {
-    const res = await api.app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams(form).toString(),
-    });
-    jar.take(res.headers['set-cookie']);
-    return res;
-  }
-  async function signIn(jar: Jar, form: Record<string, string>) {
-    const page = await get(jar, '/dashboard/sign-in');
-    return post(jar, '/dashboard/sign-in', { _csrf: csrfOf(page.body), ...form });
-  }
+  const get = (jar: Jar, url: string) => pageGet(api.app, jar, url);
+  const post = (jar: Jar, url: string, form: Record<string, string>) => formPost(api.app, jar, url, form);
+  const signIn = (jar: Jar, form: Record<string, string>) => signInWith(api.app, jar, form);
 
   beforeAll(async () => {
     api = await buildTestApi({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN, HERALD_ENV: 'test' }, { dashboard: true });

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { messagePages } from './message.ts';
+import { messagesPage } from './messages.ts';
 import { overviewPage } from './overview.ts';
 import { queuesPage, type QueueOverview } from './queues.ts';
 
@@ -6,6 +8,8 @@ import { queuesPage, type QueueOverview } from './queues.ts';
 export function dashboardPages(deps: { queues: QueueOverview | undefined }) {
   return async (app: FastifyInstance) => {
     await app.register(overviewPage());
+    await app.register(messagesPage());
+    await app.register(messagePages());
     await app.register(queuesPage(deps.queues));
   };
 }
