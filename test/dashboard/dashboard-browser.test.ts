@@ -88,7 +88,7 @@ describe('the dashboard in a browser', () => {
     const preview = page.frameLocator('iframe.preview');
     await preview.getByRole('heading', { name: 'Hello Ann' }).waitFor();
     await page.waitForTimeout(300);
-    expect(await page.evaluate(() => (window as unknown as { ran?: boolean }).ran)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { ran?: boolean }).ran)).toBeUndefined();
     expect(hits.filter((h) => h.includes('script-ran') || h.includes('image-loaded'))).toEqual([]);
     expect(requested.filter((u) => u.includes('script-ran') || u.includes('image-loaded'))).toEqual([]);
     await shot(page, 'message');
