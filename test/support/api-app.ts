@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDeps } from '@herald/api';
+import { createSessionStore } from '@herald/api/dashboard/session-store';
 import {
   addDomain,
   apiSettings,
@@ -36,7 +37,7 @@ export interface TestApi {
 }
 
 /** The API built in-process (app.inject) on the real test database; the queue is captured; silent unless given a logger. */
-export async function buildTestApi(env: Record<string, string> = {}, options: { log?: Logger; queueBoard?: AppDeps['queueBoard'] } = {}): Promise<TestApi> {
+export async function buildTestApi(env: Record<string, string> = {}, options: { log?: Logger; queueBoard?: AppDeps['queueBoard']; dashboard?: boolean } = {}): Promise<TestApi> {
   const config = parseSettings(apiSettings, { DATABASE_URL: TEST_DATABASE_URL, HERALD_MASTER_KEY: TEST_MASTER_KEY, ...env });
   const db = createDb(config.databaseUrl, { poolSize: 4 });
   const store = createStore(db);
@@ -59,6 +60,8 @@ export async function buildTestApi(env: Record<string, string> = {}, options: { 
     domainSettings: domainSettings(config),
     limits: { rateLimiter: createRateLimiter(limitsRedis, `${prefix}:rate`), dailyQuota: createDailyQuota(limitsRedis, prefix) },
     queueBoard: options.queueBoard,
+    // the web interface, its sessions under the test's own prefix
+    ...(options.dashboard ? { dashboard: { sessions: createSessionStore(limitsRedis, prefix, config.dashboardSessionTtlMs) } } : {}),
   });
   await app.ready();
   return {

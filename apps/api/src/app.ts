@@ -65,6 +65,7 @@ import { listTemplatesRoute } from './routes/v1/templates/list-templates.ts';
 import { renderTemplateRoute } from './routes/v1/templates/render-template.ts';
 import { updateTemplateRoute } from './routes/v1/templates/update-template.ts';
 import { UNSUBSCRIBE_PREFIX, unsubscribeRoutes } from './unsubscribe/unsubscribe-routes.ts';
+import { dashboardPlugin, type DashboardDeps } from './dashboard/plugin.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -85,6 +86,8 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   /** The BullMQ queues the queue board (/admin/queues, with HERALD_ADMIN_TOKEN) shows; absent: no board. */
   queueBoard?: { queues: Queue[] } | undefined;
+  /** The web interface at /dashboard (its sessions in Redis); absent: no dashboard. */
+  dashboard?: DashboardDeps | undefined;
 }
 
 export const API_VERSION = '0.1.0';
@@ -237,6 +240,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   if (deps.queueBoard) {
     await mountQueueBoard(app, { queues: deps.queueBoard.queues, adminToken: deps.config.adminToken, writable: deps.config.queueBoardWritable });
+  }
+  if (deps.dashboard) {
+    await app.register(dashboardPlugin({ config: deps.config, db: deps.db, store: deps.store, dashboard: deps.dashboard }), { prefix: '/dashboard' });
   }
   return app;
 }

@@ -21,6 +21,8 @@ import { Redis } from 'ioredis';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { createRateLimiter, RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { buildApp } from './app.ts';
+import { createSessionStore } from './dashboard/session/session-store.ts';
+import { createQueueOverview } from './dashboard/queue-overview.ts';
 
 /** Starts the HTTP API: parse config once, connect, listen, drain on SIGTERM/SIGINT. */
 export async function main(): Promise<void> {
@@ -57,6 +59,10 @@ export async function main(): Promise<void> {
     },
     readiness,
     queueBoard: { queues: [queues.single, queues.batches] },
+    dashboard: {
+      sessions: createSessionStore(redis, config.queuePrefix, config.dashboardSessionTtlMs),
+      queues: createQueueOverview(queues, redis, config.queuePrefix),
+    },
   });
   await app.listen({ host: config.host, port: config.port });
 

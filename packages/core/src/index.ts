@@ -31,6 +31,7 @@ export * from './intake/custom-headers.ts';
 export * from './intake/unsubscribe-choice.ts';
 export * from './messages/message-status.ts';
 export * from './messages/queries.ts';
+export * from './messages/html-body.ts';
 export * from './pagination/keyset.ts';
 export * from './projects/create-project.ts';
 export * from './projects/queries.ts';

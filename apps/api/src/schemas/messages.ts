@@ -98,6 +98,7 @@ export const listMessagesQuery = z
     status: z.enum(MessageStatus).optional(),
     tag: z.string().regex(MESSAGE_RULES.tag, MESSAGE_RULES.tagRule).optional(),
     recipient: z.string().max(254).optional().describe('Messages sent to this address'),
+    subject: z.string().min(1).max(200).optional().describe('Messages whose subject contains this text (case-insensitive)'),
     created_after: z.iso.datetime({ offset: true }).optional(),
     created_before: z.iso.datetime({ offset: true }).optional(),
   })

@@ -35,6 +35,7 @@ export const listSuppressionsQuery = z
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().max(200).optional(),
     reason: z.enum(SuppressionReason).optional(),
+    email: z.string().min(1).max(254).optional().describe('Addresses containing this text (case-insensitive)'),
   })
   .strict();
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
 import { metricsSettings } from './metrics.ts';
 import { intakeSettings } from './intake.ts';
-import { boolFlag, defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
+import { boolFlag, defineSettings, duration, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
 
 export const apiOnlySettings = defineSettings({
   host: {
@@ -58,6 +58,12 @@ export const apiOnlySettings = defineSettings({
     schema: positiveInt(),
     default: '5',
     doc: 'One-click unsubscribe requests (GET and POST /unsubscribe/…) per second from one client address (bursts of four times that), counted in Redis; over it, 429. Behind a reverse proxy every client shares the proxy\'s address: raise it there.',
+  },
+  dashboardSessionTtlMs: {
+    env: 'HERALD_DASHBOARD_SESSION_TTL',
+    schema: duration('8h', { min: '1m' }),
+    default: '8h',
+    doc: 'How long a dashboard sign-in lasts (sessions are kept in Redis); then the dashboard asks to sign in again.',
   },
 });
 

@@ -30,6 +30,8 @@ export interface MessageFilters {
   tag?: string | undefined;
   /** Messages with this recipient: compared without case, after the normalisation intake applies. */
   recipient?: string | undefined;
+  /** Messages whose subject contains this text, without case. */
+  subject?: string | undefined;
   /** Created at or after. */
   createdAfter?: Date | undefined;
   /** Created before. */
@@ -49,6 +51,7 @@ export async function listMessages(db: Db, projectId: string, filters: MessageFi
     const email = normalized.ok ? normalized.email : filters.recipient;
     where.recipients = { some: { projectId, email: { equals: email, mode: 'insensitive' } } };
   }
+  if (filters.subject) where.subject = { contains: filters.subject, mode: 'insensitive' };
   if (filters.createdAfter || filters.createdBefore) {
     where.createdAt = {
       ...(filters.createdAfter ? { gte: filters.createdAfter } : {}),

@@ -15,11 +15,12 @@ export type SuppressionRow = Prisma.SuppressionGetPayload<object>;
 export async function listSuppressions(
   db: Db,
   projectId: string,
-  filters: { reason?: SuppressionReason | undefined },
+  filters: { reason?: SuppressionReason | undefined; /** Addresses containing this text, without case. */ email?: string | undefined },
   page: PageRequest,
 ): Promise<KeysetPage<SuppressionRow>> {
   const where: Prisma.SuppressionWhereInput = { projectId };
   if (filters.reason) where.reason = filters.reason;
+  if (filters.email) where.email = { contains: filters.email, mode: 'insensitive' };
   if (page.after) where.AND = [afterPosition(page.after)];
   const rows = await db.suppression.findMany({ where, orderBy: newestFirst(), take: rowsToFetch(page) });
   return keysetPage(rows, page.limit);

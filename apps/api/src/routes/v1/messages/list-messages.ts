@@ -7,7 +7,7 @@ import { presentSummary } from '../../../presenters/message.ts';
 import { errorResponses } from '../../../schemas/error.ts';
 import { listMessagesQuery, messageList } from '../../../schemas/messages.ts';
 
-/** GET /v1/messages: newest first, cursor-paginated, filtered by status, tag, recipient and dates. */
+/** GET /v1/messages: newest first, cursor-paginated, filtered by status, tag, recipient, subject and dates. */
 export function listMessagesRoute(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
@@ -29,6 +29,7 @@ export function listMessagesRoute(deps: AppDeps): FastifyPluginAsyncZod {
           status: q.status,
           tag: q.tag,
           recipient: q.recipient,
+          subject: q.subject,
           createdAfter: q.created_after ? new Date(q.created_after) : undefined,
           createdBefore: q.created_before ? new Date(q.created_before) : undefined,
         };

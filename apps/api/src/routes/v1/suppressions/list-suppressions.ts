@@ -24,7 +24,7 @@ export function listSuppressionsRoute(deps: AppDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const q = request.query;
-        return presentPage(await listSuppressions(deps.db, request.auth.projectId, { reason: q.reason }, pageRequest(q)), presentSuppression);
+        return presentPage(await listSuppressions(deps.db, request.auth.projectId, { reason: q.reason, email: q.email }, pageRequest(q)), presentSuppression);
       },
     );
   };
