@@ -7,7 +7,8 @@ import type { DailyQuota } from '@herald/core/limits/daily-quota';
 import type { RateLimiter } from '@herald/core/limits/rate-limiter';
 import { pruneUnusedSchemas } from './openapi/prune-schemas.ts';
 import { authenticate } from './plugins/authenticate.ts';
-import { rateLimitHook } from './plugins/rate-limit.ts';
+import { apiRateLimit } from './plugins/rate-limit.ts';
+import { COMPAT_SECURITY_SCHEMES, COMPAT_TAGS, registerCompatEndpoints } from './compat/register.ts';
 import { answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandler } from './plugins/error-handler.ts';
 import { clientErrorHandler, registerHttpErrorAnswers } from './plugins/http-errors.ts';
 import { requestLogger } from './plugins/log-redaction.ts';
@@ -114,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'A Herald API key (hk_live_… or hk_test_…)' },
           adminToken: { type: 'http', scheme: 'bearer', description: 'HERALD_ADMIN_TOKEN (the admin API is disabled without it)' },
+          ...COMPAT_SECURITY_SCHEMES,
         },
       },
       tags: [
@@ -124,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'api-keys', description: "The project's API keys: scopes, domains, expiry, revocation" },
         { name: 'webhooks', description: 'Signed event notifications, retried for a day, logged and replayable' },
         { name: 'admin', description: 'Projects, with HERALD_ADMIN_TOKEN' },
+        ...COMPAT_TAGS,
         { name: 'health', description: 'Liveness and readiness probes' },
       ],
     },
@@ -143,16 +146,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         route.schema = { ...route.schema, security: [{ apiKey: [] }], response: { ...response, 429: errorBody } };
       });
       v1.addHook('onRequest', authenticate(deps.store));
-      if (deps.limits) {
-        const { rateLimitPerKey: key, rateLimitPerProject: project } = deps.config;
-        v1.addHook(
-          'onRequest',
-          rateLimitHook(deps.limits.rateLimiter, {
-            perKey: { perSecond: key, burst: 2 * key },
-            perProject: { perSecond: project, burst: 2 * project },
-          }),
-        );
-      }
+      const rateLimit = apiRateLimit(deps.limits?.rateLimiter, deps.config);
+      if (rateLimit) v1.addHook('onRequest', rateLimit);
       // registration order is the OpenAPI document's order
       for (const route of [
         createMessageRoute,
@@ -192,6 +187,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
+  // the vendors' request shapes (Postmark, Resend, SendGrid), each under a prefix of its own
+  await registerCompatEndpoints(app, deps);
   // /admin: projects, with HERALD_ADMIN_TOKEN; everything else uses project keys
   await app.register(
     async (admin) => {

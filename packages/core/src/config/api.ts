@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
 import { intakeSettings } from './intake.ts';
-import { defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
+import { csv, defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
+
+/** The vendors whose request shapes the API can accept (docs/migrating.md). */
+export const COMPAT_VENDORS = ['postmark', 'resend', 'sendgrid'] as const;
+export type CompatVendor = (typeof COMPAT_VENDORS)[number];
 
 export const apiOnlySettings = defineSettings({
   host: {
@@ -45,6 +49,14 @@ export const apiOnlySettings = defineSettings({
     schema: positiveInt(),
     default: '200',
     doc: "Requests per second all of one project's keys together may make (bursts of twice that).",
+  },
+  compatEndpoints: {
+    env: 'HERALD_COMPAT_ENDPOINTS',
+    schema: csv()
+      .pipe(z.array(z.enum([...COMPAT_VENDORS, 'none'], `each entry must be one of ${COMPAT_VENDORS.join(', ')} (or none alone)`)))
+      .transform((list) => list.filter((v): v is CompatVendor => v !== 'none')),
+    default: COMPAT_VENDORS.join(','),
+    doc: 'Vendor-compatible endpoints the API serves, comma-separated: postmark (/postmark/email), resend (/resend/emails), sendgrid (/sendgrid/v3/mail/send). `none` turns them all off (docs/migrating.md).',
   },
 });
 

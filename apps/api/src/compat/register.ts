@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import type { CompatVendor } from '@herald/core';
+import type { AppDeps } from '../app.ts';
+import { resendEndpoints } from './resend/endpoints.ts';
+import { vendorScope } from './vendor-scope.ts';
+
+/** Each vendor's prefix: its clients' base URL is Herald's URL with it (docs/migrating.md). */
+export const COMPAT_PREFIXES: Record<CompatVendor, string> = { postmark: '/postmark', resend: '/resend', sendgrid: '/sendgrid' };
+
+const ENDPOINTS = { resend: resendEndpoints } as const;
+
+export const COMPAT_TAGS = [
+  { name: 'resend', description: "Resend's API shape (/resend/emails…), for Resend's clients: set their base URL to <herald>/resend" },
+];
+
+export const COMPAT_SECURITY_SCHEMES = {};
+
+/** The vendor-compatible endpoints HERALD_COMPAT_ENDPOINTS enables, each in its own scope under its own prefix. */
+export async function registerCompatEndpoints(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  for (const name of deps.config.compatEndpoints) {
+    if (!(name in ENDPOINTS)) continue;
+    const { vendor, routes } = ENDPOINTS[name as keyof typeof ENDPOINTS];
+    await app.register(vendorScope(deps, vendor, routes), { prefix: COMPAT_PREFIXES[name] });
+  }
+}
