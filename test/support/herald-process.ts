@@ -46,7 +46,8 @@ export async function startHerald(role: 'api' | 'worker' | 'smtp', env: NodeJS.P
     if (role === 'smtp') return output.includes('"msg":"smtp listener started"');
     const response = await fetch(`http://127.0.0.1:${env.HERALD_API_PORT}/healthz`).catch(() => null);
     return response?.ok ?? false;
-  }, 30_000);
+    // a loaded machine (many test files at once) can take longer; HERALD_TEST_START_TIMEOUT_MS overrides
+  }, Number(process.env.HERALD_TEST_START_TIMEOUT_MS ?? 30_000));
   return {
     child,
     output: () => output,

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { Resend } from 'resend';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addressesOf, parseDelivered } from '../support/delivered-mail.ts';
+import { verifyDkim } from '../support/dkim-verify.ts';
+import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
+
+/** A PDF-like attachment with every byte value in it, so any re-encoding shows. */
+const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(2048), Buffer.from('\n%%EOF\n')]);
+
+/**
+ * The vendors' own npm clients, pointed at Herald running as separate processes by their documented
+ * base-URL settings: what they send arrives DKIM-signed at the recipient's MX with the right content,
+ * and what Herald refuses comes back as each client's own error.
+ */
+describe("the vendors' official clients against a running Herald", () => {
+  let stack: HeraldStack;
+
+  beforeAll(async () => {
+    stack = await startHeraldStack({ label: 'vendors' });
+  }, 180_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  /** The one copy the MX received of message `id`, checked for a passing DKIM signature of the sender's domain, parsed. */
+  async function delivered(id: string) {
+    await stack.waitForStatus(id, 'delivered');
+    const copies = stack.receivedCopies(id);
+    expect(copies).toHaveLength(1);
+    const raw = copies[0]?.raw as Buffer;
+    expect(await verifyDkim(raw, stack.dns)).toEqual([expect.objectContaining({ domain: stack.senderDomain, result: 'pass' })]);
+    return parseDelivered(raw);
+  }
+
+  describe('resend (RESEND_BASE_URL=<herald>/resend)', () => {
+    let resend: Resend;
+    beforeAll(() => {
+      process.env.RESEND_BASE_URL = `${stack.apiUrl}/resend`;
+      resend = new Resend(stack.apiKey);
+    });
+
+    it('sends one email with an attachment, reads it back, and the MX gets it signed and intact', async () => {
+      const to = `ann@${stack.recipientDomain}`;
+      const { data, error } = await resend.emails.send({
+        from: `Acme <hello@${stack.senderDomain}>`,
+        to,
+        cc: [`cy@${stack.recipientDomain}`],
+        replyTo: `help@${stack.senderDomain}`,
+        subject: 'Grüße from Resend',
+        html: '<p>Hello <b>Ann</b></p>',
+        text: 'Hello Ann',
+        headers: { 'X-Entity-Ref': 'order-42' },
+        tags: [{ name: 'category', value: 'welcome' }],
+        attachments: [{ filename: 'invoice.pdf', content: PDF }],
+      });
+      expect(error).toBeNull();
+      const id = data?.id as string;
+      const mail = await delivered(id);
+      expect(addressesOf(mail.from)).toEqual([{ address: `hello@${stack.senderDomain}`, name: 'Acme' }]);
+      expect(addressesOf(mail.to)).toEqual([{ address: to, name: '' }]);
+      expect(addressesOf(mail.replyTo)).toEqual([{ address: `help@${stack.senderDomain}`, name: '' }]);
+      expect([mail.subject, mail.text?.trim(), mail.html]).toEqual(['Grüße from Resend', 'Hello Ann', '<p>Hello <b>Ann</b></p>']);
+      expect(mail.headers.get('x-entity-ref')).toBe('order-42');
+      expect(mail.attachments.map((a) => [a.filename, a.content.equals(PDF)])).toEqual([['invoice.pdf', true]]);
+
+      const got = await resend.emails.get(id);
+      expect(got.error).toBeNull();
+      expect(got.data).toMatchObject({ object: 'email', id, to: [to], cc: [`cy@${stack.recipientDomain}`], subject: 'Grüße from Resend', last_event: 'delivered', tags: [{ name: 'category', value: 'welcome' }] });
+    });
+
+    it('sends a batch, and schedules and cancels an email', async () => {
+      const batch = await resend.batch.send([
+        { from: `hello@${stack.senderDomain}`, to: `b1@${stack.recipientDomain}`, subject: 'One', text: 'one' },
+        { from: `hello@${stack.senderDomain}`, to: `b2@${stack.recipientDomain}`, subject: 'Two', text: 'two' },
+      ]);
+      expect(batch.error).toBeNull();
+      const ids = (batch.data?.data ?? []).map((e) => e.id);
+      expect(ids).toHaveLength(2);
+      expect((await Promise.all(ids.map(delivered))).map((m) => m.subject)).toEqual(['One', 'Two']);
+
+      const later = await resend.emails.send({
+        from: `hello@${stack.senderDomain}`,
+        to: `later@${stack.recipientDomain}`,
+        subject: 'Later',
+        text: 'later',
+        scheduledAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      const cancelled = await resend.emails.cancel(later.data?.id as string);
+      expect(cancelled).toMatchObject({ error: null, data: { object: 'email', id: later.data?.id } });
+      expect((await stack.getMessage(later.data?.id as string)).status).toBe('cancelled');
+    });
+
+    it("surfaces a bad address, an unverified domain and a bad key as the client's own errors", async () => {
+      const bad = await resend.emails.send({ from: `hello@${stack.senderDomain}`, to: 'not an address', subject: 'x', text: 'x' });
+      expect(bad).toMatchObject({ data: null, error: { statusCode: 422, name: 'validation_error' } });
+      expect(bad.error?.message).toMatch(/Invalid `to` field/);
+      const unverified = await resend.emails.send({ from: 'hello@unverified.example', to: `x@${stack.recipientDomain}`, subject: 'x', text: 'x' });
+      expect(unverified).toMatchObject({ data: null, error: { statusCode: 403, name: 'validation_error' } });
+      expect(unverified.error?.message).toContain('unverified.example');
+      const forged = await new Resend('hk_live_notakeyatall').emails.send({ from: `hello@${stack.senderDomain}`, to: `x@${stack.recipientDomain}`, subject: 'x', text: 'x' });
+      expect(forged).toMatchObject({ data: null, error: { statusCode: 403, name: 'invalid_api_key' } });
+    });
+  });
+});
