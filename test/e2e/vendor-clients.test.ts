@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Errors as PostmarkErrors, ServerClient } from 'postmark';
 import { Resend } from 'resend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressesOf, parseDelivered } from '../support/delivered-mail.ts';
@@ -100,6 +101,58 @@ describe("the vendors' official clients against a running Herald", () => {
       expect(unverified.error?.message).toContain('unverified.example');
       const forged = await new Resend('hk_live_notakeyatall').emails.send({ from: `hello@${stack.senderDomain}`, to: `x@${stack.recipientDomain}`, subject: 'x', text: 'x' });
       expect(forged).toMatchObject({ data: null, error: { statusCode: 403, name: 'invalid_api_key' } });
+    });
+  });
+
+  describe('postmark (ServerClient with useHttps: false, requestHost: <herald host>/postmark)', () => {
+    let postmark: ServerClient;
+    const host = () => `${new URL(stack.apiUrl).host}/postmark`;
+    beforeAll(() => {
+      postmark = new ServerClient(stack.apiKey, { useHttps: false, requestHost: host() });
+    });
+
+    it('sends one email with an attachment, Tag and Metadata, and the MX gets it signed and intact', async () => {
+      const to = `pm@${stack.recipientDomain}`;
+      const sent = await postmark.sendEmail({
+        From: `Acme <hello@${stack.senderDomain}>`,
+        To: to,
+        Subject: 'From Postmark',
+        HtmlBody: '<p>Hello</p>',
+        TextBody: 'Hello',
+        Tag: 'welcome',
+        Metadata: { user: '42' },
+        Headers: [{ Name: 'X-Entity-Ref', Value: 'pm-1' }],
+        Attachments: [{ Name: 'invoice.pdf', Content: PDF.toString('base64'), ContentType: 'application/pdf', ContentID: '' }],
+        MessageStream: 'outbound',
+        TrackOpens: true,
+      });
+      expect(sent).toMatchObject({ To: to, ErrorCode: 0, Message: 'OK' });
+      const mail = await delivered(sent.MessageID);
+      expect([mail.subject, mail.text?.trim(), mail.html, mail.headers.get('x-entity-ref')]).toEqual(['From Postmark', 'Hello', '<p>Hello</p>', 'pm-1']);
+      expect(mail.attachments.map((a) => [a.filename, a.content.equals(PDF)])).toEqual([['invoice.pdf', true]]);
+      expect(await stack.getMessage(sent.MessageID)).toMatchObject({ tags: ['welcome'], metadata: { user: '42' } });
+    });
+
+    it('sends a batch with one result per message', async () => {
+      const results = await postmark.sendEmailBatch([
+        { From: `hello@${stack.senderDomain}`, To: `pb1@${stack.recipientDomain}`, Subject: 'PM one', TextBody: 'one' },
+        { From: `hello@${stack.senderDomain}`, To: 'not an address', Subject: 'PM bad', TextBody: 'bad' },
+      ]);
+      expect(results.map((r) => r.ErrorCode)).toEqual([0, 300]);
+      expect((await delivered(results[0]?.MessageID as string)).subject).toBe('PM one');
+    });
+
+    it("surfaces a bad address, an unverified domain and a bad token as the client's own errors", async () => {
+      const send = (client: ServerClient, From: string, To: string) => client.sendEmail({ From, To, Subject: 'x', TextBody: 'x' }).then(() => null, (err: unknown) => err);
+      const bad = await send(postmark, `hello@${stack.senderDomain}`, 'not an address');
+      expect(bad).toBeInstanceOf(PostmarkErrors.InvalidEmailRequestError);
+      expect(bad).toMatchObject({ code: 300, statusCode: 422, message: expect.stringContaining('To') as unknown });
+      const unverified = await send(postmark, 'hello@unverified.example', `x@${stack.recipientDomain}`);
+      expect(unverified).toBeInstanceOf(PostmarkErrors.ApiInputError);
+      expect(unverified).toMatchObject({ code: 400, statusCode: 422, message: expect.stringContaining('unverified.example') as unknown });
+      const forged = await send(new ServerClient('hk_live_notakeyatall', { useHttps: false, requestHost: host() }), `hello@${stack.senderDomain}`, `x@${stack.recipientDomain}`);
+      expect(forged).toBeInstanceOf(PostmarkErrors.InvalidAPIKeyError);
+      expect(forged).toMatchObject({ code: 10, statusCode: 401 });
     });
   });
 });
