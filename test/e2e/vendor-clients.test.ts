@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Errors as PostmarkErrors, ServerClient } from 'postmark';
 import { Resend } from 'resend';
+import { Client as SendgridClient } from '@sendgrid/client';
+import { MailService, type ResponseError } from '@sendgrid/mail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressesOf, parseDelivered } from '../support/delivered-mail.ts';
 import { verifyDkim } from '../support/dkim-verify.ts';
@@ -153,6 +155,57 @@ describe("the vendors' official clients against a running Herald", () => {
       const forged = await send(new ServerClient('hk_live_notakeyatall', { useHttps: false, requestHost: host() }), `hello@${stack.senderDomain}`, `x@${stack.recipientDomain}`);
       expect(forged).toBeInstanceOf(PostmarkErrors.InvalidAPIKeyError);
       expect(forged).toMatchObject({ code: 10, statusCode: 401 });
+    });
+  });
+
+  describe("@sendgrid/mail (setClient with a client whose default baseUrl is <herald>/sendgrid)", () => {
+    const mailer = (apiKey: string) => {
+      const client = new SendgridClient();
+      client.setApiKey(apiKey);
+      client.setDefaultRequest('baseUrl', `${stack.apiUrl}/sendgrid`);
+      const mail = new MailService();
+      mail.setClient(client);
+      return mail;
+    };
+
+    it('sends one message per personalization with its substitutions and an attachment, each arriving signed and intact', async () => {
+      const [response] = await mailer(stack.apiKey).send({
+        from: { email: `hello@${stack.senderDomain}`, name: 'Acme' },
+        subject: 'Hello -name-',
+        text: 'Dear -name-',
+        html: '<p>Dear -name-</p>',
+        personalizations: [
+          { to: [{ email: `sg1@${stack.recipientDomain}` }], substitutions: { '-name-': 'Ann' } },
+          { to: [{ email: `sg2@${stack.recipientDomain}` }], substitutions: { '-name-': 'Bo' } },
+        ],
+        substitutionWrappers: ['', ''],
+        categories: ['welcome'],
+        customArgs: { campaign: 'c1' },
+        attachments: [{ filename: 'invoice.pdf', content: PDF.toString('base64'), type: 'application/pdf' }],
+      });
+      expect(response.statusCode).toBe(202);
+      const headers = response.headers as Record<string, string>;
+      const ids = String(headers['x-herald-message-ids']).split(',');
+      expect(headers['x-message-id']).toBe(ids[0]);
+      const mails = await Promise.all(ids.map(delivered));
+      expect(mails.map((m) => [m.subject, m.text?.trim(), addressesOf(m.to)[0]?.address])).toEqual([
+        ['Hello Ann', 'Dear Ann', `sg1@${stack.recipientDomain}`],
+        ['Hello Bo', 'Dear Bo', `sg2@${stack.recipientDomain}`],
+      ]);
+      expect(mails[1]?.attachments.map((a) => [a.filename, a.content.equals(PDF)])).toEqual([['invoice.pdf', true]]);
+    });
+
+    it("surfaces a bad address, an unverified domain and a bad key as the client's ResponseError", async () => {
+      const fail = (apiKey: string, from: string, to: string) =>
+        mailer(apiKey).send({ from, to, subject: 'x', text: 'x' }).then(() => null, (err: ResponseError) => err);
+      const bad = await fail(stack.apiKey, `hello@${stack.senderDomain}`, 'not an address');
+      expect(bad?.code).toBe(400);
+      expect(bad?.response.body).toMatchObject({ errors: [{ field: 'personalizations.0.to.0' }] });
+      const unverified = await fail(stack.apiKey, 'hello@unverified.example', `x@${stack.recipientDomain}`);
+      expect(unverified?.code).toBe(403);
+      expect(JSON.stringify(unverified?.response.body)).toContain('unverified.example');
+      const forged = await fail('SG.not-a-herald-key', `hello@${stack.senderDomain}`, `x@${stack.recipientDomain}`);
+      expect(forged?.code).toBe(401);
     });
   });
 });
