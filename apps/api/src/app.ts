@@ -8,7 +8,8 @@ import type { DailyQuota } from '@herald/core/limits/daily-quota';
 import type { RateLimiter } from '@herald/core/limits/rate-limiter';
 import { pruneUnusedSchemas } from './openapi/prune-schemas.ts';
 import { authenticate } from './plugins/authenticate.ts';
-import { rateLimitHook } from './plugins/rate-limit.ts';
+import { apiRateLimit } from './plugins/rate-limit.ts';
+import { COMPAT_SECURITY_SCHEMES, COMPAT_TAGS, registerCompatEndpoints } from './compat/register.ts';
 import { answerFrameworkError, MAX_PATH_PARAM_LENGTH, registerErrorHandler } from './plugins/error-handler.ts';
 import { clientErrorHandler, registerHttpErrorAnswers } from './plugins/http-errors.ts';
 import { requestLogger } from './plugins/log-redaction.ts';
@@ -134,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'A Herald API key (hk_live_… or hk_test_…)' },
           adminToken: { type: 'http', scheme: 'bearer', description: 'HERALD_ADMIN_TOKEN (the admin API is disabled without it)' },
+          ...COMPAT_SECURITY_SCHEMES,
         },
       },
       tags: [
@@ -145,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'webhooks', description: 'Signed event notifications, retried for a day, logged and replayable' },
         { name: 'templates', description: 'Stored Handlebars templates and layouts, versioned; send by template id or alias' },
         { name: 'admin', description: 'Projects, with HERALD_ADMIN_TOKEN' },
+        ...COMPAT_TAGS,
         { name: 'health', description: 'Liveness and readiness probes' },
       ],
     },
@@ -165,16 +168,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         route.schema = { ...route.schema, security: [{ apiKey: [] }], response: { ...response, 429: errorBody } };
       });
       v1.addHook('onRequest', authenticate(deps.store));
-      if (deps.limits) {
-        const { rateLimitPerKey: key, rateLimitPerProject: project } = deps.config;
-        v1.addHook(
-          'onRequest',
-          rateLimitHook(deps.limits.rateLimiter, {
-            perKey: { perSecond: key, burst: 2 * key },
-            perProject: { perSecond: project, burst: 2 * project },
-          }),
-        );
-      }
+      const rateLimit = apiRateLimit(deps.limits?.rateLimiter, deps.config);
+      if (rateLimit) v1.addHook('onRequest', rateLimit);
       // registration order is the OpenAPI document's order
       for (const route of [
         createMessageRoute,
@@ -225,6 +220,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   // /unsubscribe/<token>: one-click unsubscribe (RFC 8058) for recipients, without a key
   await app.register(unsubscribeRoutes(deps), { prefix: UNSUBSCRIBE_PREFIX });
+  // the vendors' request shapes (Postmark, Resend, SendGrid), each under a prefix of its own
+  await registerCompatEndpoints(app, deps);
   // /admin: projects, with HERALD_ADMIN_TOKEN; everything else uses project keys
   await app.register(
     async (admin) => {

@@ -125,3 +125,13 @@ function bucketLimitHook(limiter: RateLimiter, timeout: number | undefined, buck
     });
   };
 }
+
+/** The API's per-key and per-project limits from its settings, as one hook for a scope of routes (none without a limiter). */
+export function apiRateLimit(
+  limiter: RateLimiter | undefined,
+  config: { rateLimitPerKey: number; rateLimitPerProject: number },
+): ReturnType<typeof rateLimitHook> | null {
+  if (!limiter) return null;
+  const { rateLimitPerKey: key, rateLimitPerProject: project } = config;
+  return rateLimitHook(limiter, { perKey: { perSecond: key, burst: 2 * key }, perProject: { perSecond: project, burst: 2 * project } });
+}

@@ -10,7 +10,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 const BASE64_RULE = 'must be base64 (no line breaks or spaces); files are sent as content, never as paths or URLs';
 
-const attachment = z
+export const attachment = z
   .object({
     filename: z
       .string()
@@ -32,6 +32,22 @@ const attachment = z
   .strict()
   .meta({ id: 'Attachment' });
 
+/** A Subject: one line, at most MESSAGE_RULES.maxSubjectLength characters. */
+export const subjectText = z
+  .string()
+  .max(MESSAGE_RULES.maxSubjectLength, `must be at most ${MESSAGE_RULES.maxSubjectLength} characters`)
+  .refine((s) => !LINE_BREAK.test(s), 'must not contain line breaks');
+
+/** Custom headers (name to value): how many, and each name and value by core's rules, reported at `path`. */
+export function checkCustomHeaders(headers: Record<string, string> | undefined, ctx: z.RefinementCtx, path: (string | number)[]): void {
+  const entries = Object.entries(headers ?? {});
+  if (entries.length > MAX_CUSTOM_HEADERS) ctx.addIssue({ code: 'custom', path, message: `at most ${MAX_CUSTOM_HEADERS} custom headers` });
+  for (const [name, value] of entries) {
+    const problem = customHeaderProblem(name, value);
+    if (problem) ctx.addIssue({ code: 'custom', path: [...path, name], message: problem.reason });
+  }
+}
+
 export const sendMessageBody = z
   .object({
     from: mailbox,
@@ -39,12 +55,7 @@ export const sendMessageBody = z
     cc: mailboxList.optional(),
     bcc: mailboxList.optional(),
     reply_to: mailboxList.optional(),
-    subject: z
-      .string()
-      .max(MESSAGE_RULES.maxSubjectLength, `must be at most ${MESSAGE_RULES.maxSubjectLength} characters`)
-      .refine((s) => !LINE_BREAK.test(s), 'must not contain line breaks')
-      .optional()
-      .describe('Required unless template is given'),
+    subject: subjectText.optional().describe('Required unless template is given'),
     text: z.string().optional(),
     html: z.string().optional(),
     template: sendTemplate.optional().describe("A stored template rendered with this message's variables into the subject, html and text (which are then not given)"),
@@ -86,15 +97,7 @@ export const sendMessageBody = z
       if (body.text === undefined && body.html === undefined) ctx.addIssue({ code: 'custom', path: ['text'], message: 'text or html is required (or a template)' });
     }
     if (body.to.length === 0) ctx.addIssue({ code: 'custom', path: ['to'], message: 'at least one recipient is required' });
-    const headers = Object.entries(body.headers ?? {});
-    if (headers.length > MAX_CUSTOM_HEADERS) {
-      ctx.addIssue({ code: 'custom', path: ['headers'], message: `at most ${MAX_CUSTOM_HEADERS} custom headers` });
-    }
-    for (const [name, value] of headers) {
-      const problem = customHeaderProblem(name, value);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['headers', name], message: problem.reason });
-    }
-
+    checkCustomHeaders(body.headers, ctx, ['headers']);
   })
   .meta({ id: 'SendMessageRequest' });
 
@@ -125,17 +128,20 @@ export function toSendRequest(body: SendMessageBody): SendRequest {
       allowMissing: body.template.allow_missing,
     },
     headers: Object.entries(body.headers ?? {}),
-    attachments: (body.attachments ?? []).map(
-      (a): Attachment => ({
-        filename: a.filename,
-        content: Buffer.from(a.content, 'base64'),
-        contentType: a.content_type,
-        contentId: a.content_id,
-      }),
-    ),
+    attachments: decodeAttachments(body.attachments),
     tags: body.tags ?? [],
     metadata: body.metadata ?? {},
     sendAt: body.send_at ? new Date(body.send_at) : undefined,
     unsubscribe: body.unsubscribe,
   };
+}
+
+/** Validated attachments (base64 content, Herald's and Resend's field names) as core's. */
+export function decodeAttachments(list: z.output<typeof attachment>[] | undefined): Attachment[] {
+  return (list ?? []).map((a) => ({
+    filename: a.filename,
+    content: Buffer.from(a.content, 'base64'),
+    contentType: a.content_type,
+    contentId: a.content_id,
+  }));
 }

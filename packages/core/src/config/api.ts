@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { commonSettings, requireMasterKeyInProduction } from './common.ts';
 import { metricsSettings } from './metrics.ts';
 import { intakeSettings } from './intake.ts';
-import { boolFlag, defineSettings, duration, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
+import { boolFlag, csv, defineSettings, duration, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
+
+/** The vendors whose request shapes the API can accept (docs/migrating.md). */
+export const COMPAT_VENDORS = ['postmark', 'resend', 'sendgrid'] as const;
+export type CompatVendor = (typeof COMPAT_VENDORS)[number];
 
 export const apiOnlySettings = defineSettings({
   host: {
@@ -64,6 +68,14 @@ export const apiOnlySettings = defineSettings({
     schema: duration('8h', { min: '1m' }),
     default: '8h',
     doc: 'How long a dashboard sign-in lasts (sessions are kept in Redis); then the dashboard asks to sign in again.',
+  },
+  compatEndpoints: {
+    env: 'HERALD_COMPAT_ENDPOINTS',
+    schema: csv()
+      .pipe(z.array(z.enum([...COMPAT_VENDORS, 'none'], `each entry must be one of ${COMPAT_VENDORS.join(', ')} (or none alone)`)))
+      .transform((list) => list.filter((v): v is CompatVendor => v !== 'none')),
+    default: COMPAT_VENDORS.join(','),
+    doc: 'Vendor-compatible endpoints the API serves, comma-separated: postmark (/postmark/email), resend (/resend/emails), sendgrid (/sendgrid/v3/mail/send). `none` turns them all off (docs/migrating.md).',
   },
 });
 

@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 
 /**
  * A mailbox as Herald stores it: lower-case ASCII domain (punycode for IDNs), local part as given but
@@ -122,4 +123,12 @@ export function parseMailbox(input: string | { email: string; name?: string | un
 
 export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1);
+}
+
+/**
+ * An address list as one header-style string ("Ann <a@x.example>, b@y.example", quoted names with
+ * commas allowed), split into its mailboxes for parseMailbox; groups are flattened.
+ */
+export function splitAddressList(text: string): { email: string; name?: string }[] {
+  return addressparser(text, { flatten: true }).map((a) => (a.name ? { email: a.address ?? '', name: a.name } : { email: a.address ?? '' }));
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.ts';
+import { HeraldError } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 import { webhookDeliveries } from '../webhooks/fan-out.ts';
 import { activeEndpoints } from '../webhooks/queries.ts';
@@ -43,4 +44,17 @@ export async function cancelScheduledMessage(db: Db, projectId: string, messageI
     if (deliveries.length) await tx.webhookDelivery.createMany({ data: deliveries });
     return { outcome: 'cancelled' };
   });
+}
+
+/**
+ * cancelScheduledMessage for a front end: a message of another project or none at all is 404
+ * not_found; one that is not (or no longer) scheduled is 409 conflict, saying why.
+ */
+export async function cancelOrRefuse(db: Db, projectId: string, messageId: string): Promise<void> {
+  const result = await cancelScheduledMessage(db, projectId, messageId);
+  if (result.outcome === 'not_found') throw new HeraldError('not_found', `no message ${messageId}`);
+  if (result.outcome === 'not_scheduled') {
+    const why = result.status === 'cancelled' ? 'it is already cancelled' : `it is ${result.status}, not scheduled`;
+    throw new HeraldError('conflict', `message ${messageId} cannot be cancelled: ${why}`, { status: result.status });
+  }
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { cancelScheduledMessage, findMessageStatus, HeraldError } from '@herald/core';
+import { cancelOrRefuse, findMessageStatus, HeraldError } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { errorResponses } from '../../../schemas/error.ts';
@@ -23,12 +23,7 @@ export function cancelMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { id } = request.params;
-        const result = await cancelScheduledMessage(deps.db, request.auth.projectId, id);
-        if (result.outcome === 'not_found') throw new HeraldError('not_found', `no message ${id}`);
-        if (result.outcome === 'not_scheduled') {
-          const why = result.status === 'cancelled' ? 'it is already cancelled' : `it is ${result.status}, not scheduled`;
-          throw new HeraldError('conflict', `message ${id} cannot be cancelled: ${why}`, { status: result.status });
-        }
+        await cancelOrRefuse(deps.db, request.auth.projectId, id);
         const message = await findMessageStatus(deps.db, request.auth.projectId, id);
         if (!message) throw new HeraldError('not_found', `no message ${id}`);
         return message;
