@@ -187,7 +187,7 @@ describe('GET /v1/messages', () => {
     const response = await list('?limit=100');
     expect(response.body).not.toContain('SECRET-BODY');
     for (const message of response.json<{ data: Record<string, unknown>[] }>().data) {
-      expect(Object.keys(message).sort()).toEqual(['created_at', 'from', 'id', 'metadata', 'recipients', 'send_at', 'status', 'subject', 'tags']);
+      expect(Object.keys(message).sort()).toEqual(['created_at', 'from', 'id', 'metadata', 'recipients', 'send_at', 'status', 'subject', 'tags', 'unsubscribe']);
     }
   });
 
