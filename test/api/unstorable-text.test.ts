@@ -21,6 +21,8 @@ describe('text Postgres cannot store, and bodies that are not UTF-8', () => {
   let api: TestApi;
   let project: TestProject;
   let operations: Operation[];
+  let vendorOperations: Operation[];
+  const VENDOR_PREFIX = /^\/(postmark|resend|sendgrid)\//;
 
   beforeAll(async () => {
     api = await buildTestApi({ HERALD_ADMIN_TOKEN: ADMIN_TOKEN });
@@ -31,6 +33,9 @@ describe('text Postgres cannot store, and bodies that are not UTF-8', () => {
         .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
         .map(([method, op]) => ({ method: method.toUpperCase(), path, parameters: op.parameters ?? [], body: op.requestBody !== undefined })),
     );
+    // the vendors' request shapes answer in their vendors' error shapes: checked apart, below
+    vendorOperations = operations.filter((op) => VENDOR_PREFIX.test(op.path));
+    operations = operations.filter((op) => !VENDOR_PREFIX.test(op.path));
   });
   afterAll(() => api.close());
 
@@ -127,6 +132,29 @@ describe('text Postgres cannot store, and bodies that are not UTF-8', () => {
       });
       expect(details(response, `${op.method} ${op.path}`)).toEqual([{ field: 'anything', message: NUL }]);
     }
+  });
+
+  it("refuses a NUL in the body of every vendor-compatible route in its vendor's shape (4xx, never a 500), storing nothing", async () => {
+    const withBody = vendorOperations.filter((op) => op.body);
+    expect(withBody.length).toBeGreaterThanOrEqual(4);
+    const before = await countProjectRows(api.db, project.id);
+    const key = project.auth.authorization.slice('Bearer '.length);
+    const from = `a@${project.domain}`;
+    const bodies: Record<string, unknown> = {
+      postmark: { From: from, To: 'x@example.org', Subject: 's\u0000', TextBody: 'b' },
+      resend: { from, to: 'x@example.org', subject: 's\u0000', text: 'b' },
+      sendgrid: { personalizations: [{ to: [{ email: 'x@example.org' }] }], from: { email: from }, subject: 's\u0000', content: [{ type: 'text/plain', value: 'b' }] },
+    };
+    for (const op of withBody) {
+      const vendor = VENDOR_PREFIX.exec(op.path)?.[1] as string;
+      const one = bodies[vendor];
+      const payload = JSON.stringify(op.path.endsWith('/batch') ? [one] : one);
+      const headers = { ...(vendor === 'postmark' ? { 'x-postmark-server-token': key } : project.auth), 'content-type': 'application/json' };
+      const response = await api.app.inject({ method: op.method as 'POST', url: op.path.replace(/\{[^}]+\}/g, 'x'), headers, payload });
+      expect(response.statusCode, `${op.method} ${op.path} ${response.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      expect(response.statusCode, `${op.method} ${op.path}`).toBeLessThan(500);
+    }
+    expect(await countProjectRows(api.db, project.id)).toEqual(before);
   });
 
   it('answers 400 naming params.<name>, query.<name> or headers.<name> to %00 in any parameter of every route', async () => {
