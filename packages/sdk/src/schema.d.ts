@@ -1253,6 +1253,121 @@ export interface components {
             Message: string;
         };
         PostmarkBatchResponse: (components["schemas"]["PostmarkSendEmailResponse"] | components["schemas"]["PostmarkError"])[];
+        AcceptedMessage: {
+            /** @description Message id (msg_…) */
+            id: string;
+            /**
+             * @description queued, scheduled (send_at in the future) or suppressed (every recipient suppressed)
+             * @enum {string}
+             */
+            status: "scheduled" | "queued" | "sending" | "deferred" | "delivered" | "partially_delivered" | "bounced" | "failed" | "suppressed" | "cancelled";
+            recipients: {
+                email: string;
+                /** @enum {string} */
+                status: "queued" | "deferred" | "delivered" | "bounced" | "failed" | "suppressed" | "complained" | "cancelled";
+            }[];
+        };
+        AcceptedBatch: {
+            data: components["schemas"]["AcceptedMessage"][];
+        };
+        MessageEvent: {
+            id: string;
+            /** @enum {string} */
+            type: "queued" | "scheduled" | "delivered" | "deferred" | "bounced" | "failed" | "suppressed" | "complained" | "cancelled" | "domain_verified" | "domain_failed" | "webhook_disabled" | "delayed" | "unsubscribed" | "auto_reply" | "unrecognized_bounce";
+            recipient: string | null;
+            created_at: string;
+            attempt: number | null;
+            smtp: {
+                code: number | null;
+                enhanced_code: string | null;
+                message: string | null;
+            } | null;
+            /** @description Why a bounce or deferral happened (bad-mailbox, mailbox-full, policy, dns, …) */
+            category: string | null;
+            mx_host: string | null;
+            mx_ip: string | null;
+            tls: {
+                version: string | null;
+                cipher: string | null;
+                verified: boolean | null;
+            } | null;
+            duration_ms: number | null;
+            /** @description The notification this event was learned from (a late bounce, a delay, a complaint…): GET /v1/messages/{id}/reports/{report_id} */
+            report_id: string | null;
+        };
+        MessageSummary: {
+            id: string;
+            /** @enum {string} */
+            status: "scheduled" | "queued" | "sending" | "deferred" | "delivered" | "partially_delivered" | "bounced" | "failed" | "suppressed" | "cancelled";
+            from: {
+                email: string;
+                name: string | null;
+            };
+            subject: string;
+            tags: string[];
+            metadata: {
+                [key: string]: string;
+            };
+            created_at: string;
+            send_at: string | null;
+            /** @description Whether each recipient gets one-click unsubscribe headers (asked for, or the domain default when the send did not say) */
+            unsubscribe: boolean;
+            recipients: {
+                email: string;
+                /** @enum {string} */
+                status: "queued" | "deferred" | "delivered" | "bounced" | "failed" | "suppressed" | "complained" | "cancelled";
+            }[];
+        };
+        Message: {
+            id: string;
+            /** @enum {string} */
+            status: "scheduled" | "queued" | "sending" | "deferred" | "delivered" | "partially_delivered" | "bounced" | "failed" | "suppressed" | "cancelled";
+            from: {
+                email: string;
+                name: string | null;
+            };
+            subject: string;
+            tags: string[];
+            metadata: {
+                [key: string]: string;
+            };
+            created_at: string;
+            send_at: string | null;
+            /** @description Whether each recipient gets one-click unsubscribe headers (asked for, or the domain default when the send did not say) */
+            unsubscribe: boolean;
+            /** @description The Message-ID header, without angle brackets */
+            message_id: string;
+            /** @description Size of the raw message in bytes */
+            size: number;
+            /** @description The template and version the message was rendered from (kept after the template is deleted) */
+            template: {
+                id: string;
+                version: number;
+            } | null;
+            recipients: {
+                email: string;
+                /** @enum {string} */
+                kind: "to" | "cc" | "bcc";
+                /** @enum {string} */
+                status: "queued" | "deferred" | "delivered" | "bounced" | "failed" | "suppressed" | "complained" | "cancelled";
+                attempts: number;
+                last_reply: {
+                    code: number | null;
+                    enhanced_code: string | null;
+                    message: string | null;
+                } | null;
+                next_attempt_at: string | null;
+            }[];
+            events: components["schemas"]["MessageEvent"][];
+        };
+        MessageList: {
+            data: components["schemas"]["MessageSummary"][];
+            /** @description Pass as cursor for the next page; null on the last */
+            next_cursor: string | null;
+        };
+        EventList: {
+            data: components["schemas"]["MessageEvent"][];
+        };
         ResendCreatedEmail: {
             /** @description Herald message id (msg_…) */
             id: string;
@@ -1411,121 +1526,6 @@ export interface components {
         };
         DomainList: {
             data: components["schemas"]["Domain"][];
-        };
-        AcceptedMessage: {
-            /** @description Message id (msg_…) */
-            id: string;
-            /**
-             * @description queued, scheduled (send_at in the future) or suppressed (every recipient suppressed)
-             * @enum {string}
-             */
-            status: "scheduled" | "queued" | "sending" | "deferred" | "delivered" | "partially_delivered" | "bounced" | "failed" | "suppressed" | "cancelled";
-            recipients: {
-                email: string;
-                /** @enum {string} */
-                status: "queued" | "deferred" | "delivered" | "bounced" | "failed" | "suppressed" | "complained" | "cancelled";
-            }[];
-        };
-        AcceptedBatch: {
-            data: components["schemas"]["AcceptedMessage"][];
-        };
-        MessageEvent: {
-            id: string;
-            /** @enum {string} */
-            type: "queued" | "scheduled" | "delivered" | "deferred" | "bounced" | "failed" | "suppressed" | "complained" | "cancelled" | "domain_verified" | "domain_failed" | "webhook_disabled" | "delayed" | "unsubscribed" | "auto_reply" | "unrecognized_bounce";
-            recipient: string | null;
-            created_at: string;
-            attempt: number | null;
-            smtp: {
-                code: number | null;
-                enhanced_code: string | null;
-                message: string | null;
-            } | null;
-            /** @description Why a bounce or deferral happened (bad-mailbox, mailbox-full, policy, dns, …) */
-            category: string | null;
-            mx_host: string | null;
-            mx_ip: string | null;
-            tls: {
-                version: string | null;
-                cipher: string | null;
-                verified: boolean | null;
-            } | null;
-            duration_ms: number | null;
-            /** @description The notification this event was learned from (a late bounce, a delay, a complaint…): GET /v1/messages/{id}/reports/{report_id} */
-            report_id: string | null;
-        };
-        MessageSummary: {
-            id: string;
-            /** @enum {string} */
-            status: "scheduled" | "queued" | "sending" | "deferred" | "delivered" | "partially_delivered" | "bounced" | "failed" | "suppressed" | "cancelled";
-            from: {
-                email: string;
-                name: string | null;
-            };
-            subject: string;
-            tags: string[];
-            metadata: {
-                [key: string]: string;
-            };
-            created_at: string;
-            send_at: string | null;
-            /** @description Whether each recipient gets one-click unsubscribe headers (asked for, or the domain default when the send did not say) */
-            unsubscribe: boolean;
-            recipients: {
-                email: string;
-                /** @enum {string} */
-                status: "queued" | "deferred" | "delivered" | "bounced" | "failed" | "suppressed" | "complained" | "cancelled";
-            }[];
-        };
-        Message: {
-            id: string;
-            /** @enum {string} */
-            status: "scheduled" | "queued" | "sending" | "deferred" | "delivered" | "partially_delivered" | "bounced" | "failed" | "suppressed" | "cancelled";
-            from: {
-                email: string;
-                name: string | null;
-            };
-            subject: string;
-            tags: string[];
-            metadata: {
-                [key: string]: string;
-            };
-            created_at: string;
-            send_at: string | null;
-            /** @description Whether each recipient gets one-click unsubscribe headers (asked for, or the domain default when the send did not say) */
-            unsubscribe: boolean;
-            /** @description The Message-ID header, without angle brackets */
-            message_id: string;
-            /** @description Size of the raw message in bytes */
-            size: number;
-            /** @description The template and version the message was rendered from (kept after the template is deleted) */
-            template: {
-                id: string;
-                version: number;
-            } | null;
-            recipients: {
-                email: string;
-                /** @enum {string} */
-                kind: "to" | "cc" | "bcc";
-                /** @enum {string} */
-                status: "queued" | "deferred" | "delivered" | "bounced" | "failed" | "suppressed" | "complained" | "cancelled";
-                attempts: number;
-                last_reply: {
-                    code: number | null;
-                    enhanced_code: string | null;
-                    message: string | null;
-                } | null;
-                next_attempt_at: string | null;
-            }[];
-            events: components["schemas"]["MessageEvent"][];
-        };
-        MessageList: {
-            data: components["schemas"]["MessageSummary"][];
-            /** @description Pass as cursor for the next page; null on the last */
-            next_cursor: string | null;
-        };
-        EventList: {
-            data: components["schemas"]["MessageEvent"][];
         };
         FeedbackReport: {
             id: string;
@@ -4952,7 +4952,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The same key with the same request answers the first result and sends nothing */
+                /** @description Sending the same request again with the same key answers with the first result and sends nothing */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -5060,7 +5060,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The same key with the same request answers the first result and sends nothing */
+                /** @description Sending the same request again with the same key answers with the first result and sends nothing */
                 "idempotency-key"?: string;
             };
             path?: never;

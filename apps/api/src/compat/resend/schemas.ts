@@ -3,6 +3,7 @@ import { MESSAGE_RULES, type SendRequest } from '@herald/core';
 import { mailbox, mailboxList } from '../../schemas/mailbox.ts';
 import { attachment, checkCustomHeaders, decodeAttachments, subjectText } from '../../schemas/send-message.ts';
 import { unsupported } from '../unsupported.ts';
+import { idempotencyHeaders } from '../../schemas/messages.ts';
 
 /** Resend's batch limit. */
 export const MAX_RESEND_BATCH = 100;
@@ -61,15 +62,8 @@ export const resendBatch = z
   .max(MAX_RESEND_BATCH, `at most ${MAX_RESEND_BATCH} emails`)
   .meta({ id: 'ResendBatchRequest' });
 
-export const resendIdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(256, 'must be at most 256 characters')
-    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
-    .optional()
-    .describe('The same key with the same request answers the first result and sends nothing'),
-});
+/** Resend's Idempotency-Key follows Herald's own rule (one rule, one place). */
+export const resendIdempotencyHeaders = idempotencyHeaders;
 
 export const resendCreated = z.object({ id: z.string().describe('Herald message id (msg_…)') }).meta({ id: 'ResendCreatedEmail' });
 
