@@ -107,8 +107,8 @@ export type StepResult =
   | { kind: 'decided'; info: AttemptInfo; decisions: Map<string, Decision> }
   /** Not now, and no attempt recorded: a scheduled message, or every destination busy or backed off. */
   | { kind: 'postponed'; until: Date; reason: string }
-  /** Nothing to deliver: the message is gone, nothing of it is pending at this domain, or it was cancelled. */
-  | { kind: 'stopped'; reason: 'no-message' | 'nothing-pending' | 'cancelled' };
+  /** Nothing to deliver: the message is gone, nothing of it is pending at this domain, it was cancelled, or another attempt holds every recipient. */
+  | { kind: 'stopped'; reason: 'no-message' | 'nothing-pending' | 'cancelled' | 'claimed-elsewhere' };
 
 export type Step = (deps: DeliveryDeps, attempt: Attempt) => Promise<StepResult>;
 

@@ -75,4 +75,18 @@ describe('a batch of deliveries against a real DNS server, Postgres and SMTP sin
     expect(later).toEqual([]);
     expect((await h.db.recipient.findFirstOrThrow({ where: { messageId: accepted.id } })).status).toBe('delivered');
   });
+
+  it('sends once when two jobs carry the same delivery at once (an enqueue replayed beside the sweeper job): the second finds its recipients claimed', async () => {
+    const accepted = await Promise.all(Array.from({ length: 6 }, (_, i) => h.accept({ to: [{ email: `claim${i}@batch-one.test` }, { email: `claim${i}b@batch-one.test` }] })));
+    const jobs = accepted.flatMap((a) => a.jobs);
+    // in one process (one claim statement for both) and as two batches in flight together
+    const [first, second] = await Promise.all([deliverBatch(h.deps, new DeliverySlots(10), jobs), deliverBatch(h.deps, new DeliverySlots(10), jobs)]);
+    expect([...(first ?? []), ...(second ?? [])]).toEqual([]);
+    const sent = sink.received.flatMap((m) => m.rcptTo).filter((r) => r.startsWith('claim'));
+    expect(sent).toHaveLength(12);
+    expect(new Set(sent).size).toBe(12);
+    const ids = accepted.map((a) => a.id);
+    expect(await h.db.event.count({ where: { messageId: { in: ids }, type: 'delivered' } })).toBe(12);
+    expect(await h.db.recipient.count({ where: { messageId: { in: ids }, status: 'delivered', sendingUntil: null } })).toBe(12);
+  });
 });

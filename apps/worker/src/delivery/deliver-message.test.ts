@@ -159,5 +159,7 @@ describe('the delivery pipeline against a real DNS server, Postgres and SMTP sin
     expect(sink.connections).toBe(connections);
     expect(await events(other.id)).toEqual([]);
     expect((await recipients(other.id))[0]?.status).toBe('queued');
+    // nothing was sent, so nothing stays claimed: the job that comes back claims the recipient again
+    expect((await h.db.recipient.findFirstOrThrow({ where: { messageId: other.id } })).sendingUntil).toBeNull();
   });
 });

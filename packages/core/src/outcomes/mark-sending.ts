@@ -3,30 +3,55 @@ import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
 import { prepared } from '../db/sql.ts';
 
-interface Mark {
+interface Claim {
   recipientIds: string[];
   until: Date;
+  now: Date;
 }
 
-/** The group writer of sending marks a Store owns (one per process). */
-export type SendingMarks = GroupWriter<Mark>;
+/** The group writer of sending claims a Store owns (one per process): each claim answers the recipients it won. */
+export type SendingMarks = GroupWriter<Claim, string[]>;
 
-const MARK_SQL = `UPDATE recipients r SET sending_until = x.until, updated_at = now()
- FROM jsonb_to_recordset($1::jsonb) AS x(id text, until timestamptz) WHERE r.id = x.id`;
+/**
+ * A recipient is claimed only while it is still to be delivered and no other attempt holds it (no
+ * mark, or one that has run out). Two claims of one recipient in one statement: Postgres updates the
+ * row once and returns it for one of them; in two statements at once, the second re-reads the row
+ * after the first commits and no longer matches.
+ */
+const CLAIM_SQL = `UPDATE recipients r SET sending_until = x.until, updated_at = now()
+ FROM jsonb_to_recordset($1::jsonb) AS x(claim int, id text, until timestamptz, now timestamptz)
+ WHERE r.id = x.id AND r.status IN ('queued', 'deferred') AND (r.sending_until IS NULL OR r.sending_until < x.now)
+ RETURNING x.claim, r.id`;
+
+const RELEASE_SQL = `UPDATE recipients SET sending_until = NULL, updated_at = now() WHERE id = ANY($1) AND sending_until = $2`;
 
 export function createSendingMarks(db: Db): SendingMarks {
-  return createGroupWriter(async (marks) => {
-    const rows = marks.flatMap((m) => m.recipientIds.map((id) => ({ id, until: m.until })));
-    await sqlPool(db).query(prepared('mark-sending', MARK_SQL, [JSON.stringify(rows)]));
-  }, { name: 'sending-marks' });
+  return createGroupWriter<Claim, string[]>(
+    async (claims) => {
+      const rows = claims.flatMap((c, claim) => c.recipientIds.map((id) => ({ claim, id, until: c.until, now: c.now })));
+      const { rows: won } = await sqlPool(db).query<{ claim: number; id: string }>(prepared('claim-sending', CLAIM_SQL, [JSON.stringify(rows)]));
+      const results = claims.map((): string[] => []);
+      for (const { claim, id } of won) results[claim]?.push(id);
+      return results;
+    },
+    { name: 'sending-marks' },
+  );
 }
 
 /**
- * Marks recipients as possibly in an SMTP transaction until `until`, so that the sweeper never starts
- * a second attempt beside this one (see the worker's recovery/sweep.ts). Marks made while another is
- * being written go together in one statement (group commit): the deliveries of a batch reach this step
- * together. Resolves once the mark is committed.
+ * Claims recipients for one SMTP attempt until `until` (when it cannot be running any more), so that
+ * no other attempt — a second job for the same delivery (an enqueue replayed after Redis came back
+ * beside the sweeper's), or the sweeper's — sends to them beside this one. Answers the ids this
+ * attempt won: only those may be sent to. Claims made while another is being written go together in
+ * one statement (group commit): the deliveries of a batch reach this step together. Resolves once the
+ * claim is committed.
  */
-export function markSending(store: Store, recipientIds: string[], until: Date): Promise<void> {
-  return store.sendingMarks.write({ recipientIds, until });
+export function claimSending(store: Store, recipientIds: string[], until: Date, now: Date): Promise<string[]> {
+  return store.sendingMarks.write({ recipientIds, until, now });
+}
+
+/** Gives back a claim whose attempt sent nothing (postponed): the next attempt may claim them at once. */
+export async function releaseSending(db: Db, recipientIds: string[], until: Date): Promise<void> {
+  if (recipientIds.length === 0) return;
+  await sqlPool(db).query(RELEASE_SQL, [recipientIds, until]);
 }

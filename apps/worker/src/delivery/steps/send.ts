@@ -1,4 +1,4 @@
-import { markSending, returnPathFor, syntheticReply, type Decision } from '@herald/core';
+import { claimSending, releaseSending, returnPathFor, syntheticReply, type Decision } from '@herald/core';
 import { simulateDelivery } from '../../routing/test-route.ts';
 import { deliverToDestinations, type MessageContent, type SmtpDeps } from '../../smtp/deliver-to-destinations.ts';
 import { loadedMessage, type Step } from '../attempt.ts';
@@ -14,17 +14,24 @@ export const send: Step = async (deps, attempt) => {
   const route = attempt.route;
   const content: MessageContent | undefined = attempt.signedPerRecipient ? { perRecipient: attempt.signedPerRecipient } : attempt.signed;
   if (!route || !content) throw new Error('send ran before the message was signed and routed');
+
+  // until this attempt cannot be running any more, no other attempt may send to its recipients: it
+  // sends only to those it claims (another job for the same delivery may have claimed the rest)
+  const transactions = attempt.signedPerRecipient ? attempt.recipients.length : 1;
+  const destinations = route.kind === 'test' ? 0 : route.destinations.length;
+  const sendingUntil = new Date(deps.clock().getTime() + attemptBoundMs(deps.smtp.timeouts, destinations, attempt.recipients.length, transactions));
+  const claimed = new Set(await claimSending(deps.store, attempt.recipients.map((r) => r.id), sendingUntil, deps.clock()));
+  if (claimed.size < attempt.recipients.length) {
+    deps.log.info({ messageId: message.id, domain: attempt.job.domain, claimed: claimed.size, pending: attempt.recipients.length }, 'recipients claimed by another attempt are left to it');
+    attempt.recipients = attempt.recipients.filter((r) => claimed.has(r.id));
+    if (attempt.recipients.length === 0) return { kind: 'stopped', reason: 'claimed-elsewhere' };
+  }
   if (route.kind === 'test') {
     return { kind: 'decided', info: { mxHost: null, mxIp: null, tls: null, durationMs: 0 }, decisions: simulateDelivery(attempt.recipients) };
   }
   const idOf = new Map(attempt.recipients.map((r) => [r.email, r.id]));
   const envelopeFrom = (emails: string[]) =>
     returnPathFor(deps.masterKey, { messageId: message.id, recipientIds: emails.map((e) => idOf.get(e) as string) }, message.returnPathDomain);
-
-  // until this attempt cannot be running any more, the sweeper must not start another one beside it
-  const transactions = attempt.signedPerRecipient ? attempt.recipients.length : 1;
-  const sendingUntil = new Date(deps.clock().getTime() + attemptBoundMs(deps.smtp.timeouts, route.destinations.length, attempt.recipients.length, transactions));
-  await markSending(deps.store, attempt.recipients.map((r) => r.id), sendingUntil);
 
   const deliver = deps.deliver ?? deliverToDestinations;
   const result = await deliver(
@@ -34,7 +41,11 @@ export const send: Step = async (deps, attempt) => {
     attempt.recipients.map((r) => r.email),
     content,
   );
-  if (result.kind === 'postponed') return { kind: 'postponed', until: result.until, reason: result.reason };
+  if (result.kind === 'postponed') {
+    // nothing was sent: the attempt that comes back for them claims them again
+    await releaseSending(deps.db, [...claimed], sendingUntil);
+    return { kind: 'postponed', until: result.until, reason: result.reason };
+  }
   const decisions = new Map<string, Decision>();
   for (const r of attempt.recipients) {
     const reply =
