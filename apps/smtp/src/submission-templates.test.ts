@@ -45,8 +45,29 @@ describe('SMTP submission by template (X-Herald-Template)', () => {
     expect(mail.text).toContain('Hi Zoë, teacake');
     expect(mail.text).not.toContain('this body is not used');
     expect(addressesOf(mail.replyTo)).toEqual([{ address: `help@${project.domain}`, name: '' }]);
+    // the display names of From and To are kept
+    expect(addressesOf(mail.from)).toEqual([{ address: `shop@${project.domain}`, name: 'Shop' }]);
+    expect(addressesOf(mail.to)).toEqual([{ address: 'ann@one.example', name: 'Ann' }]);
     expect(mail.headers.has('x-herald-template')).toBe(false);
     expect(mail.headers.has('bcc')).toBe(false);
+  });
+
+  it('keeps the display names of To and Cc, encoded words decoded, and refuses a name with a control character naming the header', async () => {
+    const client = await authenticatedSession(listener.port, project.key);
+    const head = (to: string) =>
+      `From: shop@${project.domain}\r\nTo: ${to}\r\nCc: "Cat, the second" <cat@two.example>\r\nX-Herald-Template: ${alias}\r\nX-Herald-Template-Variables: {"order":2,"name":"N","items":[]}\r\n\r\nbody`;
+    const { final } = await client.transaction(`shop@${project.domain}`, ['zoe@one.example', 'cat@two.example'], head('=?UTF-8?B?Wm/Dqw==?= <zoe@one.example>'));
+    expect(final?.code, final?.text).toBe(250);
+    const row = await listener.db.message.findUniqueOrThrow({ where: { id: queuedId(final?.text) } });
+    const mail = await parseDelivered(Buffer.from(row.raw as Uint8Array));
+    expect(addressesOf(mail.to)).toEqual([{ address: 'zoe@one.example', name: 'Zoë' }]);
+    expect(addressesOf(mail.cc)).toEqual([{ address: 'cat@two.example', name: 'Cat, the second' }]);
+
+    const before = await countProjectRows(listener.db, project.id);
+    const bad = await client.transaction(`shop@${project.domain}`, ['zoe@one.example'], head('=?UTF-8?B?WmEHYg==?= <zoe@one.example>'));
+    expect(bad.final?.code).toBe(554);
+    expect(bad.final?.text).toContain('header.to');
+    expect(await countProjectRows(listener.db, project.id)).toEqual(before);
   });
 
   it('takes the id with @version, and refuses with 554 5.6.0 a missing variable, bad JSON or another project\'s template, storing nothing', async () => {

@@ -104,27 +104,41 @@ export function prepareRawSubmission(
   const kept = fields.filter((f) => !/^(x-herald-.*|bcc|return-path)$/.test(f.name) && !(f.name === 'message-id' && !existingId));
   const header = [...added, ...kept.map((f) => f.text)].join('\r\n');
 
-  // the header's addresses in the form the envelope's take (A-label domains, NFC local parts), to compare them
+  // the header's addresses in the form the envelope's take (A-label domains, NFC local parts), to
+  // compare them, each with its display name (a message composed from a template keeps them)
   const listed = (name: string) =>
-    new Set(
+    new Map(
       value(name).flatMap((v) =>
         addressparser(utf8(v), { flatten: true }).flatMap((a) => {
           const normalized = normalizeEmail('address' in a ? (a.address ?? '') : '');
-          return normalized.ok ? [normalized.email.toLowerCase()] : [];
+          return normalized.ok ? [[normalized.email.toLowerCase(), decodeWords(a.name) || undefined] as const] : [];
         }),
       ),
     );
   const to = listed('to');
   const cc = listed('cc');
   const seen = new Set<string>();
+  const named: Mailbox[] = [];
   const recipients = submission.recipients.flatMap((address) => {
     const normalized = normalizeEmail(address);
     const email = normalized.ok ? normalized.email : address;
-    if (seen.has(email.toLowerCase())) return [];
-    seen.add(email.toLowerCase());
-    const kind = to.has(email.toLowerCase()) ? ('to' as const) : cc.has(email.toLowerCase()) ? ('cc' as const) : ('bcc' as const);
+    const key = email.toLowerCase();
+    if (seen.has(key)) return [];
+    seen.add(key);
+    const kind = to.has(key) ? ('to' as const) : cc.has(key) ? ('cc' as const) : ('bcc' as const);
+    const name = kind === 'to' ? to.get(key) : kind === 'cc' ? cc.get(key) : undefined;
+    named.push(name ? { email, name } : { email });
     return [{ email, kind }];
   });
+  // the same rule as every display name Herald writes (no line breaks or control characters, 256 at most)
+  if (template) {
+    for (const [i, mailbox] of named.entries()) {
+      const checked = parseMailbox(mailbox);
+      const kind = recipients[i]?.kind;
+      if (!checked.ok) problems.push({ field: `header.${kind === 'cc' ? 'cc' : 'to'}`, message: `${mailbox.email}: ${checked.reason}` });
+    }
+    if (problems.length > 0) throw invalid(problems);
+  }
 
   return {
     draft: {
@@ -140,7 +154,7 @@ export function prepareRawSubmission(
       ownListUnsubscribe,
     },
     idempotencyKey,
-    templated: template && templatedRequest({ from: from.mailbox, recipients, replyTo, tags: [...new Set(tags)], metadata, unsubscribe: unsubscribe ?? undefined }, template),
+    templated: template && templatedRequest({ from: from.mailbox, recipients: recipients.map((r, i) => ({ ...r, name: named[i]?.name })), replyTo, tags: [...new Set(tags)], metadata, unsubscribe: unsubscribe ?? undefined }, template),
   };
 }
 

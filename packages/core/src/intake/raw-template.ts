@@ -54,13 +54,14 @@ export function readTemplateHeaders(names: string[], variables: string[], proble
 /**
  * The fields request a templated submission becomes: the template makes the subject and the body, so
  * the submitted Subject and body are not used; From, the envelope recipients (To and Cc as the
- * headers list them, the others Bcc), Reply-To, tags, metadata and the schedule are kept.
+ * headers list them, with their display names; the others Bcc), Reply-To, tags, metadata and the schedule are kept.
  */
 export function templatedRequest(
-  parts: { from: Mailbox; recipients: { email: string; kind: 'to' | 'cc' | 'bcc' }[]; replyTo: Mailbox[]; tags: string[]; metadata: Record<string, string>; unsubscribe?: boolean | undefined },
+  parts: { from: Mailbox; recipients: { email: string; name?: string | undefined; kind: 'to' | 'cc' | 'bcc' }[]; replyTo: Mailbox[]; tags: string[]; metadata: Record<string, string>; unsubscribe?: boolean | undefined },
   template: TemplateRef,
 ): SendRequest {
-  const of = (kind: 'to' | 'cc' | 'bcc') => parts.recipients.filter((r) => r.kind === kind).map((r) => ({ email: r.email }));
+  // To and Cc keep the display names their headers gave (Bcc has no header to give one)
+  const of = (kind: 'to' | 'cc' | 'bcc') => parts.recipients.filter((r) => r.kind === kind).map((r) => (r.name ? { email: r.email, name: r.name } : { email: r.email }));
   return {
     from: parts.from,
     to: of('to'),
