@@ -1343,6 +1343,11 @@ export interface components {
             template: {
                 id: string;
                 version: number;
+                /** @description The layout that wrapped the HTML and the number of its version used (its published one at the time); null without a layout */
+                layout: {
+                    id: string;
+                    version: number;
+                } | null;
             } | null;
             recipients: {
                 email: string;

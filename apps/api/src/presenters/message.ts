@@ -51,7 +51,14 @@ export function presentMessage(m: MessageDetailRow) {
     ...presentFields(m),
     message_id: m.messageIdHeader,
     size: m.rawSize,
-    template: m.templateId !== null && m.templateVersion !== null ? { id: m.templateId, version: m.templateVersion } : null,
+    template:
+      m.templateId !== null && m.templateVersion !== null
+        ? {
+            id: m.templateId,
+            version: m.templateVersion,
+            layout: m.templateLayoutId !== null && m.templateLayoutVersion !== null ? { id: m.templateLayoutId, version: m.templateLayoutVersion } : null,
+          }
+        : null,
     recipients: m.recipients.map((r) => ({
       email: r.email,
       kind: r.kind,

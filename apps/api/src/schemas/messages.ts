@@ -77,7 +77,14 @@ export const messageView = z
     message_id: z.string().describe('The Message-ID header, without angle brackets'),
     size: z.number().int().describe('Size of the raw message in bytes'),
     template: z
-      .object({ id: z.string(), version: z.number().int() })
+      .object({
+        id: z.string(),
+        version: z.number().int(),
+        layout: z
+          .object({ id: z.string(), version: z.number().int() })
+          .nullable()
+          .describe('The layout that wrapped the HTML and the number of its version used (its published one at the time); null without a layout'),
+      })
       .nullable()
       .describe('The template and version the message was rendered from (kept after the template is deleted)'),
     recipients: z.array(recipientView),

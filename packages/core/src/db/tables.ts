@@ -53,7 +53,7 @@ export const MESSAGES = table('messages', {
   id: 'text', project_id: 'text', domain_id: 'text?', api_key_id: 'text?', test: 'boolean', status: '"MessageStatus"',
   from_email: 'text', from_name: 'text?', subject: 'text', message_id_header: 'text', raw: 'bytea?', raw_size: 'int',
   tags: 'text[]?', metadata: 'jsonb', idempotency_key: 'text?', idempotency_hash: 'text?', source: 'text',
-  send_at: 'timestamptz?', unsubscribe: 'boolean', template_id: 'text?', template_version: 'int?', created_at: 'timestamptz', updated_at: 'timestamptz',
+  send_at: 'timestamptz?', unsubscribe: 'boolean', template_id: 'text?', template_version: 'int?', template_layout_id: 'text?', template_layout_version: 'int?', created_at: 'timestamptz', updated_at: 'timestamptz',
 });
 
 export const RECIPIENTS = table('recipients', {

@@ -15,6 +15,6 @@ export async function applyTemplates(db: Db, projectId: string, messages: SendRe
   return messages.map((message, i) => {
     const r = rendered[i];
     if (!r) return message;
-    return { ...message, subject: r.subject, html: r.html, text: r.text, renderedFrom: { templateId: r.templateId, version: r.templateVersion } };
+    return { ...message, subject: r.subject, html: r.html, text: r.text, renderedFrom: { templateId: r.templateId, version: r.templateVersion, layout: r.layout } };
   });
 }

@@ -16,6 +16,7 @@ import { lookUpIntakeFacts } from './intake-lookups.ts';
 import { decideUnsubscribe } from './unsubscribe-choice.ts';
 import type { SenderDomain } from './sender-domains.ts';
 import type { Mailbox } from './address.ts';
+import type { RenderedFrom } from './send-request.ts';
 
 export type { AcceptedMessage } from './idempotency.ts';
 
@@ -61,8 +62,8 @@ export interface MessageDraft {
   tags: string[];
   metadata: Record<string, string>;
   sendAt?: Date | undefined;
-  /** The template version the message was rendered from. */
-  renderedFrom?: { templateId: string; version: number } | undefined;
+  /** The template version the message was rendered from (and its layout's). */
+  renderedFrom?: RenderedFrom | undefined;
   /** One-click unsubscribe asked for (true) or refused (false); absent: the sending domain's default. */
   unsubscribe?: boolean | undefined;
   /** The message brings its own List-Unsubscribe header (then the domain default adds none). */
@@ -163,6 +164,8 @@ export async function commitMessages(
         send_at: p.scheduled ? (p.request.sendAt ?? null) : null,
         template_id: p.request.renderedFrom?.templateId ?? null,
         template_version: p.request.renderedFrom?.version ?? null,
+        template_layout_id: p.request.renderedFrom?.layout?.id ?? null,
+        template_layout_version: p.request.renderedFrom?.layout?.version ?? null,
         unsubscribe: decideUnsubscribe(p.request.unsubscribe, p.request.ownListUnsubscribe, domains.get(p.fromDomain)?.unsubscribeDefault ?? false),
         created_at: now,
       })),
@@ -199,7 +202,7 @@ export async function commitMessages(
 
 const MESSAGE_COLUMNS = [
   'id', 'project_id', 'domain_id', 'api_key_id', 'test', 'status', 'from_email', 'from_name', 'subject', 'message_id_header', 'raw_size',
-  'tags', 'metadata', 'idempotency_key', 'idempotency_hash', 'source', 'send_at', 'template_id', 'template_version', 'unsubscribe', 'created_at',
+  'tags', 'metadata', 'idempotency_key', 'idempotency_hash', 'source', 'send_at', 'template_id', 'template_version', 'template_layout_id', 'template_layout_version', 'unsubscribe', 'created_at',
 ] as const;
 /** A message row; its raw content travels apart (see createIntakeCommitter): `raw_offset` says where it starts in the group's bytes. */
 type MessageRow = RowOf<typeof MESSAGES, (typeof MESSAGE_COLUMNS)[number]> & { raw_offset?: number };

@@ -32,7 +32,14 @@ export interface SendRequest {
   /** The template whose rendering replaces subject, text and html (intake/apply-templates.ts). */
   template?: TemplateRef | undefined;
   /** Set by intake once the template is rendered: what the message was made from. */
-  renderedFrom?: { templateId: string; version: number } | undefined;
+  renderedFrom?: RenderedFrom | undefined;
   /** One-click unsubscribe headers on (true) or off (false); absent: the sending domain's default. */
   unsubscribe?: boolean | undefined;
+}
+
+/** The template version a message was rendered from, and the layout version that wrapped it (none: null). */
+export interface RenderedFrom {
+  templateId: string;
+  version: number;
+  layout: { id: string; version: number } | null;
 }

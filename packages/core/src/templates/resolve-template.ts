@@ -24,6 +24,8 @@ export interface ResolvedTemplate {
 export interface RenderedSend extends RenderedTemplate {
   templateId: string;
   templateVersion: number;
+  /** The layout version that wrapped the HTML (its published one when the message was rendered). */
+  layout: { id: string; version: number } | null;
 }
 
 /**
@@ -94,7 +96,8 @@ export function renderResolved(resolved: ResolvedTemplate, variables: unknown, a
   if (!result.ok) return { ok: false, errors: result.errors.map((e) => ({ ...e, field: `${prefix}${e.field}` })) };
   // the subject is stored as text: a NUL printed into it from a variable is refused, not stripped
   if (result.rendered.subject.includes('\0')) return { ok: false, errors: [{ field: `${prefix}subject`, message: 'the rendered subject contains a NUL character' }] };
-  return { ok: true, rendered: { ...result.rendered, templateId: resolved.template.id, templateVersion: version.number } };
+  const layout = layoutVersion ? { id: layoutVersion.templateId, version: layoutVersion.number } : null;
+  return { ok: true, rendered: { ...result.rendered, templateId: resolved.template.id, templateVersion: version.number, layout } };
 }
 
 /**

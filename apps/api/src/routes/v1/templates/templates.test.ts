@@ -209,6 +209,14 @@ describe('templates', () => {
     expect(rendered.json<{ html: string }>().html).toBe('<div class="frame"><p>hello</p><footer>ACME</footer></div>');
     expect((await call('POST', `/v1/templates/${layout.id}/render`, {})).statusCode).toBe(400);
     expect((await call('DELETE', `/v1/templates/${layout.id}`)).statusCode).toBe(409);
+    // a message records the layout version it was wrapped in; a new layout version changes later messages only
+    const framed = (await sendWith({ id: t.id, variables: { greeting: 'one', company: 'ACME' } })).json<{ id: string }>().id;
+    await call('PATCH', `/v1/templates/${layout.id}`, { html: '<section>{{{@content}}}</section>' });
+    const reframed = (await sendWith({ id: t.id, variables: { greeting: 'two', company: 'ACME' } })).json<{ id: string }>().id;
+    expect((await call('GET', `/v1/messages/${framed}`)).json()).toMatchObject({ template: { id: t.id, version: 1, layout: { id: layout.id, version: 1 } } });
+    expect((await call('GET', `/v1/messages/${reframed}`)).json()).toMatchObject({ template: { id: t.id, version: 1, layout: { id: layout.id, version: 2 } } });
+    expect((await rawOf(framed)).html).toContain('<div class="frame"><p>one</p>');
+    expect((await rawOf(reframed)).html).toContain('<section><p>two</p></section>');
     const otherLayout = await create({ kind: 'layout', name: 'Theirs', html: '{{{@content}}}' }, other.auth);
     const foreign = await call('PATCH', `/v1/templates/${t.id}`, { layout_id: otherLayout.id });
     expect(foreign.statusCode).toBe(404);
@@ -245,8 +253,8 @@ describe('templates', () => {
     expect((await rawOf(first)).html).toContain('Hello Kim');
     expect((await rawOf(second)).subject).toBe('Changed Kim');
     expect((await rawOf(pinned)).subject).toBe('Welcome, Kim!');
-    expect((await call('GET', `/v1/messages/${first}`)).json()).toMatchObject({ template: { id: t.id, version: 1 } });
-    expect((await call('GET', `/v1/messages/${second}`)).json()).toMatchObject({ template: { id: t.id, version: 2 } });
+    expect((await call('GET', `/v1/messages/${first}`)).json()).toMatchObject({ template: { id: t.id, version: 1, layout: null } });
+    expect((await call('GET', `/v1/messages/${second}`)).json()).toMatchObject({ template: { id: t.id, version: 2, layout: null } });
     // deleting the template leaves the messages and what they name
     expect((await call('DELETE', `/v1/templates/${t.id}`)).statusCode).toBe(204);
     expect((await call('GET', `/v1/messages/${first}`)).json()).toMatchObject({ template: { id: t.id, version: 1 } });
