@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { detectMimeType } from 'nodemailer/lib/mime-funcs/mime-types.js';
 import type { Attachment, SendRequest } from '../intake/send-request.ts';
@@ -93,29 +92,39 @@ interface TextScan {
   longestLine: number;
 }
 
-// eslint-disable-next-line no-control-regex -- control characters are what it looks for
-const CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+/** What each octet means to the scan: 0 nothing, 1 a control character, 2 CR, 3 LF, 4 "=", 5 an 8-bit octet. */
+const OCTET_CLASS = new Uint8Array(256).map((_, b) =>
+  b >= 0x80 ? 5 : b === 0x0d ? 2 : b === 0x0a ? 3 : b === 0x3d ? 4 : (b < 0x20 && b !== 0x09) || b === 0x7f ? 1 : 0,
+);
 
 /**
- * Everything the choice of encoding depends on, from native searches (line by line, and one for "=")
- * rather than a loop over every octet in JavaScript: several times faster on the usual text.
+ * Everything the choice of encoding depends on, in one pass over the octets with a table lookup each
+ * (about 3 µs for 5 KB; a regular expression for the controls over the text as latin1, plus the
+ * conversion, cost three times that).
  */
 function scanText(octets: Buffer): TextScan {
   let eightBit = 0;
-  if (!isAscii(octets)) for (let i = 0; i < octets.length; i++) if ((octets[i] as number) >= 0x80) eightBit++;
+  let controls = false;
+  let equals = false;
   let bareLineBreaks = false;
   let longestLine = 0;
   let lineStart = 0;
-  for (let lf = octets.indexOf(0x0a); lf >= 0; lf = octets.indexOf(0x0a, lineStart)) {
-    if (octets[lf - 1] !== 0x0d) bareLineBreaks = true;
-    longestLine = Math.max(longestLine, lf - 1 - lineStart);
-    lineStart = lf + 1;
+  for (let i = 0; i < octets.length; i++) {
+    const kind = OCTET_CLASS[octets[i] as number];
+    if (kind === 0) continue;
+    if (kind === 5) eightBit++;
+    else if (kind === 3) {
+      const crlf = octets[i - 1] === 0x0d && i > lineStart;
+      if (!crlf) bareLineBreaks = true;
+      longestLine = Math.max(longestLine, (crlf ? i - 1 : i) - lineStart);
+      lineStart = i + 1;
+    } else if (kind === 2) {
+      if (octets[i + 1] !== 0x0a) bareLineBreaks = true;
+    } else if (kind === 4) equals = true;
+    else controls = true;
   }
   longestLine = Math.max(longestLine, octets.length - lineStart);
-  // a CR not before an LF: more CRs than CRLFs (each LF was checked to follow a CR above)
-  for (let cr = octets.indexOf(0x0d); cr >= 0 && !bareLineBreaks; cr = octets.indexOf(0x0d, cr + 1)) bareLineBreaks = octets[cr + 1] !== 0x0a;
-  const controls = CONTROLS.test(octets.toString('latin1'));
-  return { eightBit, bareLineBreaks, controls, needsEscape: controls || octets.includes(0x3d), longestLine };
+  return { eightBit, bareLineBreaks, controls, needsEscape: controls || equals, longestLine };
 }
 
 function attachmentEntity(attachment: Attachment): Entity {

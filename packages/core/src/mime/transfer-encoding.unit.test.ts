@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { longestLine } from './seven-bit-test-support.ts';
-import { decodeQuotedPrintable, encodeBase64, encodeQuotedPrintable, rewrapBase64 } from './transfer-encoding.ts';
+import { decodeQuotedPrintable, encodeBase64, encodeQuotedPrintable, encodeQuotedPrintableBytes, rewrapBase64 } from './transfer-encoding.ts';
 
 describe('quoted-printable', () => {
   it('round-trips random binary octets with no line over 76 and only 7-bit printable output', () => {
@@ -37,6 +37,19 @@ describe('quoted-printable', () => {
       expect(fast).not.toMatch(/[ \t](?:\r\n|$)/);
       expect(decodeQuotedPrintable(fast).toString('latin1')).toBe(text);
     }
+  });
+
+  it('encodes text in runs exactly as octet by octet: escapes, 8-bit, lone CR/LF, trailing whitespace, long lines', () => {
+    const pieces = ['a', 'word ', ' ', '\t', '=', '\u00e9', '\u00d7', '\r', '\n', '\r\n', '\x00', '\x7f', 'x'.repeat(74), 'y'.repeat(75), 'z'.repeat(150), '.', '=\r\n'];
+    for (let i = 0; i < 2000; i++) {
+      const text = Array.from({ length: i % 60 }, (_, k) => pieces[(i * 31 + k * k * 7 + k) % pieces.length]).join('');
+      const data = Buffer.from(text, 'latin1');
+      const encoded = encodeQuotedPrintable(data, true);
+      expect(encoded).toBe(encodeQuotedPrintableBytes(data, true));
+      expect(decodeQuotedPrintable(encoded).equals(data)).toBe(true);
+    }
+    const random = randomBytes(20_000);
+    expect(encodeQuotedPrintable(random, true)).toBe(encodeQuotedPrintableBytes(random, true));
   });
 
   it('never splits an escape across a soft line break', () => {
