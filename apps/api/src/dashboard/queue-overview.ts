@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { DeliveryQueues } from '@herald/core';
+import { destinationKey, destinationKeyPrefix, type DeliveryQueues } from '@herald/core';
 import type { QueueOverview } from './pages/queues.ts';
 
 /** At most this many throttled destinations are listed (SCAN stops there). */
@@ -7,8 +7,8 @@ const MAX_THROTTLED = 100;
 
 /**
  * The queues screen's reads: BullMQ's own job counts, and the destinations the workers are backing
- * off (the worker's destination limits keep `<prefix>:dest:throttle-level:<host>` and
- * `<prefix>:dest:backoff:<host>` in Redis; they are read here, never written).
+ * off (the throttle level and backoff the worker's destination limits keep in Redis, under the keys
+ * core's destination-keys.ts names; read here, never written).
  */
 export function createQueueOverview(queues: DeliveryQueues, redis: Redis, prefix: string): QueueOverview {
   return {
@@ -21,7 +21,7 @@ export function createQueueOverview(queues: DeliveryQueues, redis: Redis, prefix
       );
     },
     async throttled() {
-      const levelPrefix = `${prefix}:dest:throttle-level:`;
+      const levelPrefix = destinationKeyPrefix(prefix, 'throttle-level');
       const found: string[] = [];
       let cursor = '0';
       do {
@@ -32,7 +32,7 @@ export function createQueueOverview(queues: DeliveryQueues, redis: Redis, prefix
       const destinations = found.slice(0, MAX_THROTTLED).map((k) => k.slice(levelPrefix.length));
       if (destinations.length === 0) return [];
       const levels = await redis.mget(...found.slice(0, MAX_THROTTLED));
-      const backoffs = await redis.mget(...destinations.map((d) => `${prefix}:dest:backoff:${d}`));
+      const backoffs = await redis.mget(...destinations.map((d) => destinationKey(prefix, 'backoff', d)));
       return destinations.map((destination, i) => ({
         destination,
         level: Number(levels[i] ?? 0),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { destinationKey, throttledSetKey, type DestinationKeyKind } from '@herald/core';
 
 /**
  * Limits shared by every worker process, kept in Redis: how many connections one destination (an MX
@@ -88,16 +89,13 @@ redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
 redis.call('ZADD', KEYS[3], untilMs, ARGV[4])
 return untilMs`;
 
-/** The sorted set of backed-off destinations (a key of its own under the prefix, beside each destination's keys). */
-const throttledSetKey = (prefix: string) => `${prefix}:dest:throttled`;
-
 /** How many destinations are backed off now, across all workers: one ZCOUNT (herald_destinations_throttled). */
 export function countThrottledDestinations(redis: Pick<Redis, 'zcount'>, prefix: string, now: () => number = Date.now): () => Promise<number> {
   return () => redis.zcount(throttledSetKey(prefix), `(${now()}`, '+inf');
 }
 
 export function createRedisDestinationLimits(redis: Redis, prefix: string, settings: LimitSettings, now: () => number = Date.now): DestinationLimits {
-  const key = (kind: string, destination: string) => `${prefix}:dest:${kind}:${destination.toLowerCase()}`;
+  const key = (kind: DestinationKeyKind, destination: string) => destinationKey(prefix, kind, destination);
   const stateTtlMs = settings.stateTtlMs ?? 1_000;
   // what this worker last read or wrote of each destination's backoff, and whether a throttle level was set
   const known = new Map<string, { until: number | null; throttled: boolean; readAt: number }>();
