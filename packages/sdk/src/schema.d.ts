@@ -78,6 +78,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/raw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message given as raw MIME
+         * @description The RFC 5322 message (base64) and its envelope recipients, read by the same rules as a message submitted over SMTP: one From on a verified domain of the project, X-Herald-* headers for tags, metadata, unsubscribe and templates, line endings normalised, Bcc removed. 202 means the message is committed. The Idempotency-Key header (or an X-Herald-Idempotency-Key header in the message) makes a retry answer with the first message: a retry is the same request when it has the same recipients and Message-ID (a MIME composer builds it again with a new Date and new boundaries), or the same bytes when the message has no Message-ID; anything else under the same key is a 409.
+         */
+        post: operations["sendRawMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/{id}": {
         parameters: {
             query?: never;
@@ -1162,6 +1182,12 @@ export interface components {
             /** @description Messages from this domain carry one-click unsubscribe headers (RFC 8058) unless a send sets unsubscribe itself */
             unsubscribe_default?: boolean;
         };
+        SendRawMessageRequestInput: {
+            /** @description The RFC 5322 message, base64. Its From must be on a verified domain of the project; X-Herald-Tags, X-Herald-Metadata-<key>, X-Herald-Unsubscribe and X-Herald-Template work as over SMTP; Bcc and Return-Path are removed; its Message-ID is kept (one is added when missing) */
+            raw: string;
+            /** @description The envelope recipients (each gets a copy); those not in To or Cc are Bcc recipients */
+            recipients: string[];
+        };
         CreateSuppressionRequestInput: {
             email: string;
             /**
@@ -1980,6 +2006,114 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AcceptedBatch"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendRawMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sending the same request again with the same key answers with the first result and sends nothing */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendRawMessageRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedMessage"];
                 };
             };
             /** @description Default Response */
