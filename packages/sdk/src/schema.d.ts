@@ -812,7 +812,7 @@ export interface components {
              * @default template
              * @enum {string}
              */
-            kind: "template" | "layout";
+            kind?: "template" | "layout";
             name: string;
             /** @description Unique in the project; sends may name the template by it */
             alias?: string;
@@ -866,7 +866,7 @@ export interface components {
              * @description This message's variables (at most 64 KB as JSON, 10 deep)
              * @default {}
              */
-            variables: {
+            variables?: {
                 [key: string]: unknown;
             };
             /** @description Print missing variables as nothing instead of refusing the message */
@@ -1127,12 +1127,12 @@ export interface components {
              * @description The project's mail goes through the pipeline but reaches nobody
              * @default false
              */
-            test_mode: boolean;
+            test_mode?: boolean;
             /**
              * @description Recipients per UTC day; null: HERALD_DAILY_QUOTA; 0: no limit
              * @default null
              */
-            daily_quota: number | null;
+            daily_quota?: number | null;
         };
         CreateApiKeyRequestInput: {
             name: string;
@@ -1142,7 +1142,7 @@ export interface components {
              * @description Limit the key to these sending domains of the project; empty: all
              * @default []
              */
-            domains: string[];
+            domains?: string[];
             /** Format: date-time */
             expires_at?: string;
             /**
@@ -1150,7 +1150,7 @@ export interface components {
              * @default live
              * @enum {string}
              */
-            mode: "live" | "test";
+            mode?: "live" | "test";
         };
         /**
          * @default {
@@ -1162,7 +1162,7 @@ export interface components {
              * @description How long the old key keeps working (0: it stops at once); at most 30 days
              * @default 86400
              */
-            grace_seconds: number;
+            grace_seconds?: number;
         };
         CreateDomainRequestInput: {
             /** @description The domain to send from, e.g. example.com (international names are accepted) */
@@ -1171,12 +1171,12 @@ export interface components {
              * @description Also sign with an Ed25519 key (RFC 8463): every message then carries two signatures
              * @default false
              */
-            ed25519: boolean;
+            ed25519?: boolean;
             /**
              * @description Let addresses at subdomains (news.example.com) send, signed as this domain
              * @default false
              */
-            allow_subdomains: boolean;
+            allow_subdomains?: boolean;
         };
         UpdateDomainRequestInput: {
             /** @description Messages from this domain carry one-click unsubscribe headers (RFC 8058) unless a send sets unsubscribe itself */
@@ -1194,7 +1194,7 @@ export interface components {
              * @default manual
              * @enum {string}
              */
-            reason: "manual" | "hard_bounce" | "complaint" | "unsubscribe";
+            reason?: "manual" | "hard_bounce" | "complaint" | "unsubscribe";
             note?: string;
         };
         CreateWebhookRequestInput: {
@@ -1203,7 +1203,7 @@ export interface components {
             /** @description Any of message.queued, message.scheduled, message.delivered, message.deferred, message.bounced, message.failed, message.suppressed, message.complained, message.cancelled, message.delayed, message.unsubscribed, domain.verified, domain.failed */
             events: ("message.queued" | "message.scheduled" | "message.delivered" | "message.deferred" | "message.bounced" | "message.failed" | "message.suppressed" | "message.complained" | "message.cancelled" | "message.delayed" | "message.unsubscribed" | "domain.verified" | "domain.failed")[];
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
             description?: string;
         };
         UpdateWebhookRequestInput: {
