@@ -681,6 +681,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/postmark/email/withTemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an email with a template (Postmark)
+         * @description Postmark's POST /email/withTemplate, rendered from a Herald template: TemplateId is the Herald template id (tpl_…), TemplateAlias its alias, TemplateModel its variables (a missing variable prints as nothing, as on Postmark). A template the project does not have: 422 ErrorCode 1101.
+         */
+        post: operations["postmarkSendEmailWithTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/postmark/email/batchWithTemplates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a batch of emails with templates (Postmark)
+         * @description Postmark's POST /email/batchWithTemplates: up to 500 messages in Messages, each rendered from its Herald template and sent on its own; one result per message, in order (ErrorCode 1101 for a template the project does not have).
+         */
+        post: operations["postmarkSendBatchWithTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/resend/emails": {
         parameters: {
             query?: never;
@@ -944,11 +984,8 @@ export interface components {
             To: string;
             Cc?: string;
             Bcc?: string;
-            Subject: string;
             /** @description Becomes the message's one tag */
             Tag?: string;
-            HtmlBody?: string;
-            TextBody?: string;
             ReplyTo?: string;
             Metadata?: {
                 [key: string]: string;
@@ -972,8 +1009,58 @@ export interface components {
             TrackOpens?: unknown;
             /** @description Accepted and ignored: Herald does not rewrite links */
             TrackLinks?: unknown;
+            Subject: string;
+            HtmlBody?: string;
+            TextBody?: string;
             /** @description Accepted and ignored: there are no templates on this endpoint */
             InlineCss?: unknown;
+        };
+        PostmarkSendEmailWithTemplateRequestInput: {
+            From: string;
+            To: string;
+            Cc?: string;
+            Bcc?: string;
+            /** @description Becomes the message's one tag */
+            Tag?: string;
+            ReplyTo?: string;
+            Metadata?: {
+                [key: string]: string;
+            };
+            Headers?: {
+                Name: string;
+                Value: string;
+            }[];
+            Attachments?: {
+                Name: string;
+                Content: string;
+                ContentType?: string;
+                /** @description Makes the attachment inline: cid:<ContentID> in the HTML */
+                ContentID?: string | null;
+                /** @description Accepted and ignored: the length is read from Content */
+                ContentLength?: unknown;
+            }[];
+            /** @description "outbound" (the default) or another stream id, kept as metadata message_stream */
+            MessageStream?: string;
+            /** @description Accepted and ignored: Herald does not track opens */
+            TrackOpens?: unknown;
+            /** @description Accepted and ignored: Herald does not rewrite links */
+            TrackLinks?: unknown;
+            /** @description A Herald template id (tpl_…); Postmark's numeric ids name no Herald template (ErrorCode 1101) */
+            TemplateId?: string | number;
+            /** @description A Herald template alias */
+            TemplateAlias?: string;
+            /** @description The template's variables; a missing one prints as nothing, as on Postmark */
+            TemplateModel: {
+                [key: string]: unknown;
+            };
+            /** @description Accepted and ignored: Herald always inlines a template's <style> rules */
+            InlineCss?: unknown;
+        };
+        PostmarkSendBatchWithTemplatesRequestInput: {
+            /** @description Each item is a PostmarkSendEmailWithTemplateRequest; each is validated and sent on its own, with its own result */
+            Messages: {
+                [key: string]: unknown;
+            }[];
         };
         ResendSendEmailRequestInput: {
             from: string | {
@@ -5014,6 +5101,162 @@ export interface operations {
                 "application/json": {
                     [key: string]: unknown;
                 }[];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkBatchResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+        };
+    };
+    postmarkSendEmailWithTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostmarkSendEmailWithTemplateRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkSendEmailResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+        };
+    };
+    postmarkSendBatchWithTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostmarkSendBatchWithTemplatesRequestInput"];
             };
         };
         responses: {

@@ -4,10 +4,10 @@ import type { AppDeps } from '../../app.ts';
 import { intakeFor } from '../../intake.ts';
 import type { FastifyRequest } from 'fastify';
 import { INACTIVE_RECIPIENTS } from './present-error.ts';
-import { postmarkEmail, postmarkError, postmarkErrors, postmarkSent, postmarkToSendRequest, type PostmarkEmail } from './schemas.ts';
+import { postmarkEmail, postmarkError, postmarkErrors, postmarkSent, postmarkToSendRequest, type PostmarkEmail, type PostmarkTemplatedEmail } from './schemas.ts';
 
-/** Sends one Postmark email through the one intake; what Postmark answers for it when it is committed. */
-export async function sendPostmarkEmail(deps: AppDeps, request: FastifyRequest, email: PostmarkEmail, fieldPrefix: string) {
+/** Sends one Postmark email (with or without a template) through the one intake; what Postmark answers for it when it is committed. */
+export async function sendPostmarkEmail(deps: AppDeps, request: FastifyRequest, email: PostmarkEmail | PostmarkTemplatedEmail, fieldPrefix: string) {
   const result = await submit(intakeFor(deps, request), request.auth, { kind: 'fields', messages: [postmarkToSendRequest(email)], batch: false }, {
     fieldPrefix: () => fieldPrefix,
     source: 'postmark',
