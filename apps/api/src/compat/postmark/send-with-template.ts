@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../app.ts';
-import { INACTIVE_RECIPIENTS } from './present-error.ts';
 import { postmarkBatchResults, postmarkError, postmarkErrors, postmarkSent, postmarkTemplatedBatch, postmarkTemplatedEmail } from './schemas.ts';
 import { sendPostmarkBatch } from './send-batch.ts';
-import { sendPostmarkEmail } from './send-email.ts';
+import { answerPostmarkEmail } from './send-email.ts';
 
 /**
  * POST /postmark/email/withTemplate: a Herald template (TemplateId: its tpl_… id, or TemplateAlias)
@@ -24,11 +23,7 @@ export function postmarkSendWithTemplateRoute(deps: AppDeps): FastifyPluginAsync
           response: { 200: postmarkSent, 422: postmarkError, ...postmarkErrors(401, 413, 415, 429, 503) },
         },
       },
-      async (request, reply) => {
-        const outcome = await sendPostmarkEmail(deps, request, request.body, '');
-        if (outcome.inactive) return reply.status(422).send(INACTIVE_RECIPIENTS);
-        return outcome.sent;
-      },
+      async (request, reply) => answerPostmarkEmail(deps, request, reply, request.body),
     );
   };
 }
