@@ -15,12 +15,14 @@ const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(2048), Buffer.
 
 /** A fetch that records every request it passes to the real one; `dropFirst` loses the first answer to a send after Herald committed it. */
 function recordingFetch(options: { dropFirst?: boolean } = {}) {
-  const requests: { method: string; path: string; key: string | null }[] = [];
+  const requests: { method: string; path: string; key: string | null; status?: number; replayed?: string | null }[] = [];
   let dropped = false;
   const fetch = async (request: Request) => {
     const url = new URL(request.url);
-    requests.push({ method: request.method, path: url.pathname + url.search, key: request.headers.get('idempotency-key') });
+    const record: (typeof requests)[number] = { method: request.method, path: url.pathname + url.search, key: request.headers.get('idempotency-key') };
+    requests.push(record);
     const response = await globalThis.fetch(request);
+    Object.assign(record, { status: response.status, replayed: response.headers.get('idempotent-replayed') });
     if (options.dropFirst && !dropped && request.method === 'POST') {
       dropped = true;
       await response.arrayBuffer();
@@ -69,6 +71,11 @@ describe('@herald/sdk against a running Herald', () => {
       expect(sends).toHaveLength(2);
       expect(sends[0]?.key).toMatch(/^[0-9a-f-]{36}$/);
       expect(sends[1]?.key).toBe(sends[0]?.key);
+      // Herald had committed the first (its 202 was lost on the way back); the second is answered from it
+      expect(sends.map((r) => [r.status, r.replayed])).toEqual([
+        [202, null],
+        [202, 'true'],
+      ]);
 
       const stored = [];
       for await (const message of herald.paginate('/v1/messages', { query: { subject } })) stored.push(message.id);
