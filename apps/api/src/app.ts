@@ -38,6 +38,7 @@ import { updateDomainRoute } from './routes/v1/domains/update-domain.ts';
 import { verifyDomainRoute } from './routes/v1/domains/verify-domain.ts';
 import { cancelMessageRoute } from './routes/v1/messages/cancel-message.ts';
 import { createBatchRoute } from './routes/v1/messages/create-batch.ts';
+import { createRawMessageRoute } from './routes/v1/messages/create-raw-message.ts';
 import { createMessageRoute } from './routes/v1/messages/create-message.ts';
 import { getMessageRawRoute } from './routes/v1/messages/get-message-raw.ts';
 import { getMessageReportRoute } from './routes/v1/messages/get-message-report.ts';
@@ -174,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       for (const route of [
         createMessageRoute,
         createBatchRoute,
+        createRawMessageRoute,
         listMessagesRoute,
         getMessageRoute,
         listMessageEventsRoute,

@@ -78,6 +78,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages/raw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message given as raw MIME
+         * @description The RFC 5322 message (base64) and its envelope recipients, read by the same rules as a message submitted over SMTP: one From on a verified domain of the project, X-Herald-* headers for tags, metadata, unsubscribe and templates, line endings normalised, Bcc removed. 202 means the message is committed. The Idempotency-Key header (or an X-Herald-Idempotency-Key header in the message) makes a retry answer with the first message: a retry is the same request when it has the same recipients and Message-ID (a MIME composer builds it again with a new Date and new boundaries), or the same bytes when the message has no Message-ID; anything else under the same key is a 409.
+         */
+        post: operations["sendRawMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/{id}": {
         parameters: {
             query?: never;
@@ -661,6 +681,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/postmark/email/withTemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an email with a template (Postmark)
+         * @description Postmark's POST /email/withTemplate, rendered from a Herald template: TemplateId is the Herald template id (tpl_…), TemplateAlias its alias, TemplateModel its variables (a missing variable prints as nothing, as on Postmark). A template the project does not have: 422 ErrorCode 1101.
+         */
+        post: operations["postmarkSendEmailWithTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/postmark/email/batchWithTemplates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a batch of emails with templates (Postmark)
+         * @description Postmark's POST /email/batchWithTemplates: up to 500 messages in Messages, each rendered from its Herald template and sent on its own; one result per message, in order (ErrorCode 1101 for a template the project does not have).
+         */
+        post: operations["postmarkSendBatchWithTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/resend/emails": {
         parameters: {
             query?: never;
@@ -792,7 +852,7 @@ export interface components {
              * @default template
              * @enum {string}
              */
-            kind: "template" | "layout";
+            kind?: "template" | "layout";
             name: string;
             /** @description Unique in the project; sends may name the template by it */
             alias?: string;
@@ -846,7 +906,7 @@ export interface components {
              * @description This message's variables (at most 64 KB as JSON, 10 deep)
              * @default {}
              */
-            variables: {
+            variables?: {
                 [key: string]: unknown;
             };
             /** @description Print missing variables as nothing instead of refusing the message */
@@ -924,11 +984,8 @@ export interface components {
             To: string;
             Cc?: string;
             Bcc?: string;
-            Subject: string;
             /** @description Becomes the message's one tag */
             Tag?: string;
-            HtmlBody?: string;
-            TextBody?: string;
             ReplyTo?: string;
             Metadata?: {
                 [key: string]: string;
@@ -952,8 +1009,58 @@ export interface components {
             TrackOpens?: unknown;
             /** @description Accepted and ignored: Herald does not rewrite links */
             TrackLinks?: unknown;
+            Subject: string;
+            HtmlBody?: string;
+            TextBody?: string;
             /** @description Accepted and ignored: there are no templates on this endpoint */
             InlineCss?: unknown;
+        };
+        PostmarkSendEmailWithTemplateRequestInput: {
+            From: string;
+            To: string;
+            Cc?: string;
+            Bcc?: string;
+            /** @description Becomes the message's one tag */
+            Tag?: string;
+            ReplyTo?: string;
+            Metadata?: {
+                [key: string]: string;
+            };
+            Headers?: {
+                Name: string;
+                Value: string;
+            }[];
+            Attachments?: {
+                Name: string;
+                Content: string;
+                ContentType?: string;
+                /** @description Makes the attachment inline: cid:<ContentID> in the HTML */
+                ContentID?: string | null;
+                /** @description Accepted and ignored: the length is read from Content */
+                ContentLength?: unknown;
+            }[];
+            /** @description "outbound" (the default) or another stream id, kept as metadata message_stream */
+            MessageStream?: string;
+            /** @description Accepted and ignored: Herald does not track opens */
+            TrackOpens?: unknown;
+            /** @description Accepted and ignored: Herald does not rewrite links */
+            TrackLinks?: unknown;
+            /** @description A Herald template id (tpl_…); Postmark's numeric ids name no Herald template (ErrorCode 1101) */
+            TemplateId?: string | number;
+            /** @description A Herald template alias */
+            TemplateAlias?: string;
+            /** @description The template's variables; a missing one prints as nothing, as on Postmark */
+            TemplateModel: {
+                [key: string]: unknown;
+            };
+            /** @description Accepted and ignored: Herald always inlines a template's <style> rules */
+            InlineCss?: unknown;
+        };
+        PostmarkSendBatchWithTemplatesRequestInput: {
+            /** @description Each item is a PostmarkSendEmailWithTemplateRequest; each is validated and sent on its own, with its own result */
+            Messages: {
+                [key: string]: unknown;
+            }[];
         };
         ResendSendEmailRequestInput: {
             from: string | {
@@ -1107,12 +1214,12 @@ export interface components {
              * @description The project's mail goes through the pipeline but reaches nobody
              * @default false
              */
-            test_mode: boolean;
+            test_mode?: boolean;
             /**
              * @description Recipients per UTC day; null: HERALD_DAILY_QUOTA; 0: no limit
              * @default null
              */
-            daily_quota: number | null;
+            daily_quota?: number | null;
         };
         CreateApiKeyRequestInput: {
             name: string;
@@ -1122,7 +1229,7 @@ export interface components {
              * @description Limit the key to these sending domains of the project; empty: all
              * @default []
              */
-            domains: string[];
+            domains?: string[];
             /** Format: date-time */
             expires_at?: string;
             /**
@@ -1130,7 +1237,7 @@ export interface components {
              * @default live
              * @enum {string}
              */
-            mode: "live" | "test";
+            mode?: "live" | "test";
         };
         /**
          * @default {
@@ -1142,7 +1249,7 @@ export interface components {
              * @description How long the old key keeps working (0: it stops at once); at most 30 days
              * @default 86400
              */
-            grace_seconds: number;
+            grace_seconds?: number;
         };
         CreateDomainRequestInput: {
             /** @description The domain to send from, e.g. example.com (international names are accepted) */
@@ -1151,16 +1258,22 @@ export interface components {
              * @description Also sign with an Ed25519 key (RFC 8463): every message then carries two signatures
              * @default false
              */
-            ed25519: boolean;
+            ed25519?: boolean;
             /**
              * @description Let addresses at subdomains (news.example.com) send, signed as this domain
              * @default false
              */
-            allow_subdomains: boolean;
+            allow_subdomains?: boolean;
         };
         UpdateDomainRequestInput: {
             /** @description Messages from this domain carry one-click unsubscribe headers (RFC 8058) unless a send sets unsubscribe itself */
             unsubscribe_default?: boolean;
+        };
+        SendRawMessageRequestInput: {
+            /** @description The RFC 5322 message, base64. Its From must be on a verified domain of the project; X-Herald-Tags, X-Herald-Metadata-<key>, X-Herald-Unsubscribe and X-Herald-Template work as over SMTP; Bcc and Return-Path are removed; its Message-ID is kept (one is added when missing) */
+            raw: string;
+            /** @description The envelope recipients (each gets a copy); those not in To or Cc are Bcc recipients */
+            recipients: string[];
         };
         CreateSuppressionRequestInput: {
             email: string;
@@ -1168,7 +1281,7 @@ export interface components {
              * @default manual
              * @enum {string}
              */
-            reason: "manual" | "hard_bounce" | "complaint" | "unsubscribe";
+            reason?: "manual" | "hard_bounce" | "complaint" | "unsubscribe";
             note?: string;
         };
         CreateWebhookRequestInput: {
@@ -1177,7 +1290,7 @@ export interface components {
             /** @description Any of message.queued, message.scheduled, message.delivered, message.deferred, message.bounced, message.failed, message.suppressed, message.complained, message.cancelled, message.delayed, message.unsubscribed, domain.verified, domain.failed */
             events: ("message.queued" | "message.scheduled" | "message.delivered" | "message.deferred" | "message.bounced" | "message.failed" | "message.suppressed" | "message.complained" | "message.cancelled" | "message.delayed" | "message.unsubscribed" | "domain.verified" | "domain.failed")[];
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
             description?: string;
         };
         UpdateWebhookRequestInput: {
@@ -1985,6 +2098,114 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AcceptedBatch"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendRawMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Sending the same request again with the same key answers with the first result and sends nothing */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendRawMessageRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedMessage"];
                 };
             };
             /** @description Default Response */
@@ -4885,6 +5106,162 @@ export interface operations {
                 "application/json": {
                     [key: string]: unknown;
                 }[];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkBatchResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+        };
+    };
+    postmarkSendEmailWithTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostmarkSendEmailWithTemplateRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkSendEmailResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostmarkError"];
+                };
+            };
+        };
+    };
+    postmarkSendBatchWithTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostmarkSendBatchWithTemplatesRequestInput"];
             };
         };
         responses: {

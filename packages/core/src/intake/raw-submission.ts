@@ -42,7 +42,7 @@ function headerField(field: string): string {
 export function prepareRawSubmission(
   submission: RawSubmission,
   now: Date,
-): { draft: MessageDraft; idempotencyKey: string | null; templated: SendRequest | null } {
+): { draft: MessageDraft; idempotencyKey: string | null; templated: SendRequest | null; ownMessageId: boolean } {
   const raw = normalizeCrlf(submission.raw);
   const split = raw.indexOf('\r\n\r\n', 0, 'latin1');
   const headerText = raw.subarray(0, split >= 0 ? split : raw.length).toString('latin1');
@@ -154,6 +154,8 @@ export function prepareRawSubmission(
       ownListUnsubscribe,
     },
     idempotencyKey,
+    /** Whether the message came with its Message-ID (kept as draft.messageIdHeader), rather than Herald adding one. */
+    ownMessageId: existingId !== undefined,
     templated: template && templatedRequest({ from: from.mailbox, recipients: recipients.map((r, i) => ({ ...r, name: named[i]?.name })), replyTo, tags: [...new Set(tags)], metadata, unsubscribe: unsubscribe ?? undefined }, template),
   };
 }

@@ -24,13 +24,20 @@ export type Principal = Pick<KeyContext, 'projectId' | 'scopes' | 'domains' | 'd
 export type IntakeRequest =
   /** Messages given as fields (the API, its batches, the vendors' shapes); `batch` stores `<key>#<index>` idempotency keys. */
   | { kind: 'fields'; messages: SendRequest[]; batch: boolean }
-  /** One message given whole, with its envelope recipients (SMTP submission). */
-  | { kind: 'raw'; raw: Buffer; recipients: string[] };
+  /**
+   * One message given whole, with its envelope recipients (SMTP submission, POST /v1/messages/raw).
+   * `sameBy` says when a request sent again under the same idempotency key is the same request: the
+   * same bytes (the default, SMTP), or the same envelope and Message-ID (over HTTP: a MIME composer
+   * such as nodemailer builds the same message again with a new Date and new MIME boundaries); a
+   * message without a Message-ID of its own is always compared byte for byte.
+   */
+  | { kind: 'raw'; raw: Buffer; recipients: string[]; sameBy?: 'bytes' | 'message-id' };
 
 export interface SubmitOptions {
   /**
-   * The request's Idempotency-Key and a hash of the request as its front end received it (a message
-   * given whole carries its own, X-Herald-Idempotency-Key, and is hashed here).
+   * The request's Idempotency-Key and a hash of the request as its front end received it. A message
+   * given whole is hashed here (its envelope and bytes; `hash` is not used), and its key is this one
+   * when given (the API's header), else the message's own X-Herald-Idempotency-Key (SMTP).
    */
   idempotency?: { key: string; hash: string } | undefined;
   /** Where a message's fields live in the request, for error details: '' for one, 'messages.3.' in a batch, 'header.' over SMTP. */
@@ -140,12 +147,14 @@ function prepare(deps: IntakeDeps, principal: Principal, request: IntakeRequest,
     };
   }
   // a message given whole is read first: its From header and X-Herald headers are what the checks need
-  const { draft, idempotencyKey, templated } = prepareRawSubmission({ raw: request.raw, recipients: request.recipients }, now);
+  const { draft, idempotencyKey, templated, ownMessageId } = prepareRawSubmission({ raw: request.raw, recipients: request.recipients }, now);
+  const key = options.idempotency?.key ?? idempotencyKey;
+  const sameMessage = request.sameBy === 'message-id' && ownMessageId ? { messageId: draft.messageIdHeader } : { raw: request.raw.toString('base64') };
   let rendered: SendRequest[] = [];
   return {
     fromDomains: [domainOf(draft.from.email)],
     recipientCounts: [request.recipients.length],
-    idempotency: idempotencyKey ? { keys: [idempotencyKey], hash: requestHash({ recipients: request.recipients, raw: request.raw.toString('base64') }) } : undefined,
+    idempotency: key ? { keys: [key], hash: requestHash({ recipients: request.recipients, ...sameMessage }) } : undefined,
     // with X-Herald-Template, Herald composes the message from the template (raw-template.ts)
     render: async () => {
       if (templated) rendered = await applyTemplates(deps.store.db, principal.projectId, [templated], options.fieldPrefix);

@@ -94,4 +94,69 @@ describe('the Postmark-compatible endpoints (/postmark)', () => {
     const ids = [results[0]?.MessageID, results[3]?.MessageID] as string[];
     expect(await api.db.message.count({ where: { id: { in: ids }, projectId: project.id } })).toBe(2);
   });
+  describe('templates (/email/withTemplate, /email/batchWithTemplates)', () => {
+    let template: { id: string; alias: string };
+    beforeAll(async () => {
+      const alias = `welcome-${Date.now()}`;
+      const created = await api.app.inject({
+        method: 'POST',
+        url: '/v1/templates',
+        headers: project.auth,
+        payload: { name: 'Welcome', alias, subject: 'Welcome, {{name}}', html: '<p>Hello {{name}}{{#if plan}}, on {{plan}}{{/if}}</p>', text: 'Hello {{name}}' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      template = { id: created.json<{ id: string }>().id, alias };
+    });
+    const templated = (extra: Record<string, unknown> = {}) => ({ From: `hello@${project.domain}`, To: 'ann@one.example', TemplateAlias: template.alias, TemplateModel: { name: 'Ann' }, ...extra });
+
+    it('renders the template named by alias or by its Herald id with TemplateModel through the one intake, a missing variable printing as nothing', async () => {
+      for (const ref of [{ TemplateAlias: template.alias }, { TemplateAlias: undefined, TemplateId: template.id }]) {
+        const response = await post('/email/withTemplate', templated({ ...ref, Tag: 'welcome', InlineCss: true, Metadata: { user: '7' } }));
+        expect(response.statusCode, response.body).toBe(200);
+        const sent = response.json<PostmarkAnswer>();
+        expect(sent).toMatchObject({ To: 'ann@one.example', ErrorCode: 0, Message: 'OK' });
+        const stored = await api.db.message.findUniqueOrThrow({ where: { id: sent.MessageID as string } });
+        expect(stored).toMatchObject({ source: 'postmark', subject: 'Welcome, Ann', templateId: template.id, templateVersion: 1, tags: ['welcome'], metadata: { user: '7' } });
+        const raw = Buffer.from(stored.raw as Uint8Array).toString();
+        expect(raw).toContain('<p>Hello Ann</p>');
+        expect(raw).toContain('Hello Ann');
+      }
+    });
+
+    it('answers a template the project does not have with 422 ErrorCode 1101, and a malformed request with 300, storing nothing', async () => {
+      const otherTemplate = await api.app.inject({ method: 'POST', url: '/v1/templates', headers: other.auth, payload: { name: 'Theirs', subject: 'x', html: '<p>x</p>' } });
+      expect(otherTemplate.statusCode, otherTemplate.body).toBe(201);
+      const before = await countProjectRows(api.db, project.id);
+      for (const ref of [{ TemplateAlias: 'no-such-template' }, { TemplateAlias: undefined, TemplateId: 12345 }, { TemplateAlias: undefined, TemplateId: otherTemplate.json<{ id: string }>().id }]) {
+        const response = await post('/email/withTemplate', templated(ref));
+        expect([response.statusCode, response.json<PostmarkAnswer>().ErrorCode], JSON.stringify(ref)).toEqual([422, 1101]);
+        expect(response.json<PostmarkAnswer>().Message).toMatch(/template/);
+      }
+      for (const [extra, field] of [
+        [{ TemplateId: template.id }, 'TemplateId'],
+        [{ TemplateModel: undefined }, 'TemplateModel'],
+        [{ Subject: 'Hi' }, 'Subject'],
+        [{ To: 'not an address' }, 'To.0'],
+      ] as const) {
+        const response = await post('/email/withTemplate', templated(extra));
+        expect([response.statusCode, response.json<PostmarkAnswer>().ErrorCode], JSON.stringify(extra)).toEqual([422, 300]);
+        expect(response.json<PostmarkAnswer>().Message).toContain(field);
+      }
+      expect(await countProjectRows(api.db, project.id)).toEqual(before);
+    });
+
+    it('answers a batch with templates with one result per message, in order, sending the good ones', async () => {
+      const response = await post('/email/batchWithTemplates', {
+        Messages: [templated(), templated({ TemplateAlias: 'no-such-template' }), templated({ To: 'nope' }), templated({ To: 'bo@two.example', TemplateModel: { name: 'Bo' } })],
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const results = response.json<PostmarkAnswer[]>();
+      expect(results.map((r) => r.ErrorCode)).toEqual([0, 1101, 300, 0]);
+      expect(results[2]?.Message).toContain('2.To.0');
+      const stored = await api.db.message.findMany({ where: { id: { in: [results[0]?.MessageID, results[3]?.MessageID] as string[] }, projectId: project.id }, orderBy: { subject: 'asc' } });
+      expect(stored.map((m) => m.subject)).toEqual(['Welcome, Ann', 'Welcome, Bo']);
+      const unwrapped = await post('/email/batchWithTemplates', [templated()]);
+      expect([unwrapped.statusCode, unwrapped.json<PostmarkAnswer>().ErrorCode]).toEqual([422, 300]);
+    });
+  });
 });

@@ -13,7 +13,7 @@ export const postmarkToken: KeyExtractor = (request) => {
 /**
  * Postmark's ErrorCode numbers (and the HTTP statuses its clients sort errors by) for Herald's
  * registry codes: 10 bad server token, 300 invalid email request, 400 sender signature not found,
- * 405 not allowed to send, 406 inactive recipient; 0 where Postmark has none.
+ * 405 not allowed to send, 406 inactive recipient, 1101 template not found; 0 where Postmark has none.
  */
 const BY_CODE: Partial<Record<ErrorCode, { errorCode: number; status: number }>> = {
   unauthorized: { errorCode: 10, status: 401 },
@@ -24,9 +24,18 @@ const BY_CODE: Partial<Record<ErrorCode, { errorCode: number; status: number }>>
   payload_too_large: { errorCode: 300, status: 413 },
 };
 
+/** Postmark's "Template not found". */
+const TEMPLATE_NOT_FOUND = { errorCode: 1101, status: 422 };
+
+/** A template a send names that the project does not have (intake's not_found, each detail at `…template.id`, `.alias` or `.version`). */
+function isTemplateMiss(error: HeraldError): boolean {
+  const details = Array.isArray(error.details) ? error.details : [];
+  return error.code === 'not_found' && details.length > 0 && details.every((d) => /(^|\.)template\.(id|alias|version)$/.test(d.field));
+}
+
 /** The ErrorCode, HTTP status and Message Postmark would answer for a registry error. */
 export function postmarkFailure(error: HeraldError): { status: number; body: { ErrorCode: number; Message: string } } {
-  const mapped = BY_CODE[error.code] ?? { errorCode: 0, status: error.status };
+  const mapped = (isTemplateMiss(error) ? TEMPLATE_NOT_FOUND : BY_CODE[error.code]) ?? { errorCode: 0, status: error.status };
   return { status: mapped.status, body: { ErrorCode: mapped.errorCode, Message: error.message } };
 }
 

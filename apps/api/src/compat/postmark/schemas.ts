@@ -39,53 +39,97 @@ const postmarkAttachment = z
   })
   .strict();
 
+/** The fields every Postmark send takes, with or without a template. */
+const commonFields = {
+  From: z.string().transform((value, ctx): Mailbox => {
+    const parsed = parseMailbox(splitAddressList(value)[0] ?? value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
+    return parsed.ok ? parsed.mailbox : { email: '' };
+  }),
+  To: addressList,
+  Cc: addressList.optional(),
+  Bcc: addressList.optional(),
+  Tag: z.string().regex(MESSAGE_RULES.tag, MESSAGE_RULES.tagRule).optional().describe('Becomes the message\'s one tag'),
+  ReplyTo: addressList.optional(),
+  Metadata: z.record(z.string(), z.string()).optional(),
+  Headers: z.array(z.object({ Name: z.string(), Value: z.string() }).strict()).optional(),
+  Attachments: z.array(postmarkAttachment).max(MESSAGE_RULES.maxAttachments, `at most ${MESSAGE_RULES.maxAttachments} attachments`).optional(),
+  MessageStream: z
+    .string()
+    .regex(/^[a-z0-9-]{1,30}$/, 'must be a stream id (lower-case letters, digits, -)')
+    .optional()
+    .describe(`"${DEFAULT_STREAM}" (the default) or another stream id, kept as metadata message_stream`),
+  TrackOpens: ignored('Herald does not track opens'),
+  TrackLinks: ignored('Herald does not rewrite links'),
+};
+
+type CommonFields = z.output<z.ZodObject<typeof commonFields>>;
+
+/** The rules across the common fields: a recipient, custom headers by core's rules, MessageStream kept in one place. */
+function checkCommon(body: CommonFields, ctx: z.RefinementCtx): void {
+  if (body.To.length === 0) ctx.addIssue({ code: 'custom', path: ['To'], message: 'at least one recipient is required' });
+  const headers = body.Headers ?? [];
+  checkCustomHeaders(Object.fromEntries(headers.map((h) => [h.Name, h.Value])), ctx, ['Headers']);
+  if (body.Metadata && 'message_stream' in body.Metadata && body.MessageStream && body.MessageStream !== DEFAULT_STREAM) {
+    ctx.addIssue({ code: 'custom', path: ['Metadata', 'message_stream'], message: 'is where MessageStream is kept: give one or the other' });
+  }
+}
+
 /** POST /email as Postmark takes it; what Herald cannot do is refused by name, never dropped. */
 export const postmarkEmail = z
   .object({
-    From: z.string().transform((value, ctx): Mailbox => {
-      const parsed = parseMailbox(splitAddressList(value)[0] ?? value);
-      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.reason });
-      return parsed.ok ? parsed.mailbox : { email: '' };
-    }),
-    To: addressList,
-    Cc: addressList.optional(),
-    Bcc: addressList.optional(),
+    ...commonFields,
     Subject: subjectText,
-    Tag: z.string().regex(MESSAGE_RULES.tag, MESSAGE_RULES.tagRule).optional().describe('Becomes the message\'s one tag'),
     HtmlBody: z.string().optional(),
     TextBody: z.string().optional(),
-    ReplyTo: addressList.optional(),
-    Metadata: z.record(z.string(), z.string()).optional(),
-    Headers: z.array(z.object({ Name: z.string(), Value: z.string() }).strict()).optional(),
-    Attachments: z.array(postmarkAttachment).max(MESSAGE_RULES.maxAttachments, `at most ${MESSAGE_RULES.maxAttachments} attachments`).optional(),
-    MessageStream: z
-      .string()
-      .regex(/^[a-z0-9-]{1,30}$/, 'must be a stream id (lower-case letters, digits, -)')
-      .optional()
-      .describe(`"${DEFAULT_STREAM}" (the default) or another stream id, kept as metadata message_stream`),
-    TrackOpens: ignored('Herald does not track opens'),
-    TrackLinks: ignored('Herald does not rewrite links'),
     InlineCss: ignored('there are no templates on this endpoint'),
   })
   .strict()
   .superRefine((body, ctx) => {
     if (body.HtmlBody === undefined && body.TextBody === undefined) ctx.addIssue({ code: 'custom', path: ['TextBody'], message: 'TextBody or HtmlBody is required' });
-    if (body.To.length === 0) ctx.addIssue({ code: 'custom', path: ['To'], message: 'at least one recipient is required' });
-    const headers = body.Headers ?? [];
-    checkCustomHeaders(Object.fromEntries(headers.map((h) => [h.Name, h.Value])), ctx, ['Headers']);
-    if (body.Metadata && 'message_stream' in body.Metadata && body.MessageStream && body.MessageStream !== DEFAULT_STREAM) {
-      ctx.addIssue({ code: 'custom', path: ['Metadata', 'message_stream'], message: 'is where MessageStream is kept: give one or the other' });
-    }
+    checkCommon(body, ctx);
   })
   .meta({ id: 'PostmarkSendEmailRequest' });
 
+/** POST /email/withTemplate as Postmark takes it: a Herald template (by id or alias) rendered with TemplateModel. */
+export const postmarkTemplatedEmail = z
+  .object({
+    ...commonFields,
+    TemplateId: z
+      .union([z.string().max(100), z.number().int()])
+      .optional()
+      .describe('A Herald template id (tpl_…); Postmark\'s numeric ids name no Herald template (ErrorCode 1101)'),
+    TemplateAlias: z.string().max(100).optional().describe('A Herald template alias'),
+    TemplateModel: z.record(z.string(), z.unknown()).describe('The template\'s variables; a missing one prints as nothing, as on Postmark'),
+    InlineCss: ignored("Herald always inlines a template's <style> rules"),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if ((body.TemplateId === undefined) === (body.TemplateAlias === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['TemplateId'], message: 'give exactly one of TemplateId and TemplateAlias' });
+    }
+    checkCommon(body, ctx);
+  })
+  .meta({ id: 'PostmarkSendEmailWithTemplateRequest' });
+
+export type PostmarkTemplatedEmail = z.output<typeof postmarkTemplatedEmail>;
+
 export type PostmarkEmail = z.output<typeof postmarkEmail>;
 
-export const postmarkBatch = z
-  .array(z.record(z.string(), z.unknown()))
-  .min(1, 'at least one message')
-  .max(MAX_POSTMARK_BATCH, `at most ${MAX_POSTMARK_BATCH} messages`)
-  .describe('Each item is a PostmarkSendEmailRequest; each is validated and sent on its own, with its own result');
+const batchItems = (each: string) =>
+  z
+    .array(z.record(z.string(), z.unknown()))
+    .min(1, 'at least one message')
+    .max(MAX_POSTMARK_BATCH, `at most ${MAX_POSTMARK_BATCH} messages`)
+    .describe(`Each item is a ${each}; each is validated and sent on its own, with its own result`);
+
+export const postmarkBatch = batchItems('PostmarkSendEmailRequest');
+
+/** POST /email/batchWithTemplates: `{ Messages: [...] }`. */
+export const postmarkTemplatedBatch = z
+  .object({ Messages: batchItems('PostmarkSendEmailWithTemplateRequest') })
+  .strict()
+  .meta({ id: 'PostmarkSendBatchWithTemplatesRequest' });
 
 export const postmarkSent = z
   .object({ To: z.string(), SubmittedAt: z.string(), MessageID: z.string(), ErrorCode: z.literal(0), Message: z.literal('OK') })
@@ -101,18 +145,30 @@ export function postmarkErrors(...statuses: number[]): Record<number, typeof pos
   return Object.fromEntries(statuses.map((s) => [s, postmarkError]));
 }
 
-/** A Postmark email as core's SendRequest: Tag becomes the one tag, a stream other than "outbound" metadata. */
-export function postmarkToSendRequest(body: PostmarkEmail): SendRequest {
+/**
+ * A Postmark email, with or without a template, as core's SendRequest: Tag becomes the one tag, a
+ * stream other than "outbound" metadata; a template is rendered by intake with TemplateModel.
+ */
+export function postmarkToSendRequest(body: PostmarkEmail | PostmarkTemplatedEmail): SendRequest {
   const stream: Record<string, string> = body.MessageStream && body.MessageStream !== DEFAULT_STREAM ? { message_stream: body.MessageStream } : {};
+  const content =
+    'TemplateModel' in body
+      ? {
+          subject: '',
+          template: {
+            ...(body.TemplateAlias !== undefined ? { alias: body.TemplateAlias } : { id: String(body.TemplateId) }),
+            variables: body.TemplateModel,
+            allowMissing: true,
+          },
+        }
+      : { subject: body.Subject, text: body.TextBody, html: body.HtmlBody };
   return {
     from: body.From,
     to: body.To,
     cc: body.Cc ?? [],
     bcc: body.Bcc ?? [],
     replyTo: body.ReplyTo ?? [],
-    subject: body.Subject,
-    text: body.TextBody,
-    html: body.HtmlBody,
+    ...content,
     headers: (body.Headers ?? []).map((h) => [h.Name, h.Value]),
     attachments: decodeAttachments(
       (body.Attachments ?? []).map((a) => ({ filename: a.Name, content: a.Content, content_type: a.ContentType, content_id: a.ContentID })),
@@ -122,4 +178,3 @@ export function postmarkToSendRequest(body: PostmarkEmail): SendRequest {
     sendAt: undefined,
   };
 }
-

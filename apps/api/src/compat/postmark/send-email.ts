@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { submit, type AcceptedMessage } from '@herald/core';
 import type { AppDeps } from '../../app.ts';
 import { intakeFor } from '../../intake.ts';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { INACTIVE_RECIPIENTS } from './present-error.ts';
-import { postmarkEmail, postmarkError, postmarkErrors, postmarkSent, postmarkToSendRequest, type PostmarkEmail } from './schemas.ts';
+import { postmarkEmail, postmarkError, postmarkErrors, postmarkSent, postmarkToSendRequest, type PostmarkEmail, type PostmarkTemplatedEmail } from './schemas.ts';
 
-/** Sends one Postmark email through the one intake; what Postmark answers for it when it is committed. */
-export async function sendPostmarkEmail(deps: AppDeps, request: FastifyRequest, email: PostmarkEmail, fieldPrefix: string) {
+/** Sends one Postmark email (with or without a template) through the one intake; what Postmark answers for it when it is committed. */
+export async function sendPostmarkEmail(deps: AppDeps, request: FastifyRequest, email: PostmarkEmail | PostmarkTemplatedEmail, fieldPrefix: string) {
   const result = await submit(intakeFor(deps, request), request.auth, { kind: 'fields', messages: [postmarkToSendRequest(email)], batch: false }, {
     fieldPrefix: () => fieldPrefix,
     source: 'postmark',
@@ -26,6 +26,12 @@ export async function sendPostmarkEmail(deps: AppDeps, request: FastifyRequest, 
   };
 }
 
+/** What a Postmark route answers for one email: 200 with the result once committed, 422 ErrorCode 406 when every recipient is suppressed. */
+export async function answerPostmarkEmail(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, email: PostmarkEmail | PostmarkTemplatedEmail) {
+  const outcome = await sendPostmarkEmail(deps, request, email, '');
+  return outcome.inactive ? reply.status(422).send(INACTIVE_RECIPIENTS) : outcome.sent;
+}
+
 /** POST /postmark/email: Postmark's send; 200 once committed; 422 ErrorCode 406 when every recipient is suppressed. */
 export function postmarkSendEmailRoute(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -40,11 +46,7 @@ export function postmarkSendEmailRoute(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: postmarkSent, 422: postmarkError, ...postmarkErrors(401, 413, 415, 429, 503) },
         },
       },
-      async (request, reply) => {
-        const outcome = await sendPostmarkEmail(deps, request, request.body, '');
-        if (outcome.inactive) return reply.status(422).send(INACTIVE_RECIPIENTS);
-        return outcome.sent;
-      },
+      async (request, reply) => answerPostmarkEmail(deps, request, reply, request.body),
     );
   };
 }
