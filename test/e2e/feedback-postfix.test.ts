@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsRelay, type DnsRelay } from '../support/dns-relay.ts';
 import { uniqueName } from '../support/env.ts';
+import { runHerald } from '../support/herald-process.ts';
 import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
 import { randomLoopback, startMxSink, TEST_MX_PORT, type MxSink } from '../support/mx-sink.ts';
 import { requirePostfix, startPostfix, type PostfixInstance } from '../support/postfix.ts';
@@ -186,4 +187,11 @@ describe('a bounce written by a real Postfix reaches Herald', () => {
     });
     expect(bouncedHook?.data.dsn?.diagnostic_code).toMatch(/^550 5\.1\.1 /);
   }, 60_000);
+
+  it("prints the records this needs as in place: the domain's return-path CNAME and the bounce host's MX", async () => {
+    const verified = await runHerald(['domain', 'verify', stack.projectId, stack.senderDomain], stack.env);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(new RegExp(`^ok +return_path +CNAME +bounces\\.${stack.senderDomain.replace(/\./g, '\\.')}$`, 'm'));
+    expect(verified.stdout).toMatch(new RegExp(`^ok +bounce_mx +MX +${bounceHost.replace(/\./g, '\\.')}$`, 'm'));
+  }, 30_000);
 });

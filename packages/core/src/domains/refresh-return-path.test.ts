@@ -34,7 +34,8 @@ describe('refreshDomain and the return-path host', () => {
     const project = await seedProject(db, 'rp-refresh');
     const domain = await db.domain.findFirstOrThrow({ where: { projectId: project.id }, include: { dkimKeys: true } });
     for (const key of domain.dkimKeys) dns.set(dkimHost(key.selector, domain.name), [{ type: 'TXT', value: dkimRecordValue(key) }]);
-    const settings = { ...settingsFor(dns), rotationGraceMs: 60_000 };
+    const { sendingIps, bounceHost, returnPathSubdomain } = settingsFor(dns);
+    const settings: DomainSettings = { sendingIps: [...sendingIps], bounceHost, returnPathSubdomain, rotationGraceMs: 60_000 };
     return { id: domain.id, name: domain.name, settings };
   }
   const storedHost = async (id: string) => (await db.domain.findUniqueOrThrow({ where: { id } })).returnPathHost;
