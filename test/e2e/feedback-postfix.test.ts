@@ -13,8 +13,9 @@ import { startWebhookReceiver, type TestWebhookReceiver } from '../support/webho
 /**
  * Hearing back, end to end, with a real MTA writing the bounce. Herald (API, worker and inbound MX as
  * OS processes) sends a message through the HTTP API to a recipient whose domain's MX, in the test DNS,
- * is a private Postfix (Debian's package). Postfix accepts it (250: Herald records `delivered`), then
- * relays it onward to its next hop, which refuses the recipient with 550 5.1.1; Postfix writes its own
+ * is a private Postfix (Debian's package). Postfix accepts it (250: Herald records `delivered`) and
+ * holds it (defer_transports) until the test has seen `delivered`; flushed, it relays the message to
+ * its next hop, which refuses the recipient with 550 5.1.1; Postfix writes its own
  * RFC 3464 DSN to the envelope sender, Herald's signed VERP return path on the sending domain's
  * return-path host (a CNAME to the bounce host), whose MX in the test DNS is Herald's inbound MX. The
  * recipient turns `bounced` (async), is suppressed, the DSN is stored and shown, and the webhook is sent.
@@ -95,8 +96,9 @@ beforeAll(async () => {
     listen: loopback(25),
     relayDomains: [recipientDomain],
     dnsServer: { host: relay.host },
-    // Postfix is the recipient domain's MX: it relays that domain's mail to the next hop's MX, not to itself
-    main: { relay_transport: `relay:${nextHopDomain}` },
+    // Postfix is the recipient domain's MX: it relays that domain's mail to the next hop's MX, not to
+    // itself, and only when the test flushes its queue (so Herald's `delivered` is seen before the bounce)
+    main: { relay_transport: `relay:${nextHopDomain}`, defer_transports: 'relay' },
   });
   stack.dns.set(recipientDomain, [{ type: 'MX', preference: 10, exchange: `mx.${recipientDomain}` }]);
   stack.dns.set(`mx.${recipientDomain}`, [{ type: 'A', address: postfix.host }]);
@@ -128,20 +130,27 @@ describe('a bounce written by a real Postfix reaches Herald', () => {
     expect(sent.status).toBe(202);
     const { id } = (await sent.json()) as { id: string };
 
+    // Postfix said 250: Herald records the recipient delivered, to Postfix; Postfix still holds the message
+    const delivered = await stack.waitForStatus(id, 'delivered').catch(failWithLogs);
+    expect(delivered.recipients).toEqual([expect.objectContaining({ email: to, status: 'delivered' })]);
+    await waitFor('Postfix to hold the message for its next hop', () => /status=deferred \(deferred transport\)/.test(postfix.log()), 10_000).catch(failWithLogs);
+    expect(refusedRcpts).toEqual([]);
+    postfix.flush();
+
     const bounced = await waitFor('the message to turn bounced', async () => {
       const response = await api(`/v1/messages/${id}`);
       const message = (await response.json()) as MessageDetail;
       return message.status === 'bounced' ? message : null;
     }, 45_000).catch(failWithLogs);
 
-    // Postfix said 250 first: the worker recorded delivered, to Postfix; the bounce came afterwards
-    const [delivered, bounce, ...others] = bounced.events.filter((e) => e.type === 'delivered' || e.type === 'bounced');
+    // the events tell it in order: delivered to Postfix (its 250), then bounced by what Postfix reported
+    const [accepted, bounce, ...others] = bounced.events.filter((e) => e.type === 'delivered' || e.type === 'bounced');
     expect(others).toEqual([]);
-    expect(delivered).toMatchObject({ type: 'delivered', recipient: to, mx_host: `mx.${recipientDomain}`, report_id: null });
-    expect(delivered?.smtp?.code).toBe(250);
+    expect(accepted).toMatchObject({ type: 'delivered', recipient: to, mx_host: `mx.${recipientDomain}`, report_id: null });
+    expect(accepted?.smtp?.code).toBe(250);
     expect(bounce).toMatchObject({ type: 'bounced', recipient: to, category: 'bad-mailbox', mx_host: `mx.${nextHopDomain}`, smtp: { code: 550, enhanced_code: '5.1.1' } });
     expect(bounce?.smtp?.message).toMatch(/^550 5\.1\.1 <nobody@/);
-    expect(Date.parse(bounce?.created_at ?? '')).toBeGreaterThanOrEqual(Date.parse(delivered?.created_at ?? ''));
+    expect(Date.parse(bounce?.created_at ?? '')).toBeGreaterThanOrEqual(Date.parse(accepted?.created_at ?? ''));
     expect(bounced.recipients).toEqual([expect.objectContaining({ email: to, status: 'bounced', last_reply: expect.objectContaining({ code: 550, enhanced_code: '5.1.1' }) as unknown })]);
     expect(refusedRcpts).toContain(to);
 
