@@ -24,11 +24,11 @@ export async function runHerald(args: string[], env: NodeJS.ProcessEnv): Promise
 }
 
 /**
- * Starts `herald start api|worker` as its own OS process, the way the README starts Herald, and waits
- * until it is ready: the API answers /healthz; the worker answers on its probe port when it has one,
- * else it has logged that it started.
+ * Starts `herald start api|worker|smtp|inbound` as its own OS process, the way the README starts
+ * Herald, and waits until it is ready: the API answers /healthz; the worker answers on its probe port
+ * when it has one; the others (and a worker without one) have logged that they started.
  */
-export async function startHerald(role: 'api' | 'worker' | 'smtp', env: NodeJS.ProcessEnv): Promise<HeraldProcess> {
+export async function startHerald(role: 'api' | 'worker' | 'smtp' | 'inbound', env: NodeJS.ProcessEnv): Promise<HeraldProcess> {
   // BENCH_NODE_ARGS: extra options for Node itself (say --cpu-prof), which NODE_OPTIONS may not carry
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, HERALD_BIN, 'start', role], { env, cwd: ROOT });
@@ -44,6 +44,7 @@ export async function startHerald(role: 'api' | 'worker' | 'smtp', env: NodeJS.P
     if (role === 'worker' && probePort) return (await fetch(`http://127.0.0.1:${probePort}/healthz`).catch(() => null))?.ok ?? false;
     if (role === 'worker') return output.includes('"msg":"worker started"');
     if (role === 'smtp') return output.includes('"msg":"smtp listener started"');
+    if (role === 'inbound') return output.includes('"msg":"inbound MX started"');
     const response = await fetch(`http://127.0.0.1:${env.HERALD_API_PORT}/healthz`).catch(() => null);
     return response?.ok ?? false;
     // HERALD_TEST_START_TIMEOUT_MS: a longer wait on a machine busy with other work

@@ -1,4 +1,4 @@
-import { startDnsServer, type TestDnsServer } from './dns-server.ts';
+import { startDnsServer, type TestDnsServer, type TestRecord } from './dns-server.ts';
 import { heraldEnv, uniqueName, uniquePrefix } from './env.ts';
 import { freePort, runHerald, startHerald, type HeraldProcess } from './herald-process.ts';
 import { startMxSink, type MxSink, type ReceivedMessage, type SinkBehaviour } from './mx-sink.ts';
@@ -40,6 +40,13 @@ export interface HeraldStackOptions {
   redisUrl?: string;
   /** Worker processes to start (default 1). */
   workers?: number;
+  /**
+   * Also run the inbound MX (`herald start inbound`); its address and port come from `env`
+   * (HERALD_INBOUND_HOST, HERALD_INBOUND_PORT).
+   */
+  inbound?: boolean;
+  /** Records published in the test zone before the sending domain is verified (a return-path CNAME, say). */
+  zone?: (names: { senderDomain: string; recipientDomain: string }) => [string, TestRecord[]][];
 }
 
 export interface SendInit {
@@ -129,6 +136,7 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
     if (migrated.code !== 0) throw new Error(`herald migrate exited ${migrated.code}:\n${migrated.stderr}`);
     const { apiKey, projectId } = await createProject(uniqueName(label), env);
     dns.set(...(await addDomain(projectId, senderDomain, env)));
+    for (const [name, records] of options.zone?.({ senderDomain, recipientDomain }) ?? []) dns.set(name, records);
     await verifyDomain(projectId, senderDomain, env);
 
     const workerCount = options.workers ?? 1;
@@ -136,6 +144,7 @@ export async function startHeraldStack(options: HeraldStackOptions = {}): Promis
       startHerald('api', env),
       ...Array.from({ length: workerCount }, () => startHerald('worker', env)),
       ...(smtp ? [startHerald('smtp', env)] : []),
+      ...(options.inbound ? [startHerald('inbound', env)] : []),
     ]);
     for (const started of processes) if (started.status === 'fulfilled') cleanups.push(() => started.value.stop());
     const [api, ...rest] = processes.map((p) => {

@@ -50,10 +50,13 @@ export interface PostfixInstance {
   pid: number;
   /** Postfix's own log so far (for failure messages). */
   log(): string;
+  /** `postqueue -f`: delivers what is queued now, also mail held back by `defer_transports`. */
+  flush(): void;
   close(): Promise<void>;
 }
 
 const POSTFIX = '/usr/sbin/postfix';
+const POSTQUEUE = '/usr/sbin/postqueue';
 const MASTER = '/usr/lib/postfix/sbin/master';
 /** The exact commands that install what this harness needs, for the failure message and CI. */
 export const POSTFIX_INSTALL = [
@@ -118,7 +121,8 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixInst
     await cleanUp();
     throw new Error(`the private Postfix did not start: ${message}\n${stderr}\n${logged}`, { cause: err });
   }
-  return { host: options.listen, port, dir, pid: master.pid ?? 0, log, close: cleanUp };
+  const flush = () => void execFileSync(POSTQUEUE, ['-c', config, '-f'], { stdio: 'pipe' });
+  return { host: options.listen, port, dir, pid: master.pid ?? 0, log, flush, close: cleanUp };
 }
 
 /** Whether an SMTP server at host:port sends a 220 greeting. */

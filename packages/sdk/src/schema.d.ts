@@ -1594,10 +1594,13 @@ export interface components {
             data: components["schemas"]["ApiKey"][];
         };
         DnsRecord: {
+            /**
+             * @description What the record is for; bounce_mx is the bounce host's own MX, published once by whoever runs Herald (not in the domain's zone) and listed for information
+             * @enum {string}
+             */
+            kind: "dkim" | "spf" | "dmarc" | "return_path" | "bounce_mx" | "mta_sts" | "tls_rpt";
             /** @enum {string} */
-            kind: "dkim" | "spf" | "dmarc" | "return_path" | "mta_sts" | "tls_rpt";
-            /** @enum {string} */
-            type: "TXT" | "CNAME";
+            type: "TXT" | "CNAME" | "MX";
             host: string;
             value: string;
             purpose: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DkimAlgorithm, DkimKeyStatus, DomainStatus } from '@herald/core';
+import { DkimAlgorithm, DkimKeyStatus, DomainStatus, RECORD_KINDS, RECORD_TYPES } from '@herald/core';
 
 export const createDomainBody = z
   .object({
@@ -36,8 +36,8 @@ const recordCheck = z
 
 export const dnsRecord = z
   .object({
-    kind: z.enum(['dkim', 'spf', 'dmarc', 'return_path', 'mta_sts', 'tls_rpt']),
-    type: z.enum(['TXT', 'CNAME']),
+    kind: z.enum(RECORD_KINDS).describe("What the record is for; bounce_mx is the bounce host's own MX, published once by whoever runs Herald (not in the domain's zone) and listed for information"),
+    type: z.enum(RECORD_TYPES),
     host: z.string(),
     value: z.string(),
     purpose: z.string(),

@@ -62,7 +62,8 @@ async function printRecords(context: ProjectContext, domainId: string, only: (r:
   const records = expectedRecords(domain, domain.dkimKeys, domainSettings(context.config), domain.createdAt).filter(only);
   console.log(records.length > 1 ? 'Publish these DNS records:' : 'Publish this DNS record:');
   for (const record of records) {
-    console.log(`\n  Purpose: ${record.purpose}${record.required ? '' : ' (recommended)'}`);
+    // the bounce host's MX says itself whose it is (the installation's, listed for information)
+    console.log(`\n  Purpose: ${record.purpose}${record.required || record.kind === 'bounce_mx' ? '' : ' (recommended)'}`);
     console.log(`  Type:    ${record.type}`);
     console.log(`  Host:    ${record.host}`);
     console.log(`  Value:   ${record.value}`);

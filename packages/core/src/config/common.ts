@@ -99,7 +99,7 @@ export const commonSettings = defineSettings({
   bounceHost: {
     env: 'HERALD_BOUNCE_HOST',
     schema: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name').optional(),
-    doc: 'The host that receives bounces. When set, each sending domain is asked for a return-path CNAME to it, and the envelope sender uses that subdomain.',
+    doc: 'The host that receives bounces. When set, each sending domain is asked for a return-path CNAME to it, and the envelope sender uses that subdomain once a domain check finds the CNAME.',
   },
   returnPathSubdomain: {
     env: 'HERALD_RETURN_PATH_SUBDOMAIN',

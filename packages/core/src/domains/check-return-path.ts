@@ -1,26 +1,8 @@
 import type { DnsResolver } from '../dns/resolver.ts';
 import { returnPathHost, type DomainRecordSettings } from './domain-records.ts';
-import { lookup, lookupFailed, type Lookup } from './record-lookup.ts';
+import { footprint } from './host-footprint.ts';
+import { lookupFailed } from './record-lookup.ts';
 import type { RecordCheck } from './verify-domain.ts';
-
-/** What mail to a host reaches: its MX, A and AAAA records, as sorted lines ("MX 10 mx.example.net"). */
-type Footprint = { ok: true; lines: string[] } | { ok: false; code: string };
-
-async function footprint(resolver: DnsResolver, host: string): Promise<Footprint> {
-  const [mx, a, aaaa] = await Promise.all([
-    lookup(() => resolver.resolveMx(host)),
-    lookup(() => resolver.resolve4(host)),
-    lookup(() => resolver.resolve6(host)),
-  ]);
-  const failed = [mx, a, aaaa].find((answer): answer is Extract<Lookup<unknown>, { missing: false }> => !answer.ok && !answer.missing);
-  if (failed) return { ok: false, code: failed.code };
-  const lines = [
-    ...(mx.ok ? mx.value.map((r) => `MX ${r.priority} ${r.exchange.toLowerCase()}`) : []),
-    ...(a.ok ? a.value.map((address) => `A ${address}`) : []),
-    ...(aaaa.ok ? aaaa.value.map((address) => `AAAA ${address}`) : []),
-  ];
-  return { ok: true, lines: [...new Set(lines)].sort() };
-}
 
 const same = (x: string[], y: string[]) => x.length === y.length && x.every((line, i) => line === y[i]);
 

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { dkimRecordValue } from '../crypto/dkim-key.ts';
+import { bounceMxValue } from './check-bounce-mx.ts';
 import type { DkimAlgorithm } from '../generated/prisma/enums.ts';
 
 /** A DKIM key of a domain as the record builders need it (a DkimKey row has these fields). */
@@ -20,12 +21,17 @@ export interface DomainRecordSettings {
   returnPathSubdomain: string;
 }
 
-export type RecordKind = 'dkim' | 'spf' | 'dmarc' | 'return_path' | 'mta_sts' | 'tls_rpt';
+/** Every kind of record, in the order the records are listed. */
+export const RECORD_KINDS = ['dkim', 'spf', 'dmarc', 'return_path', 'bounce_mx', 'mta_sts', 'tls_rpt'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
 
-/** One DNS record a sending domain should publish, with why. */
+export const RECORD_TYPES = ['TXT', 'CNAME', 'MX'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** One DNS record a sending domain should publish (or, for bounce_mx, that its mail depends on), with why. */
 export interface ExpectedRecord {
   kind: RecordKind;
-  type: 'TXT' | 'CNAME';
+  type: RecordType;
   /** The fully qualified name to publish it at, without the trailing dot. */
   host: string;
   value: string;
@@ -97,7 +103,8 @@ function spfPurpose(settings: DomainRecordSettings, domain: string): string {
 /**
  * The DNS records a sending domain should publish, in the order a user works through them: DKIM for
  * every key that is not retired (required), SPF and DMARC (recommended), the return-path CNAME when a
- * bounce host is configured (required: the envelope sender uses it), MTA-STS and TLS-RPT (optional).
+ * bounce host is configured (required: the envelope sender uses it) and the bounce host's own MX
+ * (the installation's, shown for information), MTA-STS and TLS-RPT (optional).
  * `now` only sets the suggested MTA-STS policy id.
  */
 export function expectedRecords(
@@ -140,6 +147,17 @@ export function expectedRecords(
         `and SPF is checked against Herald's bounce host; it also aligns with ${name} for DMARC. ` +
         `Through the CNAME, mail to it goes to the MX of ${settings.bounceHost}, Herald's inbound MX (published once by whoever runs Herald).`,
       required: true,
+    });
+    records.push({
+      kind: 'bounce_mx',
+      type: 'MX',
+      host: settings.bounceHost,
+      value: bounceMxValue(settings.bounceHost),
+      purpose:
+        `Bounce host MX (published once by whoever runs Herald, not in ${name}'s zone): bounces, complaints and unsubscribe mail for ` +
+        `${returnPathHost(name, settings)} arrive through the CNAME at ${settings.bounceHost}, so it needs an MX record naming the host(s) ` +
+        `running herald start inbound (or an A record for ${settings.bounceHost} itself there, as this suggests). Listed so you can see it is in place.`,
+      required: false,
     });
   }
   const inbound = `(optional): protects mail sent *to* ${name}, not the mail Herald sends; it also needs an HTTPS policy host`;

@@ -16,10 +16,10 @@ const only = (records: ExpectedRecord[], kind: ExpectedRecord['kind']): Expected
 };
 
 describe('expectedRecords', () => {
-  it('lists DKIM, SPF, DMARC, return path, MTA-STS and TLS-RPT in that order when everything is configured', () => {
+  it("lists DKIM, SPF, DMARC, return path, the bounce host's MX, MTA-STS and TLS-RPT in that order when everything is configured", () => {
     const records = expectedRecords(domain, [rsa, ed], { spfInclude: '_spf.herald.test', sendingIps: [], bounceHost: 'bounce.herald.test', returnPathSubdomain: 'bounces' }, now);
 
-    expect(records.map((r) => r.kind)).toEqual(['dkim', 'dkim', 'spf', 'dmarc', 'return_path', 'mta_sts', 'tls_rpt']);
+    expect(records.map((r) => r.kind)).toEqual(['dkim', 'dkim', 'spf', 'dmarc', 'return_path', 'bounce_mx', 'mta_sts', 'tls_rpt']);
     expect(records.filter((r) => r.required).map((r) => r.kind)).toEqual(['dkim', 'dkim', 'return_path']);
   });
 
@@ -84,6 +84,15 @@ describe('expectedRecords', () => {
 
     expect(only(withBounce, 'return_path')).toMatchObject({ type: 'CNAME', host: 'rp.example.test', value: 'bounce.herald.test', required: true });
     expect(byKind(expectedRecords(domain, [rsa], noSpf, now), 'return_path')).toEqual([]);
+  });
+
+  it("shows the bounce host's own MX as the installation's record, for information, and none without a bounce host", () => {
+    const withBounce = expectedRecords(domain, [rsa], { ...noSpf, bounceHost: 'bounce.herald.test', returnPathSubdomain: 'rp' }, now);
+
+    expect(only(withBounce, 'bounce_mx')).toMatchObject({ type: 'MX', host: 'bounce.herald.test', value: '10 bounce.herald.test', required: false });
+    expect(only(withBounce, 'bounce_mx').purpose).toMatch(/^Bounce host MX \(published once by whoever runs Herald, not in example\.test's zone\)/);
+    expect(only(withBounce, 'bounce_mx').purpose).toContain('herald start inbound');
+    expect(byKind(expectedRecords(domain, [rsa], noSpf, now), 'bounce_mx')).toEqual([]);
   });
 
   it('offers MTA-STS with an id from the given time and TLS-RPT, both optional and about mail to the domain', () => {

@@ -39,7 +39,11 @@ export const DKIM_KEY_ORDER: Prisma.DkimKeyOrderByWithRelationInput[] = [{ creat
  *   stops signing and stays published for the grace period (retiring), then is retired;
  * - the domain is verified while every signing key's record is published; a verified domain whose
  *   DKIM record disappeared or changed fails (and stops sending) with a domain.failed event;
- * - a lookup that failed (SERVFAIL, timeout) changes nothing: only an answer can fail a domain.
+ * - a lookup that failed (SERVFAIL, timeout) changes nothing: only an answer can fail a domain;
+ * - the return-path host (bounces.example.com) becomes the domain's envelope-sender domain once it is
+ *   seen leading to the bounce host, and stops being it when an answer shows it no longer does (the
+ *   worker then falls back to the domain itself): mail is never sent with a return path whose bounces
+ *   would not reach Herald's inbound MX.
  */
 export async function refreshDomain(db: Db, resolver: DnsResolver, domainId: string, settings: DomainSettings, now = new Date()): Promise<RefreshResult> {
   const domain = await db.domain.findUniqueOrThrow({ where: { id: domainId }, include: { dkimKeys: { orderBy: DKIM_KEY_ORDER } } });
@@ -55,6 +59,8 @@ export async function refreshDomain(db: Db, resolver: DnsResolver, domainId: str
   const verified = signing.length > 0 && signing.every((k) => published.get(k.selector));
   const status: DomainStatus = verified ? 'verified' : transient ? domain.status : domain.status === 'verified' ? 'failed' : domain.status;
   const changed = status !== domain.status;
+  const returnPath = check.checks.find((c) => c.kind === 'return_path');
+  const returnPathHost = !returnPath ? null : returnPath.ok ? returnPath.host : returnPath.transient ? domain.returnPathHost : null;
   const event =
     changed && (status === 'verified' || status === 'failed')
       ? {
@@ -80,6 +86,7 @@ export async function refreshDomain(db: Db, resolver: DnsResolver, domainId: str
         status,
         lastCheckedAt: now,
         lastCheck: JSON.parse(JSON.stringify(check)) as object,
+        returnPathHost,
         ...(changed && status === 'verified' ? { verifiedAt: now } : {}),
       },
     }),

@@ -212,4 +212,53 @@ describe('checkDomainRecords: SPF, DMARC and the return path', () => {
       expect(result.checks.some((c) => c.kind === 'return_path')).toBe(false);
     });
   });
+
+  describe("the bounce host's MX", () => {
+    it('passes MX records, shown as found, for information (never required)', async () => {
+      const settings = settingsFor(dns);
+
+      const mx = checkOf(await check(uniqueName('bmx'), settings), 'bounce_mx');
+
+      expect(mx).toMatchObject({ type: 'MX', host: settings.bounceHost, expected: `10 ${settings.bounceHost}`, ok: true, problem: null, required: false });
+      expect(mx.found).toEqual([`A 192.0.2.80`, `MX 10 mx.${settings.bounceHost}`]);
+    });
+
+    it('passes an address record alone (the implicit MX)', async () => {
+      const settings = settingsFor(dns);
+      dns.set(settings.bounceHost as string, [{ type: 'A', address: '192.0.2.81' }]);
+
+      expect(checkOf(await check(uniqueName('bmxa'), settings), 'bounce_mx')).toMatchObject({ ok: true, found: ['A 192.0.2.81'] });
+    });
+
+    it('fails a bounce host with nothing to receive mail, saying the operator publishes the MX', async () => {
+      const settings = { ...settingsFor(dns), bounceHost: `bounce.${uniqueName('nowhere')}` };
+
+      const mx = checkOf(await check(uniqueName('bmxnone'), settings), 'bounce_mx');
+
+      expect(mx).toMatchObject({ ok: false, found: [], transient: false, required: false });
+      expect(mx.problem).toBe(`missing: ${settings.bounceHost} has no MX or address record, so bounces and complaints cannot reach Herald; the operator publishes an MX record naming the host(s) running herald start inbound`);
+    });
+
+    it('fails a null MX, which refuses all mail', async () => {
+      const settings = settingsFor(dns);
+      dns.set(settings.bounceHost as string, [{ type: 'MX', preference: 0, exchange: '.' }]);
+
+      const mx = checkOf(await check(uniqueName('bmxnull'), settings), 'bounce_mx');
+
+      expect(mx).toMatchObject({ ok: false, found: ['MX 0 .'] });
+      expect(mx.problem).toMatch(/null MX/);
+    });
+
+    it('turns a SERVFAIL into a problem to try again', async () => {
+      const settings = settingsFor(dns);
+      dns.failWith(settings.bounceHost as string, 'servfail');
+
+      expect(checkOf(await check(uniqueName('bmxfail'), settings), 'bounce_mx')).toMatchObject({ ok: false, transient: true, problem: expect.stringMatching(/try again$/) as unknown });
+      dns.failWith(settings.bounceHost as string, null);
+    });
+
+    it('is not checked without a bounce host', async () => {
+      expect((await check(uniqueName('bmxoff'), direct())).checks.some((c) => c.kind === 'bounce_mx')).toBe(false);
+    });
+  });
 });

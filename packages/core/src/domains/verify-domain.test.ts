@@ -31,7 +31,7 @@ describe('checkDomainRecords against a real DNS server', () => {
 
     const result = await checkDomainRecords(resolver, domain, [rsa, ed], settings);
 
-    expect(result.checks.map((c) => c.kind)).toEqual(['dkim', 'dkim', 'spf', 'dmarc', 'return_path', 'mta_sts', 'tls_rpt']);
+    expect(result.checks.map((c) => c.kind)).toEqual(['dkim', 'dkim', 'spf', 'dmarc', 'return_path', 'bounce_mx', 'mta_sts', 'tls_rpt']);
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.checks.every((c) => c.problem === null && !c.transient)).toBe(true);
     expect(result.dkimVerified).toBe(true);

@@ -1,21 +1,22 @@
 import type { DnsResolver } from '../dns/resolver.ts';
+import { checkBounceMx } from './check-bounce-mx.ts';
 import { checkDkimRecord } from './check-dkim-record.ts';
 import { checkDmarcRecord, checkInboundTlsRecord } from './check-policy-records.ts';
 import { checkReturnPath } from './check-return-path.ts';
 import { checkSpfRecord, type SpfCheckSettings } from './check-spf-record.ts';
-import { expectedRecords, publishedKeys, type DomainKey, type RecordKind } from './domain-records.ts';
+import { expectedRecords, publishedKeys, type DomainKey, type RecordKind, type RecordType } from './domain-records.ts';
 
 /** One record as Herald found it in the DNS, against what it expects, in words a user understands. */
 export interface RecordCheck {
   kind: RecordKind;
-  type: 'TXT' | 'CNAME';
+  type: RecordType;
   /** Where it was looked up: the expected record's host (for SPF with a bounce host: the return-path host). */
   host: string;
   /** Where the record was found when that is not `host`: DMARC inherited from the organisational domain. */
   foundAt?: string;
   /** The value Herald suggests; null when there is nothing to publish at this host. */
   expected: string | null;
-  /** The relevant records found there (TXT: each record's strings joined; return path: "MX 10 host", "A 192.0.2.1"). */
+  /** The relevant records found there (TXT: each record's strings joined; return path and bounce MX: "MX 10 host", "A 192.0.2.1"). */
   found: string[];
   ok: boolean;
   required: boolean;
@@ -35,7 +36,7 @@ export interface DomainCheck {
   dkimVerified: boolean;
   /** For each key that is not retired: its record is there and matches (what a rotation waits for). */
   keys: { selector: string; published: boolean }[];
-  /** In the order of expectedRecords: DKIM, SPF, DMARC, return path, MTA-STS, TLS-RPT. */
+  /** In the order of expectedRecords: DKIM, SPF, DMARC, return path, bounce MX, MTA-STS, TLS-RPT. */
   checks: RecordCheck[];
 }
 
@@ -59,11 +60,12 @@ export async function checkDomainRecords(
   const live = publishedKeys(keys);
   const byKind = (kind: RecordKind) => expected.find((record) => record.kind === kind);
   const inbound = expected.filter((record) => record.kind === 'mta_sts' || record.kind === 'tls_rpt');
-  const [dkim, spf, dmarc, returnPath, tls] = await Promise.all([
+  const [dkim, spf, dmarc, returnPath, bounceMx, tls] = await Promise.all([
     Promise.all(live.map((key) => checkDkimRecord(resolver, name, key))),
     checkSpfRecord(resolver, name, settings),
     checkDmarcRecord(resolver, name, byKind('dmarc')),
     checkReturnPath(resolver, name, settings),
+    checkBounceMx(resolver, settings),
     Promise.all(inbound.map((record) => checkInboundTlsRecord(resolver, record))),
   ]);
   const published = new Map(dkim.map((check) => [check.selector, check.ok]));
@@ -71,6 +73,6 @@ export async function checkDomainRecords(
   return {
     dkimVerified: active.length > 0 && active.every((key) => published.get(key.selector) === true),
     keys: live.map((key) => ({ selector: key.selector, published: published.get(key.selector) === true })),
-    checks: [...dkim, spf, dmarc, ...(returnPath ? [returnPath] : []), ...tls],
+    checks: [...dkim, spf, dmarc, ...(returnPath ? [returnPath] : []), ...(bounceMx ? [bounceMx] : []), ...tls],
   };
 }

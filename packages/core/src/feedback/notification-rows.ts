@@ -30,7 +30,9 @@ export function rowsForNotification(notification: Notification, ctx: Notificatio
     case 'complaint': {
       const reported = notification.originalRcptTo.map((address) => ({ address }));
       const matched = reported.length ? attributeReport(ctx.subject, ctx.message.recipients, reported).matched : [];
-      const recipient = recipientById(ctx, matched[0]?.recipientId) ?? soleRecipient(ctx);
+      // traced only by an unsigned id, a report naming an address that is not a recipient is about nobody here
+      const fallback = ctx.authenticated || reported.length === 0 ? soleRecipient(ctx) : undefined;
+      const recipient = recipientById(ctx, matched[0]?.recipientId) ?? fallback;
       // a complaint traced only by an unsigned Message-ID suppresses nobody but a message's only recipient
       const suppress = ctx.authenticated || ctx.message.recipients.length === 1;
       return complaint(ctx, recipient ?? null, { feedbackType: notification.feedbackType, ...(notification.userAgent ? { userAgent: notification.userAgent } : {}) }, suppress);

@@ -2,7 +2,8 @@ import type { Store } from '../db/store.ts';
 import { newId } from '../ids.ts';
 import type { NewReport } from '../outcomes/write-outcomes.ts';
 import type { InboundAddress } from './inbound-address.ts';
-import { findIssuedMessage, type IssuedMessage } from './issued-delivery.ts';
+import { findIssuedMessage, issuedSubjectExists, type IssuedMessage } from './issued-delivery.ts';
+import { messageByMessageId } from './message-by-message-id.ts';
 import { rowsForNotification } from './notification-rows.ts';
 import { classifyNotification, type Notification } from './read-notification.ts';
 import { reportedSubject } from './reported-subject.ts';
@@ -21,7 +22,8 @@ import { unsubscribeRecipient } from './unsubscribe-recipient.ts';
  *     event), a text bounce, a complaint, an auto-reply, or what could not be read
  *     (`unrecognized_bounce`, with the reason);
  *   - at the complaint mailbox: an abuse report, traced to its message by the signed return path it
- *     quotes, else by Herald's message id in its Message-ID or X-Herald-Message-Id;
+ *     quotes, else by Herald's message id in its Message-ID or X-Herald-Message-Id, else by the stored
+ *     Message-ID it quotes (message-by-message-id.ts);
  *   - at an unsubscribe mailbox: the recipient is unsubscribed (RFC 2369 mailto), whatever the mail says.
  *
  * Mail that names nothing Herald still has is kept as a report of no message (kind says what it was).
@@ -101,7 +103,12 @@ async function subjectOf(
   deps: ReceiveDeps, address: InboundRecipient, notification: Notification,
 ): Promise<{ subject: TokenSubject; authenticated: boolean } | null> {
   if (address.kind === 'bounce' || address.kind === 'unsubscribe') return { subject: address.subject, authenticated: true };
-  return notification.kind === 'complaint' ? reportedSubject(deps.verpKeys, notification) : null;
+  if (notification.kind !== 'complaint') return null;
+  const reported = reportedSubject(deps.verpKeys, notification);
+  if (reported && (reported.authenticated || (await issuedSubjectExists(deps.store.db, reported.subject)))) return reported;
+  // last, the stored Message-ID (a message submitted over SMTP keeps its client's): it only points, like Herald's id
+  const byMessageId = await messageByMessageId(deps.store.db, notification);
+  return byMessageId ? { subject: { kind: 'message', id: byMessageId }, authenticated: false } : reported;
 }
 
 /** The recipient a mailto unsubscribe is from: the one its token names, else the message's only one, else the one whose address sent it. */

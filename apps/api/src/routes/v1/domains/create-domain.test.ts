@@ -226,7 +226,7 @@ describe('POST /v1/domains with sending IPs and a bounce host configured', () =>
 
   it('suggests SPF with ip4/ip6 mechanisms and asks for a required return-path CNAME to the bounce host', async () => {
     const view = await createDomain(api, project.auth, { name: uniqueDomain('ips') });
-    expect(view.records.map((r) => r.kind)).toEqual(['dkim', 'spf', 'dmarc', 'return_path', 'mta_sts', 'tls_rpt']);
+    expect(view.records.map((r) => r.kind)).toEqual(['dkim', 'spf', 'dmarc', 'return_path', 'bounce_mx', 'mta_sts', 'tls_rpt']);
     expect(recordOf(view, 'spf')).toMatchObject({ type: 'TXT', host: view.name, value: 'v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 ~all', required: false });
     expect(recordOf(view, 'return_path')).toMatchObject({
       type: 'CNAME',
@@ -235,6 +235,7 @@ describe('POST /v1/domains with sending IPs and a bounce host configured', () =>
       required: true,
     });
     expect(recordOf(view, 'return_path').purpose).toContain(`rp.${view.name}`);
+    expect(recordOf(view, 'bounce_mx')).toMatchObject({ type: 'MX', host: 'bounce.herald-test.example', value: '10 bounce.herald-test.example', required: false, check: null });
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RecordKind, RecordType } from '@herald/core';
 import type { TestApi } from '@herald/test/support/api-app.ts';
 import type { TestDnsServer } from '@herald/test/support/dns-server.ts';
 
@@ -11,8 +12,8 @@ export interface RecordCheckView {
 }
 
 export interface RecordView {
-  kind: 'dkim' | 'spf' | 'dmarc' | 'return_path' | 'mta_sts' | 'tls_rpt';
-  type: 'TXT' | 'CNAME';
+  kind: RecordKind;
+  type: RecordType;
   host: string;
   value: string;
   purpose: string;
