@@ -1,0 +1,5 @@
+-- CreateIndex
+-- Finding a project's messages by recipient address without case (GET /v1/messages?recipient=…, the
+-- dashboard's search): an index on lower(email). Prisma's schema cannot declare an expression index, so
+-- it lives here only; test/support/schema-shape.ts lists it as expected (SQL_ONLY_INDEXES).
+CREATE INDEX "recipients_project_id_lower_email_idx" ON "recipients" ("project_id", lower("email"));
