@@ -2,7 +2,8 @@
 // the local Postgres) with one project's traffic at volume, for the measurements at size
 // (bench/scale/measure.ts): BENCH_SCALE_RECIPIENTS recipients (default 10,000,000) over BENCH_SCALE_DAYS
 // days (default 90) up to now, two recipients a message, each with its queued event and an outcome
-// (93% delivered, 3% deferred then delivered, 3% bounced, 1% suppressed), five tags, recipient domains
+// (93% delivered, 3% deferred then delivered, 3% bounced — each bounced address then suppressed, as
+// Herald does —, 1% suppressed), five tags, recipient domains
 // as product mail sees them (a few large providers, a long tail). Rows are written by Postgres itself
 // (generate_series), a day at a time; the statistics rollups are then rebuilt from the events, as
 // `herald stats rebuild` does. A database already seeded with the same figures is left as it is.
@@ -103,7 +104,14 @@ e AS (
       ('c', CASE WHEN rc.fate >= 93 AND rc.fate < 96 THEN 'delivered' END, 2, 250, '2.0.0', '250 2.0.0 OK', NULL, 'delivered:' || rc.id, interval '68 seconds')
     ) AS k(k, type, attempt, code, enhanced, reply, category, dedupe, after)
   WHERE k.type IS NOT NULL
+  RETURNING 1),
+-- a hard bounce suppresses the address for the project, as the outcome writer does (the first one counts)
+s AS (
+  INSERT INTO suppressions (id, project_id, email, reason, source_message_id, created_at)
+  SELECT 'sup_' || $5 || lpad(rc.i::text, 9, '0') || rc.n, $1, lower(rc.email), 'hard_bounce', rc.message_id, rc.at + interval '8 seconds'
+  FROM rc WHERE rc.fate >= 96 AND rc.fate < 99
+  ON CONFLICT (project_id, email) DO NOTHING
   RETURNING 1)
-SELECT (SELECT count(*) FROM m) AS messages, (SELECT count(*) FROM r) AS recipients, (SELECT count(*) FROM e) AS events`;
+SELECT (SELECT count(*) FROM m) AS messages, (SELECT count(*) FROM r) AS recipients, (SELECT count(*) FROM e) AS events, (SELECT count(*) FROM s) AS suppressions`;
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() as string)) await main();

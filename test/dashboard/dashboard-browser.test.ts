@@ -86,6 +86,13 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await expect.poll(() => page.locator('.timeline').textContent()).toContain('MX host');
     expect(await page.locator('.timeline').textContent()).toContain('250');
+    // the selector of the sending domain's active key that signed the attempt
+    const domains = (await (await fetch(`${stack.apiUrl}/v1/domains`, { headers: { authorization: `Bearer ${stack.apiKey}` } })).json()) as {
+      data: { name: string; dkim_keys: { selector: string; status: string }[] }[];
+    };
+    const activeSelector = domains.data.find((d) => d.name === stack.senderDomain)?.dkim_keys.find((k) => k.status === 'active')?.selector;
+    expect(activeSelector).toBeTruthy();
+    expect(await page.locator('.timeline li', { hasText: 'delivered' }).textContent()).toMatch(new RegExp(`DKIM: selector ${activeSelector} for ${stack.senderDomain.replaceAll('.', '\\.')}`));
     const preview = page.frameLocator('iframe.preview');
     await preview.getByRole('heading', { name: 'Hello Ann' }).waitFor();
     await page.waitForTimeout(300);
@@ -110,6 +117,12 @@ describe('the dashboard in a browser', () => {
     await card.getByRole('button', { name: /Verify now/ }).click();
     await expect.poll(() => card.locator('h2 .badge').textContent()).toBe('verified');
     await shot(page, 'domains');
+    // deleted after its confirmation page
+    await card.getByRole('link', { name: /Delete/ }).click();
+    await page.getByRole('heading', { name: `Delete ${domain}` }).waitFor();
+    await page.getByRole('button', { name: `Delete ${domain}` }).click();
+    await page.getByText('The domain and its DKIM keys were deleted').waitFor();
+    expect(await page.getByRole('heading', { name: domain }).count()).toBe(0);
 
     // a key created (shown once) with only messages:send: it gets 403 pages for management screens
     await page.goto(`${stack.apiUrl}/dashboard/api-keys`);
@@ -147,6 +160,21 @@ describe('the dashboard in a browser', () => {
     await waitFor('the replayed delivery at the receiver', () => hits.filter((h) => h === '/hook').length >= 2, 20_000);
     await page.reload();
     await shot(page, 'webhooks');
+    // edited: a new URL and events; then deleted
+    const endpointUrl = page.url();
+    await page.getByLabel('URL').fill(`${receiverUrl()}/hook-edited`);
+    await page.getByRole('checkbox', { name: 'message.delivered' }).uncheck();
+    await page.getByRole('button', { name: 'Save endpoint' }).click();
+    await page.getByText('The endpoint was saved').waitFor();
+    expect(await page.getByLabel('URL').inputValue()).toBe(`${receiverUrl()}/hook-edited`);
+    expect(await page.getByRole('checkbox', { name: 'message.delivered' }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'message.bounced' }).isChecked()).toBe(true);
+    await page.goto(`${stack.apiUrl}/dashboard/webhooks`);
+    expect(await page.locator('tr', { hasText: `${receiverUrl()}/hook-edited` }).locator('td[data-label=Events]').textContent()).not.toContain('message.delivered');
+    await page.goto(endpointUrl);
+    await page.getByRole('button', { name: 'Delete endpoint' }).click();
+    await page.getByText('The endpoint was deleted').waitFor();
+    expect(await page.getByRole('link', { name: `${receiverUrl()}/hook-edited` }).count()).toBe(0);
 
     // suppressions: add and remove
     await page.goto(`${stack.apiUrl}/dashboard/suppressions`);

@@ -37,14 +37,15 @@ export interface TestApi {
 }
 
 /** The API built in-process (app.inject) on the real test database; the queue is captured; silent unless given a logger. */
-export async function buildTestApi(env: Record<string, string> = {}, options: { log?: Logger; queueBoard?: AppDeps['queueBoard']; dashboard?: boolean } = {}): Promise<TestApi> {
+export async function buildTestApi(env: Record<string, string> = {}, options: { log?: Logger; queueBoard?: AppDeps['queueBoard']; dashboard?: boolean; redisPrefix?: string } = {}): Promise<TestApi> {
   const config = parseSettings(apiSettings, { DATABASE_URL: TEST_DATABASE_URL, HERALD_MASTER_KEY: TEST_MASTER_KEY, ...env });
   const db = createDb(config.databaseUrl, { poolSize: 4 });
   const store = createStore(db);
   const jobs: EnqueuedDelivery[] = [];
   const failEnqueue = { value: false };
   const limitsRedis = new Redis(TEST_REDIS_URL);
-  const prefix = uniquePrefix('api');
+  // two APIs given the same prefix share their limits and sessions, as two API processes do
+  const prefix = options.redisPrefix ?? uniquePrefix('api');
   const app = await buildApp({
     config,
     db,

@@ -241,7 +241,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await mountQueueBoard(app, { queues: deps.queueBoard.queues, adminToken: deps.config.adminToken, writable: deps.config.queueBoardWritable });
   }
   if (deps.dashboard) {
-    await app.register(dashboardPlugin({ config: deps.config, db: deps.db, store: deps.store, dashboard: deps.dashboard }), { prefix: '/dashboard' });
+    await app.register(dashboardPlugin({ config: deps.config, db: deps.db, store: deps.store, dashboard: deps.dashboard, rateLimiter: deps.limits?.rateLimiter }), {
+      prefix: '/dashboard',
+    });
   }
   return app;
 }

@@ -1405,6 +1405,15 @@ export interface components {
                 verified: boolean | null;
             } | null;
             duration_ms: number | null;
+            /** @description The DKIM signatures the attempt's copy carried, one per key of the sending domain that signed it; empty for events that are not delivery attempts, or an attempt decided before signing */
+            dkim: {
+                /** @description d= */
+                domain: string;
+                /** @description s= */
+                selector: string;
+                /** @description a=: rsa-sha256 or ed25519-sha256 */
+                algorithm: string;
+            }[];
             /** @description The notification this event was learned from (a late bounce, a delay, a complaint…): GET /v1/messages/{id}/reports/{report_id} */
             report_id: string | null;
         };

@@ -2,6 +2,8 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import type { ApiConfig, Db, Store } from '@herald/core';
+import type { RateLimiter } from '@herald/core/limits/rate-limiter';
+import { createSignInThrottle } from '@herald/core/limits/sign-in-throttle';
 import { registerErrorHandler, type ErrorPresenter } from '../plugins/error-handler.ts';
 import { assetRoutes } from './assets.ts';
 import { sendPage } from './context.ts';
@@ -21,10 +23,12 @@ export interface DashboardDeps {
 }
 
 export interface DashboardPluginDeps {
-  config: Pick<ApiConfig, 'env' | 'adminToken' | 'dashboardSessionTtlMs'>;
+  config: Pick<ApiConfig, 'env' | 'adminToken' | 'dashboardSessionTtlMs' | 'dashboardSignInFailures'>;
   db: Db;
   store: Store;
   dashboard: DashboardDeps;
+  /** The API's rate limiter (Redis): failed sign-ins are counted there; absent, they are not limited. */
+  rateLimiter?: RateLimiter | undefined;
 }
 
 const FORM_BODY_LIMIT = 64 * 1024;
@@ -56,7 +60,13 @@ export function dashboardPlugin(deps: DashboardPluginDeps) {
         sessionHook({ db: deps.db, store: deps.store, sessions: deps.dashboard.sessions, adminToken: deps.config.adminToken, env: deps.config.env }),
       );
       await pages.register(
-        signInPages({ store: deps.store, sessions: deps.dashboard.sessions, env: deps.config.env, ttlMs: deps.config.dashboardSessionTtlMs }),
+        signInPages({
+          store: deps.store,
+          sessions: deps.dashboard.sessions,
+          env: deps.config.env,
+          ttlMs: deps.config.dashboardSessionTtlMs,
+          throttle: deps.rateLimiter ? createSignInThrottle(deps.rateLimiter, deps.config.dashboardSignInFailures) : undefined,
+        }),
       );
       await pages.register(projectPages({ db: deps.db, sessions: deps.dashboard.sessions }));
       await pages.register(dashboardPages({ queues: deps.dashboard.queues }));

@@ -18,8 +18,19 @@ export function presentEvent(e: EventRow) {
     mx_ip: e.mxIp,
     tls: e.tlsVersion || e.tlsCipher ? { version: e.tlsVersion, cipher: e.tlsCipher, verified: e.tlsVerified } : null,
     duration_ms: e.durationMs,
+    dkim: dkimOf(e.data),
     report_id: reportIdOf(e.data),
   };
+}
+
+/** The signatures an attempt's copy carried (data.dkim, written with the attempt's outcome). */
+function dkimOf(data: unknown): { domain: string; selector: string; algorithm: string }[] {
+  const list = data && typeof data === 'object' ? (data as { dkim?: unknown }).dkim : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry: unknown) => {
+    const { domain, selector, algorithm } = (entry ?? {}) as Record<string, unknown>;
+    return typeof domain === 'string' && typeof selector === 'string' && typeof algorithm === 'string' ? [{ domain, selector, algorithm }] : [];
+  });
 }
 
 /** The report an event was learned from (data.report_id, written by the inbound MX). */

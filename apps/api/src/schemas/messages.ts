@@ -40,6 +40,9 @@ export const messageEvent = z
     mx_ip: z.string().nullable(),
     tls: z.object({ version: z.string().nullable(), cipher: z.string().nullable(), verified: z.boolean().nullable() }).nullable(),
     duration_ms: z.number().int().nullable(),
+    dkim: z
+      .array(z.object({ domain: z.string().describe('d='), selector: z.string().describe('s='), algorithm: z.string().describe('a=: rsa-sha256 or ed25519-sha256') }))
+      .describe("The DKIM signatures the attempt's copy carried, one per key of the sending domain that signed it; empty for events that are not delivery attempts, or an attempt decided before signing"),
     report_id: z.string().nullable().describe('The notification this event was learned from (a late bounce, a delay, a complaint…): GET /v1/messages/{id}/reports/{report_id}'),
   })
   .meta({ id: 'MessageEvent' });

@@ -1,4 +1,4 @@
-import type { AttemptInfo, Db, Decision, DeliveryJob, DnsResolver, Log, SmtpReply, Store } from '@herald/core';
+import type { AttemptInfo, Db, DkimSignatureRef, Decision, DeliveryJob, DnsResolver, Log, SmtpReply, Store } from '@herald/core';
 import type { Destination } from '../routing/destination.ts';
 import type { RelayTarget } from '../routing/relay.ts';
 import type { DkimKeyStore } from '../signing/dkim-key-store.ts';
@@ -96,6 +96,8 @@ export interface Attempt {
    * by recipient address, its DKIM-Signature header(s), its own header fields, then the stored message.
    */
   signedPerRecipient?: Map<string, Buffer[]>;
+  /** Set by sign: the d=, s= and a= of each signature the copy carries (recorded on the attempt's events). */
+  signedWith?: DkimSignatureRef[];
   route?: Route;
 }
 

@@ -60,7 +60,7 @@ async function record(deps: DeliveryDeps, attempt: Attempt, decided: Extract<Ste
     const retryAt = () => nextAttemptAt(recipient.attempts + 1, deps.settings.retrySchedule, attempt.now, deps.random);
     return { recipient, outcome: outcomeOf(decision, retryAt) };
   });
-  await recordOutcomes(deps.store, { message, attempt: decided.info, results, now: deps.clock() });
+  await recordOutcomes(deps.store, { message, attempt: { ...decided.info, dkim: attempt.signedWith }, results, now: deps.clock() });
   const retries = results.flatMap((r) => (r.outcome.kind === 'deferred' ? [r.outcome.retryAt.getTime()] : []));
   deps.log.info(
     { messageId: attempt.job.messageId, domain: attempt.job.domain, outcomes: results.map((r) => r.outcome.kind), mx: decided.info.mxHost },

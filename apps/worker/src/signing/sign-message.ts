@@ -11,6 +11,11 @@ export interface SigningKey {
   privateKey: KeyObject;
 }
 
+/** A key's a= tag. */
+export function algorithmTag(key: Pick<SigningKey, 'algorithm'>): 'rsa-sha256' | 'ed25519-sha256' {
+  return key.algorithm === 'ed25519_sha256' ? 'ed25519-sha256' : 'rsa-sha256';
+}
+
 /**
  * Header fields signed when present (RFC 6376 §5.4.1 recommendations plus MIME and List-Unsubscribe).
  * Those in OVERSIGNED are listed once more than they occur, so a header of that name added after
@@ -58,7 +63,7 @@ export function prepareSignatures(message: Buffer, keys: SigningKey[], signTime:
     const { names, canonical } = selectHeaders(parseFields(addedFields + header));
     let out = '';
     for (const key of keys) {
-      const algorithm = key.algorithm === 'ed25519_sha256' ? 'ed25519-sha256' : 'rsa-sha256';
+      const algorithm = algorithmTag(key);
       const tags = [`v=1`, `a=${algorithm}`, `c=relaxed/relaxed`, `d=${key.domain}`, `s=${key.selector}`, `t=${Math.floor(signTime.getTime() / 1000)}`];
       // b= comes last and empty: this is the field as signed; the signature then goes after "b="
       const unsigned = foldTags('DKIM-Signature:', [...tags.map((t) => `${t};`), `h=${names.join(':')};`, `bh=${bodyHash};`, 'b=']);

@@ -69,6 +69,12 @@ export const apiOnlySettings = defineSettings({
     default: '8h',
     doc: 'How long a dashboard sign-in lasts (sessions are kept in Redis); then the dashboard asks to sign in again.',
   },
+  dashboardSignInFailures: {
+    env: 'HERALD_DASHBOARD_SIGN_IN_FAILURES',
+    schema: positiveInt(),
+    default: '10',
+    doc: "Failed dashboard sign-ins (a wrong API key or admin token) one client address may make per hour, counted in Redis across all API processes: that many at once, then one more each time one ages out (3600/n s); over it, the sign-in page answers 429 with Retry-After, before looking at what was typed. Behind a reverse proxy every client shares the proxy's address.",
+  },
   compatEndpoints: {
     env: 'HERALD_COMPAT_ENDPOINTS',
     schema: csv()

@@ -140,6 +140,19 @@ describe('the Redis GCRA rate limiter', () => {
     expect((await fake.take(roomy.key, roomy.limit)).remaining).toBe(3);
   });
 
+  it('peeks without charging: it answers what a take would, and takes then go on as if it had not been asked', async () => {
+    now = T0;
+    const limit = { perSecond: 1, burst: 2 };
+    expect(await fake.peek('peeked', limit)).toMatchObject({ allowed: true, remaining: 2 });
+    expect(await redis.exists(`${prefix}:peeked`)).toBe(0);
+    await takeMany(fake, 'peeked', limit, 2);
+    for (let i = 0; i < 3; i++) expect(await fake.peek('peeked', limit)).toMatchObject({ allowed: false, retryAfterMs: 1000 });
+    now = T0 + 1000;
+    expect(await fake.peek('peeked', limit)).toMatchObject({ allowed: true, remaining: 1 });
+    expect((await fake.take('peeked', limit)).allowed).toBe(true);
+    expect((await fake.take('peeked', limit)).allowed).toBe(false);
+  });
+
   it('lets a key expire in Redis once its bucket would be full again', async () => {
     const limiter = createRateLimiter(redis, prefix);
     const result = await limiter.take('expiring', { perSecond: 10, burst: 3 });

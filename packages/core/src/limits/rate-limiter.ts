@@ -51,6 +51,12 @@ export interface RateLimiter {
    * In Redis Cluster the keys must share a hash slot (a common `{hash tag}`).
    */
   takeAll(buckets: readonly Bucket[], cost?: number): Promise<TakeResult[]>;
+  /**
+   * Whether `take(key, limit, cost)` would be allowed now, charging nothing: the result the take
+   * would give, with `remaining` as the bucket is (a limit counted by `take` only on some outcomes,
+   * such as failed sign-ins, checks here before the attempt).
+   */
+  peek(key: string, limit: RateLimit, cost?: number): Promise<TakeResult>;
 }
 
 /**
@@ -64,8 +70,9 @@ export const RATE_LIMIT_REDIS_OPTIONS = {
   maxRetriesPerRequest: 0,
 } as const satisfies RedisOptions;
 
-// KEYS: one per bucket. ARGV[1]: now in ms, or '' to read Redis TIME. ARGV[2]: cost.
-// ARGV[1 + 2i], ARGV[2 + 2i]: emission interval (ms per token) and burst of bucket i.
+// KEYS: one per bucket. ARGV[1]: now in ms, or '' to read Redis TIME. ARGV[2]: cost. ARGV[3]: '1' to
+// charge the buckets, '0' to only say whether the take would be allowed (peek).
+// ARGV[2 + 2i], ARGV[3 + 2i]: emission interval (ms per token) and burst of bucket i.
 // Returns four integers per bucket: allowed (0/1), remaining, resetMs, retryAfterMs.
 const GCRA_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -74,12 +81,13 @@ if not now then
   now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 end
 local cost = tonumber(ARGV[2])
+local charge = ARGV[3] == '1'
 local EPSILON = 1e-6
 local all = true
 local state = {}
 for i = 1, #KEYS do
-  local interval = tonumber(ARGV[1 + 2 * i])
-  local burst = tonumber(ARGV[2 + 2 * i])
+  local interval = tonumber(ARGV[2 + 2 * i])
+  local burst = tonumber(ARGV[3 + 2 * i])
   local tat = tonumber(redis.call('GET', KEYS[i]) or now)
   if tat < now then tat = now end
   local newTat = tat + interval * cost
@@ -90,7 +98,7 @@ end
 local out = {}
 for i = 1, #KEYS do
   local s = state[i]
-  if all then
+  if all and charge then
     redis.call('SET', KEYS[i], string.format('%.6f', s.newTat), 'PX', math.max(1, math.ceil(s.newTat - now)))
     out[#out + 1] = 1
     out[#out + 1] = math.floor(math.max(0, s.diff) / s.interval + EPSILON)
@@ -133,11 +141,11 @@ export function createRateLimiter(redis: Redis, prefix: string, clock?: () => nu
     }
   }
 
-  async function takeAll(buckets: readonly Bucket[], cost = 1): Promise<TakeResult[]> {
+  async function takeAll(buckets: readonly Bucket[], cost = 1, charge = true): Promise<TakeResult[]> {
     if (!(Number.isInteger(cost) && cost >= 1)) throw new RangeError(`cost must be a positive integer, not ${cost}`);
     if (buckets.length === 0) return [];
     for (const bucket of buckets) checkLimit(bucket.limit, cost);
-    const args: (string | number)[] = [clock ? clock() : '', cost];
+    const args: (string | number)[] = [clock ? clock() : '', cost, charge ? '1' : '0'];
     for (const { limit } of buckets) args.push(1000 / limit.perSecond, limit.burst);
     const reply = await run(
       buckets.map((b) => `${prefix}:${b.key}`),
@@ -153,9 +161,13 @@ export function createRateLimiter(redis: Redis, prefix: string, clock?: () => nu
   }
 
   return {
-    takeAll,
+    takeAll: (buckets, cost) => takeAll(buckets, cost),
     async take(key, limit, cost = 1) {
       const [result] = await takeAll([{ key, limit }], cost);
+      return result as TakeResult;
+    },
+    async peek(key, limit, cost = 1) {
+      const [result] = await takeAll([{ key, limit }], cost, false);
       return result as TakeResult;
     },
   };

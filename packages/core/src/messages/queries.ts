@@ -41,16 +41,29 @@ export interface MessageFilters {
 /** A message's timeline reads oldest first; the id breaks ties between events written together. */
 const OLDEST_FIRST: Prisma.EventOrderByWithRelationInput[] = [{ createdAt: 'asc' }, { id: 'asc' }];
 
+/** At most this many spellings of one address are looked for (they differ only in case). */
+const MAX_SPELLINGS = 50;
+
+/**
+ * How the project's recipients spell an address, compared without case after the normalisation intake
+ * applies: found through the index on (project_id, lower(email)), then matched exactly through the
+ * index on (project_id, email). (Prisma's case-insensitive equals is an ILIKE, which no index serves,
+ * and which reads `_` and `%` in an address as wildcards.)
+ */
+async function spellingsOf(db: Db, projectId: string, recipient: string): Promise<string[]> {
+  const normalized = normalizeEmail(recipient);
+  const email = normalized.ok ? normalized.email : recipient;
+  const rows = await db.$queryRaw<{ email: string }[]>`
+    SELECT DISTINCT email FROM recipients WHERE project_id = ${projectId} AND lower(email) = lower(${email}) LIMIT ${MAX_SPELLINGS}`;
+  return rows.map((r) => r.email);
+}
+
 /** The project's messages, newest first, filtered (filters combine with AND), one page at a time. */
 export async function listMessages(db: Db, projectId: string, filters: MessageFilters, page: PageRequest): Promise<KeysetPage<MessageSummaryRow>> {
   const where: Prisma.MessageWhereInput = { projectId };
   if (filters.status) where.status = filters.status;
   if (filters.tag) where.tags = { has: filters.tag };
-  if (filters.recipient) {
-    const normalized = normalizeEmail(filters.recipient);
-    const email = normalized.ok ? normalized.email : filters.recipient;
-    where.recipients = { some: { projectId, email: { equals: email, mode: 'insensitive' } } };
-  }
+  if (filters.recipient) where.recipients = { some: { projectId, email: { in: await spellingsOf(db, projectId, filters.recipient) } } };
   if (filters.subject) where.subject = { contains: filters.subject, mode: 'insensitive' };
   if (filters.createdAfter || filters.createdBefore) {
     where.createdAt = {

@@ -37,10 +37,19 @@ export type RecipientOutcome =
   | { kind: 'bounced'; reply: SmtpReply; category: BounceCategory }
   | { kind: 'failed'; reply: SmtpReply; category: BounceCategory };
 
+/** One DKIM-Signature an attempt's copy carried: its d=, s= and a= tags. */
+export interface DkimSignatureRef {
+  domain: string;
+  selector: string;
+  algorithm: 'rsa-sha256' | 'ed25519-sha256';
+}
+
 /** Where and how an attempt talked to a server (absent when it never connected). */
 export interface AttemptInfo {
   mxHost: string | null;
   mxIp: string | null;
   tls: { version: string; cipher: string; verified: boolean } | null;
   durationMs: number;
+  /** The DKIM signatures the attempt's copy carried (none when it was decided before signing). */
+  dkim?: readonly DkimSignatureRef[] | undefined;
 }

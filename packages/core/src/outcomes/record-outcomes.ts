@@ -86,7 +86,8 @@ function eventsOf(message: { id: string; projectId: string }, attempt: AttemptIn
     tls_cipher: attempt.tls?.cipher ?? null,
     tls_verified: attempt.tls?.verified ?? null,
     duration_ms: attempt.durationMs,
-    data: null,
+    // which keys signed the copy (GET /v1/messages/{id} shows them as the event's dkim)
+    data: attempt.dkim && attempt.dkim.length > 0 ? { dkim: attempt.dkim.map(({ domain, selector, algorithm }) => ({ domain, selector, algorithm })) } : null,
     created_at: now,
   };
   const delivered: NewEvent = { ...base, id: newId('event', now.getTime()), type: 'delivered', dedupe_key: `delivered:${recipient.id}` };

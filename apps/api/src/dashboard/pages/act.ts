@@ -7,9 +7,12 @@ import { layout, notice } from '../views/layout.ts';
 /** What a page says after an action succeeded: fixed words chosen by a code in the URL (never text from it). */
 export const DONE: Record<string, string> = {
   'domain-added': 'The domain was added: publish its records, then verify it.',
+  'domain-deleted': 'The domain and its DKIM keys were deleted.',
   verified: 'The records were looked up again.',
   rotated: 'A new DKIM key is waiting for its record; the old one signs until it is found.',
   revoked: 'The key was revoked: it stops working at once.',
+  'webhook-saved': 'The endpoint was saved.',
+  'webhook-deleted': 'The endpoint was deleted, with its pending deliveries.',
   'test-sent': 'A test event was queued for the endpoint.',
   retried: 'The delivery was queued again.',
   replayed: 'The deliveries in the range were queued again.',

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { domainList, domainView } from '../../schemas/domains.ts';
 import { callApi } from '../call-api.ts';
 import { field, pageScope, sendPage } from '../context.ts';
+import { errorPage } from '../views/error-page.ts';
 import { copyable, statusBadge, when } from '../views/format.ts';
 import { html, type Html } from '../views/html.ts';
 import { csrfField, layout, notice, type Viewer } from '../views/layout.ts';
@@ -18,6 +19,7 @@ function domainCard(viewer: Viewer, d: Domain): Html {
 <div class="actions">
 <form method="post" action="/dashboard/domains/${id}/verify">${csrfField(viewer)}<button type="submit">Verify now <span class="sr-only">${d.name}</span></button></form>
 <form method="post" action="/dashboard/domains/${id}/rotate-dkim" data-confirm="Rotate the DKIM key of ${d.name}?">${csrfField(viewer)}<button type="submit" class="secondary">Rotate DKIM <span class="sr-only">${d.name}</span></button></form>
+<a class="button danger" href="/dashboard/domains/${id}/delete">Delete… <span class="sr-only">${d.name}</span></a>
 </div>
 <table class="responsive"><thead><tr><th scope="col">Record</th><th scope="col">Host</th><th scope="col">Value</th><th scope="col">Check</th></tr></thead><tbody>
 ${d.records.map(
@@ -30,7 +32,7 @@ ${d.records.map(
 </section>`;
 }
 
-/** Domains: each DNS record with its check and copy buttons; add, verify now, rotate DKIM. */
+/** Domains: each DNS record with its check and copy buttons; add, verify now, rotate DKIM, delete (after a confirmation page). */
 export function domainsPages() {
   return async (app: FastifyInstance) => {
     const manage = { preHandler: pageScope('domains:manage') };
@@ -45,6 +47,27 @@ export function domainsPages() {
 <button type="submit">Add domain</button></form>
 ${list.length === 0 ? html`<p>No sending domains yet.</p>` : list.map((d) => domainCard(viewer, d))}`;
       return sendPage(reply, layout(viewer, { title: 'Domains', current: '/dashboard/domains', body }));
+    });
+
+    // deleting asks first, on a page of its own (works without the script); the API decides the rest
+    app.get('/domains/:id/delete', manage, async (request, reply) => {
+      const { principal, viewer } = request.dashboard;
+      if (!principal) return;
+      const { id } = request.params as { id: string };
+      const answer = await callApi<Domain>(app, principal, 'GET', `/v1/domains/${encodeURIComponent(id)}`);
+      if (answer.status !== 200) return sendPage(reply, errorPage(viewer, answer.status, 'Domain not found', answer.error?.message ?? 'No such domain.'), answer.status);
+      const d = answer.body;
+      const body = html`<form class="card" method="post" action="/dashboard/domains/${encodeURIComponent(d.id)}/delete">${csrfField(viewer)}
+<p>Delete <strong>${d.name}</strong> and its DKIM keys? Mail can no longer be sent from it; its DNS records may then be removed.</p>
+<p>While messages from it wait to be sent, Herald refuses to delete it, unless you choose:</p>
+<label class="inline"><input type="checkbox" name="force" value="true"> Delete anyway: messages waiting to be sent from it then fail (they are never sent unsigned)</label>
+<div class="actions"><button type="submit" class="danger">Delete ${d.name}</button> <a href="/dashboard/domains">Cancel</a></div></form>`;
+      return sendPage(reply, layout(viewer, { title: `Delete ${d.name}`, current: '/dashboard/domains', body }));
+    });
+    app.post('/domains/:id/delete', manage, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const force = field(request, 'force') === 'true';
+      return act(app, request, reply, { method: 'DELETE', url: `/v1/domains/${encodeURIComponent(id)}${force ? '?force=true' : ''}`, back: '/dashboard/domains', done: 'domain-deleted' });
     });
 
     app.post('/domains', manage, async (request, reply) =>

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { readMessageBody, type KeyContext } from '@herald/core';
+import { readMessageBody } from '@herald/core';
 import type { messageEvent, messageView } from '../../schemas/messages.ts';
 import { callApi } from '../call-api.ts';
 import { pageScope, sendPage } from '../context.ts';
@@ -25,10 +25,11 @@ function timelineEntry(e: MessageEvent): Html {
 ${e.mx_host ? html`<div>MX host: <code>${e.mx_host}</code>${e.mx_ip ? html` (${e.mx_ip})` : ''}</div>` : ''}
 ${reply(e)}
 ${e.tls ? html`<div>TLS: ${e.tls.version ?? 'none'}${e.tls.cipher ? html` · ${e.tls.cipher}` : ''}${e.tls.verified === null ? '' : e.tls.verified ? ' · certificate verified' : ' · certificate not verified'}</div>` : ''}
+${e.dkim.length ? html`<div>DKIM: ${e.dkim.map((d, i) => html`${i ? ', ' : ''}selector <code>${d.selector}</code> for <code>${d.domain}</code> (${d.algorithm})`)}</div>` : ''}
 ${e.category ? html`<div>Category: ${e.category}</div>` : ''}${e.duration_ms !== null ? html`<div>Took ${e.duration_ms} ms</div>` : ''}</li>`;
 }
 
-function messageBody(m: Message, dkim: Html | string): Html {
+function messageBody(m: Message): Html {
   const id = encodeURIComponent(m.id);
   const moving = m.recipients.some((r) => ['queued', 'scheduled', 'sending', 'deferred'].includes(r.status));
   return html`<div${moving ? html` data-refresh="3"` : ''}>
@@ -39,7 +40,6 @@ function messageBody(m: Message, dkim: Html | string): Html {
 <div><dt>Size</dt><dd class="small">${m.size} bytes</dd></div>
 </dl>
 <p>Message-ID: <code>${m.message_id}</code>${m.tags.length ? html` · Tags: ${m.tags.join(', ')}` : ''}</p>
-${dkim}
 <p class="actions"><a href="/dashboard/messages/${id}/raw">Raw source</a></p>
 <h2>Recipients</h2>
 <table class="responsive"><thead><tr><th scope="col">Address</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last reply</th><th scope="col">Next attempt</th></tr></thead><tbody>
@@ -55,17 +55,6 @@ ${m.recipients.map(
 </div>`;
 }
 
-/** The DKIM selectors the sending domain signs with now (what the next attempt signs with), when the viewer may read domains. */
-async function dkimNote(app: FastifyInstance, principal: KeyContext, m: Message): Promise<Html | string> {
-  if (!principal.scopes.includes('domains:manage')) return '';
-  const domains = await callApi<{ data: { name: string; dkim_keys: { selector: string; algorithm: string; status: string }[] }[] }>(app, principal, 'GET', '/v1/domains');
-  const fromDomain = m.from.email.split('@').pop()?.toLowerCase() ?? '';
-  const domain = domains.status === 200 ? domains.body.data.find((d) => fromDomain === d.name || fromDomain.endsWith(`.${d.name}`)) : undefined;
-  if (!domain) return '';
-  const active = domain.dkim_keys.filter((k) => k.status === 'active');
-  return html`<p>DKIM: signed as <code>${domain.name}</code> with selector${active.length === 1 ? '' : 's'} ${active.map((k, i) => html`${i ? ', ' : ''}<code>${k.selector}</code> (${k.algorithm})`)} (the domain's active keys)</p>`;
-}
-
 /** A message's page (details, timeline, preview), its raw source, and the preview's document. */
 export function messagePages() {
   return async (app: FastifyInstance) => {
@@ -78,7 +67,7 @@ export function messagePages() {
       const answer = await callApi<Message>(app, principal, 'GET', `/v1/messages/${encodeURIComponent(id)}`);
       if (answer.status !== 200) return sendPage(reply, errorPage(viewer, answer.status, 'Message not found', answer.error?.message ?? 'No such message.'), answer.status);
       const m = answer.body;
-      return sendPage(reply, layout(viewer, { title: m.subject || '(no subject)', current: '/dashboard/messages', body: messageBody(m, await dkimNote(app, principal, m)) }));
+      return sendPage(reply, layout(viewer, { title: m.subject || '(no subject)', current: '/dashboard/messages', body: messageBody(m) }));
     });
 
     app.get('/messages/:id/raw', read, async (request, reply) => {

@@ -1,5 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { hashApiKey, resolveApiKey, type Store } from '@herald/core';
+import { failOpen } from '@herald/core/limits/fail-open';
+import type { SignInThrottle } from '@herald/core/limits/sign-in-throttle';
 import { field, sendPage } from '../context.ts';
 import { cookieOptions, PRE_SESSION_COOKIE, SESSION_COOKIE } from '../session/cookies.ts';
 import { sha256 } from '../session/principal.ts';
@@ -12,11 +14,13 @@ export interface SignInDeps {
   sessions: SessionStore;
   env: string;
   ttlMs: number;
+  /** Failed sign-ins per client address (Redis); absent, not limited. */
+  throttle?: SignInThrottle | undefined;
 }
 
-function signInPage(viewer: Viewer, message?: { kind: 'error' | 'ok'; text: string }) {
+function signInPage(viewer: Viewer, message?: { kind: 'error' | 'ok'; text: string }, title = 'Sign in') {
   return layout(viewer, {
-    title: 'Sign in',
+    title,
     current: '/dashboard/sign-in',
     body: html`${message ? notice(message.kind, message.text) : ''}
 <div class="cards">
@@ -40,9 +44,21 @@ function signInPage(viewer: Viewer, message?: { kind: 'error' | 'ok'; text: stri
   });
 }
 
+/** 429 with Retry-After: too many failed sign-ins from this address. */
+function tooManyAttempts(reply: FastifyReply, viewer: Viewer, seconds: number) {
+  void reply.header('retry-after', String(seconds));
+  return sendPage(
+    reply,
+    signInPage(viewer, { kind: 'error', text: `Too many failed sign-ins from your address: try again in ${seconds} s.` }, 'Too many attempts'),
+    429,
+  );
+}
+
 /** GET/POST /dashboard/sign-in and POST /dashboard/sign-out. */
 export function signInPages(deps: SignInDeps) {
   return async (app: FastifyInstance) => {
+    // Redis down: sign-ins are let through uncounted (and logged), as the API's rate limits do
+    const limitCheck = failOpen(app.log, 'the dashboard sign-in limit (Redis)');
     app.get('/sign-in', async (request, reply) => {
       if (request.dashboard.session) return reply.redirect('/dashboard', 303);
       const signedOut = (request.query as Record<string, unknown>)['signed-out'] !== undefined;
@@ -50,6 +66,10 @@ export function signInPages(deps: SignInDeps) {
     });
 
     app.post('/sign-in', async (request, reply) => {
+      // a client over its failures is refused before what it typed is looked at
+      const { throttle } = deps;
+      const wait = throttle ? await limitCheck(() => throttle.waitFor(request.ip), 0) : 0;
+      if (wait > 0) return tooManyAttempts(reply, request.dashboard.viewer, wait);
       const apiKey = field(request, 'api_key').trim();
       const adminToken = field(request, 'admin_token').trim();
       let principal: SessionPrincipal | null = null;
@@ -63,6 +83,7 @@ export function signInPages(deps: SignInDeps) {
         if (answer.statusCode === 200) principal = { kind: 'admin', tokenHash: sha256(adminToken), projectId: null };
       }
       if (!principal) {
+        if (throttle) await limitCheck(() => throttle.failed(request.ip), 0);
         return sendPage(reply, signInPage(request.dashboard.viewer, { kind: 'error', text: 'That key or token is not valid.' }), 401);
       }
       // a new session id at every sign-in (no fixation); the old one, if any, ends

@@ -17,17 +17,31 @@ function secretOnce(secret: string, what: string): Html {
 <p class="secret" data-secret>${copyable(secret, 'the signing secret')}</p></div>`;
 }
 
+/** The endpoint's fields, empty to add one or filled to change one (the API's PATCH takes the same). */
+function endpointFields(prefix: string, w?: Webhook): Html {
+  return html`<label for="${prefix}-url">URL</label><input id="${prefix}-url" name="url" type="url" required placeholder="https://example.com/herald" value="${w?.url ?? ''}">
+<label for="${prefix}-desc">Description</label><input id="${prefix}-desc" name="description" type="text" maxlength="500" value="${w?.description ?? ''}">
+<fieldset class="checks"><legend>Events</legend>
+${WEBHOOK_EVENT_TYPES.map((e) => html`<label><input type="checkbox" name="events" value="${e}"${!w || w.events.includes(e) ? html` checked` : ''}> ${e}</label>`)}</fieldset>`;
+}
+
 function createForm(viewer: Viewer): Html {
   return html`<form class="card" method="post" action="/dashboard/webhooks">${csrfField(viewer)}
 <h2>Add an endpoint</h2>
-<label for="wh-url">URL</label><input id="wh-url" name="url" type="url" required placeholder="https://example.com/herald">
-<label for="wh-desc">Description</label><input id="wh-desc" name="description" type="text" maxlength="500">
-<fieldset class="checks"><legend>Events</legend>
-${WEBHOOK_EVENT_TYPES.map((e) => html`<label><input type="checkbox" name="events" value="${e}" checked> ${e}</label>`)}</fieldset>
+${endpointFields('wh')}
 <p><button type="submit">Add endpoint</button></p></form>`;
 }
 
-/** Webhooks: endpoints, each with its delivery log, retry, replay, test and secret rotation. */
+function editForm(viewer: Viewer, w: Webhook, base: string): Html {
+  return html`<form class="card" method="post" action="${base}">${csrfField(viewer)}
+<h2>Edit the endpoint</h2>
+${endpointFields('edit', w)}
+<label class="inline"><input type="checkbox" name="enabled" value="true"${w.enabled ? html` checked` : ''}> Enabled (turning it on again clears a disabling)</label>
+<p><button type="submit">Save endpoint</button></p></form>
+<form method="post" action="${base}/delete" data-confirm="Delete the endpoint ${w.url}? Its pending deliveries go with it.">${csrfField(viewer)}<button type="submit" class="danger">Delete endpoint</button></form>`;
+}
+
+/** Webhooks: endpoints, each with its delivery log, retry, replay, test, secret rotation, edit and delete. */
 export function webhookPages() {
   return async (app: FastifyInstance) => {
     const manage = { preHandler: pageScope('webhooks:manage') };
@@ -37,7 +51,7 @@ export function webhookPages() {
       if (!principal) return reply;
       const answer = await callApi<z.infer<typeof webhookList>>(app, principal, 'GET', '/v1/webhooks');
       const hooks = answer.status === 200 ? answer.body.data : [];
-      const body = html`${top}${answer.status !== 200 ? notice('error', answer.error?.message ?? 'The endpoints could not be read.') : ''}
+      const body = html`${top}${doneNotice(request)}${answer.status !== 200 ? notice('error', answer.error?.message ?? 'The endpoints could not be read.') : ''}
 ${createForm(viewer)}<h2>Endpoints</h2>
 <table class="responsive"><thead><tr><th scope="col">URL</th><th scope="col">Events</th><th scope="col">State</th></tr></thead><tbody>
 ${hooks.map(
@@ -73,6 +87,7 @@ ${hooks.map(
 <label for="r-since">Since</label><input id="r-since" name="since" type="datetime-local" required value="${local(dayAgo)}">
 <label for="r-until">Until</label><input id="r-until" name="until" type="datetime-local" required value="${local(new Date(now.getTime() + 60_000))}">
 <p><button type="submit">Replay</button></p></form>
+${editForm(viewer, w, base)}
 <h2>Delivery log</h2>
 ${deliveries.status !== 200 ? notice('error', deliveries.error?.message ?? 'The log could not be read.') : ''}
 <table class="responsive"><thead><tr><th scope="col">Created</th><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Response</th><th scope="col">Retry</th></tr></thead><tbody>
@@ -103,6 +118,20 @@ ${(deliveries.status === 200 ? deliveries.body.data : []).map(
     const webhookPath = (request: FastifyRequest) => `/v1/webhooks/${encodeURIComponent((request.params as { id: string }).id)}`;
     const back = (request: FastifyRequest) => `/dashboard/webhooks/${encodeURIComponent((request.params as { id: string }).id)}`;
 
+    app.post('/webhooks/:id', manage, async (request, reply) => {
+      const description = field(request, 'description');
+      return act(app, request, reply, {
+        method: 'PATCH',
+        url: webhookPath(request),
+        // an unticked checkbox is absent from the form: not enabled, and no events (the API then names the field)
+        body: { url: field(request, 'url'), events: fields(request, 'events'), enabled: field(request, 'enabled') === 'true', description: description || null },
+        back: back(request),
+        done: 'webhook-saved',
+      });
+    });
+    app.post('/webhooks/:id/delete', manage, async (request, reply) =>
+      act(app, request, reply, { method: 'DELETE', url: webhookPath(request), back: '/dashboard/webhooks', done: 'webhook-deleted' }),
+    );
     app.post('/webhooks/:id/test', manage, async (request, reply) =>
       act(app, request, reply, { method: 'POST', url: `${webhookPath(request)}/test`, back: back(request), done: 'test-sent' }),
     );

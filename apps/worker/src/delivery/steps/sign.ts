@@ -1,5 +1,5 @@
 import { syntheticReply, toSevenBit, unsubscribeHeaderLines } from '@herald/core';
-import { prepareSignatures } from '../../signing/sign-message.ts';
+import { algorithmTag, prepareSignatures } from '../../signing/sign-message.ts';
 import { CONTINUE, decideAll, loadedMessage, type Step } from '../attempt.ts';
 
 /**
@@ -8,7 +8,8 @@ import { CONTINUE, decideAll, loadedMessage, type Step } from '../attempt.ts';
  * message was loaded (the load step read their ids): the signature covers exactly the bytes any
  * server — with or without 8BITMIME — receives. A header that keeps UTF-8 (an internationalised
  * address, RFC 6532) is signed as it is; the SMTP layer sends such a message only to servers offering
- * SMTPUTF8. Never sends unsigned.
+ * SMTPUTF8. Never sends unsigned. The attempt's events record each signature's domain, selector and
+ * algorithm.
  *
  * A message with one-click unsubscribe (RFC 8058) is signed once per recipient instead: each copy
  * carries List-Unsubscribe and List-Unsubscribe-Post with the recipient's own signed token, both
@@ -36,6 +37,7 @@ export const sign: Step = async (deps, attempt) => {
   const clean = toSevenBit(message.raw);
   if (clean.warnings.length > 0) deps.log.warn({ messageId: message.id, warnings: clean.warnings }, 'message re-encoded with warnings');
   const signatures = prepareSignatures(clean.raw, keys, attempt.now);
+  attempt.signedWith = keys.map((key) => ({ domain: key.domain, selector: key.selector, algorithm: algorithmTag(key) }));
   if (message.unsubscribe && publicUrl) {
     const links = { publicUrl, bounceHost: deps.settings.bounceHost };
     attempt.signedPerRecipient = new Map(

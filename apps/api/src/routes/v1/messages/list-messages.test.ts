@@ -159,6 +159,12 @@ describe('GET /v1/messages', () => {
     expect(await listIds('?recipient=nobody@one.example')).toEqual([]);
   });
 
+  it('reads _ and % in an address as themselves, never as wildcards', async () => {
+    expect(await listIds('?recipient=a_n@one.example')).toEqual([]);
+    expect(await listIds(`?recipient=${encodeURIComponent('an%@one.example')}`)).toEqual([]);
+    expect(await listIds(`?recipient=${encodeURIComponent('%@one.example')}`)).toEqual([]);
+  });
+
   it('filters by creation time: created_after is inclusive, created_before exclusive', async () => {
     const at = encodeURIComponent(boundary.toISOString());
     expect(await listIds(`?created_after=${at}`)).toEqual(newestFirst(2, 3, 4));

@@ -12,6 +12,7 @@ interface EventView {
   smtp: { code: number | null; enhanced_code: string | null; message: string | null } | null;
   mx_host: string | null;
   tls: { version: string | null; cipher: string | null; verified: boolean | null } | null;
+  dkim: { domain: string; selector: string; algorithm: string }[];
 }
 
 describe('message details: GET /v1/messages/{id}, /events and /raw', () => {
@@ -103,7 +104,9 @@ describe('message details: GET /v1/messages/{id}, /events and /raw', () => {
       const common = { projectId: project.id, messageId: id, recipientId: recipient.id, email: recipient.email, mxHost: 'mx.one.example', mxIp: '192.0.2.1' };
       // written newest first, so a list ordered by id would come out backwards
       await api.db.event.create({
-        data: { ...common, id: newId('event'), type: 'delivered', attempt: 2, smtpCode: 250, enhancedCode: '2.0.0', smtpReply: '250 2.0.0 OK', tlsVersion: 'TLSv1.3', tlsCipher: 'TLS_AES_256_GCM_SHA384', tlsVerified: true, createdAt: at(6) },
+        data: { ...common, id: newId('event'), type: 'delivered', attempt: 2, smtpCode: 250, enhancedCode: '2.0.0', smtpReply: '250 2.0.0 OK', tlsVersion: 'TLSv1.3', tlsCipher: 'TLS_AES_256_GCM_SHA384', tlsVerified: true, createdAt: at(6),
+          // as the worker's outcome writer records the keys that signed the attempt
+          data: { dkim: [{ domain: 'one.example', selector: 'hr2026a', algorithm: 'rsa-sha256' }] } },
       });
       await api.db.event.create({
         data: { ...common, id: newId('event'), type: 'deferred', attempt: 1, smtpCode: 451, enhancedCode: '4.7.1', smtpReply: '451 4.7.1 Try later', createdAt: at(1) },
@@ -114,14 +117,18 @@ describe('message details: GET /v1/messages/{id}, /events and /raw', () => {
       const events = response.json<{ data: EventView[] }>().data;
       expect(events.map((e) => e.type)).toEqual(['queued', 'deferred', 'delivered']);
       expect(events.map((e) => e.created_at)).toEqual([queuedAt.toISOString(), at(1).toISOString(), at(6).toISOString()]);
-      expect(events[0]).toMatchObject({ recipient: 'ann@one.example', attempt: null, smtp: null, mx_host: null, tls: null });
-      expect(events[1]).toMatchObject({ attempt: 1, smtp: { code: 451, enhanced_code: '4.7.1', message: '451 4.7.1 Try later' }, tls: null });
+      expect(events[0]).toMatchObject({ recipient: 'ann@one.example', attempt: null, smtp: null, mx_host: null, tls: null, dkim: [] });
+      expect(events[1]).toMatchObject({ attempt: 1, smtp: { code: 451, enhanced_code: '4.7.1', message: '451 4.7.1 Try later' }, tls: null, dkim: [] });
       expect(events[2]).toMatchObject({
         attempt: 2,
         smtp: { code: 250, enhanced_code: '2.0.0', message: '250 2.0.0 OK' },
         mx_host: 'mx.one.example',
         tls: { version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', verified: true },
+        dkim: [{ domain: 'one.example', selector: 'hr2026a', algorithm: 'rsa-sha256' }],
       });
+      // the message's own view carries the same timeline
+      const detail = (await get(`/v1/messages/${id}`)).json<{ events: EventView[] }>();
+      expect(detail.events.at(-1)).toMatchObject({ type: 'delivered', dkim: [{ selector: 'hr2026a' }] });
     });
 
     it("answers 404 to another project's id and to an id that does not exist", async () => {
