@@ -18,10 +18,20 @@ export interface EndToEndResult {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 /** Accepts `messages` over the batch API with the workers running, and waits until the MX has them all. */
-export async function measureEndToEnd(target: AcceptTarget, sink: Sink, options: { messages: number; batch: number; timeoutMs: number }): Promise<EndToEndResult> {
+export async function measureEndToEnd(
+  target: AcceptTarget,
+  sink: Sink,
+  options: { messages: number; batch: number; timeoutMs: number; first?: number; make?: (from: string, i: number) => Record<string, unknown> },
+): Promise<EndToEndResult> {
   const since = await sink.count();
   const started = Date.now();
-  const { accepted } = await sendBatches(target, { calls: Math.ceil(options.messages / options.batch), size: options.batch, parallel: 2, first: 1_000_000 });
+  const { accepted } = await sendBatches(target, {
+    calls: Math.ceil(options.messages / options.batch),
+    size: options.batch,
+    parallel: 2,
+    first: options.first ?? 1_000_000,
+    make: options.make,
+  });
   const deadline = Date.now() + options.timeoutMs;
   while ((await sink.count()) - since < accepted.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
   const arrivals = await sink.arrivals(since);

@@ -6,7 +6,7 @@ import { freePort, runHerald, startHerald, type HeraldProcess } from '@herald/te
 import { randomLoopback, TEST_MX_PORT } from '@herald/test/support/mx-sink.ts';
 import { throwawayDatabase, type ThrowawayDatabase } from '@herald/test/support/throwaway-database.ts';
 import { recommendedProcessEnv } from '../packages/cli/src/process-env.ts';
-import { RECIPIENT_DOMAINS } from './messages.ts';
+import { ONE_DOMAIN, RECIPIENT_DOMAINS } from './messages.ts';
 import { startSink, type Sink } from './sink-client.ts';
 
 export interface BenchHerald {
@@ -25,13 +25,13 @@ export interface BenchHerald {
 
 /**
  * Herald as the README starts it, on this machine's Postgres and Redis (a database and a queue prefix
- * of its own): the DNS server, the sink as the MX of ten recipient domains, a project and a verified
+ * of its own): the DNS server, the sink as the MX of ten recipient domains and of the one destination, a project and a verified
  * sending domain with an RSA-2048 DKIM key made with the CLI, and the API. Workers start later.
  */
 export async function startBenchHerald(settings: Record<string, string | number>): Promise<BenchHerald> {
   const dns = await startDnsServer();
   const sink = await startSink(randomLoopback(), TEST_MX_PORT);
-  for (const domain of RECIPIENT_DOMAINS) {
+  for (const domain of [...RECIPIENT_DOMAINS, ONE_DOMAIN]) {
     dns.set(domain, [{ type: 'MX', preference: 10, exchange: `mx.${domain}` }]);
     dns.set(`mx.${domain}`, [{ type: 'A', address: sink.host }]);
   }

@@ -8,6 +8,9 @@ export const HTML = `<html><body>${`<p>${paragraph}</p>`.repeat(11)}<p>END-OF-BE
 /** The recipient domains the sink answers for (MX records in the benchmark's DNS server). */
 export const RECIPIENT_DOMAINS = Array.from({ length: 10 }, (_, i) => `r${i}.bench.test`);
 
+/** The one destination of the one-destination phase (most product mail goes to a few large providers). */
+export const ONE_DOMAIN = 'one.bench.test';
+
 export function message(from: string, i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     from,

@@ -16,7 +16,7 @@ import { measureEndToEnd } from './end-to-end.ts';
 import { startBenchHerald } from './herald.ts';
 import { withDescendants } from '@herald/test/support/proc.ts';
 import { CpuMeter, pidsNamed } from './cpu.ts';
-import { BENCH_TEMPLATE, templateMessage } from './messages.ts';
+import { BENCH_TEMPLATE, message, ONE_DOMAIN, templateMessage } from './messages.ts';
 import { commit, cpuTable, machine, mb, table, withLatestRun, type CpuPhase, type Figure } from './report.ts';
 import { RssSampler } from './rss.ts';
 
@@ -25,6 +25,8 @@ const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const METRICS = process.env.BENCH_METRICS === 'off' ? 'off' : 'on';
+/** The connection limit per destination: Herald's default unless HERALD_MAX_CONNECTIONS_PER_DESTINATION is set for the run. */
+const MAX_CONNECTIONS = Number(process.env.HERALD_MAX_CONNECTIONS_PER_DESTINATION ?? 20);
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
 
@@ -36,7 +38,6 @@ const herald = await startBenchHerald({
   HERALD_RATE_LIMIT_PER_PROJECT: 1_000_000,
   HERALD_MAX_MESSAGE_BYTES: 40 * 2 ** 20,
   HERALD_API_BODY_LIMIT_BYTES: 48 * 2 ** 20,
-  HERALD_MAX_CONNECTIONS_PER_DESTINATION: 50,
   HERALD_API_PROCESSES: API_PROCESSES,
   HERALD_METRICS: METRICS === 'on' ? 'true' : 'false',
   ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('HERALD_')) as [string, string][]),
@@ -85,6 +86,12 @@ try {
   meter = cpu();
   const e2e = await measureEndToEnd(target, herald.sink, { messages: MESSAGES, batch: 500, timeoutMs: 300_000 });
   phases.push({ name: 'End to end (per message delivered)', units: e2e.messages, seconds: meter.stop() });
+  await herald.sink.peakConnections();
+  log(`end to end to one destination: ${MESSAGES} messages, all to ${ONE_DOMAIN} (one MX host, the default connection limit)`);
+  meter = cpu();
+  const oneDest = await measureEndToEnd(target, herald.sink, { messages: MESSAGES, batch: 500, timeoutMs: 300_000, first: 3_000_000, make: (from, i) => message(from, i, { to: `user${i}@${ONE_DOMAIN}` }) });
+  phases.push({ name: 'End to end, one destination (per message delivered)', units: oneDest.messages, seconds: meter.stop() });
+  const peakToOne = await herald.sink.peakConnections();
   const workerSteady = rss.median('worker');
   const workerPeak = rss.peak('worker');
   const samples = await herald.sink.samples();
@@ -108,6 +115,13 @@ try {
       met: templated.messagesPerSecond >= 0.8 * batch.messagesPerSecond,
     },
     { name: `End to end, ${e2e.messages} messages, DKIM RSA-2048`, value: `${e2e.messagesPerSecond} messages/s; accept to delivered p50 ${e2e.p50} ms, p99 ${e2e.p99} ms`, target: '≥ 1,000 messages/s', met: e2e.messagesPerSecond >= 1_000 },
+    {
+      name: `End to end to one destination (one MX host, ${MAX_CONNECTIONS} connections at most)`,
+      value: `${oneDest.messagesPerSecond} messages/s, ${Math.round((100 * oneDest.messagesPerSecond) / e2e.messagesPerSecond)}% of the ten-destination rate; p50 ${oneDest.p50} ms, p99 ${oneDest.p99} ms; ${oneDest.messages - oneDest.missing}/${oneDest.messages} received, ${oneDest.duplicates} duplicates`,
+      target: '≥ 95% of the ten-destination rate',
+      met: oneDest.missing === 0 && oneDest.duplicates === 0 && oneDest.messagesPerSecond >= 0.95 * e2e.messagesPerSecond,
+    },
+    { name: 'Connections open at once to the one destination', value: String(peakToOne), target: `≤ ${MAX_CONNECTIONS} (the limit, across all workers)`, met: peakToOne <= MAX_CONNECTIONS },
     { name: 'Received intact and signed', value: `${e2e.messages - e2e.missing}/${e2e.messages} received, ${e2e.unsigned} unsigned, ${e2e.broken} cut short, ${e2e.duplicates} duplicates; DKIM verified on ${verified}/${samples.length} samples`, target: 'all', met: e2e.missing === 0 && e2e.unsigned === 0 && e2e.broken === 0 && verified === samples.length },
     { name: 'Sink baseline (pooled nodemailer from two processes, no Herald)', value: `${baseline} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / baseline)}% of it`, target: '', met: null },
     { name: 'Sink capacity (minimal pipelining client, plain text, no Herald)', value: `${capacity} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / capacity)}% of it`, target: '', met: null },

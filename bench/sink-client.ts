@@ -9,6 +9,8 @@ export interface Sink {
   count(): Promise<number>;
   /** Arrivals from index `since` on. */
   arrivals(since?: number): Promise<SinkArrival[]>;
+  /** The most connections open at once since the last call (then counted again from those open now). */
+  peakConnections(): Promise<number>;
   /** Raw messages kept as samples (every Nth). */
   samples(): Promise<Buffer[]>;
   stop(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startSink(host: string, port: number): Promise<Sink> {
     pid: child.pid as number,
     count: async () => (await ask<{ count: number }>({ type: 'count' })).count,
     arrivals: async (since = 0) => (await ask<{ arrivals: SinkArrival[] }>({ type: 'arrivals', since })).arrivals,
+    peakConnections: async () => (await ask<{ peak: number }>({ type: 'peak' })).peak,
     samples: async () => (await ask<{ samples: string[] }>({ type: 'samples' })).samples.map((s) => Buffer.from(s, 'base64')),
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));

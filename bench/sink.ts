@@ -18,7 +18,7 @@ export interface SinkArrival {
   whole: boolean;
 }
 
-export type SinkRequest = { type: 'arrivals'; since: number } | { type: 'samples' } | { type: 'count' };
+export type SinkRequest = { type: 'arrivals'; since: number } | { type: 'samples' } | { type: 'count' } | { type: 'peak' };
 
 const host = process.env.SINK_HOST ?? '127.0.0.1';
 const port = Number(process.env.SINK_PORT ?? 2525);
@@ -106,7 +106,13 @@ function session(socket: Socket): void {
   socket.on('data', onData);
 }
 
+// connections open at once: the most since the last 'peak' request (a destination's limit shows here)
+let open = 0;
+let peak = 0;
+
 const server = createServer((socket) => {
+  peak = Math.max(peak, ++open);
+  socket.once('close', () => open--);
   socket.write(`220 ${host} ESMTP bench sink\r\n`);
   session(socket);
 });
@@ -116,6 +122,10 @@ server.listen(port, host, () => process.send?.({ type: 'listening' }));
 process.on('message', (request: SinkRequest) => {
   if (request.type === 'count') process.send?.({ type: 'count', count: arrivals.length });
   else if (request.type === 'arrivals') process.send?.({ type: 'arrivals', arrivals: arrivals.slice(request.since) });
+  else if (request.type === 'peak') {
+    process.send?.({ type: 'peak', peak });
+    peak = open;
+  }
   else process.send?.({ type: 'samples', samples });
 });
 process.on('disconnect', () => process.exit(0));

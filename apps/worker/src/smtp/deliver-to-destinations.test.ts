@@ -4,6 +4,7 @@ import { randomLoopback, startMxSink, TEST_MX_PORT, type MxSink } from '@herald/
 import { testSmtpDeps } from '@herald/test/support/smtp-deps.ts';
 import type { Destination } from '../routing/destination.ts';
 import { deliverToDestinations, type DeliveryAttempt } from './deliver-to-destinations.ts';
+import { SmtpSession } from './smtp-session.ts';
 
 const message = () =>
   Buffer.from(`From: sender@herald.test\r\nTo: someone@recipient.test\r\nSubject: ${randomBytes(4).toString('hex')}\r\n\r\nHello.\r\n`);
@@ -126,6 +127,41 @@ describe('deliverToDestinations', () => {
       await capped.close();
       await busy.close();
     }
+  });
+
+  it('feeds the connections this worker holds to its deliveries waiting at the limit, back to back, never past the limit', async () => {
+    const capped = testSmtpDeps({ limits: { maxConnections: 2 }, pool: { maxIdlePerKey: 2 } });
+    let open = 0;
+    let mostOpen = 0;
+    const slow = await startMxSink({ behaviour: { data: () => new Promise((resolve) => setTimeout(() => resolve(undefined), 20)) } });
+    const counting = {
+      ...capped.deps,
+      open: async (options: Parameters<NonNullable<typeof capped.deps.open>>[0]) => {
+        const session = await SmtpSession.open(options);
+        mostOpen = Math.max(mostOpen, ++open);
+        const quit = session.quit.bind(session);
+        session.quit = async () => {
+          open--;
+          return quit();
+        };
+        return session;
+      },
+    };
+    try {
+      const attempts = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => deliverToDestinations(counting, [mx('mx.queue.test', [slow.host])], from, [`r${i}@queue.test`], message())),
+      );
+      // none postponed: each waited in the worker for a session the others gave back
+      expect(attempts.map((a) => a.kind)).toEqual(new Array(12).fill('replies'));
+      expect(slow.received.filter((m) => m.rcptTo[0]?.endsWith('@queue.test'))).toHaveLength(12);
+      expect(slow.connections).toBe(2);
+      expect(mostOpen).toBe(2);
+      expect(capped.pool.openTo('mx.queue.test')).toBe(2);
+    } finally {
+      await capped.close();
+      await slow.close();
+    }
+    expect(capped.pool.openTo('mx.queue.test')).toBe(0);
   });
 
   it('backs a destination off for every worker after a throttling reply, and goes back once the backoff ends', async () => {

@@ -36,8 +36,16 @@ export type DeliveryAttempt =
  */
 export type MessageContent = Buffer | Buffer[] | { perRecipient: Map<string, Buffer[]> };
 
-/** How long to wait before retrying a destination that is at its connection limit. */
+/** How long to wait before retrying a destination that is at its connection limit (as a delayed job). */
 const BUSY_RETRY_MS = 3_000;
+
+/**
+ * How long a delivery waits in this process for a session to a destination at its connection limit
+ * when this process holds some of its connections: each is handed to the next waiting delivery as
+ * soon as its transaction ends. A destination whose connections are all another worker's is not
+ * waited for (nothing here would wake the delivery): it is postponed at once.
+ */
+export const BUSY_WAIT_MS = 5_000;
 
 /** The session's connection slot (shared across workers) is released when the pool closes it. */
 const leases = new WeakMap<SmtpSession, { destination: string; lease: string }>();
@@ -72,7 +80,7 @@ export async function deliverToDestinations(
     if (postponeUntil === null || until < postponeUntil) [postponeUntil, postponeReason] = [until, reason];
   };
 
-  for (const destination of destinations) {
+  destinations: for (const destination of destinations) {
     const backedOff = await deps.limits.backedOffUntil(destination.name);
     if (backedOff) {
       postpone(backedOff, `${destination.name} asked to slow down`);
@@ -81,26 +89,29 @@ export async function deliverToDestinations(
     for (const ip of destination.addresses) {
       const key = poolKey(destination, ip);
       let session = deps.pool.takeIdle(key);
-      let result = session ? await runTransactions(session, envelopeFrom, recipients, message, needs) : null;
-      if (session && result?.unanswered) {
-        // the server had closed the idle connection: nothing was sent, so a new session takes over
+      let fresh = false;
+      let result: Awaited<ReturnType<typeof runTransactions>> | null = null;
+      for (;;) {
+        if (!session) {
+          const got = await sessionUnderLimit(deps, destination, ip, key);
+          if (got.kind === 'busy') {
+            postpone(deps.clock().getTime() + BUSY_RETRY_MS, `${destination.name} is at its connection limit`);
+            continue destinations;
+          }
+          if (got.kind === 'failed') {
+            metrics().smtpConnectFailures.inc({ destination: destinationLabel(destination.name) });
+            last = { kind: 'no-session', reply: got.reply, host: destination.name, ip, durationMs: deps.clock().getTime() - started };
+            break;
+          }
+          ({ session, fresh } = got);
+        }
+        result = await runTransactions(session, envelopeFrom, recipients, message, needs);
+        if (fresh || !result.unanswered) break;
+        // the server had closed the reused connection: nothing was sent, so another session takes over
         deps.pool.release(key, session);
         [session, result] = [null, null];
       }
-      if (!session) {
-        const opened = await newSession(deps, destination, ip);
-        if (opened.kind === 'busy') {
-          postpone(deps.clock().getTime() + BUSY_RETRY_MS, `${destination.name} is at its connection limit`);
-          break;
-        }
-        if (opened.kind === 'failed') {
-          metrics().smtpConnectFailures.inc({ destination: destinationLabel(destination.name) });
-          last = { kind: 'no-session', reply: opened.reply, host: destination.name, ip, durationMs: deps.clock().getTime() - started };
-          continue;
-        }
-        session = opened.session;
-      }
-      result ??= await runTransactions(session, envelopeFrom, recipients, message, needs);
+      if (!session || !result) continue;
       const tls = session.tls;
       deps.pool.release(key, session);
       await noteThrottling(deps.limits, destination.name, result.replies);
@@ -120,6 +131,31 @@ export async function deliverToDestinations(
   };
 }
 
+/**
+ * A session for a delivery that found no idle one: a new connection under the destination's limit;
+ * or, at the limit while this process holds some of the destination's connections, the first session
+ * one of them gives back (handed over: `fresh` false), or the slot one frees by closing; 'busy' when
+ * neither comes within BUSY_WAIT_MS.
+ */
+async function sessionUnderLimit(
+  deps: SmtpDeps,
+  destination: Destination,
+  ip: string,
+  key: string,
+): Promise<{ kind: 'session'; session: SmtpSession; fresh: boolean } | { kind: 'busy' } | { kind: 'failed'; reply: SmtpReply }> {
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  for (;;) {
+    const opened = await newSession(deps, destination, ip);
+    if (opened.kind === 'session') return { kind: 'session', session: opened.session, fresh: true };
+    if (opened.kind === 'failed') return opened;
+    const left = deadline - Date.now();
+    if (left <= 0 || deps.pool.openTo(destination.name) === 0) return { kind: 'busy' };
+    const handed = await deps.pool.waitFor(key, destination.name, left);
+    if (handed === null) return { kind: 'busy' };
+    if (handed !== 'slot') return { kind: 'session', session: handed, fresh: false };
+  }
+}
+
 /** A new connection, under the destination's connection limit (a slot held across all workers). */
 async function newSession(
   deps: SmtpDeps,
@@ -128,12 +164,15 @@ async function newSession(
 ): Promise<{ kind: 'session'; session: SmtpSession } | { kind: 'busy' } | { kind: 'failed'; reply: SmtpReply }> {
   const lease = await deps.limits.acquireSlot(destination.name);
   if (!lease) return { kind: 'busy' };
+  const connection = deps.pool.connecting(destination.name);
   try {
     const session = await openSession(deps, destination, ip);
     leases.set(session, { destination: destination.name, lease });
+    connection.opened(session);
     return { kind: 'session', session };
   } catch (err) {
     await deps.limits.releaseSlot(destination.name, lease);
+    connection.failed();
     const reply = err instanceof SessionError ? err.reply : syntheticReply(451, '4.4.1', String(err));
     if (reply.code === 421) await deps.limits.throttled(destination.name);
     return { kind: 'failed', reply };

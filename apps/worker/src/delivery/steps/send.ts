@@ -1,6 +1,6 @@
 import { claimSending, releaseSending, returnPathFor, syntheticReply, type Decision } from '@herald/core';
 import { simulateDelivery } from '../../routing/test-route.ts';
-import { deliverToDestinations, type MessageContent, type SmtpDeps } from '../../smtp/deliver-to-destinations.ts';
+import { BUSY_WAIT_MS, deliverToDestinations, type MessageContent, type SmtpDeps } from '../../smtp/deliver-to-destinations.ts';
 import { loadedMessage, type Step } from '../attempt.ts';
 
 /**
@@ -61,7 +61,10 @@ export const send: Step = async (deps, attempt) => {
   };
 };
 
-/** The longest one attempt can take under the SMTP timeouts: every destination tried, every command slow, each transaction's DATA slow. */
+/**
+ * The longest one attempt can take under the SMTP timeouts: every destination tried (each after
+ * waiting for a connection under its limit), every command slow, each transaction's DATA slow.
+ */
 export function attemptBoundMs(t: SmtpDeps['timeouts'], destinations: number, recipients: number, transactions = 1): number {
-  return Math.max(1, destinations) * (t.connectMs + t.greetingMs + t.commandMs * (5 * transactions + recipients)) + t.dataMs * transactions;
+  return Math.max(1, destinations) * (BUSY_WAIT_MS + t.connectMs + t.greetingMs + t.commandMs * (5 * transactions + recipients)) + t.dataMs * transactions;
 }
