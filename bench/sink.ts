@@ -42,7 +42,7 @@ function note(raw: Buffer): void {
 }
 
 /** One SMTP session: commands are read line by line (pipelined ones too); the replies to one read go out in one write. */
-function session(socket: Socket): void {
+function session(socket: Socket, ended: () => void): void {
   let buffer: Buffer = Buffer.alloc(0);
   let data: Buffer[] | null = null;
   let dataBytes = 0;
@@ -86,6 +86,7 @@ function session(socket: Socket): void {
         data = [];
         dataBytes = 0;
       } else if (verb === 'QUIT') {
+        ended();
         socket.end(`${out}221 2.0.0 Bye\r\n`);
         return;
       } else if (verb === 'STAR' && !(socket instanceof TLSSocket)) {
@@ -94,7 +95,7 @@ function session(socket: Socket): void {
         socket.off('data', onData);
         // anything pipelined after STARTTLS is discarded (RFC 3207 §4.2)
         const secure = new TLSSocket(socket, { isServer: true, secureContext });
-        session(secure);
+        session(secure, ended);
         return;
       } else out += '502 5.5.2 Command not recognised\r\n';
     }
@@ -112,9 +113,16 @@ let peak = 0;
 
 const server = createServer((socket) => {
   peak = Math.max(peak, ++open);
-  socket.once('close', () => open--);
+  // a connection ends for the count when the client says QUIT or closes its side, whichever comes first
+  let counted = true;
+  const ended = () => {
+    if (counted) open--;
+    counted = false;
+  };
+  socket.once('end', ended);
+  socket.once('close', ended);
   socket.write(`220 ${host} ESMTP bench sink\r\n`);
-  session(socket);
+  session(socket, ended);
 });
 server.maxConnections = 1_000;
 server.listen(port, host, () => process.send?.({ type: 'listening' }));

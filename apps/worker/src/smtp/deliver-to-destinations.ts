@@ -50,10 +50,10 @@ export const BUSY_WAIT_MS = 5_000;
 /** The session's connection slot (shared across workers) is released when the pool closes it. */
 const leases = new WeakMap<SmtpSession, { destination: string; lease: string }>();
 
-export function releaseLeaseOnClose(limits: DestinationLimits): (session: SmtpSession) => void {
-  return (session) => {
+export function releaseLeaseOnClose(limits: DestinationLimits): (session: SmtpSession) => Promise<void> {
+  return async (session) => {
     const held = leases.get(session);
-    if (held) void limits.releaseSlot(held.destination, held.lease).catch(() => undefined);
+    if (held) await limits.releaseSlot(held.destination, held.lease).catch(() => undefined);
   };
 }
 

@@ -54,7 +54,7 @@ interface Waiter {
  * message to find out). Deliveries that find their destination at its connection limit wait here
  * for a session this process gives back, which is handed from one delivery to the next back to back.
  */
-export function createSessionPool(limits: PoolLimits = DEFAULT_POOL_LIMITS, onClose?: (session: SmtpSession) => void): SessionPool {
+export function createSessionPool(limits: PoolLimits = DEFAULT_POOL_LIMITS, onClose?: (session: SmtpSession) => void | Promise<void>): SessionPool {
   const idle = new Map<string, { session: SmtpSession; timer: NodeJS.Timeout }[]>();
   const open = new Map<string, number>();
   const counted = new WeakSet<SmtpSession>();
@@ -71,10 +71,18 @@ export function createSessionPool(limits: PoolLimits = DEFAULT_POOL_LIMITS, onCl
     // its connection slot is given back: the first delivery waiting for this destination may take it
     take((w) => w.destination === destination)?.wake('slot');
   };
+  // the connection is closed first, then its slot given back (onClose) and a waiter woken: a
+  // connection still closing and its successor are never open at once beyond the limit
   const close = (session: SmtpSession) => {
-    onClose?.(session);
-    if (counted.delete(session)) uncount(destinationOf(session));
-    void session.quit();
+    const destination = counted.delete(session) ? destinationOf(session) : null;
+    void session
+      .quit()
+      .catch(() => undefined)
+      .then(() => onClose?.(session))
+      .catch(() => undefined)
+      .then(() => {
+        if (destination) uncount(destination);
+      });
   };
   const worn = (s: SmtpSession) =>
     s.broken || s.transactions >= limits.maxTransactions || Date.now() - s.openedAt >= limits.maxAgeMs;
@@ -147,9 +155,9 @@ export function createSessionPool(limits: PoolLimits = DEFAULT_POOL_LIMITS, onCl
       for (const entry of all) clearTimeout(entry.timer);
       await Promise.all(
         all.map(async (entry) => {
-          onClose?.(entry.session);
           counted.delete(entry.session);
           await entry.session.quit();
+          await onClose?.(entry.session);
         }),
       );
       open.clear();
