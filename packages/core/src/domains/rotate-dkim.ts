@@ -4,6 +4,7 @@ import type { Db } from '../db/client.ts';
 import { HeraldError } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
 import { newSelector } from './add-domain.ts';
+import { DKIM_KEY_ORDER } from './refresh-domain.ts';
 
 /**
  * Starts a DKIM rotation: a new key, under a new selector, for each algorithm the domain signs with.
@@ -12,7 +13,8 @@ import { newSelector } from './add-domain.ts';
  * unpublished key. One rotation at a time.
  */
 export async function rotateDkim(db: Db, masterKey: Buffer, domainId: string, now = new Date()): Promise<{ selectors: string[] }> {
-  const keys = await db.dkimKey.findMany({ where: { domainId, status: { in: ['active', 'pending'] } } });
+  // in the one key order: the new keys are made (and so ordered, by their ids) as the keys they follow
+  const keys = await db.dkimKey.findMany({ where: { domainId, status: { in: ['active', 'pending'] } }, orderBy: DKIM_KEY_ORDER });
   if (keys.some((k) => k.status === 'pending')) {
     throw new HeraldError('conflict', 'a DKIM rotation is already waiting for its DNS record; publish it and verify the domain', {
       pending: keys.filter((k) => k.status === 'pending').map((k) => k.selector),
