@@ -1,9 +1,8 @@
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, REDACT_PATHS } from '@herald/core';
 import { buildTestApi, seedProject, type TestApi, type TestProject } from '../support/api-app.ts';
+import { capturedLog } from '../support/captured-log.ts';
 
 interface RawAnswer {
   statusLine: string;
@@ -63,16 +62,10 @@ describe('malformed HTTP requests', () => {
   let api: TestApi;
   let project: TestProject;
   let port: number;
-  let logs = '';
+  const captured = capturedLog({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs += chunk.toString();
-        done();
-      },
-    });
-    api = await buildTestApi({}, { log: pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink) });
+    api = await buildTestApi({}, { log: captured.log });
     project = await seedProject(api.db, 'malformed');
     await api.app.listen({ host: '127.0.0.1', port: 0 });
     port = (api.app.server.address() as AddressInfo).port;
@@ -159,10 +152,10 @@ describe('malformed HTTP requests', () => {
   });
 
   it('logs a refused request without its headers or URL, so no key reaches the log', async () => {
-    const before = logs.length;
+    const before = captured.text().length;
     const answer = await exchange(port, get(`/v1/messages?api_key=${project.key}`, `X-Padding: ${'a'.repeat(20_000)}`));
     expect(answer.status).toBe(431);
-    const written = logs.slice(before);
+    const written = captured.text().slice(before);
     expect(written).toContain('refused a request Node could not read: header_fields_too_large');
     expect(written).not.toContain(project.key.slice(8));
   });

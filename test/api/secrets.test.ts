@@ -1,32 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { buildApp } from '@herald/api';
 import { apiSettings, createDb, createProject, createResolver, createStore, domainSettings, parseSettings, REDACT_PATHS, UNCACHED, type Db } from '@herald/core';
 import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from '../support/env.ts';
+import { capturedLog } from '../support/captured-log.ts';
 
 /** "The API never logs a key or a DKIM private key; a database dump contains no usable secret." */
 describe('secrets stay secret', () => {
   let db: Db;
-  let logs = '';
+  const captured = capturedLog({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
   let app: Awaited<ReturnType<typeof buildApp>>;
   const secrets: string[] = [];
 
   beforeAll(async () => {
     db = createDb(TEST_DATABASE_URL, { poolSize: 2 });
     const config = parseSettings(apiSettings, { DATABASE_URL: TEST_DATABASE_URL, HERALD_MASTER_KEY: TEST_MASTER_KEY });
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs += chunk.toString();
-        done();
-      },
-    });
     app = await buildApp({
       config,
       db,
       store: createStore(db),
-      log: pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink),
+      log: captured.log,
       enqueue: async () => undefined,
       readiness: {},
       resolver: createResolver({ servers: ['127.0.0.1:9'], timeoutMs: 200, tries: 1, cache: UNCACHED }),
@@ -50,14 +43,14 @@ describe('secrets stay secret', () => {
   });
 
   it('never writes an API key or a private key to the logs, even at trace level', () => {
-    expect(logs).toContain('"url":"/v1/api-keys"');
-    for (const secret of secrets) expect(logs).not.toContain(secret.slice(8));
-    expect(logs).not.toMatch(/PRIVATE KEY/);
+    expect(captured.text()).toContain('"url":"/v1/api-keys"');
+    for (const secret of secrets) expect(captured.text()).not.toContain(secret.slice(8));
+    expect(captured.text()).not.toMatch(/PRIVATE KEY/);
   });
 
   it('never logs a key sent in the query string or the path, on refused, accepted, missing and malformed requests', async () => {
     const key = secrets[0] as string;
-    const before = logs.length;
+    const before = captured.text().length;
     const auth = { authorization: `Bearer ${key}` };
     const requests: { url: string; status: number; headers?: Record<string, string> }[] = [
       { url: `/v1/messages?api_key=${key}`, status: 401 },
@@ -75,7 +68,7 @@ describe('secrets stay secret', () => {
       const response = await app.inject({ method: 'GET', url, headers: headers ?? {} });
       expect(response.statusCode, url.slice(0, 40)).toBe(status);
     }
-    const written = logs.slice(before);
+    const written = captured.text().slice(before);
     // the requests were logged, with the path and the query's names but no value
     expect(written).toContain('"url":"/v1/messages?api_key=[redacted]"');
     expect(written).toContain('"url":"/v1/messages?limit=[redacted]&api_key=[redacted]"');
@@ -85,15 +78,9 @@ describe('secrets stay secret', () => {
   });
 
   it('redacts the Authorization header, and key-named fields, wherever a log line carries them', () => {
-    let line = '';
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        line += chunk.toString();
-        done();
-      },
-    });
-    const log = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+    const { log, text } = capturedLog({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
     log.info({ req: { headers: { authorization: `Bearer ${secrets[0]}` } }, apiKey: secrets[1], privateKeyPem: '-----BEGIN PRIVATE KEY-----' }, 'careless');
+    const line = text();
     expect(line).toContain('[redacted]');
     for (const secret of secrets) expect(line).not.toContain(secret.slice(8));
     expect(line).not.toContain('PRIVATE KEY');

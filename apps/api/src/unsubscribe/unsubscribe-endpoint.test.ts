@@ -1,9 +1,8 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { deriveFeedbackKeys, issueToken, unsubscribeToken } from '@herald/core';
 import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
 import { TEST_MASTER_KEY } from '@herald/test/support/env.ts';
+import { capturedLog } from '@herald/test/support/captured-log.ts';
 
 const keys = deriveFeedbackKeys(Buffer.from(TEST_MASTER_KEY, 'base64'));
 const tokenFor = (recipientId: string) => unsubscribeToken(keys.unsubscribe, { kind: 'recipient', id: recipientId });
@@ -13,16 +12,10 @@ describe('one-click unsubscribe over HTTPS (RFC 8058)', () => {
   let api: TestApi;
   let a: TestProject;
   let b: TestProject;
-  let logs = '';
+  const captured = capturedLog();
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs += chunk.toString();
-        done();
-      },
-    });
-    api = await buildTestApi({ HERALD_UNSUBSCRIBE_RATE_LIMIT: '1000' }, { log: pino({ level: 'trace' }, sink) });
+    api = await buildTestApi({ HERALD_UNSUBSCRIBE_RATE_LIMIT: '1000' }, { log: captured.log });
     a = await seedProject(api.db, 'unsub-a');
     b = await seedProject(api.db, 'unsub-b');
     const hook = await api.app.inject({ method: 'POST', url: '/v1/webhooks', headers: a.auth, payload: { url: 'https://hooks.example.com/unsub', events: ['message.unsubscribed'] } });
@@ -157,8 +150,8 @@ describe('one-click unsubscribe over HTTPS (RFC 8058)', () => {
   });
 
   it('never writes a token into the request log', () => {
-    expect(logs).toContain('/unsubscribe/[redacted]');
-    expect(logs).not.toMatch(/\/unsubscribe\/(?!\[redacted\])[a-z0-9]{20}/i);
+    expect(captured.text()).toContain('/unsubscribe/[redacted]');
+    expect(captured.text()).not.toMatch(/\/unsubscribe\/(?!\[redacted\])[a-z0-9]{20}/i);
   });
 });
 
