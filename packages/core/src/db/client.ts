@@ -73,11 +73,18 @@ function rethrowTyped(err: unknown): never {
   throw asDatabaseError(err);
 }
 
-/** The plain-SQL access of a client made by `createDb`. */
+const sqlAccess = new WeakMap<Db, Sql>();
+
+/** The plain-SQL access of a client made by `createDb` (made once per client: it is asked for on every hot query). */
 export function sqlPool(db: Db): Sql {
-  const pool = pgPool(db);
-  return {
-    query: (config, values) => pool.query(config as pg.QueryConfig, values).catch(rethrowTyped),
-    connect: () => pool.connect().catch(rethrowTyped),
-  };
+  let sql = sqlAccess.get(db);
+  if (!sql) {
+    const pool = pgPool(db);
+    sql = {
+      query: (config, values) => pool.query(config as pg.QueryConfig, values).catch(rethrowTyped),
+      connect: () => pool.connect().catch(rethrowTyped),
+    };
+    sqlAccess.set(db, sql);
+  }
+  return sql;
 }
