@@ -73,18 +73,11 @@ function rethrowTyped(err: unknown): never {
   throw asDatabaseError(err);
 }
 
-const sqlAccess = new WeakMap<Db, Sql>();
-
-/** The plain-SQL access of a client made by `createDb` (made once per client: it is asked for on every hot query). */
+/** The plain-SQL access of a client made by `createDb`. */
 export function sqlPool(db: Db): Sql {
-  let sql = sqlAccess.get(db);
-  if (!sql) {
-    const pool = pgPool(db);
-    sql = {
-      query: (config, values) => pool.query(config as pg.QueryConfig, values).catch(rethrowTyped),
-      connect: () => pool.connect().catch(rethrowTyped),
-    };
-    sqlAccess.set(db, sql);
-  }
-  return sql;
+  const pool = pgPool(db);
+  return {
+    query: (config, values) => pool.query(config as pg.QueryConfig, values).catch(rethrowTyped),
+    connect: () => pool.connect().catch(rethrowTyped),
+  };
 }
