@@ -32,6 +32,7 @@ import { parseRelayUrl } from './routing/relay.ts';
 import { createDkimKeyStore } from './signing/dkim-key-store.ts';
 import { releaseLeaseOnClose } from './smtp/deliver-to-destinations.ts';
 import { countThrottledDestinations, createRedisDestinationLimits } from './smtp/destination-limits.ts';
+import { listenForFreedSlots } from './smtp/freed-slots.ts';
 import { createSessionPool, DEFAULT_POOL_LIMITS } from './smtp/session-pool.ts';
 import { renewHeldSlots } from './smtp/slot-renewal.ts';
 import { createPolicyFetcher } from './tls-policy/fetch-policy.ts';
@@ -67,6 +68,8 @@ export async function main(): Promise<void> {
   // worker reuses its connections instead of opening (and STARTTLS-handshaking) new ones
   const maxIdlePerKey = Math.max(DEFAULT_POOL_LIMITS.maxIdlePerKey, Math.min(config.concurrency, config.maxConnectionsPerDestination));
   const pool = createSessionPool({ ...DEFAULT_POOL_LIMITS, maxIdlePerKey }, releaseLeaseOnClose(limits));
+  // a slot another worker gives back wakes a delivery here waiting for that destination
+  const stopHearingFreedSlots = listenForFreedSlots(redis, config.queuePrefix, (destination) => pool.slotFreed(destination), log);
   const resolver = createResolver({ servers: config.dnsServers });
   const ca = config.tlsCaFile ? readFileSync(config.tlsCaFile, 'utf8') : undefined;
 
@@ -78,6 +81,7 @@ export async function main(): Promise<void> {
     smtp: {
       pool,
       limits,
+      hearsFreedSlots: true,
       heloName: config.heloName,
       timeouts: {
         connectMs: config.smtpConnectTimeoutMs,
@@ -171,6 +175,7 @@ export async function main(): Promise<void> {
       await sweeper.stop();
       await Promise.all([workers.close(), webhooks.stop(), maintenance.close()]);
       await pool.closeAll();
+      await stopHearingFreedSlots();
       limits.stop();
       await queues.close();
       health?.close();

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomLoopback, startMxSink, TEST_MX_PORT, type MxSink } from '@herald/test/support/mx-sink.ts';
+import { uniquePrefix } from '@herald/test/support/env.ts';
 import { testSmtpDeps } from '@herald/test/support/smtp-deps.ts';
 import type { Destination } from '../routing/destination.ts';
-import { deliverToDestinations, type DeliveryAttempt } from './deliver-to-destinations.ts';
+import { BUSY_WAIT_MS, deliverToDestinations, type DeliveryAttempt } from './deliver-to-destinations.ts';
 import { SmtpSession } from './smtp-session.ts';
 
 const message = () =>
@@ -125,6 +126,31 @@ describe('deliverToDestinations', () => {
       expect(repliesOf(retried).get('bob@busy.test')?.code).toBe(250);
     } finally {
       await capped.close();
+      await busy.close();
+    }
+  });
+
+  it('waits for a slot another worker gives back when it hears freed slots, instead of postponing', async () => {
+    const prefix = uniquePrefix('smtp');
+    const other = testSmtpDeps({ limits: { maxConnections: 1 }, prefix });
+    const hearing = testSmtpDeps({ limits: { maxConnections: 1 }, prefix, hearFreedSlots: true });
+    const busy = await startMxSink();
+    try {
+      const held = await other.limits.acquireSlot('mx.freed.test'); // the other worker's only connection
+      expect(held).not.toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the subscription is up
+      const started = Date.now();
+      const attempt = deliverToDestinations(hearing.deps, [mx('mx.freed.test', [busy.host])], from, ['bob@freed.test'], message());
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(busy.connections).toBe(0); // still waiting, not connected past the limit
+      await other.limits.releaseSlot('mx.freed.test', held as string);
+      const result = await attempt;
+      expect(repliesOf(result).get('bob@freed.test')?.code).toBe(250);
+      // woken by the announcement, not by the end of its wait
+      expect(Date.now() - started).toBeLessThan(BUSY_WAIT_MS - 1_000);
+      expect(busy.connections).toBe(1);
+    } finally {
+      await Promise.all([other.close(), hearing.close()]);
       await busy.close();
     }
   });

@@ -17,6 +17,12 @@ export interface SmtpDeps {
   ca?: string | undefined;
   clock: () => Date;
   log: Log;
+  /**
+   * This process hears other workers give connection slots back (freed-slots.ts feeds
+   * pool.slotFreed): a delivery at a destination's limit waits for a slot even when every connection
+   * to it is another worker's. Without it such a delivery is postponed at once.
+   */
+  hearsFreedSlots?: boolean;
   /** Opens a session; tests may wrap it. */
   open?: (options: SessionOptions) => Promise<SmtpSession>;
 }
@@ -40,10 +46,11 @@ export type MessageContent = Buffer | Buffer[] | { perRecipient: Map<string, Buf
 const BUSY_RETRY_MS = 3_000;
 
 /**
- * How long a delivery waits in this process for a session to a destination at its connection limit
- * when this process holds some of its connections: each is handed to the next waiting delivery as
- * soon as its transaction ends. A destination whose connections are all another worker's is not
- * waited for (nothing here would wake the delivery): it is postponed at once.
+ * How long a delivery waits in this process for a session to a destination at its connection limit:
+ * a session of this process is handed to the next waiting delivery as soon as its transaction ends,
+ * and a slot any worker gives back wakes the longest waiting one (hearsFreedSlots). Without that
+ * signal, a destination whose connections are all another worker's is not waited for (nothing would
+ * wake the delivery): it is postponed at once.
  */
 export const BUSY_WAIT_MS = 5_000;
 
@@ -133,8 +140,8 @@ export async function deliverToDestinations(
 
 /**
  * A session for a delivery that found no idle one: a new connection under the destination's limit;
- * or, at the limit while this process holds some of the destination's connections, the first session
- * one of them gives back (handed over: `fresh` false), or the slot one frees by closing; 'busy' when
+ * or, at the limit, the first session this process gives back (handed over: `fresh` false), or a slot
+ * a closing connection frees (this process's, or any worker's when it hears them); 'busy' when
  * neither comes within BUSY_WAIT_MS.
  */
 async function sessionUnderLimit(
@@ -149,7 +156,7 @@ async function sessionUnderLimit(
     if (opened.kind === 'session') return { kind: 'session', session: opened.session, fresh: true };
     if (opened.kind === 'failed') return opened;
     const left = deadline - Date.now();
-    if (left <= 0 || deps.pool.openTo(destination.name) === 0) return { kind: 'busy' };
+    if (left <= 0 || (!deps.hearsFreedSlots && deps.pool.openTo(destination.name) === 0)) return { kind: 'busy' };
     const handed = await deps.pool.waitFor(key, destination.name, left);
     if (handed === null) return { kind: 'busy' };
     if (handed !== 'slot') return { kind: 'session', session: handed, fresh: false };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { destinationKey, throttledSetKey, type DestinationKeyKind } from '@herald/core';
+import { destinationKey, slotFreedChannel, throttledSetKey, type DestinationKeyKind } from '@herald/core';
 
 /**
  * Limits shared by every worker process, kept in Redis: how many connections one destination (an MX
@@ -10,6 +10,7 @@ import { destinationKey, throttledSetKey, type DestinationKeyKind } from '@heral
 export interface DestinationLimits {
   /** A lease on one connection slot, or null when the destination is at its limit. It lapses unless renewed. */
   acquireSlot(destination: string): Promise<string | null>;
+  /** Gives the slot back and announces it to every worker (slotFreedChannel), which may be waiting for one. */
   releaseSlot(destination: string, lease: string): Promise<void>;
   /**
    * Extends these leases by the lease time, all in one call; answers those that had already been
@@ -53,6 +54,13 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
   redis.call('ZADD', KEYS[1], ARGV[1] + ARGV[3], ARGV[4])
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
   return 1
+end
+return 0`;
+
+/** KEYS: the slot set; ARGV: the lease, the channel, the destination. Announced only when the lease was still held. */
+const RELEASE = `
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+  redis.call('PUBLISH', ARGV[2], ARGV[3])
 end
 return 0`;
 
@@ -111,7 +119,7 @@ export function createRedisDestinationLimits(redis: Redis, prefix: string, setti
       return got === 1 ? lease : null;
     },
     async releaseSlot(destination, lease) {
-      await redis.zrem(key('slots', destination), lease);
+      await redis.eval(RELEASE, 1, key('slots', destination), lease, slotFreedChannel(prefix), destination.toLowerCase());
     },
     async renewSlots(slots) {
       if (slots.length === 0) return [];

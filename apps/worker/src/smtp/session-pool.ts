@@ -22,6 +22,11 @@ export interface SessionPool {
    * Waiters are served in arrival order.
    */
   waitFor(key: string, destination: string, ms: number): Promise<SmtpSession | 'slot' | null>;
+  /**
+   * Another process gave a connection slot of `destination` back (freed-slots.ts): the delivery that
+   * has waited longest for it is woken with 'slot' to try for it.
+   */
+  slotFreed(destination: string): void;
   /** Closes every idle session (QUIT) and wakes every waiter with null. */
   closeAll(): Promise<void>;
   /** Idle sessions per key, for tests and metrics. */
@@ -147,6 +152,10 @@ export function createSessionPool(limits: PoolLimits = DEFAULT_POOL_LIMITS, onCl
         timer.unref();
         waiters.push(waiter);
       });
+    },
+    slotFreed(name) {
+      const destination = name.toLowerCase();
+      take((w) => w.destination === destination)?.wake('slot');
     },
     async closeAll() {
       const all = [...idle.values()].flat();

@@ -19,6 +19,15 @@ export function destinationKeyPrefix(prefix: string, kind: DestinationKeyKind): 
   return `${prefix}:dest:${kind}:`;
 }
 
+/**
+ * The channel on which a worker announces that it gave a destination's connection slot back (the
+ * message is the destination): workers holding none of that destination's connections wait for it
+ * instead of polling (apps/worker/src/smtp/freed-slots.ts).
+ */
+export function slotFreedChannel(prefix: string): string {
+  return `${prefix}:dest:slot-freed`;
+}
+
 /** The sorted set of backed-off destinations, scored by the end of their backoff. */
 export function throttledSetKey(prefix: string): string {
   return `${prefix}:dest:throttled`;
