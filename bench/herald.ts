@@ -20,6 +20,8 @@ export interface BenchHerald {
   api: HeraldProcess;
   workers: HeraldProcess[];
   startWorkers(count: number): Promise<void>;
+  /** Stops every worker (in-flight deliveries finish, sessions close). */
+  stopWorkers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,9 @@ export async function startBenchHerald(settings: Record<string, string | number>
       const ports = [];
       for (let i = 0; i < count; i++) ports.push(await freePort());
       workers.push(...(await Promise.all(ports.map((p) => startHerald('worker', recommendedProcessEnv({ ...env, HERALD_WORKER_HEALTH_PORT: String(p) }, 'worker'))))));
+    },
+    async stopWorkers() {
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
     },
     async stop() {
       await Promise.all([api.stop(), ...workers.map((w) => w.stop())]);

@@ -2,7 +2,9 @@
 // the same tables. Settings: BENCH_WORKERS (worker processes, default 2), BENCH_API_PROCESSES (API
 // processes, default 1), BENCH_MESSAGES (end to end, default 10000), BENCH_SECONDS (each single-accept
 // run, default 10), BENCH_METRICS (on or off: Prometheus metrics collected in every process, or not
-// at all (HERALD_METRICS=false); default on; the "metrics overhead" row compares the two).
+// at all (HERALD_METRICS=false); default on; the "metrics overhead" row compares the two),
+// BENCH_BY_WORKERS (the worker counts the end-to-end runs are repeated with, default 1,2,3; "off" skips
+// them), BENCH_BY_WORKERS_MESSAGES (messages in each of those runs, default 5000).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -18,6 +20,7 @@ import { startBenchHerald } from './herald.ts';
 import { withDescendants } from '@herald/test/support/proc.ts';
 import { CpuMeter, pidsNamed } from './cpu.ts';
 import { BENCH_TEMPLATE, message, ONE_DOMAIN, templateMessage } from './messages.ts';
+import { byWorkersTable, measureByWorkers, type ByWorkersRow } from './by-workers.ts';
 import { commit, cpuTable, machine, mb, table, withLatestRun, type CpuPhase, type Figure } from './report.ts';
 import { RssSampler } from './rss.ts';
 
@@ -26,6 +29,8 @@ const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const METRICS = process.env.BENCH_METRICS === 'off' ? 'off' : 'on';
+const BY_WORKERS = process.env.BENCH_BY_WORKERS === 'off' ? [] : (process.env.BENCH_BY_WORKERS ?? '1,2,3').split(',').map(Number);
+const BY_WORKERS_MESSAGES = Number(process.env.BENCH_BY_WORKERS_MESSAGES ?? 5_000);
 /** The connection limit per destination: Herald's default unless HERALD_MAX_CONNECTIONS_PER_DESTINATION is set for the run. */
 const MAX_CONNECTIONS = Number(process.env.HERALD_MAX_CONNECTIONS_PER_DESTINATION ?? 20);
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -57,6 +62,7 @@ const cpu = () =>
 const target = { apiUrl: herald.apiUrl, apiKey: herald.apiKey, from: herald.from };
 const figures: Figure[] = [];
 const phases: CpuPhase[] = [];
+let byWorkers: ByWorkersRow[] = [];
 
 try {
   log(`single accept: ${SECONDS} s at 50 connections, then ${SECONDS} s at 1,000 requests/s offered`);
@@ -110,6 +116,10 @@ try {
   const capacity = await measureSinkCapacity(herald.sink, samples[samples.length - 1] as Buffer, { messages: 20_000, connections: 20 });
   log('one message with a 25 MB attachment');
   const large = await measureLargeAttachment(target, herald.sink, rss);
+  if (BY_WORKERS.length > 0) {
+    log(`by number of workers (${BY_WORKERS.join(', ')}): ${BY_WORKERS_MESSAGES} messages to ten destinations, then to one, for each`);
+    byWorkers = await measureByWorkers(herald, target, BY_WORKERS, BY_WORKERS_MESSAGES, 5_000_000);
+  }
 
   figures.push(
     { name: 'Single accept (POST /v1/messages, 5 KB, 50 connections)', value: `${single.rps} req/s, p50 ${single.p50} ms, p99 ${single.p99} ms${single.errors ? `, ${single.errors} errors` : ''}`, target: '≥ 3,000 req/s', met: single.rps >= 3_000 },
@@ -142,6 +152,24 @@ try {
     { name: 'Worker RSS while delivering (median / peak)', value: `${mb(workerSteady)} / ${mb(workerPeak)}`, target: 'steady ≤ 256 MB', met: workerSteady <= 256 * 2 ** 20 },
     { name: '25 MB attachment: worker peak RSS over steady', value: `+${mb(large.workerPeak - large.workerBefore)} (${mb(large.workerBefore)} → ${mb(large.workerPeak)}); API peak ${mb(large.apiPeak)}${large.delivered ? '' : '; NOT DELIVERED'}`, target: '≤ +100 MB', met: large.delivered && large.workerPeak - large.workerBefore <= 100 * 2 ** 20 },
   );
+  const [oneWorker, twoWorkers] = [byWorkers.find((r) => r.workers === 1), byWorkers.find((r) => r.workers === 2)];
+  if (oneWorker && twoWorkers) {
+    figures.push({
+      name: 'Two workers against one (ten destinations; one destination), table below',
+      value: `${twoWorkers.ten} against ${oneWorker.ten} msg/s (${Math.round((100 * twoWorkers.ten) / oneWorker.ten)}%); ${twoWorkers.one} against ${oneWorker.one} msg/s (${Math.round((100 * twoWorkers.one) / oneWorker.one)}%)`,
+      target: 'two deliver more than one, in both',
+      met: twoWorkers.ten > oneWorker.ten && twoWorkers.one > oneWorker.one,
+    });
+  }
+  if (byWorkers.length > 0) {
+    const failed = byWorkers.filter((r) => r.peak > MAX_CONNECTIONS || r.lost > 0);
+    figures.push({
+      name: 'By number of workers: connection limit held, nothing missing or sent twice',
+      value: failed.length ? `not with ${failed.map((r) => r.workers).join(', ')} worker(s)` : `with ${byWorkers.map((r) => r.workers).join(', ')} worker(s)`,
+      target: 'all',
+      met: failed.length === 0,
+    });
+  }
 } catch (err) {
   // what the processes said is the first thing to read when a run fails
   const problems = (output: string) => output.split('\n').filter((l) => /"level":[56]0/.test(l)).slice(-5).join('\n');
@@ -163,9 +191,10 @@ const run = [
   '',
   cpuTable(phases),
   '',
+  ...(byWorkers.length > 0 ? ['End to end by number of workers (the same Herald; each count runs both phases):', '', byWorkersTable(byWorkers, BY_WORKERS_MESSAGES, MAX_CONNECTIONS), ''] : []),
 ].join('\n');
 writeFileSync(RESULTS, withLatestRun(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', run));
-console.log(`\n${table(figures)}\n\n${cpuTable(phases)}\n\nwritten to bench/RESULTS.md`);
+console.log(`\n${table(figures)}\n\n${cpuTable(phases)}\n\n${byWorkers.length > 0 ? `${byWorkersTable(byWorkers, BY_WORKERS_MESSAGES, MAX_CONNECTIONS)}\n\n` : ''}written to bench/RESULTS.md`);
 
 /** Cancels every message still waiting and empties the queue (bench data only): workers start with no backlog. */
 async function setAsideQueued(env: NodeJS.ProcessEnv): Promise<void> {
