@@ -1,6 +1,7 @@
 // The benchmark's recipient MX, in a process of its own so that it never competes with the load
-// generator's event loop. A lean SMTP server on raw sockets — EHLO, PIPELINING, SIZE, 8BITMIME,
-// STARTTLS, MAIL, RCPT, DATA, RSET, NOOP, QUIT — that accepts everything, notes when each message
+// generator's event loop. A lean SMTP server on raw sockets — EHLO, PIPELINING, CHUNKING (BDAT, as the
+// large mailbox providers offer it), SIZE, 8BITMIME, STARTTLS, MAIL, RCPT, DATA, RSET, NOOP, QUIT —
+// that accepts everything (SINK_CHUNKING=off leaves CHUNKING out), notes when each message
 // arrived and checks it is whole and signed, keeps a sample of raw messages for DKIM verification, and
 // answers the parent's questions over IPC. smtp-server (the tests' MX) spends several times more CPU
 // per message, and on the benchmark's two cores whatever the sink spends Herald cannot.
@@ -23,6 +24,7 @@ export type SinkRequest = { type: 'arrivals'; since: number } | { type: 'samples
 const host = process.env.SINK_HOST ?? '127.0.0.1';
 const port = Number(process.env.SINK_PORT ?? 2525);
 const sampleEvery = Number(process.env.SINK_SAMPLE_EVERY ?? 500);
+const chunking = process.env.SINK_CHUNKING !== 'off';
 const MAX_SIZE = 64 * 1024 * 1024;
 const arrivals: SinkArrival[] = [];
 const samples: string[] = [];
@@ -32,13 +34,13 @@ const leaf = ca.issue([`mx.${host}`, host]);
 const secureContext = createSecureContext({ key: leaf.keyPem, cert: leaf.certPem });
 const END_OF_DATA = Buffer.from('\r\n.\r\n');
 
-function note(raw: Buffer): void {
+function note(raw: Buffer, dotStuffed = true): void {
   const head = raw.toString('latin1', 0, Math.min(raw.length, 16_384));
   const id = /^Message-ID: *<(msg_[0-9A-Za-z]+)@/im.exec(head)?.[1] ?? '';
   const tail = raw.toString('latin1', Math.max(0, raw.length - 4_096));
   arrivals.push({ id, at: Date.now(), bytes: raw.length, signed: /^DKIM-Signature:/im.test(head), whole: tail.includes('END-OF-BENCH-MESSAGE') });
   // the sample is the message as the client meant it: dot-stuffing undone
-  if (arrivals.length % sampleEvery === 1) samples.push(Buffer.from(raw.toString('latin1').replace(/\r\n\.\./g, '\r\n.').replace(/^\.\./, '.'), 'latin1').toString('base64'));
+  if (arrivals.length % sampleEvery === 1) samples.push(dotStuffed ? Buffer.from(raw.toString('latin1').replace(/\r\n\.\./g, '\r\n.').replace(/^\.\./, '.'), 'latin1').toString('base64') : raw.toString('base64'));
 }
 
 /** One SMTP session: commands are read line by line (pipelined ones too); the replies to one read go out in one write. */
@@ -46,6 +48,9 @@ function session(socket: Socket, ended: () => void): void {
   let buffer: Buffer = Buffer.alloc(0);
   let data: Buffer[] | null = null;
   let dataBytes = 0;
+  // a BDAT chunk being read: the octets still to come, and whether it is the last
+  let bdat: { left: number; last: boolean } | null = null;
+  let chunks: Buffer[] = [];
   let out = '';
   socket.on('error', () => undefined);
   socket.setNoDelay(true);
@@ -53,6 +58,21 @@ function session(socket: Socket, ended: () => void): void {
   const onData = (chunk: Buffer) => {
     buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
     for (;;) {
+      if (bdat) {
+        const take = Math.min(bdat.left, buffer.length);
+        if (take > 0) chunks.push(buffer.subarray(0, take));
+        buffer = buffer.subarray(take);
+        bdat.left -= take;
+        if (bdat.left > 0) break;
+        if (bdat.last) {
+          // as it was sent: no dot-stuffing to undo
+          note(Buffer.concat(chunks), false);
+          chunks = [];
+        }
+        out += bdat.last ? '250 2.0.0 Ok: queued\r\n' : '250 2.0.0 Ok: chunk received\r\n';
+        bdat = null;
+        continue;
+      }
       if (data) {
         // the empty message: "." alone on the first line
         if (data.length === 0 && buffer.length >= 3 && buffer.toString('latin1', 0, 3) === '.\r\n') buffer = Buffer.concat([Buffer.from('\r\n'), buffer]);
@@ -78,10 +98,14 @@ function session(socket: Socket, ended: () => void): void {
       const line = buffer.toString('latin1', 0, eol);
       buffer = buffer.subarray(eol + 2);
       const verb = line.slice(0, 4).toUpperCase();
-      if (verb === 'EHLO') out += `250-${host}\r\n250-PIPELINING\r\n250-8BITMIME\r\n250-SIZE ${MAX_SIZE}\r\n${socket instanceof TLSSocket ? '' : '250-STARTTLS\r\n'}250 SMTPUTF8\r\n`;
+      if (verb === 'EHLO') out += `250-${host}\r\n250-PIPELINING\r\n${chunking ? '250-CHUNKING\r\n' : ''}250-8BITMIME\r\n250-SIZE ${MAX_SIZE}\r\n${socket instanceof TLSSocket ? '' : '250-STARTTLS\r\n'}250 SMTPUTF8\r\n`;
       else if (verb === 'HELO') out += `250 ${host}\r\n`;
       else if (verb === 'MAIL' || verb === 'RCPT' || verb === 'RSET' || verb === 'NOOP') out += '250 2.0.0 Ok\r\n';
-      else if (verb === 'DATA') {
+      else if (verb === 'BDAT' && chunking) {
+        const [, size = '', last = ''] = line.split(' ');
+        bdat = { left: Number(size), last: last.toUpperCase() === 'LAST' };
+        if (!Number.isInteger(bdat.left) || bdat.left < 0 || bdat.left > MAX_SIZE) return void socket.destroy();
+      } else if (verb === 'DATA') {
         out += '354 End data with <CR><LF>.<CR><LF>\r\n';
         data = [];
         dataBytes = 0;

@@ -43,7 +43,7 @@ export class SessionError extends Error {
 }
 
 export interface TransactionResult {
-  /** Each recipient's reply: its RCPT reply if refused there, else the reply to DATA or to the final dot. */
+  /** Each recipient's reply: its RCPT reply if refused there, else the reply to DATA, to the final dot or to BDAT. */
   replies: Map<string, SmtpReply>;
   /** The reply to MAIL FROM when it was refused (then every recipient has it). */
   mailReply?: SmtpReply;
@@ -67,7 +67,8 @@ const toReply = (raw: RawReply): SmtpReply => parseReply(raw.lines.map((line, i)
 /**
  * One SMTP session with one server (RFC 5321): connect to the IP, greeting, EHLO (HELO if refused),
  * STARTTLS per the TLS mode and EHLO again, AUTH when configured, then any number of transactions,
- * each MAIL, RCPT per recipient (pipelined when offered), DATA and the dot-stuffed message. Every
+ * each MAIL, RCPT per recipient (pipelined when offered), DATA and the dot-stuffed message (or, where
+ * CHUNKING is offered with PIPELINING, BDAT LAST and the message as it is). Every
  * wait has its own timeout. A session that timed out or lost its connection is `broken` and never
  * reused.
  */
@@ -106,8 +107,9 @@ export class SmtpSession {
    * One transaction for these recipients, with the MAIL FROM parameters given (SMTPUTF8, BODY=8BITMIME:
    * the caller decides, from the server's extensions). Never throws: failures become replies. With PIPELINING
    * (RFC 2920) MAIL, every RCPT and DATA go in one write and the message in a second: two round trips
-   * per message. A completed transaction leaves the session ready for the next MAIL (no RSET needed);
-   * an aborted one is reset.
+   * per message; with CHUNKING too (RFC 3030), MAIL, every RCPT, BDAT LAST and the message go in one
+   * write: one round trip. A completed transaction leaves the session ready for the next MAIL (no RSET
+   * needed); an aborted one is reset.
    */
   async send(from: string, recipients: string[], message: Buffer | Buffer[], parameters: MailParameters = {}): Promise<TransactionResult> {
     this.transactions++;
@@ -120,6 +122,26 @@ export class SmtpSession {
       const mailParameters = `${size}${parameters.eightBitMime ? ' BODY=8BITMIME' : ''}${parameters.smtpUtf8 ? ' SMTPUTF8' : ''}`;
       const pipelining = this.extensions.has('PIPELINING');
       const rcptLines = recipients.map((r) => `RCPT TO:<${r}>\r\n`);
+      if (pipelining && this.extensions.has('CHUNKING')) {
+        // RFC 3030: the whole transaction in one write (MAIL, RCPT, BDAT LAST and the message as it is,
+        // no dot-stuffing), answered in one round trip; the server reads the chunk whatever it answered
+        const commands = Buffer.from(`MAIL FROM:<${from}>${mailParameters}\r\n${rcptLines.join('')}BDAT ${length} LAST\r\n`, 'utf8');
+        await this.writeData([commands, ...(Array.isArray(message) ? message : [message])]);
+        // a server may answer the commands only once it has read the chunk: each reply may take the data timeout
+        const mail = toReply(await this.read(t.dataMs, 'MAIL FROM'));
+        answered = true;
+        const accepted: string[] = [];
+        for (const rcpt of recipients) {
+          const reply = toReply(await this.read(t.dataMs, 'RCPT TO'));
+          if (mail.code < 300 && reply.code >= 200 && reply.code < 300) accepted.push(rcpt);
+          else replies.set(rcpt, mail.code >= 300 ? mail : reply);
+        }
+        const final = toReply(await this.read(t.dataMs, 'BDAT'));
+        for (const r of accepted) replies.set(r, final);
+        // a refused transaction leaves the server's state for RSET to clear, as after DATA
+        if (final.code >= 300 || mail.code >= 300) await this.reset();
+        return { replies, ...(mail.code >= 300 ? { mailReply: mail } : {}) };
+      }
       this.write(`MAIL FROM:<${from}>${mailParameters}\r\n${pipelining ? `${rcptLines.join('')}DATA\r\n` : ''}`);
       const mail = toReply(await this.read(t.commandMs, 'MAIL FROM'));
       answered = true;
