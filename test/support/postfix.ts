@@ -22,6 +22,8 @@ import { waitFor } from './wait-for.ts';
  * (the test DNS itself, or dns-relay.ts in front of it) must answer on port 53 there. MX lookups for
  * the relay domain and for the bounce's recipient then go to the test zone, and nothing else is
  * ever asked of the machine's resolver. Binding port 53 and port 25 needs root, as the tests run.
+ * With `relayTo` instead (the benchmark's Postfix), every relay domain goes to one fixed host:port and
+ * nothing is looked up at all.
  *
  * Nothing reaches the outside: no local delivery (local_transport is the error transport, and
  * mydestination is empty), no postmaster notices, no biff, no TLS, IPv4 only, relaying only for the
@@ -32,10 +34,23 @@ export interface PostfixOptions {
   listen: string;
   /** Default 25. */
   port?: number;
-  /** Domains this Postfix relays mail for (to their MX, as DNS says). */
+  /** Domains this Postfix relays mail for (to their MX, as DNS says, unless `relayTo` is given). */
   relayDomains: string[];
-  /** Where the chrooted clients send DNS queries: a server answering on port 53 of this address. */
-  dnsServer: { host: string };
+  /** Where the chrooted clients send DNS queries: a server answering on port 53 of this address. Needed unless `relayTo` is given. */
+  dnsServer?: { host: string };
+  /**
+   * Every relay domain's mail goes to this host:port (transport_maps with an IP literal, as
+   * `[host]:port`): no MX or address lookup at all, so no DNS server is needed and the clients are not chrooted.
+   */
+  relayTo?: { host: string; port: number };
+  /** A milter on an inet socket (OpenDKIM, say), applied to mail received over SMTP and to local submissions. */
+  milter?: { host: string; port: number };
+  /**
+   * Retry and queue lifetimes in seconds instead of Postfix's minutes and days, and short connect and
+   * HELO timeouts, so that a test whose mail is deferred or bounced ends (default true). The benchmark
+   * turns this off: a measurement of Postfix keeps its defaults.
+   */
+  quickRetries?: boolean;
   /** The name Postfix greets and signs its bounces with. */
   hostname?: string;
   /** main.cf settings added last (they win). */
@@ -75,6 +90,7 @@ export function requirePostfix(): string {
 
 export async function startPostfix(options: PostfixOptions): Promise<PostfixInstance> {
   requirePostfix();
+  if (!options.dnsServer && !options.relayTo) throw new Error('startPostfix needs a dnsServer (to find the next hops by MX) or relayTo (one fixed next hop)');
   const port = options.port ?? 25;
   const hostname = options.hostname ?? 'relay.postfix.test';
   const dir = mkdtempSync(join(tmpdir(), 'herald-postfix-'));
@@ -83,9 +99,9 @@ export async function startPostfix(options: PostfixOptions): Promise<PostfixInst
   const config = join(dir, 'etc');
   const queue = join(dir, 'queue');
   for (const sub of [config, queue, join(queue, 'etc')]) mkdirSync(sub, { recursive: true });
-  writeFileSync(join(queue, 'etc', 'resolv.conf'), `nameserver ${options.dnsServer.host}\noptions timeout:2 attempts:2\n`);
-  writeFileSync(join(config, 'main.cf'), mainCf({ dir, config, queue, hostname, listen: options.listen, relayDomains: options.relayDomains, extra: options.main ?? {} }));
-  writeFileSync(join(config, 'master.cf'), masterCf(options.listen, port));
+  if (options.dnsServer) writeFileSync(join(queue, 'etc', 'resolv.conf'), `nameserver ${options.dnsServer.host}\noptions timeout:2 attempts:2\n`);
+  writeFileSync(join(config, 'main.cf'), mainCf({ dir, config, queue, hostname, ...options, quickRetries: options.quickRetries ?? true, extra: options.main ?? {} }));
+  writeFileSync(join(config, 'master.cf'), masterCf(options.listen, port, options.dnsServer !== undefined));
   const logFile = join(dir, 'maillog');
   const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
 
@@ -142,7 +158,19 @@ function greets(host: string, port: number): Promise<boolean> {
   });
 }
 
-function mainCf(o: { dir: string; config: string; queue: string; hostname: string; listen: string; relayDomains: string[]; extra: Record<string, string> }): string {
+interface MainCfInput {
+  dir: string;
+  config: string;
+  queue: string;
+  hostname: string;
+  relayDomains: string[];
+  relayTo?: { host: string; port: number } | undefined;
+  milter?: { host: string; port: number } | undefined;
+  quickRetries: boolean;
+  extra: Record<string, string>;
+}
+
+function mainCf(o: MainCfInput): string {
   const settings: Record<string, string> = {
     compatibility_level: '3.6',
     config_directory: o.config,
@@ -180,21 +208,35 @@ function mainCf(o: { dir: string; config: string; queue: string; hostname: strin
     biff: 'no',
     soft_bounce: 'no',
     notify_classes: '',
-    // seconds, not days: a failed relay bounces at once, a deferred one is retried quickly and given up soon
-    queue_run_delay: '1s',
-    minimal_backoff_time: '1s',
-    maximal_backoff_time: '2s',
-    maximal_queue_lifetime: '30s',
-    bounce_queue_lifetime: '30s',
-    smtp_connect_timeout: '5s',
-    smtp_helo_timeout: '10s',
     smtpd_client_restrictions: '',
   };
+  if (o.quickRetries) {
+    // seconds, not days: a failed relay bounces at once, a deferred one is retried quickly and given up soon
+    Object.assign(settings, {
+      queue_run_delay: '1s',
+      minimal_backoff_time: '1s',
+      maximal_backoff_time: '2s',
+      maximal_queue_lifetime: '30s',
+      bounce_queue_lifetime: '30s',
+      smtp_connect_timeout: '5s',
+      smtp_helo_timeout: '10s',
+    });
+  }
+  if (o.relayTo) {
+    // an IP literal in brackets: Postfix connects to it as it is, with no MX or address lookup
+    const nextHop = `relay:[${o.relayTo.host}]:${o.relayTo.port}`;
+    settings.transport_maps = `inline:{ ${o.relayDomains.map((domain) => `${domain}=${nextHop}`).join(', ')} }`;
+  }
+  if (o.milter) {
+    settings.smtpd_milters = `inet:${o.milter.host}:${o.milter.port}`;
+    settings.non_smtpd_milters = '$smtpd_milters';
+  }
   return Object.entries({ ...settings, ...o.extra }).map(([k, v]) => `${k} = ${v}`).join('\n') + '\n';
 }
 
-/** The services a relaying Postfix needs; only the SMTP clients are chrooted (for resolv.conf). */
-function masterCf(listen: string, port: number): string {
+/** The services a relaying Postfix needs; only the SMTP clients are chrooted, and only to read the test's resolv.conf. */
+function masterCf(listen: string, port: number, chrootClients: boolean): string {
+  const chroot = chrootClients ? 'y' : 'n';
   return [
     `${listen}:${port} inet n - n - - smtpd`,
     'pickup    unix  n - n 60 1 pickup',
@@ -208,8 +250,8 @@ function masterCf(listen: string, port: number): string {
     'flush     unix  n - n 1000? 0 flush',
     'proxymap  unix  - - n - - proxymap',
     'proxywrite unix - - n - 1 proxymap',
-    'smtp      unix  - - y - - smtp',
-    'relay     unix  - - y - - smtp',
+    `smtp      unix  - - ${chroot} - - smtp`,
+    `relay     unix  - - ${chroot} - - smtp`,
     'showq     unix  n - n - - showq',
     'error     unix  - - n - - error',
     'retry     unix  - - n - - error',

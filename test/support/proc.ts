@@ -25,9 +25,20 @@ export function childrenOf(pid: number): number[] {
   return allPids().filter((child) => Number(statFields(child)?.[1]) === pid);
 }
 
-/** `pid` and every process under it (say, an API's cluster processes). */
+/**
+ * `pid` and every process under it (say, an API's cluster processes, or a Postfix master's daemons).
+ * /proc is read once for all of them: the benchmark asks twice a second, and a tree of tens of
+ * processes read level by level would cost the load generator more CPU than it measures.
+ */
 export function withDescendants(pid: number): number[] {
-  return [pid, ...childrenOf(pid).flatMap(withDescendants)];
+  const children = new Map<number, number[]>();
+  for (const child of allPids()) {
+    const parent = Number(statFields(child)?.[1]);
+    if (parent) children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i] as number) ?? []));
+  return tree;
 }
 
 /** A process's command line, argument by argument ([] once it is gone). */
