@@ -52,7 +52,8 @@ export function cpuTable(phases: CpuPhase[]): string {
   const us = (seconds: number, units: number) => (units > 0 ? `${Math.round((seconds * 1e6) / units)} µs` : '');
   const rows = phases.map((p) => {
     const total = Object.values(p.seconds).reduce((a, b) => a + b, 0);
-    return `| ${p.name} | ${groups.map((g) => us(p.seconds[g] ?? 0, p.units)).join(' | ')} | ${us(total, p.units)} |`;
+    // a group a phase did not watch (Postfix in Herald's phases, the API in Postfix's) is left blank, not 0
+    return `| ${p.name} | ${groups.map((g) => (g in p.seconds ? us(p.seconds[g] as number, p.units) : '')).join(' | ')} | ${us(total, p.units)} |`;
   });
   return [`| Phase | ${groups.join(' | ')} | all |`, `| --- |${groups.map(() => ' --- |').join('')} --- |`, ...rows].join('\n');
 }

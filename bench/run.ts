@@ -4,7 +4,12 @@
 // run, default 10), BENCH_METRICS (on or off: Prometheus metrics collected in every process, or not
 // at all (HERALD_METRICS=false); default on; the "metrics overhead" row compares the two),
 // BENCH_BY_WORKERS (the worker counts the end-to-end runs are repeated with, default 1,2,3; "off" skips
-// them), BENCH_BY_WORKERS_MESSAGES (messages in each of those runs, default 5000).
+// them), BENCH_BY_WORKERS_MESSAGES (messages in each of those runs, default 5000),
+// BENCH_POSTFIX (on or off, default on: after the one-destination phase, a private Postfix with the
+// OpenDKIM milter, then without it, relays the same kind of messages to the same sink; apt installs
+// postfix and opendkim when missing, which needs root; off skips the comparison),
+// BENCH_POSTFIX_MESSAGES (messages in each Postfix run, default 5,000 or BENCH_MESSAGES if fewer:
+// Postfix is several times slower, and its rate is steady long before).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -16,6 +21,9 @@ import { measureRsaSignature } from './signature.ts';
 import { measureSinkBaseline } from './baseline.ts';
 import { measureSinkCapacity } from './sink-capacity.ts';
 import { measureEndToEnd } from './end-to-end.ts';
+import { ensureMtaPackages } from './mta-packages.ts';
+import { openDkimVersion } from './opendkim.ts';
+import { measurePostfix, type PostfixRun } from './postfix.ts';
 import { startBenchHerald } from './herald.ts';
 import { withDescendants } from '@herald/test/support/proc.ts';
 import { CpuMeter, pidsNamed } from './cpu.ts';
@@ -31,12 +39,18 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const METRICS = process.env.BENCH_METRICS === 'off' ? 'off' : 'on';
 const BY_WORKERS = process.env.BENCH_BY_WORKERS === 'off' ? [] : (process.env.BENCH_BY_WORKERS ?? '1,2,3').split(',').map(Number);
 const BY_WORKERS_MESSAGES = Number(process.env.BENCH_BY_WORKERS_MESSAGES ?? 5_000);
+const POSTFIX = process.env.BENCH_POSTFIX !== 'off';
+const POSTFIX_MESSAGES = Number(process.env.BENCH_POSTFIX_MESSAGES ?? Math.min(MESSAGES, 5_000));
+/** Submission sessions to Postfix: fewer leave it waiting on OpenDKIM's round trips, more only add processes. */
+const POSTFIX_CONNECTIONS = 20;
 /** The connection limit per destination: Herald's default unless HERALD_MAX_CONNECTIONS_PER_DESTINATION is set for the run. */
 const MAX_CONNECTIONS = Number(process.env.HERALD_MAX_CONNECTIONS_PER_DESTINATION ?? 20);
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
 
 const started = Date.now();
+// before anything is measured: a missing package or a non-root user fails the run now, not after the Herald phases
+if (POSTFIX) ensureMtaPackages(log);
 const herald = await startBenchHerald({
   HERALD_ENV: 'production',
   HERALD_LOG_LEVEL: 'warn',
@@ -110,6 +124,18 @@ try {
   const samples = await herald.sink.samples();
   const verified = (await Promise.all(samples.map((raw) => verifyDkim(raw, herald.dns)))).filter((r) => r.some((s) => s.result === 'pass')).length;
 
+  let postfix: { signed: PostfixRun; bare: PostfixRun; verified: number; openDkim: string } | null = null;
+  if (POSTFIX) {
+    log(`Postfix + OpenDKIM: ${POSTFIX_MESSAGES} of the same messages to ${ONE_DOMAIN} at the same sink, submitted over ${POSTFIX_CONNECTIONS} SMTP connections`);
+    const signed = await measurePostfix(herald.sink, { messages: POSTFIX_MESSAGES, connections: POSTFIX_CONNECTIONS, from: herald.from, dkim: { selector: 'postfix-bench', dns: herald.dns } });
+    phases.push({ name: 'Postfix + OpenDKIM, one destination (per message delivered)', units: signed.messages - signed.missing, seconds: signed.cpu });
+    log('Postfix without DKIM: the same again, no milter');
+    const bare = await measurePostfix(herald.sink, { messages: POSTFIX_MESSAGES, connections: POSTFIX_CONNECTIONS, from: herald.from, dkim: null });
+    phases.push({ name: 'Postfix without DKIM, one destination (per message delivered)', units: bare.messages - bare.missing, seconds: bare.cpu });
+    const postfixVerified = (await Promise.all(signed.samples.map((raw) => verifyDkim(raw, herald.dns)))).filter((r) => r.some((s) => s.result === 'pass' && s.selector === 'postfix-bench')).length;
+    postfix = { signed, bare, verified: postfixVerified, openDkim: openDkimVersion() };
+  }
+
   log('sink baseline: the same signed message through pooled nodemailer, from two processes');
   const baseline = await measureSinkBaseline(herald.sink, samples[samples.length - 1] as Buffer, { messages: Math.min(MESSAGES, 10_000), connections: 20, processes: 2 });
   log('sink capacity: the same message from a minimal pipelining client');
@@ -144,6 +170,7 @@ try {
       target: '≤ 4 signatures',
       met: heraldMicros <= 4 * signatureMicros,
     },
+    ...(postfix ? postfixFigures(postfix, oneDest.messagesPerSecond, heraldMicros) : []),
     { name: 'Connections open at once to the one destination', value: String(peakToOne), target: `≤ ${MAX_CONNECTIONS} (the limit, across all workers)`, met: peakToOne <= MAX_CONNECTIONS },
     { name: 'Received intact and signed', value: `${e2e.messages - e2e.missing}/${e2e.messages} received, ${e2e.unsigned} unsigned, ${e2e.broken} cut short, ${e2e.duplicates} duplicates; DKIM verified on ${verified}/${samples.length} samples`, target: 'all', met: e2e.missing === 0 && e2e.unsigned === 0 && e2e.broken === 0 && verified === samples.length },
     { name: 'Sink baseline (pooled nodemailer from two processes, no Herald)', value: `${baseline} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / baseline)}% of it`, target: '', met: null },
@@ -195,6 +222,28 @@ const run = [
 ].join('\n');
 writeFileSync(RESULTS, withLatestRun(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', run));
 console.log(`\n${table(figures)}\n\n${cpuTable(phases)}\n\n${byWorkers.length > 0 ? `${byWorkersTable(byWorkers, BY_WORKERS_MESSAGES, MAX_CONNECTIONS)}\n\n` : ''}written to bench/RESULTS.md`);
+
+/** The two comparison rows: Postfix's rates, Herald's one-destination rate as a multiple of each, and the CPU each spent per message. */
+function postfixFigures(p: { signed: PostfixRun; bare: PostfixRun; verified: number; openDkim: string }, heraldRate: number, heraldMicros: number): Figure[] {
+  const ratio = (run: PostfixRun) => heraldRate / run.messagesPerSecond;
+  const micros = (run: PostfixRun, groups: string[]) => Math.round((1e6 * groups.reduce((sum, g) => sum + (run.cpu[g] ?? 0), 0)) / Math.max(1, run.messages - run.missing));
+  const whole = (run: PostfixRun) => run.missing === 0 && run.duplicates === 0 && run.broken === 0;
+  const received = (run: PostfixRun) => `${run.messages - run.missing}/${run.messages} received${run.duplicates ? `, ${run.duplicates} duplicates` : ''}${run.broken ? `, ${run.broken} cut short` : ''}`;
+  return [
+    {
+      name: `Postfix ${p.signed.version} + OpenDKIM ${p.openDkim} (same messages, same sink, one destination, Postfix defaults)`,
+      value: `${p.signed.messagesPerSecond} messages/s, ${received(p.signed)}, ${p.signed.unsigned} unsigned, DKIM verified on ${p.verified}/${p.signed.samples.length} samples; CPU ${micros(p.signed, ['postfix', 'opendkim'])} µs per message (Herald ${heraldMicros} µs); Herald is ${ratio(p.signed).toFixed(1)}× it`,
+      target: 'Herald ≥ 5×',
+      met: whole(p.signed) && p.signed.unsigned === 0 && p.verified === p.signed.samples.length && ratio(p.signed) >= 5,
+    },
+    {
+      name: `Postfix ${p.bare.version} without DKIM (same messages, same sink, one destination)`,
+      value: `${p.bare.messagesPerSecond} messages/s, ${received(p.bare)}; CPU ${micros(p.bare, ['postfix'])} µs per message; Herald is ${ratio(p.bare).toFixed(1)}× it`,
+      target: 'Herald ≥ 2×',
+      met: whole(p.bare) && ratio(p.bare) >= 2,
+    },
+  ];
+}
 
 /** Cancels every message still waiting and empties the queue (bench data only): workers start with no backlog. */
 async function setAsideQueued(env: NodeJS.ProcessEnv): Promise<void> {
