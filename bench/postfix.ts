@@ -22,7 +22,9 @@ export interface PostfixRun {
   /** Arrivals without a DKIM-Signature, and arrivals cut short. */
   unsigned: number;
   broken: number;
-  /** CPU seconds by process group over the run: postfix (the master and its daemons), opendkim, sink, load generator. */
+  /** The most connections Postfix held open to the sink at once (its default per-destination concurrency is 20). */
+  peakConnections: number;
+  /** CPU seconds by process group over the run: postfix (the master and its daemons), opendkim (with DKIM), sink, load generator. */
   cpu: Record<string, number>;
   /** The sink's samples of this run's messages, as they arrived. */
   samples: Buffer[];
@@ -84,9 +86,10 @@ export async function measurePostfix(
     const ids = new Set(submissions.map((s) => s.id));
     const master = postfix.pid;
     const dkimPid = openDkim?.pid;
+    await sinkIdle(sink);
     const meter = new CpuMeter({
       postfix: () => withDescendants(master),
-      opendkim: () => (dkimPid ? [dkimPid] : []),
+      ...(dkimPid ? { opendkim: () => [dkimPid] } : {}),
       sink: () => [sink.pid],
       'load generator': () => [process.pid],
     }).start();
@@ -102,6 +105,7 @@ export async function measurePostfix(
       arrived = count;
     }
     const cpu = meter.stop();
+    const peakConnections = await sink.peakConnections();
     const arrivals = (await sink.arrivals(since)).filter((a) => ids.has(a.id));
     const seen = new Set(arrivals.map((a) => a.id));
     const last = arrivals.reduce((latest, a) => Math.max(latest, a.at), started);
@@ -114,6 +118,7 @@ export async function measurePostfix(
       duplicates: arrivals.length - seen.size,
       unsigned: arrivals.filter((a) => !a.signed).length,
       broken: arrivals.filter((a) => !a.whole).length,
+      peakConnections,
       cpu,
       samples,
     };
@@ -124,6 +129,19 @@ export async function measurePostfix(
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
     await stopAll();
+  }
+}
+
+/**
+ * Waits until no connection to the sink is left open (the previous phase's idle sessions close after
+ * a few seconds), so that the sink's peak afterwards counts Postfix's connections alone.
+ */
+async function sinkIdle(sink: Sink): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  await sink.peakConnections();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if ((await sink.peakConnections()) === 0) return;
   }
 }
 
