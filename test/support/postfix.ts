@@ -258,6 +258,8 @@ function masterCf(listen: string, port: number, chrootClients: boolean): string 
     'discard   unix  - - n - - discard',
     'anvil     unix  - - n - 1 anvil',
     'scache    unix  - - n - 1 scache',
+    // the TLS session cache and random source of the SMTP client when it uses TLS (the bench's Postfix does)
+    'tlsmgr    unix  - - n 1000? 1 tlsmgr',
     'postlog   unix-dgram n - n - 1 postlogd',
     '',
   ].join('\n');
