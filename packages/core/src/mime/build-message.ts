@@ -86,7 +86,6 @@ export function scannedTextEntity(type: 'text/plain' | 'text/html', content: str
 }
 
 /** Anything but printable ASCII, HTAB, CR and LF: an 8-bit or a control character. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const NOT_PLAIN_ASCII = /[^\t\n\r\x20-\x7e]/;
 const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
 
