@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { customHeaderProblem, MAX_CUSTOM_HEADERS, MESSAGE_RULES, type Attachment, type SendRequest } from '@herald/core';
 import { mailbox, mailboxList } from './mailbox.ts';
 import { sendTemplate } from './templates.ts';
+import { readPlainBatch, readPlainSendMessage } from './plain-send-message.ts';
+import { withFastPath } from './validator-compiler.ts';
 
 const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -109,6 +111,10 @@ export const sendBatchBody = z
   .object({ messages: z.array(sendMessageBody).min(1, 'at least one message').max(MAX_BATCH, `at most ${MAX_BATCH} messages`) })
   .strict()
   .meta({ id: 'SendBatchRequest' });
+
+// the common request is read without zod (plain-send-message.ts); anything else, and every error, is zod's
+withFastPath(sendMessageBody, readPlainSendMessage);
+withFastPath(sendBatchBody, (data) => readPlainBatch(data, MAX_BATCH));
 
 /** The validated body as core's SendRequest. */
 export function toSendRequest(body: SendMessageBody): SendRequest {

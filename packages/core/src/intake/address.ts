@@ -81,8 +81,29 @@ function neverReason(c: string): string {
   return `must not contain invisible, formatting or control characters (${codePoint(c)})`;
 }
 
+/**
+ * Domains normalised lately (a pure function of its input, asked about the same few domains again and
+ * again: the sender's, the large mailbox providers'): about 0.9 µs each time saved (domainToASCII,
+ * the split, a test per label). Emptied when full, so it never holds more than this many (of at most
+ * 254 characters each).
+ */
+const RECENT_DOMAINS = new Map<string, string | null>();
+const RECENT_DOMAINS_MAX = 4096;
+
 /** Lower-case ASCII form of a domain name (IDNs to punycode), or null when it is not a valid host name. */
 export function normalizeDomain(input: string): string | null {
+  // a name longer than a domain can be is never valid: not worth remembering
+  if (input.length > 254) return normalizeDomainOnce(input);
+  let normalized = RECENT_DOMAINS.get(input);
+  if (normalized === undefined) {
+    normalized = normalizeDomainOnce(input);
+    if (RECENT_DOMAINS.size >= RECENT_DOMAINS_MAX) RECENT_DOMAINS.clear();
+    RECENT_DOMAINS.set(input, normalized);
+  }
+  return normalized;
+}
+
+function normalizeDomainOnce(input: string): string | null {
   if (input.startsWith('[') || /^[0-9.]+$/.test(input)) return null; // address literals: never
   const ascii = domainToASCII(input.replace(/\.$/, ''));
   if (!ascii || ascii.length > 253) return null;

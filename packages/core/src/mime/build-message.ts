@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { detectMimeType } from 'nodemailer/lib/mime-funcs/mime-types.js';
 import type { Attachment, SendRequest } from '../intake/send-request.ts';
 import { addressField, formatDate, mimeField, parameter, textField, verbatimField } from './compose-fields.ts';
-import { encodeBase64, encodeQuotedPrintable } from './transfer-encoding.ts';
+import { encodeBase64, encodeQuotedPrintable, encodeQuotedPrintableText } from './transfer-encoding.ts';
 
 export type MessageContent = Pick<SendRequest, 'from' | 'to' | 'subject' | 'text' | 'html'> &
   Partial<Pick<SendRequest, 'cc' | 'replyTo' | 'headers' | 'attachments'>> & {
@@ -12,7 +12,7 @@ export type MessageContent = Pick<SendRequest, 'from' | 'to' | 'subject' | 'text
   };
 
 /** A MIME entity being composed: its Content-* fields (each ending in CRLF) and its encoded body (7-bit). */
-interface Entity {
+export interface Entity {
   fields: string;
   body: string;
 }
@@ -60,7 +60,13 @@ function newBoundary(): string {
   return `=_herald_${randomUUID().replace(/-/g, '')}`;
 }
 
-function textEntity(type: 'text/plain' | 'text/html', content: string): Entity {
+/** A text part, by the fast path for printable ASCII (plainTextEntity), else by its octets (scannedTextEntity). */
+export function textEntity(type: 'text/plain' | 'text/html', content: string): Entity {
+  return NOT_PLAIN_ASCII.test(content) ? scannedTextEntity(type, content) : plainTextEntity(type, content);
+}
+
+/** A text part of any content, the encoding chosen from one scan of its UTF-8 octets (exported for the tests: the fast path must match it). */
+export function scannedTextEntity(type: 'text/plain' | 'text/html', content: string): Entity {
   let octets = Buffer.from(content, 'utf8');
   let scan = scanText(octets);
   if (scan.bareLineBreaks) {
@@ -77,6 +83,31 @@ function textEntity(type: 'text/plain' | 'text/html', content: string): Entity {
   }
   const literal = scan.eightBit === 0 && !scan.needsEscape;
   return { fields: `${contentType}Content-Transfer-Encoding: quoted-printable\r\n`, body: encodeQuotedPrintable(octets, true, literal) };
+}
+
+/** Anything but printable ASCII, HTAB, CR and LF: an 8-bit or a control character. */
+const NOT_PLAIN_ASCII = /[^\t\n\r\x20-\x7e]/;
+const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
+
+/**
+ * Text of printable ASCII and line breaks (most mail): the same choice as scanText's, made on the
+ * string with native searches (no UTF-8 copy, no loop over every octet; ASCII is its own latin1
+ * form): 7bit when every line fits in 998 octets, else quoted-printable, escaping only when it holds
+ * an "=" (trailing whitespace aside, which encodeQuotedPrintableText's soft breaks handle).
+ */
+function plainTextEntity(type: 'text/plain' | 'text/html', content: string): Entity {
+  const contentType = mimeField('Content-Type', type, ['; charset=utf-8']);
+  // line endings made CRLF: a bare CR or LF would otherwise reach the wire as the sender's program wrote it
+  const text = !content.includes('\r') ? content.replaceAll('\n', '\r\n') : BARE_CR_OR_LF.test(content) ? content.replace(/\r\n|\r|\n/g, '\r\n') : content;
+  let longestLine = 0;
+  let lineStart = 0;
+  for (let at = text.indexOf('\r\n'); at !== -1; at = text.indexOf('\r\n', lineStart)) {
+    if (at - lineStart > longestLine) longestLine = at - lineStart;
+    lineStart = at + 2;
+  }
+  if (text.length - lineStart > longestLine) longestLine = text.length - lineStart;
+  if (longestLine <= 998) return { fields: `${contentType}Content-Transfer-Encoding: 7bit\r\n`, body: text };
+  return { fields: `${contentType}Content-Transfer-Encoding: quoted-printable\r\n`, body: encodeQuotedPrintableText(text, !text.includes('=')) };
 }
 
 interface TextScan {

@@ -1,7 +1,7 @@
 import libmime from 'libmime';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { buildMessage, type MessageContent } from './build-message.ts';
+import { buildMessage, scannedTextEntity, textEntity, type MessageContent } from './build-message.ts';
 import { isSevenBitClean } from './seven-bit.ts';
 
 const base: MessageContent = {
@@ -75,6 +75,27 @@ describe('composing a message', () => {
     expect(build({ text: 'a'.repeat(1200) }).toString()).toContain('Content-Transfer-Encoding: quoted-printable');
     expect(build({ text: 'Grüße aus Köln, wir freuen uns auf Ihren Besuch' }).toString()).toContain('Content-Transfer-Encoding: quoted-printable');
     expect(build({ text: 'こんにちは、世界' }).toString()).toContain('Content-Transfer-Encoding: base64');
+  });
+
+  it('encodes printable ASCII text on its fast path exactly as the scan of its octets does', () => {
+    const long = 'word '.repeat(300);
+    const texts = [
+      '',
+      'short lines\nonly',
+      'crlf\r\nlines\r\n',
+      'bare\rCR and\nLF mixed\r\nwith CRLF',
+      '\n\n\r\r\n',
+      long,
+      `${long}\n${long}=equals=\n`,
+      `${'x'.repeat(998)}\n${'y'.repeat(999)}`,
+      `${'z'.repeat(998)}\r\n${'z'.repeat(998)}`,
+      `trailing space ${'a'.repeat(1000)} \ntrailing tab\t\n${'b'.repeat(1000)}\t`,
+      `tabs\tinside ${'c'.repeat(74)} \r\n${'d'.repeat(75)}`,
+      '.leading dot\n.\nend',
+    ];
+    for (const text of texts) {
+      for (const type of ['text/plain', 'text/html'] as const) expect(textEntity(type, text)).toEqual(scannedTextEntity(type, text));
+    }
   });
 
   it('never puts Bcc recipients in the headers', () => {

@@ -21,8 +21,15 @@ const [EQUALS, CR, LF, SP, TAB] = [61, 13, 10, 32, 9];
  */
 export function encodeQuotedPrintable(data: Buffer, lineBreaks: boolean, literal?: boolean): string {
   if (!lineBreaks) return encodeQuotedPrintableBytes(data, false);
-  const text = data.toString('latin1');
-  // `literal`: the caller has checked that nothing needs escaping but trailing whitespace (see NEEDS_ESCAPE)
+  return encodeQuotedPrintableText(data.toString('latin1'), literal);
+}
+
+/**
+ * Quoted-printable of text with line breaks, given as a latin1 string (one char per octet; ASCII text
+ * is its own latin1 form, so a composer holding ASCII text needs no Buffer). `literal`: the caller
+ * has checked that nothing needs escaping but trailing whitespace (see NEEDS_ESCAPE).
+ */
+export function encodeQuotedPrintableText(text: string, literal?: boolean): string {
   if (literal ?? (!NEEDS_ESCAPE.test(text) && !BARE_CR_OR_LF.test(text))) return text.split('\r\n').map(softBreaks).join('\r\n');
   return text.split('\r\n').map(encodeLine).join('\r\n');
 }
