@@ -1,4 +1,4 @@
-import { MESSAGE_RULES, parseMailbox, type Mailbox } from '@herald/core';
+import { LINE_BREAK, MESSAGE_RULES, parseMailbox, type Mailbox } from '@herald/core';
 import type { SendMessageBody } from './send-message.ts';
 
 /**
@@ -10,7 +10,6 @@ import type { SendMessageBody } from './send-message.ts';
  * then validates the body as always: its errors, and every rarer field, stay zod's alone.
  */
 const PLAIN_FIELDS = new Set(['from', 'to', 'cc', 'bcc', 'reply_to', 'subject', 'text', 'html']);
-const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
 
 export function readPlainSendMessage(data: unknown): SendMessageBody | undefined {
   if (!isRecord(data)) return undefined;

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { customHeaderProblem, MAX_CUSTOM_HEADERS, MESSAGE_RULES, type Attachment, type SendRequest } from '@herald/core';
+import { customHeaderProblem, LINE_BREAK, MAX_CUSTOM_HEADERS, MESSAGE_RULES, type Attachment, type SendRequest } from '@herald/core';
 import { mailbox, mailboxList } from './mailbox.ts';
 import { sendTemplate } from './templates.ts';
 import { readPlainBatch, readPlainSendMessage } from './plain-send-message.ts';
 import { withFastPath } from './validator-compiler.ts';
 
-const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 // a linear check (the grouped form recursed past the stack on attachments of tens of MB)

@@ -1,3 +1,4 @@
+import { LINE_BREAK } from './message-rules.ts';
 import { domainToASCII } from 'node:url';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
 
@@ -18,7 +19,6 @@ const ATOM = `[${ASCII_ATEXT}\\u{80}-\\u{10FFFF}]+`;
 // a dot-atom local part; quoted local parts are refused (rarely legitimate, often an attack)
 const LOCAL_PART = new RegExp(`^${ATOM}(?:\\.${ATOM})*$`, 'u');
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const LINE_BREAKS = /[\r\n\u0085\u2028\u2029\v\f]/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /**
@@ -51,7 +51,7 @@ export function isAsciiAddress(address: string): boolean {
  * 6531 §3.3). Never throws.
  */
 export function normalizeEmail(input: string): { ok: true; email: string; domain: string } | { ok: false; reason: string } {
-  if (LINE_BREAKS.test(input) || CONTROL.test(input)) return { ok: false, reason: 'must not contain line breaks or control characters' };
+  if (LINE_BREAK.test(input) || CONTROL.test(input)) return { ok: false, reason: 'must not contain line breaks or control characters' };
   // only ASCII spaces are trimmed: String.prototype.trim would also drop U+FEFF and Unicode spaces unseen
   const email = input.replace(/^ +| +$/g, '');
   // characters never outnumber octets: an early answer for a long input
@@ -121,7 +121,7 @@ export function parseMailbox(input: string | { email: string; name?: string | un
   let email: string;
   let name: string | undefined;
   if (typeof input === 'string') {
-    if (LINE_BREAKS.test(input)) return { ok: false, reason: 'must not contain line breaks' };
+    if (LINE_BREAK.test(input)) return { ok: false, reason: 'must not contain line breaks' };
     const angle = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(input);
     if (angle) {
       name = (angle[1] ?? '').replace(/^"(.*)"$/, '$1').trim() || undefined;
@@ -134,7 +134,7 @@ export function parseMailbox(input: string | { email: string; name?: string | un
     name = input.name;
   }
   if (name !== undefined) {
-    if (LINE_BREAKS.test(name) || CONTROL.test(name)) return { ok: false, reason: 'the name must not contain line breaks or control characters' };
+    if (LINE_BREAK.test(name) || CONTROL.test(name)) return { ok: false, reason: 'the name must not contain line breaks or control characters' };
     if (name.length > 256) return { ok: false, reason: 'the name must be at most 256 characters' };
   }
   const normalized = normalizeEmail(email);

@@ -1,3 +1,4 @@
+import { LINE_BREAK } from './message-rules.ts';
 /**
  * Custom headers a sender may add. Headers that Herald writes itself, that identify the message or its
  * parties, or that describe its MIME structure are reserved: setting them would let a request forge an
@@ -15,7 +16,6 @@ export const MAX_CUSTOM_HEADERS = 50;
 
 /** RFC 5322 field name: printable US-ASCII except colon. */
 const FIELD_NAME = /^[!-9;-~]{1,76}$/;
-const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f]/;
 

@@ -1,3 +1,4 @@
+import { LINE_BREAK } from '../intake/message-rules.ts';
 import { FORBIDDEN_NAMES } from './forbidden-names.ts';
 import { contentOriginal } from './hbs-ast.ts';
 import { BLOCK_HELPERS, HELPERS, isBlockHelper, isValueHelper } from './helpers.ts';
@@ -9,7 +10,6 @@ type Node = hbs.AST.Node;
 
 /** The data variables a template may read: those of #each, and @root. */
 const DATA_NAMES = new Set(['index', 'key', 'first', 'last', 'root']);
-const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
 /** Enough to fix a template by; a template with thousands of mistakes gets the first ones. */
 const MAX_ISSUES = 50;
 

@@ -1,3 +1,4 @@
+import { LINE_BREAK } from '../intake/message-rules.ts';
 import { helperName } from './check-template.ts';
 import { printedValue } from './hbs-ast.ts';
 import { callHelper, HELPERS } from './helpers.ts';
@@ -23,7 +24,6 @@ export interface PreflightField {
   ast: hbs.AST.Program;
 }
 
-const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
 const MAX_PLACES = 3;
 
 /** A variable's place in the variables. */

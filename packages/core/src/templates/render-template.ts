@@ -1,3 +1,4 @@
+import { LINE_BREAK } from '../intake/message-rules.ts';
 import type { CompiledTemplate } from './compile-template.ts';
 import { finishText } from './generate-text.ts';
 import { htmlToText } from './html-text-converter.ts';
@@ -21,7 +22,6 @@ export interface RenderedTemplate {
 
 export type RenderResult = { ok: true; rendered: RenderedTemplate } | { ok: false; errors: TemplateIssue[] };
 
-const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
 
 /**
  * Renders a compiled template with one message's variables: the subject, the HTML (CSS inlined)
