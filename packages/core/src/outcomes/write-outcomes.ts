@@ -80,7 +80,10 @@ const REPORT = columnsOf(FEEDBACK_REPORTS, REPORT_COLUMNS);
  * Reports inserted (their raw bytes in one binary parameter), recipients changed (only from the
  * statuses each change allows), events and suppressions inserted (a re-run's duplicates skipped);
  * answers the ids of the events inserted, every recipient status of the messages as they are now, and
- * the projects' webhook endpoints.
+ * the projects' webhook endpoints. Rows to change are named by an array of ids as well as by the JSON
+ * rows ($8 here, $3 in SUMMARY_SQL): the planner then finds them by primary key whatever the tables'
+ * statistics say, where a join to the JSON rows alone (estimated at 100) was planned as a scan of the
+ * whole table once the cached plan was made while the table was small.
  */
 const RECORD_SQL = `WITH f AS (
   INSERT INTO ${FEEDBACK_REPORTS.name} (${REPORT.map(([n]) => `"${n}"`).join(', ')}, raw)
@@ -92,7 +95,7 @@ u AS (
     last_attempt_at = coalesce(x.last_attempt_at, r.last_attempt_at), next_attempt_at = x.next_attempt_at,
     sending_until = NULL, final_at = x.final_at, updated_at = now()
   FROM jsonb_to_recordset($1::jsonb) AS x(${recordsetTypes(CHANGE)})
-  WHERE r.id = x.id AND r.status::text = ANY(x."from")
+  WHERE r.id = ANY($8::text[]) AND r.id = x.id AND r.status::text = ANY(x."from")
   RETURNING r.id, r.message_id, r.status),
 e AS (${insertFromJson(EVENTS.name, EVENT, '$2')} ON CONFLICT DO NOTHING RETURNING id, ${ROLLUP_EVENT_COLUMNS}),
 s AS (${insertFromJson(SUPPRESSIONS.name, SUPPRESSION, '$3')} ON CONFLICT DO NOTHING)${rollupCtes('e', MESSAGES.name)}
@@ -106,7 +109,7 @@ SELECT (SELECT coalesce(json_agg(id), '[]') FROM e) AS inserted,
 /** Messages' summary statuses, and the webhook deliveries of the events inserted. */
 const SUMMARY_SQL = `WITH m AS (
   UPDATE messages m SET status = x.status::"MessageStatus", updated_at = now()
-  FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text) WHERE m.id = x.id)
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text) WHERE m.id = ANY($3::text[]) AND m.id = x.id)
 ${insertFromJson(WEBHOOK_DELIVERIES.name, allColumns(WEBHOOK_DELIVERIES), '$2')} ON CONFLICT DO NOTHING`;
 
 interface RecordResult {
@@ -135,6 +138,7 @@ async function writeAll(db: Db, writes: OutcomeWrite[]): Promise<void> {
         JSON.stringify(reportRows),
         Buffer.concat(reports.map((r) => r.raw), offset),
         [...new Set(writes.map((w) => w.message.projectId))],
+        writes.flatMap((w) => w.recipients.map((r) => r.id)),
       ]),
     );
     const { inserted, statuses, endpoints } = rows[0] as RecordResult;
@@ -154,6 +158,7 @@ async function writeAll(db: Db, writes: OutcomeWrite[]): Promise<void> {
       prepared('record-summary', SUMMARY_SQL, [
         JSON.stringify(messageIds.map((id) => ({ id, status: aggregateMessageStatus(byMessage.get(id) ?? []) }))),
         JSON.stringify(deliveries.map(webhookDeliveryRow)),
+        messageIds,
       ]),
     );
   });
