@@ -18,11 +18,13 @@ export type SendingMarks = GroupWriter<Claim, string[]>;
  * row once and returns it for one of them; in two statements at once, the second re-reads the row
  * after the first commits and no longer matches. The ids also travel as an array ($2) so that the
  * recipients are found by primary key whatever the table's statistics say: joined only to the JSON
- * rows (estimated at 100), the plan could read and hash every pending recipient for each claim.
+ * rows (estimated at 100), the plan could read and hash every pending recipient for each claim. For
+ * the same reason the status is compared as text, which no index serves: with statistics taken while
+ * few recipients were pending, the planner preferred the status index and read all of them.
  */
 const CLAIM_SQL = `UPDATE recipients r SET sending_until = x.until, updated_at = now()
  FROM jsonb_to_recordset($1::jsonb) AS x(claim int, id text, until timestamptz, now timestamptz)
- WHERE r.id = ANY($2::text[]) AND r.id = x.id AND r.status IN ('queued', 'deferred') AND (r.sending_until IS NULL OR r.sending_until < x.now)
+ WHERE r.id = ANY($2::text[]) AND r.id = x.id AND r.status::text IN ('queued', 'deferred') AND (r.sending_until IS NULL OR r.sending_until < x.now)
  RETURNING x.claim, r.id`;
 
 const RELEASE_SQL = `UPDATE recipients SET sending_until = NULL, updated_at = now() WHERE id = ANY($1) AND sending_until = $2`;
