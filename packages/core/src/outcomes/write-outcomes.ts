@@ -1,7 +1,7 @@
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
 import { retryWhileUnavailable } from '../db/retry-unavailable.ts';
-import { inTransaction, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
+import { BEGIN_GENERIC, inTransaction, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
 import { allColumns, columnsOf, EVENTS, FEEDBACK_REPORTS, MESSAGES, RECIPIENTS, SUPPRESSIONS, WEBHOOK_DELIVERIES, type RowOf } from '../db/tables.ts';
 import type { RecipientStatus } from '../generated/prisma/enums.ts';
 import { newId } from '../ids.ts';
@@ -161,7 +161,7 @@ async function writeAll(db: Db, writes: OutcomeWrite[]): Promise<void> {
         messageIds,
       ]),
     );
-  });
+  }, BEGIN_GENERIC);
 }
 
 const DEADLOCK = new Set(['40P01', '40001']);
