@@ -106,10 +106,16 @@ SELECT (SELECT coalesce(json_agg(id), '[]') FROM e) AS inserted,
   (SELECT coalesce(json_agg(json_build_object('id', w.id, 'project_id', w.project_id, 'events', coalesce(w.events, '{}'))), '[]')
      FROM webhook_endpoints w WHERE w.project_id = ANY($7) AND ${ACTIVE_ENDPOINT_SQL('w')}) AS endpoints`;
 
-/** Messages' summary statuses, and the webhook deliveries of the events inserted. */
+/**
+ * Messages' summary statuses, and the webhook deliveries of the events inserted. A message whose
+ * status does not change (a retry still deferred, a message still sending to its other domains) is
+ * left as it is: every update of a message row is written to all of its nine indexes (its status is
+ * in three of them), so updated_at says when the status last changed.
+ */
 const SUMMARY_SQL = `WITH m AS (
   UPDATE messages m SET status = x.status::"MessageStatus", updated_at = now()
-  FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text) WHERE m.id = ANY($3::text[]) AND m.id = x.id)
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text)
+  WHERE m.id = ANY($3::text[]) AND m.id = x.id AND m.status IS DISTINCT FROM x.status::"MessageStatus")
 ${insertFromJson(WEBHOOK_DELIVERIES.name, allColumns(WEBHOOK_DELIVERIES), '$2')} ON CONFLICT DO NOTHING`;
 
 interface RecordResult {
