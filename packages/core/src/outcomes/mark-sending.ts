@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.ts';
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
-import { prepared } from '../db/sql.ts';
+import { idArray, prepared } from '../db/sql.ts';
 
 interface Claim {
   recipientIds: string[];
@@ -24,10 +24,10 @@ export type SendingMarks = GroupWriter<Claim, string[]>;
  */
 const CLAIM_SQL = `UPDATE recipients r SET sending_until = x.until, updated_at = now()
  FROM jsonb_to_recordset($1::jsonb) AS x(claim int, id text, until timestamptz, now timestamptz)
- WHERE r.id = ANY($2::text[]) AND r.id = x.id AND r.status::text IN ('queued', 'deferred') AND (r.sending_until IS NULL OR r.sending_until < x.now)
+ WHERE r.id = ANY(${idArray('$2')}) AND r.id = x.id AND r.status::text IN ('queued', 'deferred') AND (r.sending_until IS NULL OR r.sending_until < x.now)
  RETURNING x.claim, r.id`;
 
-const RELEASE_SQL = `UPDATE recipients SET sending_until = NULL, updated_at = now() WHERE id = ANY($1) AND sending_until = $2`;
+const RELEASE_SQL = `UPDATE recipients SET sending_until = NULL, updated_at = now() WHERE id = ANY(${idArray('$1')}) AND sending_until = $2`;
 
 export function createSendingMarks(db: Db): SendingMarks {
   return createGroupWriter<Claim, string[]>(

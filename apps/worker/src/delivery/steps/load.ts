@@ -1,4 +1,4 @@
-import { open, prepared, sqlPool, syntheticReply, type Db, type DeliveryJob } from '@herald/core';
+import { idArray, open, prepared, sqlPool, syntheticReply, type Db, type DeliveryJob } from '@herald/core';
 import { CONTINUE, decideAll, type Step } from '../attempt.ts';
 
 export interface LoadRow {
@@ -47,7 +47,7 @@ const LOAD_SQL = `SELECT j.message_id AS job_message_id, j.domain AS job_domain,
                   WHERE r.message_id = m.id AND r.domain = j.domain AND r.status IN ('queued', 'deferred')), '[]') AS recipients
  FROM jsonb_to_recordset($1::jsonb) AS j(message_id text, domain text)
  JOIN messages m ON m.id = j.message_id JOIN projects p ON p.id = m.project_id LEFT JOIN domains d ON d.id = m.domain_id
- WHERE m.id = ANY($2::text[])`;
+ WHERE m.id = ANY(${idArray('$2')})`;
 
 /**
  * The messages of these jobs and, for each, its recipients at the job's domain still to be delivered
