@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.ts';
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
-import { prepared } from '../db/sql.ts';
+import { idArray, prepared } from '../db/sql.ts';
 
 interface Claim {
   recipientIds: string[];
@@ -16,20 +16,24 @@ export type SendingMarks = GroupWriter<Claim, string[]>;
  * A recipient is claimed only while it is still to be delivered and no other attempt holds it (no
  * mark, or one that has run out). Two claims of one recipient in one statement: Postgres updates the
  * row once and returns it for one of them; in two statements at once, the second re-reads the row
- * after the first commits and no longer matches.
+ * after the first commits and no longer matches. The ids also travel as an array ($2) so that the
+ * recipients are found by primary key whatever the table's statistics say: joined only to the JSON
+ * rows (estimated at 100), the plan could read and hash every pending recipient for each claim. For
+ * the same reason the status is compared as text, which no index serves: with statistics taken while
+ * few recipients were pending, the planner preferred the status index and read all of them.
  */
 const CLAIM_SQL = `UPDATE recipients r SET sending_until = x.until, updated_at = now()
  FROM jsonb_to_recordset($1::jsonb) AS x(claim int, id text, until timestamptz, now timestamptz)
- WHERE r.id = x.id AND r.status IN ('queued', 'deferred') AND (r.sending_until IS NULL OR r.sending_until < x.now)
+ WHERE r.id = ANY(${idArray('$2')}) AND r.id = x.id AND r.status::text IN ('queued', 'deferred') AND (r.sending_until IS NULL OR r.sending_until < x.now)
  RETURNING x.claim, r.id`;
 
-const RELEASE_SQL = `UPDATE recipients SET sending_until = NULL, updated_at = now() WHERE id = ANY($1) AND sending_until = $2`;
+const RELEASE_SQL = `UPDATE recipients SET sending_until = NULL, updated_at = now() WHERE id = ANY(${idArray('$1')}) AND sending_until = $2`;
 
 export function createSendingMarks(db: Db): SendingMarks {
   return createGroupWriter<Claim, string[]>(
     async (claims) => {
       const rows = claims.flatMap((c, claim) => c.recipientIds.map((id) => ({ claim, id, until: c.until, now: c.now })));
-      const { rows: won } = await sqlPool(db).query<{ claim: number; id: string }>(prepared('claim-sending', CLAIM_SQL, [JSON.stringify(rows)]));
+      const { rows: won } = await sqlPool(db).query<{ claim: number; id: string }>(prepared('claim-sending', CLAIM_SQL, [JSON.stringify(rows), rows.map((r) => r.id)]));
       const results = claims.map((): string[] => []);
       for (const { claim, id } of won) results[claim]?.push(id);
       return results;
@@ -53,5 +57,6 @@ export function claimSending(store: Store, recipientIds: string[], until: Date, 
 /** Gives back a claim whose attempt sent nothing (postponed): the next attempt may claim them at once. */
 export async function releaseSending(db: Db, recipientIds: string[], until: Date): Promise<void> {
   if (recipientIds.length === 0) return;
-  await sqlPool(db).query(RELEASE_SQL, [recipientIds, until]);
+  // prepared: a destination at its connection limit postpones many deliveries, each releasing its claim
+  await sqlPool(db).query(prepared('release-sending', RELEASE_SQL, [recipientIds, until]));
 }

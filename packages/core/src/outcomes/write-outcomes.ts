@@ -1,7 +1,7 @@
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
 import { retryWhileUnavailable } from '../db/retry-unavailable.ts';
-import { inTransaction, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
+import { BEGIN_GENERIC, inTransaction, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
 import { allColumns, columnsOf, EVENTS, FEEDBACK_REPORTS, MESSAGES, RECIPIENTS, SUPPRESSIONS, WEBHOOK_DELIVERIES, type RowOf } from '../db/tables.ts';
 import type { RecipientStatus } from '../generated/prisma/enums.ts';
 import { newId } from '../ids.ts';
@@ -80,7 +80,10 @@ const REPORT = columnsOf(FEEDBACK_REPORTS, REPORT_COLUMNS);
  * Reports inserted (their raw bytes in one binary parameter), recipients changed (only from the
  * statuses each change allows), events and suppressions inserted (a re-run's duplicates skipped);
  * answers the ids of the events inserted, every recipient status of the messages as they are now, and
- * the projects' webhook endpoints.
+ * the projects' webhook endpoints. Rows to change are named by an array of ids as well as by the JSON
+ * rows ($8 here, $3 in SUMMARY_SQL): the planner then finds them by primary key whatever the tables'
+ * statistics say, where a join to the JSON rows alone (estimated at 100) was planned as a scan of the
+ * whole table once the cached plan was made while the table was small.
  */
 const RECORD_SQL = `WITH f AS (
   INSERT INTO ${FEEDBACK_REPORTS.name} (${REPORT.map(([n]) => `"${n}"`).join(', ')}, raw)
@@ -92,7 +95,7 @@ u AS (
     last_attempt_at = coalesce(x.last_attempt_at, r.last_attempt_at), next_attempt_at = x.next_attempt_at,
     sending_until = NULL, final_at = x.final_at, updated_at = now()
   FROM jsonb_to_recordset($1::jsonb) AS x(${recordsetTypes(CHANGE)})
-  WHERE r.id = x.id AND r.status::text = ANY(x."from")
+  WHERE r.id = ANY($8::text[]) AND r.id = x.id AND r.status::text = ANY(x."from")
   RETURNING r.id, r.message_id, r.status),
 e AS (${insertFromJson(EVENTS.name, EVENT, '$2')} ON CONFLICT DO NOTHING RETURNING id, ${ROLLUP_EVENT_COLUMNS}),
 s AS (${insertFromJson(SUPPRESSIONS.name, SUPPRESSION, '$3')} ON CONFLICT DO NOTHING)${rollupCtes('e', MESSAGES.name)}
@@ -103,10 +106,16 @@ SELECT (SELECT coalesce(json_agg(id), '[]') FROM e) AS inserted,
   (SELECT coalesce(json_agg(json_build_object('id', w.id, 'project_id', w.project_id, 'events', coalesce(w.events, '{}'))), '[]')
      FROM webhook_endpoints w WHERE w.project_id = ANY($7) AND ${ACTIVE_ENDPOINT_SQL('w')}) AS endpoints`;
 
-/** Messages' summary statuses, and the webhook deliveries of the events inserted. */
+/**
+ * Messages' summary statuses, and the webhook deliveries of the events inserted. A message whose
+ * status does not change (a retry still deferred, a message still sending to its other domains) is
+ * left as it is: every update of a message row is written to all of its nine indexes (its status is
+ * in three of them), so updated_at says when the status last changed.
+ */
 const SUMMARY_SQL = `WITH m AS (
   UPDATE messages m SET status = x.status::"MessageStatus", updated_at = now()
-  FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text) WHERE m.id = x.id)
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text)
+  WHERE m.id = ANY($3::text[]) AND m.id = x.id AND m.status IS DISTINCT FROM x.status::"MessageStatus")
 ${insertFromJson(WEBHOOK_DELIVERIES.name, allColumns(WEBHOOK_DELIVERIES), '$2')} ON CONFLICT DO NOTHING`;
 
 interface RecordResult {
@@ -135,6 +144,7 @@ async function writeAll(db: Db, writes: OutcomeWrite[]): Promise<void> {
         JSON.stringify(reportRows),
         Buffer.concat(reports.map((r) => r.raw), offset),
         [...new Set(writes.map((w) => w.message.projectId))],
+        writes.flatMap((w) => w.recipients.map((r) => r.id)),
       ]),
     );
     const { inserted, statuses, endpoints } = rows[0] as RecordResult;
@@ -154,9 +164,10 @@ async function writeAll(db: Db, writes: OutcomeWrite[]): Promise<void> {
       prepared('record-summary', SUMMARY_SQL, [
         JSON.stringify(messageIds.map((id) => ({ id, status: aggregateMessageStatus(byMessage.get(id) ?? []) }))),
         JSON.stringify(deliveries.map(webhookDeliveryRow)),
+        messageIds,
       ]),
     );
-  });
+  }, BEGIN_GENERIC);
 }
 
 const DEADLOCK = new Set(['40P01', '40001']);

@@ -1,4 +1,4 @@
-import { open, prepared, sqlPool, syntheticReply, type Db, type DeliveryJob } from '@herald/core';
+import { idArray, open, prepared, sqlPool, syntheticReply, type Db, type DeliveryJob } from '@herald/core';
 import { CONTINUE, decideAll, type Step } from '../attempt.ts';
 
 export interface LoadRow {
@@ -46,17 +46,19 @@ const LOAD_SQL = `SELECT j.message_id AS job_message_id, j.domain AS job_domain,
                   FROM recipients r
                   WHERE r.message_id = m.id AND r.domain = j.domain AND r.status IN ('queued', 'deferred')), '[]') AS recipients
  FROM jsonb_to_recordset($1::jsonb) AS j(message_id text, domain text)
- JOIN messages m ON m.id = j.message_id JOIN projects p ON p.id = m.project_id LEFT JOIN domains d ON d.id = m.domain_id`;
+ JOIN messages m ON m.id = j.message_id JOIN projects p ON p.id = m.project_id LEFT JOIN domains d ON d.id = m.domain_id
+ WHERE m.id = ANY(${idArray('$2')})`;
 
 /**
  * The messages of these jobs and, for each, its recipients at the job's domain still to be delivered
  * and the ids of its domain's active DKIM keys (so a delivery signs with exactly the keys active when
  * it was loaded, and a key a rotation deactivated signs nothing more): one query for one job or a
- * whole batch (plain SQL, prepared: this runs for every delivery).
+ * whole batch (plain SQL, prepared: this runs for every delivery). The message ids travel as an array
+ * too ($2), so the messages are found by primary key whatever the table's statistics say.
  */
 export async function loadJobs(db: Db, jobs: DeliveryJob[]): Promise<LoadedJobs> {
   const { rows } = await sqlPool(db).query<LoadRow>(
-    prepared('delivery-load', LOAD_SQL, [JSON.stringify(jobs.map((j) => ({ message_id: j.messageId, domain: j.domain })))]),
+    prepared('delivery-load', LOAD_SQL, [JSON.stringify(jobs.map((j) => ({ message_id: j.messageId, domain: j.domain }))), jobs.map((j) => j.messageId)]),
   );
   return new Map(rows.map((row) => [loadKey({ messageId: row.job_message_id, domain: row.job_domain }), row]));
 }
