@@ -38,6 +38,7 @@ export function testSmtpDeps(options: { limits?: Partial<LimitSettings>; pool?: 
     redis,
     async close() {
       await pool.closeAll();
+      await limits.leave();
       await stopHearing?.();
       limits.stop();
       const keys = await redis.keys(`${prefix}:*`);

@@ -64,9 +64,12 @@ export async function main(): Promise<void> {
     }),
     { leaseMs: config.jobLockMs, log },
   );
-  // as many idle sessions per destination as jobs may want at once (up to its connection limit): a busy
-  // worker reuses its connections instead of opening (and STARTTLS-handshaking) new ones
-  const maxIdlePerKey = Math.max(DEFAULT_POOL_LIMITS.maxIdlePerKey, Math.min(config.concurrency, config.maxConnectionsPerDestination));
+  // as many idle sessions per server address as deliveries may want at once: a busy worker reuses its
+  // connections instead of opening (and STARTTLS-handshaking) new ones. An address may serve several MX
+  // host names (each under its own connection limit), so its sessions may number more than one limit;
+  // a batch's deliveries end together, and a smaller cap closed most of their sessions just before the
+  // next batch opened as many again. Idle ones still close after 5 s.
+  const maxIdlePerKey = Math.max(DEFAULT_POOL_LIMITS.maxIdlePerKey, config.concurrency);
   const pool = createSessionPool({ ...DEFAULT_POOL_LIMITS, maxIdlePerKey }, releaseLeaseOnClose(limits));
   // a slot another worker gives back wakes a delivery here waiting for that destination
   const stopHearingFreedSlots = listenForFreedSlots(redis, config.queuePrefix, (destination) => pool.slotFreed(destination), log);
@@ -175,6 +178,7 @@ export async function main(): Promise<void> {
       await sweeper.stop();
       await Promise.all([workers.close(), webhooks.stop(), maintenance.close()]);
       await pool.closeAll();
+      await limits.leave().catch(() => undefined);
       await stopHearingFreedSlots();
       limits.stop();
       await queues.close();

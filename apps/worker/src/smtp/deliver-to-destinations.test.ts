@@ -155,6 +155,34 @@ describe('deliverToDestinations', () => {
     }
   });
 
+  it('holds at most its share of a destination’s connections while another worker delivers there too', async () => {
+    const prefix = uniquePrefix('smtp');
+    const workers = [1, 2].map(() => testSmtpDeps({ limits: { maxConnections: 4, shareEveryMs: 50 }, pool: { maxIdlePerKey: 4 }, prefix, hearFreedSlots: true }));
+    const slow = await startMxSink({ behaviour: { data: () => new Promise((resolve) => setTimeout(() => resolve(undefined), 20)) } });
+    const mostOpen = [0, 0];
+    try {
+      // both say they are delivering, then read the count again: two workers, two connections each
+      for (const w of workers) await w.limits.connectionShare();
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      for (const w of workers) expect(await w.limits.connectionShare()).toBe(2);
+      const attempts = await Promise.all(
+        workers.flatMap((w, n) =>
+          Array.from({ length: 8 }, async (_, i) => {
+            const attempt = await deliverToDestinations(w.deps, [mx('mx.share.test', [slow.host])], from, [`w${n}r${i}@share.test`], message());
+            mostOpen[n] = Math.max(mostOpen[n] as number, w.pool.openTo('mx.share.test'));
+            return attempt;
+          }),
+        ),
+      );
+      expect(attempts.map((a) => (a.kind === 'postponed' ? a.reason : a.kind))).toEqual(new Array(16).fill('replies'));
+      expect(slow.received.filter((m) => m.rcptTo[0]?.endsWith('@share.test'))).toHaveLength(16);
+      expect(mostOpen).toEqual([2, 2]);
+    } finally {
+      await Promise.all(workers.map((w) => w.close()));
+      await slow.close();
+    }
+  });
+
   it('feeds the connections this worker holds to its deliveries waiting at the limit, back to back, never past the limit', async () => {
     const capped = testSmtpDeps({ limits: { maxConnections: 2 }, pool: { maxIdlePerKey: 2 } });
     let open = 0;

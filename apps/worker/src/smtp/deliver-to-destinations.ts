@@ -163,15 +163,29 @@ async function sessionUnderLimit(
   }
 }
 
-/** A new connection, under the destination's connection limit (a slot held across all workers). */
+/**
+ * A new connection, under the destination's connection limit (a slot held across all workers) and
+ * within this worker's share of it (the limit divided among the workers delivering now).
+ */
 async function newSession(
   deps: SmtpDeps,
   destination: Destination,
   ip: string,
 ): Promise<{ kind: 'session'; session: SmtpSession } | { kind: 'busy' } | { kind: 'failed'; reply: SmtpReply }> {
-  const lease = await deps.limits.acquireSlot(destination.name);
-  if (!lease) return { kind: 'busy' };
+  // this worker's share of the destination's connections: beyond it, its deliveries take turns on its
+  // own. The connection counts from the check on (no await between), so deliveries starting together
+  // cannot all pass it.
+  const share = await deps.limits.connectionShare();
+  if (deps.pool.openTo(destination.name) >= share) return { kind: 'busy' };
   const connection = deps.pool.connecting(destination.name);
+  const lease = await deps.limits.acquireSlot(destination.name).catch((err: unknown) => {
+    connection.cancelled();
+    throw err;
+  });
+  if (!lease) {
+    connection.cancelled();
+    return { kind: 'busy' };
+  }
   try {
     const session = await openSession(deps, destination, ip);
     leases.set(session, { destination: destination.name, lease });

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
-import { countThrottledDestinations, createRedisDestinationLimits, type LimitSettings } from './destination-limits.ts';
+import { countThrottledDestinations, createRedisDestinationLimits, type DestinationLimits, type LimitSettings } from './destination-limits.ts';
 
 const settings: LimitSettings = { maxConnections: 5, leaseMs: 60_000, backoffBaseMs: 60_000, backoffMaxMs: 600_000, stateTtlMs: 200 };
 
@@ -24,6 +24,22 @@ function counted(redis: Redis): { redis: Redis; calls: string[] } {
 describe('destination limits shared by workers', () => {
   const redis = new Redis(TEST_REDIS_URL);
   afterAll(() => redis.disconnect());
+
+  it('divides a destination’s connections among the workers delivering now, and gives a leaving worker’s share back', async () => {
+    const prefix = uniquePrefix('share');
+    const shared = { ...settings, maxConnections: 5, shareEveryMs: 100 };
+    const [a, b, c] = [1, 2, 3].map(() => createRedisDestinationLimits(redis, prefix, shared)) as [DestinationLimits, DestinationLimits, DestinationLimits];
+    expect(await a.connectionShare()).toBe(5); // alone
+    expect(await b.connectionShare()).toBe(3); // two: 5 / 2, rounded up
+    expect(await a.connectionShare()).toBe(5); // read at most every 100 ms
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await a.connectionShare()).toBe(3);
+    expect(await c.connectionShare()).toBe(2); // three
+    await Promise.all([b.leave(), c.leave()]);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await a.connectionShare()).toBe(5);
+    await a.leave();
+  });
 
   it('reads a destination’s backoff from Redis at most once per interval, and resets nothing after deliveries when nobody throttled', async () => {
     const prefix = uniquePrefix('limits');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { destinationKey, slotFreedChannel, throttledSetKey, type DestinationKeyKind } from '@herald/core';
+import { activeWorkersKey, destinationKey, slotFreedChannel, throttledSetKey, type DestinationKeyKind } from '@herald/core';
 
 /**
  * Limits shared by every worker process, kept in Redis: how many connections one destination (an MX
@@ -17,6 +17,14 @@ export interface DestinationLimits {
    * released or had lapsed (they are not brought back).
    */
   renewSlots(slots: HeldSlot[]): Promise<HeldSlot[]>;
+  /**
+   * How many of a destination's connections this worker may hold: the limit divided among the workers
+   * delivering now (at least one). A worker that held them all would leave another's deliveries to
+   * the same destination waiting while its own went back to back.
+   */
+  connectionShare(): Promise<number>;
+  /** This worker stops delivering (shutdown): the others' shares grow at their next reading. */
+  leave(): Promise<void>;
   /** Until when the destination is backed off (ms since epoch), or null. */
   backedOffUntil(destination: string): Promise<number | null>;
   /** Records a throttling reply: backs off 1, 2, 4… minutes up to the maximum. Returns the end. */
@@ -46,6 +54,8 @@ export interface LimitSettings {
    * per interval instead of one per message.
    */
   stateTtlMs?: number;
+  /** How often a worker says it is delivering and reads how many are (connectionShare); default 5 s. It counts for three times as long. */
+  shareEveryMs?: number;
 }
 
 const ACQUIRE = `
@@ -97,6 +107,16 @@ redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
 redis.call('ZADD', KEYS[3], untilMs, ARGV[4])
 return untilMs`;
 
+/**
+ * KEYS: the set of active workers; ARGV: now, this worker, how long a worker counts after it last said
+ * so. Says this worker is delivering, forgets those that stopped saying so, answers how many are left.
+ */
+const ACTIVE = `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return redis.call('ZCARD', KEYS[1])`;
+
 /** How many destinations are backed off now, across all workers: one ZCOUNT (herald_destinations_throttled). */
 export function countThrottledDestinations(redis: Pick<Redis, 'zcount'>, prefix: string, now: () => number = Date.now): () => Promise<number> {
   return () => redis.zcount(throttledSetKey(prefix), `(${now()}`, '+inf');
@@ -105,6 +125,9 @@ export function countThrottledDestinations(redis: Pick<Redis, 'zcount'>, prefix:
 export function createRedisDestinationLimits(redis: Redis, prefix: string, settings: LimitSettings, now: () => number = Date.now): DestinationLimits {
   const key = (kind: DestinationKeyKind, destination: string) => destinationKey(prefix, kind, destination);
   const stateTtlMs = settings.stateTtlMs ?? 1_000;
+  const shareEveryMs = settings.shareEveryMs ?? 5_000;
+  const self = randomUUID();
+  let workers = { count: 1, readAt: -Infinity };
   // what this worker last read or wrote of each destination's backoff, and whether a throttle level was set
   const known = new Map<string, { until: number | null; throttled: boolean; readAt: number }>();
   const remember = (destination: string, until: number | null, throttled: boolean) => {
@@ -126,6 +149,18 @@ export function createRedisDestinationLimits(redis: Redis, prefix: string, setti
       const keys = slots.map((s) => key('slots', s.destination));
       const lost = (await redis.eval(RENEW, keys.length, ...keys, now() + settings.leaseMs, settings.leaseMs, ...slots.map((s) => s.lease))) as number[];
       return lost.map((i) => slots[i - 1] as HeldSlot);
+    },
+    async connectionShare() {
+      if (now() - workers.readAt >= shareEveryMs) {
+        // one reading at a time: meanwhile the last count stands
+        workers = { ...workers, readAt: now() };
+        const count = Number(await redis.eval(ACTIVE, 1, activeWorkersKey(prefix), now(), self, 3 * shareEveryMs));
+        workers = { count: Math.max(1, count), readAt: now() };
+      }
+      return Math.max(1, Math.ceil(settings.maxConnections / workers.count));
+    },
+    async leave() {
+      await redis.zrem(activeWorkersKey(prefix), self);
     },
     async backedOffUntil(destination) {
       let state = known.get(destination);

@@ -10,9 +10,11 @@ export interface SessionPool {
   release(key: string, session: SmtpSession): void;
   /**
    * A connection to `destination` this process is opening under its limit: counted from now (so that
-   * deliveries meeting the limit meanwhile wait for it); `failed` uncounts it when no session came.
+   * deliveries meeting the limit meanwhile wait for it); `failed` uncounts it when no session came
+   * (and wakes a delivery waiting for the destination, which may try again); `cancelled` uncounts it
+   * when no slot was had (waking nobody: nothing was freed).
    */
-  connecting(destination: string): { opened(session: SmtpSession): void; failed(): void };
+  connecting(destination: string): { opened(session: SmtpSession): void; failed(): void; cancelled(): void };
   /** Connections to this destination (MX host) this process holds: being opened, in use or idle. */
   openTo(destination: string): number;
   /**
@@ -69,12 +71,12 @@ export function createSessionPool(limits: PoolLimits = DEFAULT_POOL_LIMITS, onCl
     const i = waiters.findIndex(match);
     return i < 0 ? undefined : waiters.splice(i, 1)[0];
   };
-  const uncount = (destination: string) => {
+  const uncount = (destination: string, freed = true) => {
     const left = (open.get(destination) ?? 1) - 1;
     if (left > 0) open.set(destination, left);
     else open.delete(destination);
     // its connection slot is given back: the first delivery waiting for this destination may take it
-    take((w) => w.destination === destination)?.wake('slot');
+    if (freed) take((w) => w.destination === destination)?.wake('slot');
   };
   // the connection is closed first, then its slot given back (onClose) and a waiter woken: a
   // connection still closing and its successor are never open at once beyond the limit
@@ -132,6 +134,7 @@ export function createSessionPool(limits: PoolLimits = DEFAULT_POOL_LIMITS, onCl
       return {
         opened: (session) => void counted.add(session),
         failed: () => uncount(destination),
+        cancelled: () => uncount(destination, false),
       };
     },
     openTo: (destination) => open.get(destination.toLowerCase()) ?? 0,

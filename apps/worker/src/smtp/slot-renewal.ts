@@ -56,6 +56,8 @@ export function renewHeldSlots(limits: DestinationLimits, options: { leaseMs: nu
       return limits.releaseSlot(destination, lease);
     },
     renewSlots: (slots) => limits.renewSlots(slots),
+    connectionShare: () => limits.connectionShare(),
+    leave: () => limits.leave(),
     backedOffUntil: (destination) => limits.backedOffUntil(destination),
     throttled: (destination) => limits.throttled(destination),
     recovered: (destination) => limits.recovered(destination),

@@ -28,6 +28,14 @@ export function slotFreedChannel(prefix: string): string {
   return `${prefix}:dest:slot-freed`;
 }
 
+/**
+ * The sorted set of workers delivering now, scored by when each last said so: a destination's
+ * connections are shared among them (apps/worker/src/smtp/destination-limits.ts, connectionShare).
+ */
+export function activeWorkersKey(prefix: string): string {
+  return `${prefix}:dest:workers`;
+}
+
 /** The sorted set of backed-off destinations, scored by the end of their backoff. */
 export function throttledSetKey(prefix: string): string {
   return `${prefix}:dest:throttled`;
