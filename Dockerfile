@@ -23,7 +23,7 @@ RUN npm ci --no-audit --no-fund
 
 # ---- runtime: production dependencies, the sources, the generated client ----
 FROM node:20-bookworm-slim
-# MALLOC_ARENA_MAX=2: less resident memory for every process (docs/operations.md; the compose file adds the worker's)
+# MALLOC_ARENA_MAX=2: less resident memory for every process (docs/operations.md; the compose file adds the worker's and the API's V8 young generation)
 ENV NODE_ENV=production HERALD_ENV=production HERALD_API_HOST=0.0.0.0 MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=manifests /app ./

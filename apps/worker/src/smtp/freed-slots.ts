@@ -6,8 +6,9 @@ import { slotFreedChannel, type Log } from '@herald/core';
  * slotFreedChannel when a lease is released) and passes each destination to `onFreed`: deliveries of
  * this worker waiting for that destination, while all of its connections are other workers', try
  * for the slot at once instead of coming back seconds later. Subscribing takes a connection of its
- * own (a subscribed Redis connection can do nothing else). Returns the function that stops listening. A lost message costs only time: a
- * waiting delivery gives up after its wait and is postponed, as without this.
+ * own (a subscribed Redis connection can do nothing else). A lost message costs only time: a waiting
+ * delivery gives up after its wait and is postponed, as without this. Returns the function that
+ * stops listening.
  */
 export function listenForFreedSlots(redis: Redis, prefix: string, onFreed: (destination: string) => void, log: Log): () => Promise<void> {
   const subscriber = redis.duplicate();

@@ -1,6 +1,6 @@
-import { LINE_BREAK } from './message-rules.ts';
 import { domainToASCII } from 'node:url';
 import addressparser from 'nodemailer/lib/addressparser/index.js';
+import { LINE_BREAK } from './message-rules.ts';
 
 /**
  * A mailbox as Herald stores it: lower-case ASCII domain (punycode for IDNs), local part as given but

@@ -1,14 +1,14 @@
 import type { ErrorDetail } from '../errors/registry.ts';
 
+/** A line break in any of its forms (CR, LF, NEL, LS, PS, VT, FF): never allowed in a one-line field such as a subject. */
+export const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
+
 /**
  * The rules a message's tags, metadata, recipients and schedule follow, whichever front end it came
  * through: the API's schema uses the patterns and limits (so the OpenAPI document shows them), SMTP
  * submission reads tags and metadata from X-Herald headers, and intake's `submit` checks every
  * request against them before anything else happens.
  */
-/** A line break in any of its forms (CR, LF, NEL, LS, PS, VT, FF): never allowed in a one-line field such as a subject. */
-export const LINE_BREAK = /[\r\n\u0085\u2028\u2029\v\f]/;
-
 export const MESSAGE_RULES = {
   tag: /^[A-Za-z0-9_-]{1,64}$/,
   tagRule: 'must be 1-64 letters, digits, _ or -',

@@ -22,7 +22,6 @@ export interface RenderedTemplate {
 
 export type RenderResult = { ok: true; rendered: RenderedTemplate } | { ok: false; errors: TemplateIssue[] };
 
-
 /**
  * Renders a compiled template with one message's variables: the subject, the HTML (CSS inlined)
  * and the text part (the template's own, or made from the HTML). Refused, with every problem at
