@@ -13,31 +13,20 @@ export interface SingleAcceptResult {
   p50: number;
   p99: number;
   errors: number;
-  /** At a fixed offered rate. */
-  atRate: { offered: number; rps: number; p50: number; p99: number; errors: number };
 }
 
-/** POST /v1/messages with autocannon: as fast as `connections` allow, then at a fixed offered rate. */
-export async function measureSingleAccept(target: AcceptTarget, options: { connections: number; seconds: number; rate: number }): Promise<SingleAcceptResult> {
+/** POST /v1/messages with autocannon, as fast as `connections` allow (the steady offered rate is bench/open-loop.ts). */
+export async function measureSingleAccept(target: AcceptTarget, options: { connections: number; seconds: number }): Promise<SingleAcceptResult> {
   let n = 0;
-  const run = (extra: Partial<autocannon.Options>) =>
-    autocannon({
-      url: `${target.apiUrl}/v1/messages`,
-      method: 'POST',
-      headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
-      duration: options.seconds,
-      requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(message(target.from, n++)) }) }],
-      ...extra,
-    });
-  const flat = await run({ connections: options.connections });
-  const paced = await run({ connections: Math.max(options.connections, 100), overallRate: options.rate });
-  const summary = (r: autocannon.Result) => ({
-    rps: Math.round(r['2xx'] / r.duration),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.non2xx + r.timeouts,
+  const flat = await autocannon({
+    url: `${target.apiUrl}/v1/messages`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
+    duration: options.seconds,
+    requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(message(target.from, n++)) }) }],
+    connections: options.connections,
   });
-  return { ...summary(flat), atRate: { offered: options.rate, ...summary(paced) } };
+  return { rps: Math.round(flat['2xx'] / flat.duration), p50: flat.latency.p50, p99: flat.latency.p99, errors: flat.errors + flat.non2xx + flat.timeouts };
 }
 
 export interface BatchAcceptResult {
@@ -62,8 +51,8 @@ export async function sendBatches(
       const make = options.make ?? message;
       const body = JSON.stringify({ messages: Array.from({ length: options.size }, (_, i) => make(target.from, base + i)) });
       const response = await fetch(`${target.apiUrl}/v1/messages/batch`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
         body,
       });
       if (response.status !== 202) throw new Error(`batch answered ${response.status}: ${(await response.text()).slice(0, 300)}`);

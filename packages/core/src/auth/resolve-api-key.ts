@@ -1,7 +1,7 @@
 import type { ApiKeyMode } from '../generated/prisma/enums.ts';
 import { hashApiKey, isWellFormedApiKey } from '../crypto/api-key.ts';
 import { sqlPool, type Db } from '../db/client.ts';
-import { prepared } from '../db/sql.ts';
+import { idArray, prepared } from '../db/sql.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
 import type { Log } from '../logger.ts';
 import type { Store } from '../db/store.ts';
@@ -27,7 +27,7 @@ export interface KeyRow {
 
 const KEY_SQL = `SELECT k.hash, k.id, k.project_id AS "projectId", k.mode, k.scopes, k.domains, k.last_used_at AS "lastUsedAt", k.revoked_at AS "revokedAt",
         k.expires_at AS "expiresAt", p.test_mode AS "testMode", p.daily_quota AS "dailyQuota"
- FROM api_keys k JOIN projects p ON p.id = k.project_id WHERE k.hash = ANY($1)`;
+ FROM api_keys k JOIN projects p ON p.id = k.project_id WHERE k.hash = ANY(${idArray('$1')})`;
 
 /** The group read of keys by hash a Store owns (one per process). */
 export type KeyLookup = GroupWriter<string, KeyRow | undefined>;
