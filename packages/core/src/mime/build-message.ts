@@ -67,13 +67,10 @@ export function textEntity(type: 'text/plain' | 'text/html', content: string): E
 
 /** A text part of any content, the encoding chosen from one scan of its UTF-8 octets (exported for the tests: the fast path must match it). */
 export function scannedTextEntity(type: 'text/plain' | 'text/html', content: string): Entity {
-  let octets = Buffer.from(content, 'utf8');
-  let scan = scanText(octets);
-  if (scan.bareLineBreaks) {
-    // line endings made CRLF: a bare CR or LF would otherwise reach the wire as the sender's program wrote it
-    octets = Buffer.from(content.replace(/\r\n|\r|\n/g, '\r\n'), 'utf8');
-    scan = scanText(octets);
-  }
+  // line endings made CRLF first (a bare CR or LF would otherwise reach the wire as the sender's program
+  // wrote it): text with LF alone (a template's, most programs') is then converted and scanned once
+  const octets = Buffer.from(crlfLineBreaks(content), 'utf8');
+  const scan = scanText(octets);
   const contentType = mimeField('Content-Type', type, ['; charset=utf-8']);
   if (scan.eightBit === 0 && !scan.controls && scan.longestLine <= 998) {
     return { fields: `${contentType}Content-Transfer-Encoding: 7bit\r\n`, body: octets.toString('latin1') };
@@ -89,6 +86,12 @@ export function scannedTextEntity(type: 'text/plain' | 'text/html', content: str
 const NOT_PLAIN_ASCII = /[^\t\n\r\x20-\x7e]/;
 const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
 
+/** Every line break as CRLF (a bare CR or LF becomes one), the text left as it is when it has none. */
+function crlfLineBreaks(content: string): string {
+  if (!content.includes('\r')) return content.replaceAll('\n', '\r\n');
+  return BARE_CR_OR_LF.test(content) ? content.replace(/\r\n|\r|\n/g, '\r\n') : content;
+}
+
 /**
  * Text of printable ASCII and line breaks (most mail): the same choice as scanText's, made on the
  * string with native searches (no UTF-8 copy, no loop over every octet; ASCII is its own latin1
@@ -98,7 +101,7 @@ const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
 function plainTextEntity(type: 'text/plain' | 'text/html', content: string): Entity {
   const contentType = mimeField('Content-Type', type, ['; charset=utf-8']);
   // line endings made CRLF: a bare CR or LF would otherwise reach the wire as the sender's program wrote it
-  const text = !content.includes('\r') ? content.replaceAll('\n', '\r\n') : BARE_CR_OR_LF.test(content) ? content.replace(/\r\n|\r|\n/g, '\r\n') : content;
+  const text = crlfLineBreaks(content);
   let longestLine = 0;
   let lineStart = 0;
   for (let at = text.indexOf('\r\n'); at !== -1; at = text.indexOf('\r\n', lineStart)) {
@@ -113,8 +116,6 @@ function plainTextEntity(type: 'text/plain' | 'text/html', content: string): Ent
 interface TextScan {
   /** Octets of 0x80 and above. */
   eightBit: number;
-  /** A CR not followed by LF, or an LF not after a CR. */
-  bareLineBreaks: boolean;
   /** Control characters other than HTAB and CRLF (NUL included): never sent as they are. */
   controls: boolean;
   /** Octets quoted-printable must escape anywhere: "=" and those controls. */
@@ -123,21 +124,20 @@ interface TextScan {
   longestLine: number;
 }
 
-/** What each octet means to the scan: 0 nothing, 1 a control character, 2 CR, 3 LF, 4 "=", 5 an 8-bit octet. */
+/** What each octet means to the scan: 0 nothing (CR included: every one is before an LF), 1 a control character, 3 LF, 4 "=", 5 an 8-bit octet. */
 const OCTET_CLASS = new Uint8Array(256).map((_, b) =>
-  b >= 0x80 ? 5 : b === 0x0d ? 2 : b === 0x0a ? 3 : b === 0x3d ? 4 : (b < 0x20 && b !== 0x09) || b === 0x7f ? 1 : 0,
+  b >= 0x80 ? 5 : b === 0x0d ? 0 : b === 0x0a ? 3 : b === 0x3d ? 4 : (b < 0x20 && b !== 0x09) || b === 0x7f ? 1 : 0,
 );
 
 /**
- * Everything the choice of encoding depends on, in one pass over the octets with a table lookup each
- * (about 3 µs for 5 KB; a regular expression for the controls over the text as latin1, plus the
- * conversion, cost three times that).
+ * Everything the choice of encoding depends on, in one pass over the octets of text whose line breaks
+ * are all CRLF, with a table lookup each (about 3 µs for 5 KB; a regular expression for the controls
+ * over the text as latin1, plus the conversion, cost three times that).
  */
 function scanText(octets: Buffer): TextScan {
   let eightBit = 0;
   let controls = false;
   let equals = false;
-  let bareLineBreaks = false;
   let longestLine = 0;
   let lineStart = 0;
   for (let i = 0; i < octets.length; i++) {
@@ -145,17 +145,13 @@ function scanText(octets: Buffer): TextScan {
     if (kind === 0) continue;
     if (kind === 5) eightBit++;
     else if (kind === 3) {
-      const crlf = octets[i - 1] === 0x0d && i > lineStart;
-      if (!crlf) bareLineBreaks = true;
-      longestLine = Math.max(longestLine, (crlf ? i - 1 : i) - lineStart);
+      longestLine = Math.max(longestLine, i - 1 - lineStart);
       lineStart = i + 1;
-    } else if (kind === 2) {
-      if (octets[i + 1] !== 0x0a) bareLineBreaks = true;
     } else if (kind === 4) equals = true;
     else controls = true;
   }
   longestLine = Math.max(longestLine, octets.length - lineStart);
-  return { eightBit, bareLineBreaks, controls, needsEscape: controls || equals, longestLine };
+  return { eightBit, controls, needsEscape: controls || equals, longestLine };
 }
 
 function attachmentEntity(attachment: Attachment): Entity {

@@ -98,6 +98,23 @@ describe('composing a message', () => {
     }
   });
 
+  it('makes every line break of 8-bit text CRLF before it encodes it, and loses nothing', () => {
+    const decodeQp = (body: string) =>
+      Buffer.from(body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+    const texts = [
+      `Mug × 2\nTea × 1\n${'a = b '.repeat(40)}\n`,
+      'bare\rCR — and\nLF\r\nmixed\n\n',
+      `${'é'.repeat(10)}\n${'x'.repeat(1200)}\n`,
+    ];
+    for (const text of texts) {
+      const entity = textEntity('text/plain', text);
+      expect(entity.fields).toContain('Content-Transfer-Encoding: quoted-printable');
+      expect(entity.body).not.toMatch(/\r(?!\n)|(?<!\r)\n/);
+      expect(entity.body.split('\r\n').every((line) => line.length <= 76)).toBe(true);
+      expect(decodeQp(entity.body)).toBe(text.replace(/\r\n|\r|\n/g, '\r\n'));
+    }
+  });
+
   it('never puts Bcc recipients in the headers', () => {
     const raw = build({ bcc: [{ email: 'hidden@example.org' }] } as Partial<MessageContent>).toString();
     expect(raw).not.toContain('hidden@example.org');
