@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
+import type pg from 'pg';
 import { BEGIN_GENERIC, createDb, inTransaction, pgPool, prepared, sqlPool, type Db } from '@herald/core';
 import { TEST_DATABASE_URL, uniquePrefix } from '../support/env.ts';
 import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
-import { freePort, startHerald, type HeraldProcess } from '../support/herald-process.ts';
+import { freePort, runHerald, startHerald, type HeraldProcess } from '../support/herald-process.ts';
 import { startPrivatePgBouncer, type PrivatePgBouncer } from '../support/private-pgbouncer.ts';
 import { throwawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -144,6 +144,15 @@ describe('behind PgBouncer in transaction pooling mode', () => {
       );
       expect(backends).toBeLessThanOrEqual(2);
     }, 120_000);
+
+    it('herald migrate refuses to run through the pooler: it asks for DATABASE_DIRECT_URL', async () => {
+      const refused = await runHerald(['migrate'], { ...stack.env, DATABASE_DIRECT_URL: '' });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/DATABASE_DIRECT_URL: required to migrate when HERALD_DATABASE_POOLER=transaction/);
+      const migrated = await runHerald(['migrate'], stack.env);
+      expect(migrated.code).toBe(0);
+      expect(migrated.stdout).toMatch(/database is up to date/);
+    });
 
     it('without HERALD_DATABASE_POOLER=transaction, the same traffic fails through PgBouncer', async () => {
       // the same database, project and MX: the stack's processes give way to an API and a worker without the setting
