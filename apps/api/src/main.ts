@@ -29,7 +29,7 @@ export async function main(): Promise<void> {
   const config = loadApiConfig();
   const log = createLogger('herald-api', config.logLevel);
   startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, { pooler: config.databasePooler });
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queues = createDeliveryQueues(redis, config.queuePrefix);
@@ -37,7 +37,7 @@ export async function main(): Promise<void> {
   const limitsRedis = new Redis(config.redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS, enableAutoPipelining: true });
   limitsRedis.on('error', () => undefined); // the rate-limit hook logs outages itself
 
-  const pending = await pendingMigrations(config.databaseUrl).catch(() => []);
+  const pending = await pendingMigrations(config.databaseDirectUrl ?? config.databaseUrl).catch(() => []);
   if (pending.length > 0) log.warn({ pending }, 'database migrations are pending: run `herald migrate`');
 
   const readiness = standardReadinessChecks(db, redis);

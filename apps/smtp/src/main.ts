@@ -26,7 +26,7 @@ export async function main(): Promise<void> {
   const config = loadSmtpConfig();
   const log = createLogger('herald-smtp', config.logLevel);
   startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, { pooler: config.databasePooler });
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   // auto-pipelined: the limits of concurrent sessions go to Redis in one write, not one each

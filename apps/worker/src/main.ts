@@ -46,7 +46,7 @@ export async function main(): Promise<void> {
   const log = createLogger('herald-worker', config.logLevel);
   startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
   const masterKey = resolveMasterKey(config, log);
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, { pooler: config.databasePooler });
   const store = createStore(db, { log });
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));

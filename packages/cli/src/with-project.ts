@@ -11,7 +11,7 @@ export interface ProjectContext {
 /** Runs a command against one project, named by id or name; exit code 1 when there is no such project. */
 export async function withProject(projectRef: string, run: (context: ProjectContext) => Promise<number>): Promise<number> {
   const config = loadApiConfig();
-  const db = createDb(config.databaseUrl, { poolSize: 1 });
+  const db = createDb(config.databaseUrl, { poolSize: 1, pooler: config.databasePooler });
   try {
     const project = await findProject(db, projectRef);
     if (!project) {

@@ -13,6 +13,7 @@ export const REDACT_PATHS = [
   'secret',
   'masterKey',
   'databaseUrl',
+  'databaseDirectUrl',
   'redisUrl',
 ];
 

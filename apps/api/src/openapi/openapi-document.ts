@@ -7,7 +7,7 @@ import { buildApp } from '../app.ts';
  */
 export async function openApiDocument(): Promise<Record<string, unknown>> {
   const config = parseSettings(apiSettings, {});
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, { pooler: config.databasePooler });
   const app = await buildApp({
     config,
     db,

@@ -27,7 +27,7 @@ export async function main(): Promise<void> {
   const config = loadInboundConfig();
   const log = createLogger('herald-inbound', config.logLevel);
   startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
-  const db = createDb(config.databaseUrl);
+  const db = createDb(config.databaseUrl, { pooler: config.databasePooler });
   const redis = new Redis(config.redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS, enableAutoPipelining: true });
   redis.on('error', () => undefined);
   if (!(await redisReady(redis, 2_000))) log.warn('Redis is not reachable: inbound connection limits are not enforced until it is');

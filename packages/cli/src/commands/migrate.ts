@@ -1,8 +1,8 @@
-import { loadApiConfig, migrate } from '@herald/core';
+import { loadApiConfig, migrate, migrationDatabaseUrl } from '@herald/core';
 
 export async function migrateCommand(): Promise<number> {
   const config = loadApiConfig();
-  const result = await migrate(config.databaseUrl);
+  const result = await migrate(migrationDatabaseUrl(config));
   if (result.createdDatabase) console.log('created the database');
   for (const name of result.applied) console.log(`applied ${name}`);
   console.log(

@@ -17,7 +17,8 @@ export async function projectCommand(args: string[]): Promise<number> {
     console.error('usage: herald project create <name> [--test]');
     return 1;
   }
-  const db = createDb(loadApiConfig().databaseUrl, { poolSize: 1 });
+  const config = loadApiConfig();
+  const db = createDb(config.databaseUrl, { poolSize: 1, pooler: config.databasePooler });
   try {
     const created = await createProject(db, name, { testMode: test });
     console.log(`project ${created.project.id} "${created.project.name}" created${test ? ' (test mode)' : ''}`);
@@ -47,7 +48,8 @@ async function relayCommand(args: string[]): Promise<number> {
 }
 
 async function listCommand(): Promise<number> {
-  const db = createDb(loadApiConfig().databaseUrl, { poolSize: 1 });
+  const config = loadApiConfig();
+  const db = createDb(config.databaseUrl, { poolSize: 1, pooler: config.databasePooler });
   try {
     const projects = await db.project.findMany({ orderBy: { createdAt: 'asc' }, include: { _count: { select: { domains: true, apiKeys: true } } } });
     for (const p of projects) {

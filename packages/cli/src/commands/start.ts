@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadApiConfig, migrate } from '@herald/core';
+import { loadApiConfig, migrate, migrationDatabaseUrl } from '@herald/core';
 import { recommendedProcessEnv } from '../process-env.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/herald.js', import.meta.url));
@@ -43,7 +43,7 @@ export async function startCommand(args: string[]): Promise<number> {
 }
 
 async function startAll(): Promise<number> {
-  const result = await migrate(loadApiConfig().databaseUrl);
+  const result = await migrate(migrationDatabaseUrl(loadApiConfig()));
   if (result.applied.length > 0) console.log(`applied migrations: ${result.applied.join(', ')}`);
   const children: ChildProcess[] = (['api', 'worker', 'smtp', 'inbound'] as const).map((role) =>
     spawn(process.execPath, [BIN, 'start', role], { stdio: 'inherit', env: recommendedProcessEnv(process.env, role) }),

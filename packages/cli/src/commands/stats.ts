@@ -7,7 +7,8 @@ export async function statsCommand(args: string[]): Promise<number> {
     console.error('usage: herald stats rebuild [<project>]');
     return 1;
   }
-  const db = createDb(loadApiConfig().databaseUrl, { poolSize: 1 });
+  const config = loadApiConfig();
+  const db = createDb(config.databaseUrl, { poolSize: 1, pooler: config.databasePooler });
   try {
     const project = projectRef ? await findProject(db, projectRef) : null;
     if (projectRef && !project) {

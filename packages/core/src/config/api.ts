@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonSettings, requireMasterKeyInProduction } from './common.ts';
+import { checkDatabaseSettings, commonSettings, requireMasterKeyInProduction } from './common.ts';
 import { metricsSettings } from './metrics.ts';
 import { intakeSettings } from './intake.ts';
 import { boolFlag, csv, defineSettings, duration, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
@@ -89,5 +89,5 @@ export const apiSettings = { ...commonSettings, ...metricsSettings, ...intakeSet
 export type ApiConfig = ConfigOf<typeof apiSettings>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  return parseSettings(apiSettings, env, requireMasterKeyInProduction);
+  return parseSettings(apiSettings, env, (config) => [...requireMasterKeyInProduction(config), ...checkDatabaseSettings(config)]);
 }

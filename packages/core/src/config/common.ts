@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
-import { boolFlag, csv, defineSettings, duration } from './settings.ts';
+import { boolFlag, ConfigError, csv, defineSettings, duration } from './settings.ts';
 
 function isDnsServer(entry: string): boolean {
   const okPort = (p: string | undefined) => p === undefined || (/^\d{1,5}$/.test(p) && Number(p) <= 65535);
@@ -37,6 +37,21 @@ export const commonSettings = defineSettings({
       ,
     default: 'postgresql://postgres@127.0.0.1:5432/herald',
     doc: 'PostgreSQL connection URL. The database is created by `herald migrate` if it does not exist.',
+    secret: true,
+  },
+  databasePooler: {
+    env: 'HERALD_DATABASE_POOLER',
+    schema: z.enum(['none', 'transaction']),
+    default: 'none',
+    doc: 'What DATABASE_URL reaches: `none`, Postgres itself or a pooler in session mode; `transaction`, a pooler in transaction mode (PgBouncer pool_mode=transaction), where every statement is sent unnamed, since a statement prepared on one server connection is not on the next (docs/pgbouncer.md).',
+  },
+  databaseDirectUrl: {
+    env: 'DATABASE_DIRECT_URL',
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    doc: 'PostgreSQL connection URL that reaches Postgres directly, not through a transaction-mode pooler: `herald migrate` (and `herald start all`) use it, since the migrator holds a session lock. Unset: DATABASE_URL, which `herald migrate` refuses when HERALD_DATABASE_POOLER=transaction.',
     secret: true,
   },
   redisUrl: {
@@ -146,6 +161,35 @@ export function requireMasterKeyInProduction(config: { env: string; masterKey?: 
     return [`HERALD_MASTER_KEY: required when HERALD_ENV=${config.env} (generate one with \`openssl rand -base64 32\`)`];
   }
   return [];
+}
+
+/**
+ * Prisma's `pgbouncer=true` URL flag means nothing to node-postgres: a URL that carries it without
+ * HERALD_DATABASE_POOLER=transaction would send named statements to a transaction-mode pooler, and
+ * fail only under load, so it is refused at start instead.
+ */
+export function checkDatabaseSettings(config: { databaseUrl: string; databasePooler: string }): string[] {
+  let flagged = false;
+  try {
+    flagged = new URL(config.databaseUrl).searchParams.get('pgbouncer') === 'true';
+  } catch {
+    // an unparsable URL is reported by the connection itself
+  }
+  if (flagged && config.databasePooler !== 'transaction') {
+    return ['DATABASE_URL: has pgbouncer=true, which Herald does not read: set HERALD_DATABASE_POOLER=transaction for a transaction-mode pooler (docs/pgbouncer.md)'];
+  }
+  return [];
+}
+
+/** The URL `herald migrate` connects to: DATABASE_DIRECT_URL, or DATABASE_URL unless that goes through a transaction-mode pooler. */
+export function migrationDatabaseUrl(config: { databaseUrl: string; databasePooler: string; databaseDirectUrl?: string | undefined }): string {
+  if (config.databaseDirectUrl) return config.databaseDirectUrl;
+  if (config.databasePooler === 'transaction') {
+    throw new ConfigError(
+      'DATABASE_DIRECT_URL: required to migrate when HERALD_DATABASE_POOLER=transaction (the migrator holds a session lock, which a transaction-mode pooler does not keep): set it to a URL that reaches Postgres directly',
+    );
+  }
+  return config.databaseUrl;
 }
 
 /** The settings domain records and verification need, from any process's configuration. */

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { MAX_NOTIFICATION_BYTES } from '../feedback/mime-parts.ts';
-import { commonSettings, requireMasterKeyInProduction } from './common.ts';
+import { checkDatabaseSettings, commonSettings, requireMasterKeyInProduction } from './common.ts';
 import { metricsSettings } from './metrics.ts';
 import { defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
 import { smtpOnlySettings } from './smtp.ts';
@@ -66,6 +66,7 @@ export type InboundConfig = ConfigOf<typeof inboundSettings>;
 export function loadInboundConfig(env: NodeJS.ProcessEnv = process.env): InboundConfig {
   return parseSettings(inboundSettings, env, (config) => [
     ...requireMasterKeyInProduction(config),
+    ...checkDatabaseSettings(config),
     ...(config.env === 'production' && (!config.smtpTlsCertFile || !config.smtpTlsKeyFile)
       ? ['HERALD_SMTP_TLS_CERT_FILE, HERALD_SMTP_TLS_KEY_FILE: required when HERALD_ENV=production (the inbound MX offers STARTTLS with them)']
       : []),

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from './api.ts';
 import { ConfigError } from './settings.ts';
 import { loadWorkerConfig } from './worker.ts';
+import { migrationDatabaseUrl } from './common.ts';
+import { loadSmtpConfig } from './smtp.ts';
+import { loadInboundConfig } from './inbound.ts';
 
 const KEY = Buffer.alloc(32, 1).toString('base64');
 
@@ -86,5 +89,41 @@ describe('configuration', () => {
 
   it('refuses a malformed retry schedule', () => {
     expect(() => loadWorkerConfig({ HERALD_RETRY_SCHEDULE: '1m,soon' })).toThrow(/HERALD_RETRY_SCHEDULE: must be a comma-separated list of durations/);
+  });
+
+  describe('behind a connection pooler', () => {
+    const pooled = 'postgresql://herald@pgbouncer.internal:6432/herald';
+    const direct = 'postgresql://herald@db.internal:5432/herald';
+
+    it('talks to Postgres directly by default, and migrates over DATABASE_URL', () => {
+      const config = loadApiConfig({});
+      expect(config.databasePooler).toBe('none');
+      expect(migrationDatabaseUrl(config)).toBe(config.databaseUrl);
+    });
+
+    it('with HERALD_DATABASE_POOLER=transaction, migrates over DATABASE_DIRECT_URL, and refuses to migrate without one', () => {
+      const config = loadWorkerConfig({ DATABASE_URL: pooled, HERALD_DATABASE_POOLER: 'transaction', DATABASE_DIRECT_URL: direct });
+      expect(migrationDatabaseUrl(config)).toBe(direct);
+      const withoutDirect = loadWorkerConfig({ DATABASE_URL: pooled, HERALD_DATABASE_POOLER: 'transaction' });
+      expect(() => migrationDatabaseUrl(withoutDirect)).toThrow(ConfigError);
+      expect(() => migrationDatabaseUrl(withoutDirect)).toThrow(/DATABASE_DIRECT_URL: required to migrate when HERALD_DATABASE_POOLER=transaction/);
+      // a direct URL is used whatever the pooler setting
+      expect(migrationDatabaseUrl(loadApiConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct }))).toBe(direct);
+    });
+
+    it("refuses Prisma's pgbouncer=true flag without HERALD_DATABASE_POOLER=transaction, in every process", () => {
+      const env = { DATABASE_URL: `${pooled}?pgbouncer=true` };
+      for (const load of [loadApiConfig, loadWorkerConfig, loadSmtpConfig, loadInboundConfig]) {
+        expect(() => load(env)).toThrow(/DATABASE_URL: has pgbouncer=true, which Herald does not read: set HERALD_DATABASE_POOLER=transaction/);
+        expect(load({ ...env, HERALD_DATABASE_POOLER: 'transaction' }).databasePooler).toBe('transaction');
+      }
+      expect(() => loadApiConfig({ ...env, HERALD_DATABASE_POOLER: 'transaction' })).not.toThrow();
+    });
+
+    it('refuses an unknown pooler mode and a direct URL that is not postgres://, hiding the URL', () => {
+      expect(() => loadApiConfig({ HERALD_DATABASE_POOLER: 'session' })).toThrow(/HERALD_DATABASE_POOLER: .*\(got "session"\)/);
+      expect(() => loadApiConfig({ DATABASE_DIRECT_URL: 'mysql://root:hunter2@db/x' })).toThrow(/DATABASE_DIRECT_URL: must be a postgres:\/\/ or postgresql:\/\/ URL \(value hidden\)/);
+      expect(() => loadApiConfig({ DATABASE_DIRECT_URL: 'mysql://root:hunter2@db/x' })).not.toThrow(/hunter2/);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { commonSettings, requireMasterKeyInProduction } from './common.ts';
+import { checkDatabaseSettings, commonSettings, requireMasterKeyInProduction } from './common.ts';
 import { metricsSettings } from './metrics.ts';
 import { intakeSettings } from './intake.ts';
 import { defineSettings, parseSettings, port, positiveInt, type ConfigOf } from './settings.ts';
@@ -80,6 +80,7 @@ export type SmtpConfig = ConfigOf<typeof smtpSettings>;
 export function loadSmtpConfig(env: NodeJS.ProcessEnv = process.env): SmtpConfig {
   return parseSettings(smtpSettings, env, (config) => [
     ...requireMasterKeyInProduction(config),
+    ...checkDatabaseSettings(config),
     ...(config.env === 'production' && (!config.smtpTlsCertFile || !config.smtpTlsKeyFile)
       ? ['HERALD_SMTP_TLS_CERT_FILE, HERALD_SMTP_TLS_KEY_FILE: required when HERALD_ENV=production']
       : []),

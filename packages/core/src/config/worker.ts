@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { commonSettings, requireMasterKeyInProduction } from './common.ts';
+import { checkDatabaseSettings, commonSettings, requireMasterKeyInProduction } from './common.ts';
 import { metricsSettings } from './metrics.ts';
 import { parseDuration } from './duration.ts';
 
@@ -193,5 +193,5 @@ export const workerSettings = { ...commonSettings, ...metricsSettings, ...worker
 export type WorkerConfig = ConfigOf<typeof workerSettings>;
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  return parseSettings(workerSettings, env, requireMasterKeyInProduction);
+  return parseSettings(workerSettings, env, (config) => [...requireMasterKeyInProduction(config), ...checkDatabaseSettings(config)]);
 }

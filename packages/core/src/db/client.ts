@@ -3,6 +3,7 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { watchPool } from '../metrics/sources.ts';
 import { asDatabaseError } from './unavailable.ts';
+import { UnnamedStatementClient } from './unnamed-statements.ts';
 
 export type { Prisma } from '../generated/prisma/client.ts';
 
@@ -28,6 +29,13 @@ export type Db = ReturnType<typeof withTypedErrors>;
 /** Where a client made by `createDb` keeps its pool (a property, so a test's Proxy around the client can swap it). */
 export const SQL_POOL = Symbol.for('herald.sqlPool');
 
+export interface DbOptions {
+  /** Connections the pool may open (default 10). */
+  poolSize?: number;
+  /** What the URL reaches (HERALD_DATABASE_POOLER): `transaction`, a transaction-mode pooler, where every statement is sent unnamed. */
+  pooler?: 'none' | 'transaction';
+}
+
 /**
  * A Prisma client over node-postgres (Prisma 7 needs no native query engine). Its connection pool is
  * also reachable through `sqlPool(db)`, for the few hot paths written as plain SQL (a Prisma query
@@ -35,8 +43,14 @@ export const SQL_POOL = Symbol.for('herald.sqlPool');
  * Postgres cannot be reached (interactive transactions included), so nothing above the db layer has
  * to recognise the drivers' errors.
  */
-export function createDb(databaseUrl: string, options: { poolSize?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+    // behind a transaction-mode pooler no statement may outlive its transaction: see UnnamedStatementClient
+    ...(options.pooler === 'transaction' ? { Client: UnnamedStatementClient } : {}),
+  });
   // an idle connection cut by a Postgres restart is dropped by the pool; the next query opens another
   pool.on('error', () => undefined);
   // its connections in use, idle and waited for are read at scrape time (herald_db_pool_*)

@@ -24,7 +24,8 @@ export function insertFromJson(table: string, columns: readonly Column[], parame
 /**
  * A statement Postgres parses once per connection and then only binds and runs (node-postgres
  * prepares a query that has a name): for the statements run on every request or delivery. The name
- * must stand for this text alone.
+ * must stand for this text alone. Behind a transaction-mode pooler (HERALD_DATABASE_POOLER=transaction)
+ * the pool's clients send it unnamed instead: see UnnamedStatementClient.
  */
 export function prepared(name: string, text: string, values: unknown[]): pg.QueryConfig {
   return { name: `herald.${name}`, text, values };
