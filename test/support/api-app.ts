@@ -40,7 +40,9 @@ export interface TestApi {
 export async function buildTestApi(env: Record<string, string> = {}, options: { log?: Logger; queueBoard?: AppDeps['queueBoard']; dashboard?: boolean; redisPrefix?: string } = {}): Promise<TestApi> {
   const config = parseSettings(apiSettings, { DATABASE_URL: TEST_DATABASE_URL, HERALD_MASTER_KEY: TEST_MASTER_KEY, ...env });
   const db = createDb(config.databaseUrl, { poolSize: 4 });
-  const store = createStore(db);
+  // with DATABASE_READ_URL, the lists and statistics read from that replica, as in production
+  const readDb = config.databaseReadUrl ? createDb(config.databaseReadUrl, { poolSize: 4, role: 'replica' }) : undefined;
+  const store = createStore(db, { readDb });
   const jobs: EnqueuedDelivery[] = [];
   const failEnqueue = { value: false };
   const limitsRedis = new Redis(TEST_REDIS_URL);
@@ -75,6 +77,7 @@ export async function buildTestApi(env: Record<string, string> = {}, options: { 
     async close() {
       await app.close();
       await db.$disconnect();
+      await readDb?.$disconnect();
       const keys = await limitsRedis.keys(`${prefix}:*`);
       if (keys.length) await limitsRedis.del(...keys);
       limitsRedis.disconnect();

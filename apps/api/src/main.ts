@@ -13,6 +13,7 @@ import {
   watchDependencies,
   onShutdown,
   pendingMigrations,
+  replicaCheck,
   resolveMasterKey,
   standardReadinessChecks,
   UNCACHED,
@@ -30,6 +31,8 @@ export async function main(): Promise<void> {
   const log = createLogger('herald-api', config.logLevel);
   startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
   const db = createDb(config.databaseUrl, { pooler: config.databasePooler });
+  // reads that may lag go to the replica (docs/read-replica.md); everything else stays on db
+  const readDb = config.databaseReadUrl ? createDb(config.databaseReadUrl, { role: 'replica', pooler: config.databasePooler }) : undefined;
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queues = createDeliveryQueues(redis, config.queuePrefix);
@@ -41,11 +44,14 @@ export async function main(): Promise<void> {
   if (pending.length > 0) log.warn({ pending }, 'database migrations are pending: run `herald migrate`');
 
   const readiness = standardReadinessChecks(db, redis);
-  watchDependencies(() => runReadinessChecks(readiness));
+  // the replica is watched (herald_dependency_up{dependency="postgres_replica"}) but is no part of
+  // readiness: while it is down its reads go to the primary, and the API still answers everything
+  const watched = readDb ? { ...readiness, postgres_replica: replicaCheck(readDb) } : readiness;
+  watchDependencies(() => runReadinessChecks(watched));
   const app = await buildApp({
     config,
     db,
-    store: createStore(db, { log }),
+    store: createStore(db, { log, readDb }),
     log,
     enqueue: (jobs) => enqueueDeliveries(queues, jobs),
     // verification must see a record the moment it is published: no caching here
@@ -76,5 +82,6 @@ export async function main(): Promise<void> {
     redis.disconnect();
     limitsRedis.disconnect();
     await db.$disconnect();
+    await readDb?.$disconnect();
   }, { timeoutMs: config.shutdownTimeoutMs });
 }

@@ -12,6 +12,7 @@ export * from './metrics/index.ts';
 export * from './db/sql.ts';
 export * from './db/group-writer.ts';
 export * from './db/store.ts';
+export * from './db/stale-reads.ts';
 export * from './db/tables.ts';
 export * from './db/unique-violation.ts';
 export * from './db/migrate.ts';

@@ -21,6 +21,15 @@ export const apiOnlySettings = defineSettings({
     default: '3000',
     doc: 'TCP port of the HTTP API.',
   },
+  databaseReadUrl: {
+    env: 'DATABASE_READ_URL',
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    doc: 'A streaming replica of DATABASE_URL for the API reads that may lag: the message, message event, suppression and webhook delivery lists, statistics, and the dashboard pages built on them (docs/read-replica.md). Unset: every read goes to DATABASE_URL. While the replica cannot be reached, those reads go to DATABASE_URL.',
+    secret: true,
+  },
   processes: {
     env: 'HERALD_API_PROCESSES',
     schema: z.coerce.number().int().min(0, 'must be 0 (one per CPU core) or more').max(256),

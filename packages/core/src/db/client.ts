@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { watchPool } from '../metrics/sources.ts';
+import { watchPool, type PoolRole } from '../metrics/sources.ts';
 import { asDatabaseError } from './unavailable.ts';
 import { UnnamedStatementClient } from './unnamed-statements.ts';
 
@@ -34,6 +34,8 @@ export interface DbOptions {
   poolSize?: number;
   /** What the URL reaches (HERALD_DATABASE_POOLER): `transaction`, a transaction-mode pooler, where every statement is sent unnamed. */
   pooler?: 'none' | 'transaction';
+  /** Which server the URL reaches, as the pool metrics label it: the primary (default) or the read replica. */
+  role?: PoolRole;
 }
 
 /**
@@ -54,7 +56,7 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   // an idle connection cut by a Postgres restart is dropped by the pool; the next query opens another
   pool.on('error', () => undefined);
   // its connections in use, idle and waited for are read at scrape time (herald_db_pool_*)
-  watchPool(pool);
+  watchPool(pool, options.role ?? 'primary');
   const client = withTypedErrors(new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }));
   return new Proxy(client, {
     get(target, prop) {

@@ -5,6 +5,7 @@ import type { Log } from '../logger.ts';
 import { createSendingMarks, type SendingMarks } from '../outcomes/mark-sending.ts';
 import { createOutcomeWriter, type OutcomeWriter } from '../outcomes/write-outcomes.ts';
 import type { Db } from './client.ts';
+import { createStaleReads, type StaleReads } from './stale-reads.ts';
 
 /**
  * The hot paths' group readers and writers (db/group-writer.ts), made once per process at start-up
@@ -15,6 +16,8 @@ import type { Db } from './client.ts';
 export interface Store {
   /** The Prisma client, for everything that is not a hot path. */
   readonly db: Db;
+  /** Reads that may lag: on the read replica when the API has one (DATABASE_READ_URL), else on `db`. */
+  readonly staleReads: StaleReads;
   readonly keys: KeyLookup;
   readonly intakeFacts: IntakeFactsReader;
   readonly commits: IntakeCommitter;
@@ -22,10 +25,15 @@ export interface Store {
   readonly outcomes: OutcomeWriter;
 }
 
-/** `recordRetryMs`: how long an outcome write is retried while Postgres is down (the inbound MX answers 451 sooner than a worker gives up). */
-export function createStore(db: Db, options: { log?: Log; recordRetryMs?: number } = {}): Store {
+/**
+ * `recordRetryMs`: how long an outcome write is retried while Postgres is down (the inbound MX answers
+ * 451 sooner than a worker gives up). `readDb`: the read replica's client (the API's, with
+ * DATABASE_READ_URL); everything but `staleReads` stays on `db`.
+ */
+export function createStore(db: Db, options: { log?: Log; recordRetryMs?: number; readDb?: Db | undefined } = {}): Store {
   return {
     db,
+    staleReads: createStaleReads(db, options.readDb, { log: options.log }),
     keys: createKeyLookup(db),
     intakeFacts: createIntakeFactsReader(db),
     commits: createIntakeCommitter(db),

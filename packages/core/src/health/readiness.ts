@@ -48,3 +48,11 @@ export function standardReadinessChecks(db: Db, redis: Pick<Redis, 'ping'>, migr
     },
   };
 }
+
+/**
+ * The read replica (DATABASE_READ_URL) answers. Reported as a dependency in the metrics, never part
+ * of /readyz: while the replica is down its reads go to the primary (db/stale-reads.ts).
+ */
+export function replicaCheck(readDb: Db): ReadinessCheck {
+  return async () => void (await readDb.$queryRaw`SELECT 1`);
+}

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { readSource, REDIS_POLICIES, sources } from './sources.ts';
+import { readSource, REDIS_POLICIES, sources, type PoolRole, type PoolSource } from './sources.ts';
 
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const SMTP_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -100,27 +100,40 @@ export function defineMetrics(registry: Registry) {
     }),
     dbPoolConnections: new Gauge({
       name: 'herald_db_pool_connections',
-      help: "Connections of this process's Postgres pool, by state (in_use, idle).",
-      labelNames: ['state'] as const,
+      help: "Connections of this process's Postgres pools, by state (in_use, idle) and database (primary, or replica with DATABASE_READ_URL).",
+      labelNames: ['state', 'database'] as const,
       registers,
       collect() {
         this.reset();
-        let [inUse, idle] = [0, 0];
-        for (const pool of livePools()) {
-          inUse += pool.totalCount - pool.idleCount;
-          idle += pool.idleCount;
+        const totals = new Map<string, { inUse: number; idle: number }>([['primary', { inUse: 0, idle: 0 }]]);
+        for (const [pool, role] of livePools()) {
+          const total = totals.get(role) ?? { inUse: 0, idle: 0 };
+          total.inUse += pool.totalCount - pool.idleCount;
+          total.idle += pool.idleCount;
+          totals.set(role, total);
         }
-        this.set({ state: 'in_use' }, inUse);
-        this.set({ state: 'idle' }, idle);
+        for (const [database, total] of totals) {
+          this.set({ state: 'in_use', database }, total.inUse);
+          this.set({ state: 'idle', database }, total.idle);
+        }
       },
     }),
     dbPoolWaiting: new Gauge({
       name: 'herald_db_pool_waiting',
-      help: "Queries of this process waiting for a Postgres connection (the pool is at its maximum).",
+      help: "Queries of this process waiting for a Postgres connection (the pool is at its maximum), by database (primary, replica).",
+      labelNames: ['database'] as const,
       registers,
       collect() {
-        this.set([...livePools()].reduce((n, pool) => n + pool.waitingCount, 0));
+        this.reset();
+        const waiting = new Map<string, number>([['primary', 0]]);
+        for (const [pool, role] of livePools()) waiting.set(role, (waiting.get(role) ?? 0) + pool.waitingCount);
+        for (const [database, count] of waiting) this.set({ database }, count);
       },
+    }),
+    replicaFallbacks: new Counter({
+      name: 'herald_db_replica_fallbacks_total',
+      help: 'Reads meant for the read replica (DATABASE_READ_URL) that went to the primary because the replica could not be reached or cancelled the query.',
+      registers,
     }),
     dependencyUp: new Gauge({
       name: 'herald_dependency_up',
@@ -166,10 +179,10 @@ export function defineMetrics(registry: Registry) {
 
 export type HeraldMetrics = ReturnType<typeof defineMetrics>;
 
-function* livePools() {
-  for (const pool of sources.pools) {
+function* livePools(): Generator<[PoolSource, PoolRole]> {
+  for (const [pool, role] of sources.pools) {
     if (pool.ended) sources.pools.delete(pool);
-    else yield pool;
+    else yield [pool, role];
   }
 }
 

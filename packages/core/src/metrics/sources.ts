@@ -20,9 +20,12 @@ export interface PoolSource {
   options?: { max?: number };
 }
 
+/** Which server a pool connects to: the primary (DATABASE_URL) or the read replica (DATABASE_READ_URL). */
+export type PoolRole = 'primary' | 'replica';
+
 export const sources = {
   queues: new Set<QueueSource>(),
-  pools: new Set<PoolSource>(),
+  pools: new Map<PoolSource, PoolRole>(),
   readiness: null as null | (() => Promise<{ checks: Record<string, string> }>),
   redisPolicy: null as null | Pick<Redis, 'config'>,
   throttled: null as null | (() => Promise<number>),
@@ -36,9 +39,9 @@ export function watchQueues(queues: QueueSource[]): () => void {
   };
 }
 
-/** A Postgres pool's connections in use, idle and waited for (createDb registers its pool). */
-export function watchPool(pool: PoolSource): void {
-  sources.pools.add(pool);
+/** A Postgres pool's connections in use, idle and waited for, labelled with its role (createDb registers its pool). */
+export function watchPool(pool: PoolSource, role: PoolRole = 'primary'): void {
+  sources.pools.set(pool, role);
 }
 
 /** The process's readiness checks, run at scrape time (each bounded), as herald_dependency_up. */

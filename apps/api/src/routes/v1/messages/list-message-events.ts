@@ -23,7 +23,8 @@ export function listMessageEventsRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const events = await listMessageEvents(deps.db, request.auth.projectId, request.params.id);
+        // may lag (docs/read-replica.md); a message the replica does not have yet is looked for on the primary before a 404
+        const events = await deps.store.staleReads.read((db) => listMessageEvents(db, request.auth.projectId, request.params.id), { confirmMiss: true });
         if (!events) throw new HeraldError('not_found', `no message ${request.params.id}`);
         return { data: events.map(presentEvent) };
       },

@@ -33,7 +33,9 @@ export function listMessagesRoute(deps: AppDeps): FastifyPluginAsyncZod {
           createdAfter: q.created_after ? new Date(q.created_after) : undefined,
           createdBefore: q.created_before ? new Date(q.created_before) : undefined,
         };
-        return presentPage(await listMessages(deps.db, request.auth.projectId, filters, pageRequest(q)), presentSummary);
+        // may lag behind the primary by the replica's delay (docs/read-replica.md)
+        const page = await deps.store.staleReads.read((db) => listMessages(db, request.auth.projectId, filters, pageRequest(q)));
+        return presentPage(page, presentSummary);
       },
     );
   };

@@ -44,7 +44,8 @@ export function getStatsRoute(deps: AppDeps): FastifyPluginAsyncZod {
             { field: 'query.domain', message: 'is required for a key limited to some domains' },
           ]);
         }
-        const stats = await projectStats(deps.db, { projectId: request.auth.projectId, from, to, granularity: q.granularity, domainId, tag: q.tag });
+        // may lag behind the primary (docs/read-replica.md); the domain above is looked up on the primary
+        const stats = await deps.store.staleReads.read((db) => projectStats(db, { projectId: request.auth.projectId, from, to, granularity: q.granularity, domainId, tag: q.tag }));
         return {
           from: from.toISOString(),
           to: to.toISOString(),

@@ -24,7 +24,9 @@ export function listSuppressionsRoute(deps: AppDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const q = request.query;
-        return presentPage(await listSuppressions(deps.db, request.auth.projectId, { reason: q.reason, email: q.email }, pageRequest(q)), presentSuppression);
+        // may lag behind the primary (docs/read-replica.md); intake checks suppressions on the primary
+        const page = await deps.store.staleReads.read((db) => listSuppressions(db, request.auth.projectId, { reason: q.reason, email: q.email }, pageRequest(q)));
+        return presentPage(page, presentSuppression);
       },
     );
   };

@@ -30,7 +30,9 @@ export function listWebhookDeliveriesRoute(deps: AppDeps): FastifyPluginAsyncZod
         // an unknown endpoint is a 404 before the cursor is judged
         const webhook = await requireWebhook(deps.db, projectId, request.params.id);
         const q = request.query;
-        return presentPage(await listWebhookDeliveries(deps.db, projectId, webhook.id, { status: q.status }, pageRequest(q)), presentDelivery);
+        // the endpoint is looked up on the primary, its deliveries may lag (docs/read-replica.md)
+        const page = await deps.store.staleReads.read((db) => listWebhookDeliveries(db, projectId, webhook.id, { status: q.status }, pageRequest(q)));
+        return presentPage(page, presentDelivery);
       },
     );
   };
