@@ -1,0 +1,85 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { appendFileSync, chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { freePort } from './herald-process.ts';
+import type { PrivatePostgres } from './private-postgres.ts';
+
+const BIN = process.env.HERALD_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+export interface PostgresReplica {
+  port: number;
+  url(database: string): string;
+  /** SELECT pg_wal_replay_pause() / pg_wal_replay_resume() on the replica: it keeps receiving WAL but applies none of it. */
+  pauseReplay(): Promise<void>;
+  resumeReplay(): Promise<void>;
+  /** Waits until the replica has applied everything the primary has written so far. */
+  caughtUp(): Promise<void>;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops it for good and deletes its files. */
+  destroy(): void;
+}
+
+/**
+ * A streaming replica of a private Postgres (test/support/private-postgres.ts: initdb's defaults
+ * already have wal_level=replica, max_wal_senders=10 and a trusted `host replication` entry for
+ * 127.0.0.1): pg_basebackup -R into a temporary directory, then pg_ctl start on a free loopback port,
+ * as the postgres user when the tests run as root.
+ */
+export async function startReplica(primary: PrivatePostgres): Promise<PostgresReplica> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'herald-pg-replica-'));
+  chmodSync(dir, 0o777);
+  const data = join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  const argv = (command: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(BIN, command), ...args]] : [join(BIN, command), args];
+  const run = (command: string, args: string[]) => execFileSync(...argv(command, args), { stdio: 'pipe', cwd: dir });
+  const runAsync = async (command: string, args: string[]) => void (await promisify(execFile)(...argv(command, args), { cwd: dir }));
+  // -R writes standby.signal and primary_conninfo; -X stream copies the WAL written meanwhile
+  run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync', '-c', 'fast']);
+  // the copied configuration names no port (the primary's came on its command line); hot standby is the default
+  appendFileSync(join(data, 'postgresql.conf'), '\nhot_standby = on\n');
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  const startArgs = ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start'];
+  run('pg_ctl', startArgs);
+  const url = (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`;
+  const onServer = async <T>(serverUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      return await use(client);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    port,
+    url,
+    pauseReplay: () => onServer(url('postgres'), async (c) => void (await c.query('SELECT pg_wal_replay_pause()'))),
+    resumeReplay: () => onServer(url('postgres'), async (c) => void (await c.query('SELECT pg_wal_replay_resume()'))),
+    async caughtUp() {
+      const target = await onServer(primary.url('postgres'), async (c) => (await c.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn);
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const done = await onServer(url('postgres'), async (c) => (await c.query<{ done: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [target])).rows[0]!.done);
+        if (done) return;
+        if (Date.now() > deadline) throw new Error(`the replica did not replay up to ${target} within 30s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    stop: () => runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    start: () => runAsync('pg_ctl', startArgs),
+    destroy() {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
