@@ -29,7 +29,7 @@ describe('the Prometheus deployment files', () => {
     const checked = await promtool(['check', 'rules', join(DEPLOY, 'alerts.yml')]);
     expect(checked, checked.output).toMatchObject({ code: 0 });
     const rules = readFileSync(join(DEPLOY, 'alerts.yml'), 'utf8');
-    for (const alert of ['HeraldQueueGrowing', 'HeraldDeliveriesFailing', 'HeraldWebhooksFailing', 'HeraldPostgresUnavailable', 'HeraldRedisEvictionPolicy']) {
+    for (const alert of ['HeraldQueueGrowing', 'HeraldDeliveriesFailing', 'HeraldWebhooksFailing', 'HeraldPostgresUnavailable', 'HeraldReadReplicaDown', 'HeraldRedisEvictionPolicy']) {
       expect(rules).toContain(`alert: ${alert}`);
     }
   });
