@@ -43,7 +43,7 @@ export interface paths {
         };
         /**
          * List messages
-         * @description Newest first. Pass next_cursor back as cursor for the next page. Filters combine with AND.
+         * @description Newest first. Pass next_cursor back as cursor for the next page. Filters combine with AND. On a server with a read replica this answer may lag a moment behind the latest writes (something just created may be missing); a single resource read by its id (such as GET /v1/messages/{id}) is always current.
          */
         get: operations["listMessages"];
         put?: never;
@@ -127,7 +127,7 @@ export interface paths {
         };
         /**
          * A message's events
-         * @description Every event of the message, oldest first: queued or scheduled, each delivery attempt per recipient, and final outcomes.
+         * @description Every event of the message, oldest first: queued or scheduled, each delivery attempt per recipient, and final outcomes. On a server with a read replica this answer may lag a moment behind the latest writes (something just created may be missing); a single resource read by its id (such as GET /v1/messages/{id}) is always current.
          */
         get: operations["listMessageEvents"];
         put?: never;
@@ -207,7 +207,7 @@ export interface paths {
         };
         /**
          * Statistics
-         * @description Per hour or per UTC day over a range: recipients accepted, delivered, deferred, bounced (hard and soft), failed, complained, unsubscribed and suppressed; delivery latency p50/p95; the top bounce reasons and recipient domains. Filter by sending domain and tag. A key limited to some domains must name one of them.
+         * @description Per hour or per UTC day over a range: recipients accepted, delivered, deferred, bounced (hard and soft), failed, complained, unsubscribed and suppressed; delivery latency p50/p95; the top bounce reasons and recipient domains. Filter by sending domain and tag. A key limited to some domains must name one of them. On a server with a read replica this answer may lag a moment behind the latest writes (something just created may be missing); a single resource read by its id (such as GET /v1/messages/{id}) is always current.
          */
         get: operations["getStats"];
         put?: never;
@@ -225,7 +225,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List suppressed addresses */
+        /**
+         * List suppressed addresses
+         * @description Newest first. On a server with a read replica this answer may lag a moment behind the latest writes (something just created may be missing); a single resource read by its id (such as GET /v1/messages/{id}) is always current. An address is suppressed for sending as soon as it is added, listed or not.
+         */
         get: operations["listSuppressions"];
         put?: never;
         /**
@@ -501,7 +504,7 @@ export interface paths {
         };
         /**
          * An endpoint's deliveries
-         * @description Newest first: status, attempts, the last response code or error, its duration, and the next attempt.
+         * @description Newest first: status, attempts, the last response code or error, its duration, and the next attempt. On a server with a read replica this answer may lag a moment behind the latest writes (something just created may be missing); a single resource read by its id (such as GET /v1/messages/{id}) is always current.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;

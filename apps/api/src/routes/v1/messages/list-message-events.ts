@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { HeraldError, listMessageEvents } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
+import { MAY_LAG } from '../../../openapi/may-lag.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentEvent } from '../../../presenters/message.ts';
 import { errorResponses } from '../../../schemas/error.ts';
@@ -16,7 +17,7 @@ export function listMessageEventsRoute(deps: AppDeps): FastifyPluginAsyncZod {
         schema: {
           operationId: 'listMessageEvents',
           summary: "A message's events",
-          description: 'Every event of the message, oldest first: queued or scheduled, each delivery attempt per recipient, and final outcomes.',
+          description: `Every event of the message, oldest first: queued or scheduled, each delivery attempt per recipient, and final outcomes. ${MAY_LAG}`,
           tags: ['messages'],
           params: messageIdParams,
           response: { 200: eventList, ...errorResponses(401, 403, 404, 503) },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { listMessages } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
+import { MAY_LAG } from '../../../openapi/may-lag.ts';
 import { pageRequest, presentPage } from '../../../pagination/cursor.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentSummary } from '../../../presenters/message.ts';
@@ -17,7 +18,7 @@ export function listMessagesRoute(deps: AppDeps): FastifyPluginAsyncZod {
         schema: {
           operationId: 'listMessages',
           summary: 'List messages',
-          description: 'Newest first. Pass next_cursor back as cursor for the next page. Filters combine with AND.',
+          description: `Newest first. Pass next_cursor back as cursor for the next page. Filters combine with AND. ${MAY_LAG}`,
           tags: ['messages'],
           querystring: listMessagesQuery,
           response: { 200: messageList, ...errorResponses(400, 401, 403, 503) },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assertKeyMayUseDomains, findDomainByNameOrId, HeraldError, projectStats } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
+import { MAY_LAG } from '../../../openapi/may-lag.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { errorResponses } from '../../../schemas/error.ts';
 import { MAX_RANGE_DAYS, statsQuery, statsView } from '../../../schemas/stats.ts';
@@ -19,7 +20,7 @@ export function getStatsRoute(deps: AppDeps): FastifyPluginAsyncZod {
           operationId: 'getStats',
           summary: 'Statistics',
           description:
-            'Per hour or per UTC day over a range: recipients accepted, delivered, deferred, bounced (hard and soft), failed, complained, unsubscribed and suppressed; delivery latency p50/p95; the top bounce reasons and recipient domains. Filter by sending domain and tag. A key limited to some domains must name one of them.',
+            `Per hour or per UTC day over a range: recipients accepted, delivered, deferred, bounced (hard and soft), failed, complained, unsubscribed and suppressed; delivery latency p50/p95; the top bounce reasons and recipient domains. Filter by sending domain and tag. A key limited to some domains must name one of them. ${MAY_LAG}`,
           tags: ['stats'],
           querystring: statsQuery,
           response: { 200: statsView, ...errorResponses(400, 401, 403, 404, 503) },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { listSuppressions } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
+import { MAY_LAG } from '../../../openapi/may-lag.ts';
 import { pageRequest, presentPage } from '../../../pagination/cursor.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentSuppression } from '../../../presenters/suppression.ts';
@@ -17,6 +18,7 @@ export function listSuppressionsRoute(deps: AppDeps): FastifyPluginAsyncZod {
         schema: {
           operationId: 'listSuppressions',
           summary: 'List suppressed addresses',
+          description: `Newest first. ${MAY_LAG} An address is suppressed for sending as soon as it is added, listed or not.`,
           tags: ['suppressions'],
           querystring: listSuppressionsQuery,
           response: { 200: suppressionList, ...errorResponses(400, 401, 403, 503) },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { listWebhookDeliveries } from '@herald/core';
 import type { AppDeps } from '../../../app.ts';
+import { MAY_LAG } from '../../../openapi/may-lag.ts';
 import { pageRequest, presentPage } from '../../../pagination/cursor.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentDelivery } from '../../../presenters/webhook.ts';
@@ -18,7 +19,7 @@ export function listWebhookDeliveriesRoute(deps: AppDeps): FastifyPluginAsyncZod
         schema: {
           operationId: 'listWebhookDeliveries',
           summary: "An endpoint's deliveries",
-          description: 'Newest first: status, attempts, the last response code or error, its duration, and the next attempt.',
+          description: `Newest first: status, attempts, the last response code or error, its duration, and the next attempt. ${MAY_LAG}`,
           tags: ['webhooks'],
           params: webhookIdParams,
           querystring: listDeliveriesQuery,
