@@ -83,10 +83,19 @@ describe('read replica (DATABASE_READ_URL)', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await listedIds('/v1/messages')).not.toContain(message.id);
 
+      // a webhook made now is found (the endpoint is read on the primary); its delivery log lags
+      const webhook = await api.app.inject({ method: 'POST', url: '/v1/webhooks', headers: project.auth, payload: { url: 'https://hooks.example.com/replica', events: ['message.delivered'] } });
+      expect(webhook.statusCode, webhook.body).toBe(201);
+      const webhookId = webhook.json<{ id: string }>().id;
+      const queued = await api.app.inject({ method: 'POST', url: `/v1/webhooks/${webhookId}/test`, headers: project.auth });
+      expect(queued.statusCode, queued.body).toBe(202);
+      expect(await listedIds(`/v1/webhooks/${webhookId}/deliveries`)).toEqual([]);
+
       await replica.resumeReplay();
       await replica.caughtUp();
       expect(await listedIds('/v1/messages')).toContain(message.id);
       expect(await accepted()).toBe(before + 1);
+      expect(await listedIds(`/v1/webhooks/${webhookId}/deliveries`)).toEqual([queued.json<{ id: string }>().id]);
     } finally {
       await replica.resumeReplay();
     }

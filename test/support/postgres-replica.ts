@@ -15,7 +15,7 @@ export interface PostgresReplica {
   /** SELECT pg_wal_replay_pause() / pg_wal_replay_resume() on the replica: it keeps receiving WAL but applies none of it. */
   pauseReplay(): Promise<void>;
   resumeReplay(): Promise<void>;
-  /** Waits until the replica has applied everything the primary has written so far. */
+  /** Waits until the replica has applied everything the primary has written so far (its insert position: the test primary commits asynchronously, so a commit may not be written out yet). */
   caughtUp(): Promise<void>;
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -62,7 +62,7 @@ export async function startReplica(primary: PrivatePostgres): Promise<PostgresRe
     pauseReplay: () => onServer(url('postgres'), async (c) => void (await c.query('SELECT pg_wal_replay_pause()'))),
     resumeReplay: () => onServer(url('postgres'), async (c) => void (await c.query('SELECT pg_wal_replay_resume()'))),
     async caughtUp() {
-      const target = await onServer(primary.url('postgres'), async (c) => (await c.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn);
+      const target = await onServer(primary.url('postgres'), async (c) => (await c.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0]!.lsn);
       const deadline = Date.now() + 30_000;
       for (;;) {
         const done = await onServer(url('postgres'), async (c) => (await c.query<{ done: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [target])).rows[0]!.done);
