@@ -51,7 +51,8 @@ describe('stale reads', () => {
   it('runs a read again on the primary when the replica cancels it for a conflict with recovery', async () => {
     const reads = createStaleReads(primary, replica);
     const conflict = Object.assign(new Error('canceling statement due to conflict with recovery'), { code: '40001' });
-    const wrapped = { message: 'Invalid query', meta: { driverAdapterError: { cause: conflict } } };
+    // as Prisma reports it: the driver's error inside meta.driverAdapterError
+    const wrapped = Object.assign(new Error('Invalid query'), { meta: { driverAdapterError: { cause: conflict } } });
     expect(await reads.read(async (db) => (db === replica ? Promise.reject(wrapped) : nameOf(db)))).toBe('primary');
   });
 
