@@ -7,6 +7,7 @@ import { startPrivatePostgres, type PrivatePostgres } from '@herald/test/support
 import { startReplica, type PostgresReplica } from '@herald/test/support/postgres-replica.ts';
 import { sampleValue } from '@herald/test/support/promtool.ts';
 import { waitFor } from '@herald/test/support/wait-for.ts';
+import { Jar, pageGet, signInWith } from '../../apps/api/src/dashboard/dashboard-test-support.ts';
 
 interface Accepted {
   id: string;
@@ -28,12 +29,13 @@ describe('read replica (DATABASE_READ_URL)', () => {
   let project: TestProject;
 
   const get = (url: string, headers: Record<string, string> = project.auth) => api.app.inject({ method: 'GET', url, headers });
-  const send = async (to: string): Promise<Accepted> => {
+  const jar = new Jar();
+  const send = async (to: string, subject = 'replica'): Promise<Accepted> => {
     const response = await api.app.inject({
       method: 'POST',
       url: '/v1/messages',
       headers: project.auth,
-      payload: { from: `news@${project.domain}`, to, subject: 'replica', text: 'hello' },
+      payload: { from: `news@${project.domain}`, to, subject, text: 'hello' },
     });
     expect(response.statusCode, response.body).toBe(202);
     return response.json<Accepted>();
@@ -52,8 +54,9 @@ describe('read replica (DATABASE_READ_URL)', () => {
     const migrated = await runHerald(['migrate'], heraldEnv({ DATABASE_URL: primary.url('herald') }));
     expect(migrated.code, migrated.stderr).toBe(0);
     await replica.caughtUp();
-    api = await buildTestApi({ DATABASE_URL: primary.url('herald'), DATABASE_READ_URL: replica.url('herald') });
+    api = await buildTestApi({ HERALD_ENV: 'test', DATABASE_URL: primary.url('herald'), DATABASE_READ_URL: replica.url('herald') }, { dashboard: true });
     project = await seedProject(api.db, 'replica');
+    expect((await signInWith(api.app, jar, { api_key: project.key })).statusCode).toBe(303);
     await replica.caughtUp();
   }, 120_000);
 
@@ -68,7 +71,7 @@ describe('read replica (DATABASE_READ_URL)', () => {
     const before = await accepted();
     await replica.pauseReplay();
     try {
-      const message = await send('ann@example.com');
+      const message = await send('ann@example.com', 'Lagging subject');
       // read-your-writes where the user expects it: the message by id, its raw content, its events
       expect((await get(`/v1/messages/${message.id}`)).statusCode).toBe(200);
       expect((await get(`/v1/messages/${message.id}/raw`)).statusCode).toBe(200);
@@ -79,6 +82,11 @@ describe('read replica (DATABASE_READ_URL)', () => {
       // the lists and statistics come from the replica, which has not seen it yet
       expect(await listedIds('/v1/messages')).not.toContain(message.id);
       expect(await accepted()).toBe(before);
+      // the dashboard reads where the routes it calls read: its list lags, the message's own page does not
+      expect((await pageGet(api.app, jar, '/dashboard/messages')).body).not.toContain('Lagging subject');
+      const page = await pageGet(api.app, jar, `/dashboard/messages/${message.id}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Lagging subject');
       // still not, a moment later: nothing but the replica's replay brings it
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await listedIds('/v1/messages')).not.toContain(message.id);
@@ -95,6 +103,7 @@ describe('read replica (DATABASE_READ_URL)', () => {
       await replica.caughtUp();
       expect(await listedIds('/v1/messages')).toContain(message.id);
       expect(await accepted()).toBe(before + 1);
+      expect((await pageGet(api.app, jar, '/dashboard/messages')).body).toContain('Lagging subject');
       expect(await listedIds(`/v1/webhooks/${webhookId}/deliveries`)).toEqual([queued.json<{ id: string }>().id]);
     } finally {
       await replica.resumeReplay();
