@@ -54,6 +54,13 @@ describe('configuration', () => {
     expect(() => loadApiConfig({ HERALD_MASTER_KEY: 'hunter2-not-a-key' })).not.toThrow(/hunter2/);
   });
 
+  it('reads from a replica only when DATABASE_READ_URL is a Postgres URL, and never echoes it', () => {
+    expect(loadApiConfig({}).databaseReadUrl).toBeUndefined();
+    expect(loadApiConfig({ DATABASE_READ_URL: 'postgresql://reader:pw@replica.internal:5432/herald' }).databaseReadUrl).toBe('postgresql://reader:pw@replica.internal:5432/herald');
+    expect(() => loadApiConfig({ DATABASE_READ_URL: 'mysql://reader:s3cret@replica/herald' })).toThrow(/DATABASE_READ_URL: must be a postgres:\/\/ or postgresql:\/\/ URL .*\(value hidden\)/);
+    expect(() => loadApiConfig({ DATABASE_READ_URL: 'mysql://reader:s3cret@replica/herald' })).not.toThrow(/s3cret/);
+  });
+
   it('refuses to start in production without HERALD_MASTER_KEY, and accepts a valid one', () => {
     expect(() => loadApiConfig({ HERALD_ENV: 'production' })).toThrow(/HERALD_MASTER_KEY: required when HERALD_ENV=production/);
     expect(loadApiConfig({ HERALD_ENV: 'production', HERALD_MASTER_KEY: KEY }).masterKey).toBe(KEY);
