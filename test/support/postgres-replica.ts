@@ -1,26 +1,14 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import { appendFileSync, chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { freePort } from './herald-process.ts';
-import type { PrivatePostgres } from './private-postgres.ts';
+import { postgresFiles, startServer, type PrivatePostgres } from './private-postgres.ts';
 
-const BIN = process.env.HERALD_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-
-export interface PostgresReplica {
-  port: number;
-  url(database: string): string;
+export interface PostgresReplica extends PrivatePostgres {
   /** SELECT pg_wal_replay_pause() / pg_wal_replay_resume() on the replica: it keeps receiving WAL but applies none of it. */
   pauseReplay(): Promise<void>;
   resumeReplay(): Promise<void>;
   /** Waits until the replica has applied everything the primary has written so far (its insert position: the test primary commits asynchronously, so a commit may not be written out yet). */
   caughtUp(): Promise<void>;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  /** Stops it for good and deletes its files. */
-  destroy(): void;
 }
 
 /**
@@ -30,23 +18,13 @@ export interface PostgresReplica {
  * as the postgres user when the tests run as root.
  */
 export async function startReplica(primary: PrivatePostgres): Promise<PostgresReplica> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'herald-pg-replica-'));
-  chmodSync(dir, 0o777);
-  const data = join(dir, 'data');
-  const asRoot = process.getuid?.() === 0;
-  const argv = (command: string, args: string[]): [string, string[]] =>
-    asRoot ? ['runuser', ['-u', 'postgres', '--', join(BIN, command), ...args]] : [join(BIN, command), args];
-  const run = (command: string, args: string[]) => execFileSync(...argv(command, args), { stdio: 'pipe', cwd: dir });
-  const runAsync = async (command: string, args: string[]) => void (await promisify(execFile)(...argv(command, args), { cwd: dir }));
+  const files = await postgresFiles('herald-pg-replica-');
   // -R writes standby.signal and primary_conninfo; -X stream copies the WAL written meanwhile
-  run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync', '-c', 'fast']);
+  files.run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', files.data, '-R', '-X', 'stream', '--no-sync', '-c', 'fast']);
   // the copied configuration names no port (the primary's came on its command line); hot standby is the default
-  appendFileSync(join(data, 'postgresql.conf'), '\nhot_standby = on\n');
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-  const startArgs = ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start'];
-  run('pg_ctl', startArgs);
-  const url = (database: string) => `postgresql://postgres@127.0.0.1:${port}/${database}`;
+  appendFileSync(join(files.data, 'postgresql.conf'), '\nhot_standby = on\n');
+  const server = startServer(files);
+  const url = (database: string) => server.url(database);
   const onServer = async <T>(serverUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: serverUrl });
     await client.connect();
@@ -57,8 +35,7 @@ export async function startReplica(primary: PrivatePostgres): Promise<PostgresRe
     }
   };
   return {
-    port,
-    url,
+    ...server,
     pauseReplay: () => onServer(url('postgres'), async (c) => void (await c.query('SELECT pg_wal_replay_pause()'))),
     resumeReplay: () => onServer(url('postgres'), async (c) => void (await c.query('SELECT pg_wal_replay_resume()'))),
     async caughtUp() {
@@ -70,16 +47,6 @@ export async function startReplica(primary: PrivatePostgres): Promise<PostgresRe
         if (Date.now() > deadline) throw new Error(`the replica did not replay up to ${target} within 30s`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-    },
-    stop: () => runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
-    start: () => runAsync('pg_ctl', startArgs),
-    destroy() {
-      try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-      } catch {
-        // already stopped
-      }
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
