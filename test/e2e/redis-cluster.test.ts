@@ -1,0 +1,200 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
+import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+/** Short locks and a sweeper every second, so that what a failover loses is put back quickly. */
+const ENV = {
+  HERALD_JOB_LOCK_TIMEOUT: '5s',
+  HERALD_SWEEP_INTERVAL: '1s',
+  HERALD_SWEEP_GRACE: '3s',
+  HERALD_RETRY_SCHEDULE: '1s,2s,3s',
+  HERALD_WORKER_CONCURRENCY: 10,
+  HERALD_SMTP_CONNECT_TIMEOUT_MS: 2_000,
+  HERALD_SMTP_GREETING_TIMEOUT_MS: 5_000,
+  HERALD_SMTP_COMMAND_TIMEOUT_MS: 5_000,
+  HERALD_SMTP_DATA_TIMEOUT_MS: 10_000,
+  // bursts of 100 per key (twice the rate), the project's own limit out of the way
+  HERALD_RATE_LIMIT_PER_KEY: 50,
+  HERALD_RATE_LIMIT_PER_PROJECT: 10_000,
+  // two connections to the test MX at most, shared by both workers
+  HERALD_MAX_CONNECTIONS_PER_DESTINATION: 2,
+};
+const CONNECTION_LIMIT = 2;
+
+interface Outcome {
+  status: number;
+  id: string | null;
+  retryAfter: string | null;
+}
+
+/**
+ * Issue 23: Herald's API and two workers on a real Redis Cluster of three masters with a replica
+ * each (BullMQ queues, rate limits, quotas, destination limits, sweeper lock, all on the cluster), and
+ * a master failing over in the middle of delivery.
+ */
+describe('Herald on a Redis Cluster (3 masters, 3 replicas)', () => {
+  let cluster: TestRedisCluster;
+  let stack: HeraldStack;
+  /** DATA phases in progress at the MX now, and the most there ever were at once. */
+  let inData = 0;
+  let maxInData = 0;
+
+  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    const client = new pg.Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
+  const sendOne = async (i: number, run: string, idempotent: boolean): Promise<Outcome> => {
+    const body = { from: `cluster@${stack.senderDomain}`, to: `r${run}-${i}@${stack.recipientDomain}`, subject: `cluster ${run} ${i}`, text: `message ${i}` };
+    try {
+      const response = await stack.send(body, idempotent ? { headers: { 'idempotency-key': `cluster-${run}-${i}` } } : {});
+      const json = (await response.json().catch(() => ({}))) as { id?: string };
+      return { status: response.status, id: response.status === 202 ? (json.id ?? null) : null, retryAfter: response.headers.get('retry-after') };
+    } catch {
+      return { status: 0, id: null, retryAfter: null };
+    }
+  };
+
+  /** Sends `count` messages `parallel` at a time as a careful client: a 429, 503 or no answer is tried again (same Idempotency-Key). */
+  const sendPaced = async (count: number, run: string, parallel = 8): Promise<Outcome[]> => {
+    const outcomes = new Array<Outcome>(count);
+    let next = 0;
+    const lane = async () => {
+      while (next < count) {
+        const i = next++;
+        let outcome = await sendOne(i, run, true);
+        for (let tries = 1; [0, 429, 503].includes(outcome.status) && tries < 100; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(Number(outcome.retryAfter ?? 1) || 1, 2) * 500));
+          outcome = await sendOne(i, run, true);
+        }
+        outcomes[i] = outcome;
+      }
+    };
+    await Promise.all(Array.from({ length: parallel }, lane));
+    return outcomes;
+  };
+
+  /** Waits until no recipient of `ids` is queued or deferred; then what Postgres and the MX say. */
+  const settle = async (ids: string[], timeoutMs = 60_000) => {
+    await waitFor(
+      `${ids.length} messages to be final`,
+      async () => {
+        const rows = await query<{ n: string }>("SELECT count(*) AS n FROM recipients WHERE message_id = ANY($1) AND status IN ('queued', 'deferred')", [ids]);
+        return Number(rows[0]?.n) === 0;
+      },
+      timeoutMs,
+      500,
+    );
+    const statuses = await query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM recipients WHERE message_id = ANY($1) GROUP BY status', [ids]);
+    const events = await query<{ recipient: string; count: string }>(
+      `SELECT r.id AS recipient, count(e.id) AS count FROM recipients r
+       LEFT JOIN events e ON e.recipient_id = r.id AND e.type = 'delivered'
+       WHERE r.message_id = ANY($1) GROUP BY r.id`,
+      [ids],
+    );
+    const copies = ids.map((id) => stack.receivedCopies(id).length);
+    return {
+      statuses: Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)])),
+      recipients: events.length,
+      wrongDeliveredEvents: events.filter((e) => Number(e.count) !== 1),
+      duplicates: copies.reduce((sum, n) => sum + Math.max(0, n - 1), 0),
+      neverReceived: ids.filter((_, i) => copies[i] === 0),
+    };
+  };
+
+  const accepted = (outcomes: Outcome[]) => outcomes.flatMap((o) => (o.status === 202 && o.id ? [o.id] : []));
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+    stack = await startHeraldStack({
+      label: 'cluster',
+      redisUrl: cluster.url,
+      workers: 2,
+      env: ENV,
+      sink: {
+        onDataStart: () => {
+          inData++;
+          maxInData = Math.max(maxInData, inData);
+        },
+        // each message takes the MX a moment, so that deliveries overlap and the limit is tested
+        data: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 15));
+          inData--;
+          return undefined;
+        },
+      },
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await cluster?.stop();
+  });
+
+  it('sends a few hundred messages end to end, the rate limit and the connection limit holding across processes', async () => {
+    // a burst of 150 at once: the key's bucket holds 100 and refills at 50/s, whichever process asks
+    const started = Date.now();
+    const burst = await Promise.all(Array.from({ length: 150 }, (_, i) => sendOne(i, 'burst', false)));
+    const elapsedS = (Date.now() - started) / 1_000;
+    const burstAccepted = accepted(burst);
+    const refused = burst.filter((o) => o.status === 429).length;
+    expect(burstAccepted.length + refused).toBe(150);
+    expect(burstAccepted.length).toBeGreaterThanOrEqual(100);
+    expect(burstAccepted.length).toBeLessThanOrEqual(100 + Math.ceil(50 * elapsedS) + 1);
+    expect(refused).toBeGreaterThan(0);
+
+    const paced = accepted(await sendPaced(200, 'paced'));
+    expect(paced).toHaveLength(200);
+
+    const ids = [...burstAccepted, ...paced];
+    const report = await settle(ids);
+    console.info(
+      `redis-cluster: ${ids.length} messages (${burstAccepted.length} of a burst of 150 let through in ${elapsedS.toFixed(2)} s, ${refused} refused with 429), at most ${maxInData} at once in DATA at the MX (limit ${CONNECTION_LIMIT})`,
+    );
+    expect(report.statuses).toEqual({ delivered: ids.length });
+    expect(report.wrongDeliveredEvents).toEqual([]);
+    expect(report.neverReceived).toEqual([]);
+    expect(report.duplicates).toBe(0);
+    expect(maxInData).toBeLessThanOrEqual(CONNECTION_LIMIT);
+    // both workers took part
+    for (const worker of stack.workers) expect(worker.output()).toMatch(/delivered/);
+  }, 90_000);
+
+  it('loses nothing and delivers each message once when the master holding the queues fails over mid-delivery', async () => {
+    const prefix = String(stack.env.HERALD_QUEUE_PREFIX);
+    const slot = Number((await cluster.cli('CLUSTER', 'KEYSLOT', `{${prefix}}`)).trim());
+    const master = await cluster.masterOf(slot);
+
+    const before = stack.sink.received.length;
+    const sending = sendPaced(300, 'failover');
+    await waitFor('deliveries to be under way', () => stack.sink.received.length - before >= 60, 30_000, 20);
+    const receivedAtKill = stack.sink.received.length - before;
+    const killedAt = Date.now();
+    await cluster.kill(master);
+    await cluster.waitHealthy(slot, 30_000);
+    const promoted = await cluster.masterOf(slot);
+    const failoverMs = Date.now() - killedAt;
+    expect(promoted).not.toBe(master);
+
+    const outcomes = await sending;
+    const ids = accepted(outcomes);
+    expect(ids).toHaveLength(300);
+    const report = await settle(ids, 90_000);
+    console.info(
+      `redis-cluster: master ${master} of slot ${slot} killed with ${receivedAtKill} of 300 received; replica ${promoted} serving within ${failoverMs} ms; ${report.duplicates} duplicate copies at the MX`,
+    );
+    expect(report.statuses).toEqual({ delivered: 300 });
+    expect(report.recipients).toBe(300);
+    expect(report.wrongDeliveredEvents).toEqual([]);
+    expect(report.neverReceived).toEqual([]);
+    expect(report.duplicates).toBe(0);
+    expect(maxInData).toBeLessThanOrEqual(CONNECTION_LIMIT);
+  }, 150_000);
+});
