@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
 import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { accepted, deliveryChecks } from '../support/delivery-checks.ts';
 
 /** Short locks and a sweeper every second, so that what a failover loses is put back quickly. */
 const ENV = {
@@ -23,12 +23,6 @@ const ENV = {
 };
 const CONNECTION_LIMIT = 2;
 
-interface Outcome {
-  status: number;
-  id: string | null;
-  retryAfter: string | null;
-}
-
 /**
  * Issue 23: Herald's API and two workers on a real Redis Cluster of three masters with a replica
  * each (BullMQ queues, rate limits, quotas, destination limits, sweeper lock, all on the cluster), and
@@ -41,75 +35,7 @@ describe('Herald on a Redis Cluster (3 masters, 3 replicas)', () => {
   let inData = 0;
   let maxInData = 0;
 
-  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
-    const client = new pg.Client({ connectionString: stack.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
-
-  const sendOne = async (i: number, run: string, idempotent: boolean): Promise<Outcome> => {
-    const body = { from: `cluster@${stack.senderDomain}`, to: `r${run}-${i}@${stack.recipientDomain}`, subject: `cluster ${run} ${i}`, text: `message ${i}` };
-    try {
-      const response = await stack.send(body, idempotent ? { headers: { 'idempotency-key': `cluster-${run}-${i}` } } : {});
-      const json = (await response.json().catch(() => ({}))) as { id?: string };
-      return { status: response.status, id: response.status === 202 ? (json.id ?? null) : null, retryAfter: response.headers.get('retry-after') };
-    } catch {
-      return { status: 0, id: null, retryAfter: null };
-    }
-  };
-
-  /** Sends `count` messages `parallel` at a time as a careful client: a 429, 503 or no answer is tried again (same Idempotency-Key). */
-  const sendPaced = async (count: number, run: string, parallel = 8): Promise<Outcome[]> => {
-    const outcomes = new Array<Outcome>(count);
-    let next = 0;
-    const lane = async () => {
-      while (next < count) {
-        const i = next++;
-        let outcome = await sendOne(i, run, true);
-        for (let tries = 1; [0, 429, 503].includes(outcome.status) && tries < 100; tries++) {
-          await new Promise((resolve) => setTimeout(resolve, Math.min(Number(outcome.retryAfter ?? 1) || 1, 2) * 500));
-          outcome = await sendOne(i, run, true);
-        }
-        outcomes[i] = outcome;
-      }
-    };
-    await Promise.all(Array.from({ length: parallel }, lane));
-    return outcomes;
-  };
-
-  /** Waits until no recipient of `ids` is queued or deferred; then what Postgres and the MX say. */
-  const settle = async (ids: string[], timeoutMs = 60_000) => {
-    await waitFor(
-      `${ids.length} messages to be final`,
-      async () => {
-        const rows = await query<{ n: string }>("SELECT count(*) AS n FROM recipients WHERE message_id = ANY($1) AND status IN ('queued', 'deferred')", [ids]);
-        return Number(rows[0]?.n) === 0;
-      },
-      timeoutMs,
-      500,
-    );
-    const statuses = await query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM recipients WHERE message_id = ANY($1) GROUP BY status', [ids]);
-    const events = await query<{ recipient: string; count: string }>(
-      `SELECT r.id AS recipient, count(e.id) AS count FROM recipients r
-       LEFT JOIN events e ON e.recipient_id = r.id AND e.type = 'delivered'
-       WHERE r.message_id = ANY($1) GROUP BY r.id`,
-      [ids],
-    );
-    const copies = ids.map((id) => stack.receivedCopies(id).length);
-    return {
-      statuses: Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)])),
-      recipients: events.length,
-      wrongDeliveredEvents: events.filter((e) => Number(e.count) !== 1),
-      duplicates: copies.reduce((sum, n) => sum + Math.max(0, n - 1), 0),
-      neverReceived: ids.filter((_, i) => copies[i] === 0),
-    };
-  };
-
-  const accepted = (outcomes: Outcome[]) => outcomes.flatMap((o) => (o.status === 202 && o.id ? [o.id] : []));
+  const checks = () => deliveryChecks(stack);
 
   beforeAll(async () => {
     cluster = await startRedisCluster();
@@ -141,7 +67,7 @@ describe('Herald on a Redis Cluster (3 masters, 3 replicas)', () => {
   it('sends a few hundred messages end to end, the rate limit and the connection limit holding across processes', async () => {
     // a burst of 150 at once: the key's bucket holds 100 and refills at 50/s, whichever process asks
     const started = Date.now();
-    const burst = await Promise.all(Array.from({ length: 150 }, (_, i) => sendOne(i, 'burst', false)));
+    const burst = await Promise.all(Array.from({ length: 150 }, (_, i) => checks().sendOne(i, 'burst', false)));
     const elapsedS = (Date.now() - started) / 1_000;
     const burstAccepted = accepted(burst);
     const refused = burst.filter((o) => o.status === 429).length;
@@ -150,11 +76,11 @@ describe('Herald on a Redis Cluster (3 masters, 3 replicas)', () => {
     expect(burstAccepted.length).toBeLessThanOrEqual(100 + Math.ceil(50 * elapsedS) + 1);
     expect(refused).toBeGreaterThan(0);
 
-    const paced = accepted(await sendPaced(200, 'paced'));
+    const paced = accepted(await checks().sendPaced(200, 'paced'));
     expect(paced).toHaveLength(200);
 
     const ids = [...burstAccepted, ...paced];
-    const report = await settle(ids);
+    const report = await checks().settle(ids);
     console.info(
       `redis-cluster: ${ids.length} messages (${burstAccepted.length} of a burst of 150 let through in ${elapsedS.toFixed(2)} s, ${refused} refused with 429), at most ${maxInData} at once in DATA at the MX (limit ${CONNECTION_LIMIT})`,
     );
@@ -173,7 +99,7 @@ describe('Herald on a Redis Cluster (3 masters, 3 replicas)', () => {
     const master = await cluster.masterOf(slot);
 
     const before = stack.sink.received.length;
-    const sending = sendPaced(300, 'failover');
+    const sending = checks().sendPaced(300, 'failover');
     await waitFor('deliveries to be under way', () => stack.sink.received.length - before >= 60, 30_000, 20);
     const receivedAtKill = stack.sink.received.length - before;
     const killedAt = Date.now();
@@ -186,7 +112,7 @@ describe('Herald on a Redis Cluster (3 masters, 3 replicas)', () => {
     const outcomes = await sending;
     const ids = accepted(outcomes);
     expect(ids).toHaveLength(300);
-    const report = await settle(ids, 90_000);
+    const report = await checks().settle(ids, 90_000);
     console.info(
       `redis-cluster: master ${master} of slot ${slot} killed with ${receivedAtKill} of 300 received; replica ${promoted} serving within ${failoverMs} ms; ${report.duplicates} duplicate copies at the MX`,
     );
