@@ -87,7 +87,7 @@ export function connectRedis(url: string, options: RedisOptions = {}): RedisClie
         ...(target.username ? { username: target.username } : {}),
         ...(target.password ? { password: target.password } : {}),
         ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
-        ...(target.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
+        ...(target.tls ? { tls: {}, enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
       });
     case 'cluster': {
       const redisOptions: RedisOptions = {
