@@ -1,3 +1,4 @@
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
 import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.ts';
@@ -43,6 +44,7 @@ describe('Herald on a Redis Cluster (3 masters, 3 replicas)', () => {
       label: 'cluster',
       redisUrl: cluster.url,
       workers: 2,
+      smtp: true,
       env: ENV,
       sink: {
         onDataStart: () => {
@@ -91,7 +93,35 @@ describe('Herald on a Redis Cluster (3 masters, 3 replicas)', () => {
     expect(maxInData).toBeLessThanOrEqual(CONNECTION_LIMIT);
     // both workers took part
     for (const worker of stack.workers) expect(worker.output()).toMatch(/delivered/);
+    // the limits were counted on the cluster, not let through because Redis refused them (CROSSSLOT, say)
+    expect(stack.api.output()).not.toMatch(/rate limiter unavailable|CROSSSLOT/);
+    for (const worker of stack.workers) expect(worker.output()).not.toMatch(/CROSSSLOT|same slot/);
   }, 90_000);
+
+  it('accepts over SMTP submission too (its session limits, quota and queue on the cluster)', async () => {
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: stack.smtp?.port,
+      secure: false,
+      requireTLS: true,
+      pool: true,
+      maxConnections: 2,
+      auth: { user: 'herald', pass: stack.apiKey },
+      tls: { rejectUnauthorized: false }, // the development certificate is self-signed
+    });
+    try {
+      const infos = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => transport.sendMail({ from: `smtp@${stack.senderDomain}`, to: `smtp${i}@${stack.recipientDomain}`, subject: `over smtp ${i}`, text: `message ${i}` })),
+      );
+      const ids = infos.map((info) => /queued as (msg_\w+)/.exec(info.response)?.[1] as string);
+      expect(ids.every((id) => /^msg_/.test(id))).toBe(true);
+      const report = await checks().settle(ids);
+      expect(report.statuses).toEqual({ delivered: 20 });
+      expect(report.wrongDeliveredEvents).toEqual([]);
+    } finally {
+      transport.close();
+    }
+  }, 60_000);
 
   it('loses nothing and delivers each message once when the master holding the queues fails over mid-delivery', async () => {
     const prefix = String(stack.env.HERALD_QUEUE_PREFIX);

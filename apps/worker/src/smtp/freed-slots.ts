@@ -1,6 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { RedisClient } from '@herald/core';
-import { slotFreedChannel, type Log } from '@herald/core';
+import { slotFreedChannel, type Log, type RedisClient } from '@herald/core';
 
 /**
  * Hears every worker announce the connection slots it gives back (destination-limits.ts publishes on
