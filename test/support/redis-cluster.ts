@@ -24,6 +24,10 @@ export interface TestRedisCluster {
   masterOf(slot: number): Promise<number>;
   /** SIGKILLs the node on `port` (it stays down). */
   kill(port: number): Promise<void>;
+  /** The port of a replica of the master on `port`. */
+  replicaOf(port: number): Promise<number>;
+  /** SIGSTOPs (true) or SIGCONTs (false) the node on `port`: stopped, a replica copies nothing. */
+  freeze(port: number, frozen: boolean): void;
   /** Waits until every live node reports cluster_state:ok and `slot` is served by a live master. */
   waitHealthy(slot?: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -89,8 +93,8 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
       .trim()
       .split('\n')
       .map((line) => {
-        const [, address, flags, , , , , link, ...slots] = line.split(' ');
-        return { port: Number(/:(\d+)@/.exec(address ?? '')?.[1]), flags: (flags ?? '').split(','), link, slots };
+        const [id, address, flags, master, , , , link, ...slots] = line.split(' ');
+        return { id, port: Number(/:(\d+)@/.exec(address ?? '')?.[1]), flags: (flags ?? '').split(','), master, link, slots };
       });
   const masterOf = async (slot: number) => {
     for (const node of await clusterNodes()) {
@@ -137,6 +141,16 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
       const exited = new Promise((resolve) => node.child.once('exit', resolve));
       node.child.kill('SIGKILL');
       await exited;
+    },
+    async replicaOf(port) {
+      const nodesNow = await clusterNodes();
+      const master = nodesNow.find((n) => n.port === port);
+      const replica = nodesNow.find((n) => n.master === master?.id && !dead.has(n.port));
+      if (!replica) throw new Error(`no replica of ${port}`);
+      return replica.port;
+    },
+    freeze(port, frozen) {
+      nodes.find((n) => n.port === port)?.child.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
     },
     waitHealthy,
     stop,
