@@ -192,7 +192,10 @@ describe('Herald on a Redis Cluster (3 masters, 3 replicas)', () => {
         const counts = { batches: await queues.batches.getJobCounts(), single: await queues.single.getJobCounts() };
         await queues.close();
         client.disconnect();
-        console.info(`redis-cluster: ${pending.length} recipients still pending; jobs in Redis ${JSON.stringify(counts)}`);
+        // the workers' blocking connections: which node each waits on (BZPOPMIN on the queues' marker)
+        const master = await cluster.masterOf(slot);
+        const blocked = (await cluster.cli('-p', String(master), 'CLIENT', 'LIST')).split('\n').filter((line) => / cmd=bzpopmin/.test(line)).length;
+        console.info(`redis-cluster: ${pending.length} recipients still pending; jobs in Redis ${JSON.stringify(counts)}; ${blocked} connections blocked in BZPOPMIN on the queues' master`);
         throw err;
       });
     // what the failover cost: jobs the sweeper put back, jobs that ran again after their worker lost them
