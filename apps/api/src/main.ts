@@ -17,8 +17,8 @@ import {
   resolveMasterKey,
   standardReadinessChecks,
   UNCACHED,
+  connectRedis,
 } from '@herald/core';
-import { Redis } from 'ioredis';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { createRateLimiter, RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { buildApp } from './app.ts';
@@ -37,7 +37,7 @@ export async function main(): Promise<void> {
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   const queues = createDeliveryQueues(redis, config.queuePrefix);
   // auto-pipelined: the limits of concurrent requests go to Redis in one write, not one each
-  const limitsRedis = new Redis(config.redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS, enableAutoPipelining: true });
+  const limitsRedis = connectRedis(config.redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS, enableAutoPipelining: true });
   limitsRedis.on('error', () => undefined); // the rate-limit hook logs outages itself
 
   const pending = await pendingMigrations(config.databaseDirectUrl ?? config.databaseUrl).catch(() => []);

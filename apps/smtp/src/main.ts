@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import {
   createDb,
   createDeliveryQueues,
@@ -14,6 +13,7 @@ import {
   startHealthServer,
   startMetrics,
   watchDependencies,
+  connectRedis,
 } from '@herald/core';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
@@ -30,7 +30,7 @@ export async function main(): Promise<void> {
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   // auto-pipelined: the limits of concurrent sessions go to Redis in one write, not one each
-  const limitsRedis = new Redis(config.redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS, enableAutoPipelining: true });
+  const limitsRedis = connectRedis(config.redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS, enableAutoPipelining: true });
   limitsRedis.on('error', () => undefined);
   if (!(await redisReady(limitsRedis, 2_000))) log.warn('Redis is not reachable: SMTP session limits are not enforced until it is');
   const queues = createDeliveryQueues(redis, config.queuePrefix);

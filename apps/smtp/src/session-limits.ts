@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@herald/core';
 import { createEventWindow, type EventWindow } from '@herald/core/limits/event-window';
 import { failOpen, type WarnLog } from '@herald/core/limits/fail-open';
 import { createLeaseSets, type LeaseSets } from '@herald/core/limits/lease-set';
@@ -30,7 +30,7 @@ export interface SessionLimitTimings {
  * without an offline queue (RATE_LIMIT_REDIS_OPTIONS) fails the commands sent before that, and the
  * limits then let their connections through uncounted: wait for it before listening, but not for long.
  */
-export async function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+export async function redisReady(redis: RedisClient, timeoutMs: number): Promise<boolean> {
   if (redis.status === 'ready') return true;
   return new Promise((resolve) => {
     const timer = setTimeout(() => settle(false), timeoutMs);
@@ -83,7 +83,7 @@ export class SessionLimits {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly prefix: string,
     private readonly limits: SessionLimitSettings,
     log: WarnLog,

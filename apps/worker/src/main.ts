@@ -1,5 +1,5 @@
+import type { RedisClient } from '@herald/core';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
 import {
   createDb,
   createStore,
@@ -191,7 +191,7 @@ export async function main(): Promise<void> {
 }
 
 /** Queued jobs live only in Redis until they run: an evicting Redis would lose them (the sweeper would find them later). */
-async function warnUnlessNoEviction(redis: Redis, log: Log): Promise<void> {
+async function warnUnlessNoEviction(redis: RedisClient, log: Log): Promise<void> {
   const policy = await redis.config('GET', 'maxmemory-policy').catch(() => null);
   const value = Array.isArray(policy) ? String(policy[1]) : null;
   if (value && value !== 'noeviction') {

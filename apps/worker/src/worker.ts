@@ -1,6 +1,5 @@
 import { Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { BATCH_SIZE, QUEUE_NAMES, type DeliveryBatch, type DeliveryJob, type EnqueuedDelivery } from '@herald/core';
+import { BATCH_SIZE, QUEUE_NAMES, queueKeyPrefix, type RedisClient, type DeliveryBatch, type DeliveryJob, type EnqueuedDelivery } from '@herald/core';
 import { deliverBatch } from './delivery/deliver-batch.ts';
 import { deliverMessage, type DeliveryDeps } from './delivery/deliver-message.ts';
 import { DeliverySlots } from './delivery/delivery-slots.ts';
@@ -8,7 +7,7 @@ import { retryWhenDatabaseDown } from './retry/database-down.ts';
 import { settleJob, type DeliveryResult } from './retry/job-result.ts';
 
 export interface DeliveryWorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   /** Deliveries run at once by this process, from single and batch jobs together. */
   concurrency: number;
@@ -34,7 +33,7 @@ export interface DeliveryWorkers {
  */
 export function createDeliveryWorkers(deps: DeliveryDeps, options: DeliveryWorkerOptions): DeliveryWorkers {
   const slots = new DeliverySlots(options.concurrency);
-  const common = { connection: options.connection, prefix: options.prefix, lockDuration: options.lockMs, stalledInterval: options.lockMs };
+  const common = { connection: options.connection, prefix: queueKeyPrefix(options.connection, options.prefix), lockDuration: options.lockMs, stalledInterval: options.lockMs };
 
   const single = new Worker<DeliveryJob>(
     QUEUE_NAMES.delivery,

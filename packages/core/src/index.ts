@@ -18,6 +18,7 @@ export * from './db/unique-violation.ts';
 export * from './db/migrate.ts';
 export * from './queue/delivery-queue.ts';
 export * from './queue/destination-keys.ts';
+export * from './queue/redis-connection.ts';
 export * from './mime/normalize-crlf.ts';
 export * from './mime/build-message.ts';
 export * from './mime/seven-bit.ts';

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { destinationKey, destinationKeyPrefix, type DeliveryQueues } from '@herald/core';
+import { destinationKey, destinationKeyPrefix, getMany, scanTargets, type DeliveryQueues, type RedisClient } from '@herald/core';
 import type { QueueOverview } from './pages/queues.ts';
 
 /** At most this many throttled destinations are listed (SCAN stops there). */
@@ -10,7 +9,7 @@ const MAX_THROTTLED = 100;
  * off (the throttle level and backoff the worker's destination limits keep in Redis, under the keys
  * core's destination-keys.ts names; read here, never written).
  */
-export function createQueueOverview(queues: DeliveryQueues, redis: Redis, prefix: string): QueueOverview {
+export function createQueueOverview(queues: DeliveryQueues, redis: RedisClient, prefix: string): QueueOverview {
   return {
     async counts() {
       return Promise.all(
@@ -23,16 +22,20 @@ export function createQueueOverview(queues: DeliveryQueues, redis: Redis, prefix
     async throttled() {
       const levelPrefix = destinationKeyPrefix(prefix, 'throttle-level');
       const found: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${levelPrefix}*`, 'COUNT', 500);
-        cursor = next;
-        found.push(...keys);
-      } while (cursor !== '0' && found.length < MAX_THROTTLED);
+      // each master of a cluster holds the keys of its own slots: walk them in turn
+      for (const node of scanTargets(redis)) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', `${levelPrefix}*`, 'COUNT', 500);
+          cursor = next;
+          found.push(...keys);
+        } while (cursor !== '0' && found.length < MAX_THROTTLED);
+        if (found.length >= MAX_THROTTLED) break;
+      }
       const destinations = found.slice(0, MAX_THROTTLED).map((k) => k.slice(levelPrefix.length));
       if (destinations.length === 0) return [];
-      const levels = await redis.mget(...found.slice(0, MAX_THROTTLED));
-      const backoffs = await redis.mget(...destinations.map((d) => destinationKey(prefix, 'backoff', d)));
+      const levels = await getMany(redis, found.slice(0, MAX_THROTTLED));
+      const backoffs = await getMany(redis, destinations.map((d) => destinationKey(prefix, 'backoff', d)));
       return destinations.map((destination, i) => ({
         destination,
         level: Number(levels[i] ?? 0),

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import {
   createDb,
   createLogger,
@@ -13,6 +12,7 @@ import {
   startHealthServer,
   startMetrics,
   watchDependencies,
+  connectRedis,
 } from '@herald/core';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { redisReady, SessionLimits } from '../session-limits.ts';
@@ -28,7 +28,7 @@ export async function main(): Promise<void> {
   const log = createLogger('herald-inbound', config.logLevel);
   startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
   const db = createDb(config.databaseUrl, { pooler: config.databasePooler });
-  const redis = new Redis(config.redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS, enableAutoPipelining: true });
+  const redis = connectRedis(config.redisUrl, { ...RATE_LIMIT_REDIS_OPTIONS, enableAutoPipelining: true });
   redis.on('error', () => undefined);
   if (!(await redisReady(redis, 2_000))) log.warn('Redis is not reachable: inbound connection limits are not enforced until it is');
   const keys = deriveFeedbackKeys(resolveMasterKey(config, log));

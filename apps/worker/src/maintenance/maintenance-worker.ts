@@ -1,5 +1,5 @@
+import { queueKeyPrefix, type RedisClient } from '@herald/core';
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { recheckDomains, recheckEveryMs, type RecheckDeps } from './recheck-domains.ts';
 import { applyRetention, type RetentionDeps } from './retention.ts';
 
@@ -30,8 +30,9 @@ export async function scheduleMaintenance(queue: Queue, recheckMs: number, optio
  * whole deployment, whichever worker takes it. `ensureScheduled` puts the schedules back after a Redis
  * flush (the sweeper calls it).
  */
-export async function startMaintenance(deps: MaintenanceDeps, options: { connection: Redis; prefix: string }) {
-  const queue = new Queue(MAINTENANCE_QUEUE, { connection: options.connection, prefix: options.prefix });
+export async function startMaintenance(deps: MaintenanceDeps, options: { connection: RedisClient; prefix: string }) {
+  const prefix = queueKeyPrefix(options.connection, options.prefix);
+  const queue = new Queue(MAINTENANCE_QUEUE, { connection: options.connection, prefix });
   await scheduleMaintenance(queue, deps.recheck.recheckMs);
   const worker = new Worker(
     MAINTENANCE_QUEUE,
@@ -40,7 +41,7 @@ export async function startMaintenance(deps: MaintenanceDeps, options: { connect
       if (job.name === 'retention') return applyRetention(deps.retention);
       return null;
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: 1 },
+    { connection: options.connection, prefix, concurrency: 1 },
   );
   return {
     worker,

@@ -1,5 +1,5 @@
 import { createDeliveryQueues, createLogger, createRedis, deliveryJobId, type DeliveryJob, type DeliveryQueue, type DeliveryQueues } from '@herald/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@herald/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
@@ -14,7 +14,7 @@ import { sweepOrphans } from './sweep.ts';
 describe('sweepOrphans', () => {
   let database: ThrowawayDatabase;
   let h: DeliveryHarness;
-  let redis: Redis;
+  let redis: RedisClient;
   let queues: DeliveryQueues;
   let queue: DeliveryQueue;
   const log = createLogger('test-sweep', 'silent');

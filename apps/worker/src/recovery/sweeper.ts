@@ -1,9 +1,9 @@
+import type { RedisClient } from '@herald/core';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { sweepOrphans, type SweepDeps } from './sweep.ts';
 
 export interface SweeperOptions {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   intervalMs: number;
   graceMs: number;

@@ -1,6 +1,6 @@
+import type { RedisClient } from '@herald/core';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { activeWorkersKey, destinationKey, slotFreedChannel, throttledSetKey, type DestinationKeyKind } from '@herald/core';
+import { activeWorkersKey, destinationKey, getMany, isCluster, slotFreedChannel, throttledSetKey, type DestinationKeyKind } from '@herald/core';
 
 /**
  * Limits shared by every worker process, kept in Redis: how many connections one destination (an MX
@@ -108,6 +108,34 @@ redis.call('ZADD', KEYS[3], untilMs, ARGV[4])
 return untilMs`;
 
 /**
+ * On Redis Cluster the throttle level, the backoff and the set of throttled destinations hash to
+ * different slots, so THROTTLE's one script becomes three single-key steps: the level is raised
+ * atomically (KEYS: the level; ARGV: how long it lives), the backoff that level gives is written, and
+ * the destination is added to the set (which only the metrics read). Two workers throttled at the same
+ * moment both raise the level; the backoff written last wins, which may be the shorter one.
+ */
+const RAISE_LEVEL = `
+local level = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return level`;
+
+const MARK_THROTTLED = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+return 0`;
+
+async function throttleAcrossSlots(redis: RedisClient, prefix: string, destination: string, nowMs: number, settings: LimitSettings): Promise<number> {
+  const level = Number(await redis.eval(RAISE_LEVEL, 1, destinationKey(prefix, 'throttle-level', destination), settings.backoffMaxMs * 4));
+  const delay = Math.min(settings.backoffBaseMs * 2 ** (level - 1), settings.backoffMaxMs);
+  const untilMs = nowMs + delay;
+  await Promise.all([
+    redis.set(destinationKey(prefix, 'backoff', destination), String(untilMs), 'PX', Math.max(1, Math.floor(delay))),
+    redis.eval(MARK_THROTTLED, 1, throttledSetKey(prefix), nowMs, untilMs, destination.toLowerCase()),
+  ]);
+  return untilMs;
+}
+
+/**
  * KEYS: the set of active workers; ARGV: now, this worker, how long a worker counts after it last said
  * so. Says this worker is delivering, forgets those that stopped saying so, answers how many are left.
  */
@@ -118,11 +146,11 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return redis.call('ZCARD', KEYS[1])`;
 
 /** How many destinations are backed off now, across all workers: one ZCOUNT (herald_destinations_throttled). */
-export function countThrottledDestinations(redis: Pick<Redis, 'zcount'>, prefix: string, now: () => number = Date.now): () => Promise<number> {
+export function countThrottledDestinations(redis: Pick<RedisClient, 'zcount'>, prefix: string, now: () => number = Date.now): () => Promise<number> {
   return () => redis.zcount(throttledSetKey(prefix), `(${now()}`, '+inf');
 }
 
-export function createRedisDestinationLimits(redis: Redis, prefix: string, settings: LimitSettings, now: () => number = Date.now): DestinationLimits {
+export function createRedisDestinationLimits(redis: RedisClient, prefix: string, settings: LimitSettings, now: () => number = Date.now): DestinationLimits {
   const key = (kind: DestinationKeyKind, destination: string) => destinationKey(prefix, kind, destination);
   const stateTtlMs = settings.stateTtlMs ?? 1_000;
   const shareEveryMs = settings.shareEveryMs ?? 5_000;
@@ -146,9 +174,14 @@ export function createRedisDestinationLimits(redis: Redis, prefix: string, setti
     },
     async renewSlots(slots) {
       if (slots.length === 0) return [];
-      const keys = slots.map((s) => key('slots', s.destination));
-      const lost = (await redis.eval(RENEW, keys.length, ...keys, now() + settings.leaseMs, settings.leaseMs, ...slots.map((s) => s.lease))) as number[];
-      return lost.map((i) => slots[i - 1] as HeldSlot);
+      const renew = async (held: HeldSlot[]) => {
+        const keys = held.map((s) => key('slots', s.destination));
+        const lost = (await redis.eval(RENEW, keys.length, ...keys, now() + settings.leaseMs, settings.leaseMs, ...held.map((s) => s.lease))) as number[];
+        return lost.map((i) => held[i - 1] as HeldSlot);
+      };
+      // on a cluster the destinations' slot sets live in different hash slots: one script each
+      if (isCluster(redis)) return (await Promise.all(slots.map((slot) => renew([slot])))).flat();
+      return renew(slots);
     },
     async connectionShare() {
       if (now() - workers.readAt >= shareEveryMs) {
@@ -165,7 +198,7 @@ export function createRedisDestinationLimits(redis: Redis, prefix: string, setti
     async backedOffUntil(destination) {
       let state = known.get(destination);
       if (!state || now() - state.readAt >= stateTtlMs) {
-        const [backoff, level] = await redis.mget(key('backoff', destination), key('throttle-level', destination));
+        const [backoff, level] = await getMany(redis, [key('backoff', destination), key('throttle-level', destination)]);
         remember(destination, backoff ? Number(backoff) : null, level !== null);
         state = known.get(destination);
       }
@@ -173,17 +206,20 @@ export function createRedisDestinationLimits(redis: Redis, prefix: string, setti
       return until && until > now() ? until : null;
     },
     async throttled(destination) {
-      const until = await redis.eval(
-        THROTTLE,
-        3,
-        key('throttle-level', destination),
-        key('backoff', destination),
-        throttledSetKey(prefix),
-        now(),
-        settings.backoffBaseMs,
-        settings.backoffMaxMs,
-        destination.toLowerCase(),
-      );
+      // KEYS: level, backoff, throttled set (one slot on one Redis; across slots on a cluster)
+      const until = isCluster(redis)
+        ? await throttleAcrossSlots(redis, prefix, destination, now(), settings)
+        : await redis.eval(
+            THROTTLE,
+            3,
+            key('throttle-level', destination),
+            key('backoff', destination),
+            throttledSetKey(prefix),
+            now(),
+            settings.backoffBaseMs,
+            settings.backoffMaxMs,
+            destination.toLowerCase(),
+          );
       remember(destination, Number(until), true);
       return Number(until);
     },

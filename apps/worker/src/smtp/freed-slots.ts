@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
-import { slotFreedChannel, type Log } from '@herald/core';
+import type { Cluster, Redis } from 'ioredis';
+import { slotFreedChannel, type Log, type RedisClient } from '@herald/core';
 
 /**
  * Hears every worker announce the connection slots it gives back (destination-limits.ts publishes on
@@ -10,9 +10,10 @@ import { slotFreedChannel, type Log } from '@herald/core';
  * delivery gives up after its wait and is postponed, as without this. Returns the function that
  * stops listening.
  */
-export function listenForFreedSlots(redis: Redis, prefix: string, onFreed: (destination: string) => void, log: Log): () => Promise<void> {
-  const subscriber = redis.duplicate();
-  subscriber.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (freed-slot announcements)'));
+export function listenForFreedSlots(redis: RedisClient, prefix: string, onFreed: (destination: string) => void, log: Log): () => Promise<void> {
+  // a duplicate of a Cluster subscribes on one of its nodes: Redis Cluster forwards every PUBLISH to all nodes
+  const subscriber: RedisClient = redis.isCluster ? (redis as Cluster).duplicate() : (redis as Redis).duplicate();
+  subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error (freed-slot announcements)'));
   const channel = slotFreedChannel(prefix);
   subscriber.on('message', (from: string, destination: string) => {
     if (from === channel) onFreed(destination);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as dnsPromises } from 'node:dns';
 import { createLogger, createRedis } from '@herald/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@herald/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type TestDnsServer } from '@herald/test/support/dns-server.ts';
 import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
@@ -31,7 +31,7 @@ describe('MTA-STS policy discovery against real DNS, HTTPS policy hosts and a Re
   let dns: TestDnsServer;
   let resolver: DnsResolver;
   let ca: TestCa;
-  let redis: Redis;
+  let redis: RedisClient;
   let cache: PolicyCache;
   const servers: TestPolicyServer[] = [];
   const log = createLogger('mta-sts-test', 'silent');

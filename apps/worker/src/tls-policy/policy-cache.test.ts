@@ -1,5 +1,5 @@
 import { createRedis } from '@herald/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@herald/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
 import { createRedisPolicyCache, memoPolicyCache, type CachedPolicy, type PolicyCache } from './policy-cache.ts';
@@ -13,7 +13,7 @@ const ENTRY: CachedPolicy = {
 
 describe('the Redis MTA-STS policy cache', () => {
   const prefix = uniquePrefix('sts-cache');
-  let redis: Redis;
+  let redis: RedisClient;
   let cache: PolicyCache;
 
   beforeAll(() => {
@@ -73,7 +73,7 @@ describe('the Redis MTA-STS policy cache', () => {
 
 describe('the in-process memo in front of the shared policy cache', () => {
   const prefix = uniquePrefix('sts-memo');
-  let redis: Redis;
+  let redis: RedisClient;
   beforeAll(() => {
     redis = createRedis(TEST_REDIS_URL);
   });

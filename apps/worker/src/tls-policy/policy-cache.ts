@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@herald/core';
 import { z } from 'zod';
 import type { Policy } from './mta-sts-policy.ts';
 
@@ -36,7 +36,7 @@ const cachedPolicySchema = z.object({
  * policy's max_age, so the cache holds across worker processes and restarts. An entry that does not
  * read back as a policy (written by another version, edited by hand) counts as absent.
  */
-export function createRedisPolicyCache(redis: Redis, prefix: string): PolicyCache {
+export function createRedisPolicyCache(redis: RedisClient, prefix: string): PolicyCache {
   const key = (domain: string) => `${prefix}:${domain}`;
   return {
     async get(domain) {

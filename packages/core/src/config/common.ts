@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { boolFlag, ConfigError, csv, defineSettings, duration } from './settings.ts';
+import { parseRedisUrl } from '../queue/redis-connection.ts';
 
 function isDnsServer(entry: string): boolean {
   const okPort = (p: string | undefined) => p === undefined || (/^\d{1,5}$/.test(p) && Number(p) <= 65535);
@@ -58,10 +59,19 @@ export const commonSettings = defineSettings({
     env: 'REDIS_URL',
     schema: z
       .string()
-      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-      ,
+      .refine(
+        (v) => {
+          try {
+            parseRedisUrl(v);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'must be redis://host:port, rediss://…, redis+cluster://host:port,host:port,… or redis+sentinel://host:port,…/<master name>' },
+      ),
     default: 'redis://127.0.0.1:6379',
-    doc: 'Redis connection URL (BullMQ queues). Redis must run with maxmemory-policy noeviction.',
+    doc: 'Redis connection URL (BullMQ queues, limits, sessions). One server: redis://[user:password@]host:port[/db] (rediss:// for TLS). Redis Cluster: redis+cluster://[user:password@]host:port,host:port,… (any few nodes; rediss+cluster:// for TLS). Sentinel: redis+sentinel://[user:password@]host:26379,host:26379/<master name>[?sentinel_password=…]. Redis must run with maxmemory-policy noeviction. See docs/redis-cluster.md.',
     secret: true,
   },
   queuePrefix: {
@@ -71,7 +81,7 @@ export const commonSettings = defineSettings({
       .regex(/^[A-Za-z0-9_{}-]{1,64}$/, 'must be 1-64 letters, digits, _, -, { or }')
       ,
     default: 'herald',
-    doc: 'Prefix of every BullMQ key in Redis; use a {hash tag} on Redis Cluster.',
+    doc: 'Prefix of every Redis key Herald writes. On Redis Cluster the queues\' keys get it as a hash tag ({herald}) by themselves; a prefix that already holds a {tag} puts every Herald key in that one slot.',
   },
   masterKey: {
     env: 'HERALD_MASTER_KEY',

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/redis-connection.ts';
 import type { Db } from '../db/client.ts';
 import { MIGRATIONS_DIR, readMigrations } from '../db/migrate.ts';
 import { withTimeout } from '../with-timeout.ts';
@@ -31,7 +31,7 @@ export async function runReadinessChecks(checks: Record<string, ReadinessCheck>,
  * every migration shipped with this build has been applied (a process newer than its schema is not
  * ready). Once the migrations are seen applied, that is remembered: they are never undone.
  */
-export function standardReadinessChecks(db: Db, redis: Pick<Redis, 'ping'>, migrationsDir: string = MIGRATIONS_DIR): Record<string, ReadinessCheck> {
+export function standardReadinessChecks(db: Db, redis: Pick<RedisClient, 'ping'>, migrationsDir: string = MIGRATIONS_DIR): Record<string, ReadinessCheck> {
   const expected = readMigrations(migrationsDir).map((m) => m.name);
   let applied = false;
   return {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/redis-connection.ts';
 
 /**
  * A project's daily sending quota, counted in Redis per UTC day so that every API process counts
@@ -67,7 +67,7 @@ export function utcDay(ms: number): string {
  * The daily quota of every front end (the API, SMTP, …), counted under `<queuePrefix>:quota:` so they
  * all count into the same keys; `clock` (ms since the epoch) decides which day it is.
  */
-export function createDailyQuota(redis: Redis, queuePrefix: string, clock: () => number = Date.now): DailyQuota {
+export function createDailyQuota(redis: RedisClient, queuePrefix: string, clock: () => number = Date.now): DailyQuota {
   const key = (projectId: string, day: string) => `${queuePrefix}:quota:${projectId}:${day}`;
   return {
     async reserve(projectId, count, limit) {

@@ -1,5 +1,5 @@
+import type { RedisClient } from '../queue/redis-connection.ts';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 
 /**
  * Events counted over a sliding window across every process through Redis (failed logins, say): each
@@ -39,7 +39,7 @@ interface WindowCommands {
   heraldWindowCount: Script;
 }
 
-export function createEventWindow(redis: Redis, options: { windowMs: number; clock?: () => number }): EventWindow {
+export function createEventWindow(redis: RedisClient, options: { windowMs: number; clock?: () => number }): EventWindow {
   const { windowMs, clock } = options;
   if (!(Number.isInteger(windowMs) && windowMs > 0)) throw new RangeError(`windowMs must be a positive integer, not ${windowMs}`);
   redis.defineCommand('heraldWindowRecord', { numberOfKeys: 1, lua: RECORD });

@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../queue/redis-connection.ts';
+import type { ChainableCommander } from 'ioredis';
 
 /**
  * Things held at once (connections, sessions) counted across every process through Redis, and safe
@@ -54,7 +55,7 @@ interface LeaseCommands {
 }
 
 /** Lease sets on `redis` (the scripts are defined on it: ioredis loads them once per connection). */
-export function createLeaseSets(redis: Redis, options: { leaseMs: number; clock?: () => number }): LeaseSets {
+export function createLeaseSets(redis: RedisClient, options: { leaseMs: number; clock?: () => number }): LeaseSets {
   const { leaseMs, clock } = options;
   if (!(Number.isInteger(leaseMs) && leaseMs > 0)) throw new RangeError(`leaseMs must be a positive integer, not ${leaseMs}`);
   redis.defineCommand('heraldLeaseAcquire', { numberOfKeys: 1, lua: ACQUIRE });
@@ -71,6 +72,11 @@ export function createLeaseSets(redis: Redis, options: { leaseMs: number; clock?
     },
     async renew(leases) {
       if (leases.size === 0) return;
+      if (isCluster(redis)) {
+        // a cluster pipeline may only hold keys of one node: one script per set, sent together
+        await Promise.all([...leases].filter(([, members]) => members.length).map(([key, members]) => commands.heraldLeaseRenew(key, now(), leaseMs, ...members)));
+        return;
+      }
       const pipeline = redis.pipeline() as ChainableCommander & LeaseCommands;
       for (const [key, members] of leases) if (members.length) void pipeline.heraldLeaseRenew(key, now(), leaseMs, ...members);
       const results = (await pipeline.exec()) ?? [];

@@ -1,5 +1,6 @@
+import type { RedisClient } from '../queue/redis-connection.ts';
 import { createHash } from 'node:crypto';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 
 /**
  * Request rate limits kept in Redis, so that they hold across every API process (docs/architecture.md: nothing
@@ -130,7 +131,7 @@ function checkLimit({ perSecond, burst }: RateLimit, cost: number): void {
  * A rate limiter whose keys live under `<prefix>:`. `clock` (ms since the epoch) replaces Redis TIME;
  * leave it out in production so that all processes share Redis's clock.
  */
-export function createRateLimiter(redis: Redis, prefix: string, clock?: () => number): RateLimiter {
+export function createRateLimiter(redis: RedisClient, prefix: string, clock?: () => number): RateLimiter {
   async function run(keys: string[], args: (string | number)[]): Promise<number[]> {
     try {
       return (await redis.evalsha(GCRA_SHA, keys.length, ...keys, ...args)) as number[];

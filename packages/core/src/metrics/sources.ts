@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queue/redis-connection.ts';
 import { withTimeout } from '../with-timeout.ts';
 
 /**
@@ -27,7 +27,7 @@ export const sources = {
   queues: new Set<QueueSource>(),
   pools: new Map<PoolSource, PoolRole>(),
   readiness: null as null | (() => Promise<{ checks: Record<string, string> }>),
-  redisPolicy: null as null | Pick<Redis, 'config'>,
+  redisPolicy: null as null | Pick<RedisClient, 'config'>,
   throttled: null as null | (() => Promise<number>),
 };
 
@@ -50,7 +50,7 @@ export function watchDependencies(run: () => Promise<{ checks: Record<string, st
 }
 
 /** Redis' maxmemory-policy, read at scrape time (BullMQ needs noeviction). */
-export function watchRedisPolicy(redis: Pick<Redis, 'config'>): void {
+export function watchRedisPolicy(redis: Pick<RedisClient, 'config'>): void {
   sources.redisPolicy = redis;
 }
 

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { withTimeout } from '../with-timeout.ts';
-import { Redis } from 'ioredis';
+import { connectRedis, queueKeyPrefix, type RedisClient } from './redis-connection.ts';
 
 /**
  * Queue names; every key in Redis is under the configured prefix (HERALD_QUEUE_PREFIX). `delivery`
@@ -43,9 +43,13 @@ export function deliveryJobId(job: DeliveryJob): string {
   return `${job.messageId}.${job.domain}`;
 }
 
-/** BullMQ needs maxRetriesPerRequest null on connections that block (workers). */
-export function createRedis(redisUrl: string, options: { lazy?: boolean } = {}): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: options.lazy ?? false });
+/**
+ * The shared connection of a process (BullMQ's, and the workers' own keys): one Redis, a Cluster or
+ * a Sentinel-followed master, as REDIS_URL says (redis-connection.ts). BullMQ needs
+ * maxRetriesPerRequest null on connections that block (workers).
+ */
+export function createRedis(redisUrl: string, options: { lazy?: boolean } = {}): RedisClient {
+  return connectRedis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: options.lazy ?? false });
 }
 
 export type DeliveryQueue = Queue<DeliveryJob, unknown, string>;
@@ -63,8 +67,12 @@ const JOB_RETENTION = {
   removeOnFail: { age: 7 * 86_400 },
 };
 
-/** Both delivery queues on one connection: the API, the SMTP listener and the workers each make one. */
-export function createDeliveryQueues(connection: Redis, prefix: string): DeliveryQueues {
+/**
+ * Both delivery queues on one connection: the API, the SMTP listener and the workers each make one.
+ * On a cluster their keys take the prefix as a hash tag (queueKeyPrefix).
+ */
+export function createDeliveryQueues(connection: RedisClient, configuredPrefix: string): DeliveryQueues {
+  const prefix = queueKeyPrefix(connection, configuredPrefix);
   const single = new Queue<DeliveryJob, unknown, string>(QUEUE_NAMES.delivery, { connection, prefix, defaultJobOptions: JOB_RETENTION });
   const batches = new Queue<DeliveryBatch, unknown, string>(QUEUE_NAMES.batches, { connection, prefix, defaultJobOptions: JOB_RETENTION });
   return {

@@ -1,5 +1,5 @@
+import type { RedisClient } from '@herald/core';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 
 /** Who a dashboard session acts as: an API key (by its hash), or the admin with the project chosen. */
 export type SessionPrincipal =
@@ -28,7 +28,7 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
  * Sessions in Redis, under the SHA-256 of their id (a read of Redis gives nobody a usable cookie),
  * expiring with Redis's own TTL at an absolute time: `ttlMs` after sign-in, however busy.
  */
-export function createSessionStore(redis: Redis, prefix: string, ttlMs: number): SessionStore {
+export function createSessionStore(redis: RedisClient, prefix: string, ttlMs: number): SessionStore {
   const keyOf = (id: string) => `${prefix}:dashboard:session:${createHash('sha256').update(id).digest('base64url')}`;
   return {
     async create(principal, now = Date.now()) {
