@@ -6,7 +6,10 @@
 // Herald does —, 1% suppressed), five tags, recipient domains
 // as product mail sees them (a few large providers, a long tail). Rows are written by Postgres itself
 // (generate_series), a day at a time; the statistics rollups are then rebuilt from the events, as
-// `herald stats rebuild` does. A database already seeded with the same figures is left as it is.
+// `herald stats rebuild` does. Then 0.1% of the last three days' recipients are put back as still to
+// send (half queued, half deferred, nearly all due), the work the sweeper's scan finds in a live database
+// (bench/scale/maintenance.ts). A database already seeded with the same figures is left as it is, but
+// for that share, added when it has none.
 import pg from 'pg';
 import { addDomain, createDb, createProject, migrate, rebuildStats } from '@herald/core';
 
@@ -28,7 +31,8 @@ async function main(): Promise<void> {
   try {
     const existing = await db.project.findFirst({ where: { name: SCALE_PROJECT }, select: { id: true } });
     if (existing) {
-      log(`${SCALE_PROJECT} is already seeded (${existing.id}); nothing to do`);
+      const added = await seedPending(client, existing.id);
+      log(`${SCALE_PROJECT} is already seeded (${existing.id}); ${added ? `${added} recipients put back as due` : 'nothing to do'}`);
       return;
     }
     const created = await createProject(db, SCALE_PROJECT);
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
       await client.query('COMMIT');
       if (day % 10 === 9 || day === DAYS - 1) log(`day ${day + 1}/${DAYS}: ${(day + 1) * perDay * 2} recipients (${Math.round((Date.now() - started) / 1000)} s)`);
     }
+    log(`${await seedPending(client, projectId)} recipients put back as due (queued or deferred)`);
     log('statistics rollups from the events');
     await rebuildStats(client, projectId);
     log('analyze');
@@ -53,6 +58,42 @@ async function main(): Promise<void> {
     await client.end();
     await db.$disconnect();
   }
+}
+
+/**
+ * Puts 0.1% of the recipients of the last three days' messages back to queued (half, never tried) or
+ * deferred (half, one attempt, its retry an hour after the message: due, but for the last hour's); their
+ * messages become queued. Picked by a hash of the id, so the same ones each time. Does nothing (0) when
+ * the project already has recipients queued or deferred.
+ */
+export async function seedPending(client: pg.Client, projectId: string): Promise<number> {
+  const { rows } = await client.query<{ pending: boolean }>(
+    "SELECT EXISTS (SELECT 1 FROM recipients WHERE status IN ('queued', 'deferred') AND project_id = $1) AS pending",
+    [projectId],
+  );
+  if (rows[0]?.pending) return 0;
+  const result = await client.query(
+    `WITH recent AS (
+       SELECT r.id, r.message_id, m.created_at FROM messages m JOIN recipients r ON r.message_id = m.id
+       WHERE m.project_id = $1 AND m.created_at > now() - interval '3 days'),
+     picked AS (
+       SELECT id, message_id, created_at, row_number() OVER (ORDER BY hashtext(id)) AS k FROM recent
+       ORDER BY hashtext(id) LIMIT (SELECT round(count(*) / 1000.0) FROM recipients WHERE project_id = $1)),
+     msg AS (
+       UPDATE messages SET status = 'queued' WHERE id IN (SELECT message_id FROM picked) RETURNING 1)
+     UPDATE recipients r SET
+       status = (CASE WHEN p.k % 2 = 0 THEN 'queued' ELSE 'deferred' END)::"RecipientStatus",
+       attempts = CASE WHEN p.k % 2 = 0 THEN 0 ELSE 1 END,
+       last_code = CASE WHEN p.k % 2 = 0 THEN NULL ELSE 451 END,
+       last_enhanced = CASE WHEN p.k % 2 = 0 THEN NULL ELSE '4.2.1' END,
+       last_reply = CASE WHEN p.k % 2 = 0 THEN NULL ELSE '451 4.2.1 Try again later' END,
+       last_attempt_at = CASE WHEN p.k % 2 = 0 THEN NULL ELSE p.created_at + interval '8 seconds' END,
+       next_attempt_at = CASE WHEN p.k % 2 = 0 THEN NULL ELSE p.created_at + interval '1 hour' END,
+       final_at = NULL
+     FROM picked p WHERE r.id = p.id`,
+    [projectId],
+  );
+  return result.rowCount ?? 0;
 }
 
 /**
