@@ -17,6 +17,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { Redis } from 'ioredis';
 import { createDb, createDeliveryQueues, createLogger, createRedis } from '@herald/core';
 import { sweepOrphans } from '../../apps/worker/src/recovery/sweep.ts';
 import { applyRetention } from '../../apps/worker/src/maintenance/retention.ts';
@@ -131,6 +132,8 @@ scanTimes.sort((a, b) => a - b);
 const scanAt = (q: number) => scanTimes[Math.min(scanTimes.length - 1, Math.floor(q * scanTimes.length))] as number;
 log(`scan alone (Postgres): p50 ${ms(scanAt(0.5))}, p95 ${ms(scanAt(0.95))}`);
 await queues.close();
+// the bench runs against one Redis (REDIS_URL), where SCAN sees every key
+if (!(redis instanceof Redis)) throw new Error('bench/scale/maintenance.ts cleans up with SCAN: point REDIS_URL at one Redis, not a cluster');
 for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<string[]>) if (keys.length > 0) await redis.del(...keys);
 redis.disconnect();
 
