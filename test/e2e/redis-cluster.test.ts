@@ -1,26 +1,12 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
+import { FAULT_ENV } from '../support/fault-stack.ts';
 import { startRedisCluster, type TestRedisCluster } from '../support/redis-cluster.ts';
 import { accepted, deliveryChecks, type Outcome } from '../support/delivery-checks.ts';
 
-/** Short locks and a sweeper every second. */
-const ENV = {
-  HERALD_JOB_LOCK_TIMEOUT: '5s',
-  HERALD_SWEEP_INTERVAL: '1s',
-  HERALD_SWEEP_GRACE: '3s',
-  HERALD_RETRY_SCHEDULE: '1s,2s,3s',
-  HERALD_WORKER_CONCURRENCY: 10,
-  HERALD_SMTP_CONNECT_TIMEOUT_MS: 2_000,
-  HERALD_SMTP_GREETING_TIMEOUT_MS: 5_000,
-  HERALD_SMTP_COMMAND_TIMEOUT_MS: 5_000,
-  HERALD_SMTP_DATA_TIMEOUT_MS: 10_000,
-  // 50 requests/s per key in bursts of 100 (twice the rate), the project's own limit out of the way
-  HERALD_RATE_LIMIT_PER_KEY: 50,
-  HERALD_RATE_LIMIT_PER_PROJECT: 10_000,
-  // two connections to the test MX at most, shared by both workers
-  HERALD_MAX_CONNECTIONS_PER_DESTINATION: 2,
-};
+/** The fault suite's quick locks and sweeper; 50 requests/s per key in bursts of 100 (twice the rate); two connections to the test MX at most, shared by both workers. */
+const ENV = { ...FAULT_ENV, HERALD_RATE_LIMIT_PER_KEY: 50, HERALD_MAX_CONNECTIONS_PER_DESTINATION: 2 };
 const CONNECTION_LIMIT = 2;
 
 /**

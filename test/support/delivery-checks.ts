@@ -17,15 +17,7 @@ export const accepted = (outcomes: Outcome[]): string[] => outcomes.flatMap((o) 
  * message was delivered once (the Redis deployment tests: cluster, sentinel).
  */
 export function deliveryChecks(stack: HeraldStack) {
-  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
-    const client = new pg.Client({ connectionString: stack.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const query = stackQuery(stack);
 
   const sendOne = async (i: number, run: string, idempotent: boolean): Promise<Outcome> => {
     const body = { from: `redis@${stack.senderDomain}`, to: `r${run}-${i}@${stack.recipientDomain}`, subject: `redis ${run} ${i}`, text: `message ${i}` };
@@ -59,31 +51,55 @@ export function deliveryChecks(stack: HeraldStack) {
 
   /** Waits until no recipient of `ids` is queued or deferred; then what Postgres and the MX say. */
   const settle = async (ids: string[], timeoutMs = 60_000) => {
-    await waitFor(
-      `${ids.length} messages to be final`,
-      async () => {
-        const rows = await query<{ n: string }>("SELECT count(*) AS n FROM recipients WHERE message_id = ANY($1) AND status IN ('queued', 'deferred')", [ids]);
-        return Number(rows[0]?.n) === 0;
-      },
-      timeoutMs,
-      500,
-    );
+    await waitUntilFinal(query, ids, timeoutMs);
     const statuses = await query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM recipients WHERE message_id = ANY($1) GROUP BY status', [ids]);
-    const events = await query<{ recipient: string; count: string }>(
-      `SELECT r.id AS recipient, count(e.id) AS count FROM recipients r
-       LEFT JOIN events e ON e.recipient_id = r.id AND e.type = 'delivered'
-       WHERE r.message_id = ANY($1) GROUP BY r.id`,
-      [ids],
-    );
-    const copies = ids.map((id) => stack.receivedCopies(id).length);
-    return {
-      statuses: Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)])),
-      recipients: events.length,
-      wrongDeliveredEvents: events.filter((e) => Number(e.count) !== 1),
-      duplicates: copies.reduce((sum, n) => sum + Math.max(0, n - 1), 0),
-      neverReceived: ids.filter((_, i) => copies[i] === 0),
-    };
+    return { statuses: Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)])), ...(await deliveryEvidence(query, stack, ids)) };
   };
 
   return { query, sendOne, sendPaced, settle };
+}
+
+export type StackQuery = <T extends pg.QueryResultRow>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+/** A query on the stack's database, on a fresh connection each time (it survives restarts). */
+export function stackQuery(stack: Pick<HeraldStack, 'databaseUrl'>): StackQuery {
+  return async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
+    const client = new pg.Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query<T>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+}
+
+/** Waits until no recipient of `ids` is queued or deferred. */
+export async function waitUntilFinal(query: StackQuery, ids: string[], timeoutMs: number): Promise<void> {
+  await waitFor(
+    `${ids.length} messages to be final`,
+    async () => {
+      const rows = await query<{ n: string }>("SELECT count(*) AS n FROM recipients WHERE message_id = ANY($1) AND status IN ('queued', 'deferred')", [ids]);
+      return Number(rows[0]?.n) === 0;
+    },
+    timeoutMs,
+    500,
+  );
+}
+
+/** Delivered exactly once: each recipient's count of delivered events (those not one), and the copies of each message at the MX. */
+export async function deliveryEvidence(query: StackQuery, stack: Pick<HeraldStack, 'receivedCopies'>, ids: string[]) {
+  const events = await query<{ recipient: string; count: string }>(
+    `SELECT r.id AS recipient, count(e.id) AS count FROM recipients r
+     LEFT JOIN events e ON e.recipient_id = r.id AND e.type = 'delivered'
+     WHERE r.message_id = ANY($1) GROUP BY r.id`,
+    [ids],
+  );
+  const copies = ids.map((id) => stack.receivedCopies(id).length);
+  return {
+    recipients: events.length,
+    wrongDeliveredEvents: events.filter((e) => Number(e.count) !== 1).map((e) => ({ recipient: e.recipient, count: Number(e.count) })),
+    duplicates: copies.reduce((sum, n) => sum + Math.max(0, n - 1), 0),
+    neverReceived: ids.filter((_, i) => copies[i] === 0),
+  };
 }

@@ -1,8 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { startHeraldStack, type HeraldStack, type HeraldStackOptions } from './herald-stack.ts';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.ts';
 import { startPrivateRedis, type PrivateRedis } from './private-redis.ts';
-import { waitFor } from './wait-for.ts';
+import { deliveryEvidence, stackQuery, waitUntilFinal } from './delivery-checks.ts';
 
 /** Settings that make recovery quick enough to watch: short locks, a sweeper every second. */
 export const FAULT_ENV = {
@@ -85,15 +85,7 @@ export async function startFaultStack(label: string, options: HeraldStackOptions
     postgres.destroy();
     throw err;
   }
-  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> => {
-    const client = new pg.Client({ connectionString: stack.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query<T>(sql, params)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const query = stackQuery(stack);
 
   const sendOne = async (body: Record<string, unknown>, idempotencyKey?: string): Promise<SendOutcome> => {
     try {
@@ -130,34 +122,11 @@ export async function startFaultStack(label: string, options: HeraldStackOptions
       return outcomes;
     },
     async settle(ids, timeoutMs = 120_000) {
-      await waitFor(
-        `${ids.length} messages to be final`,
-        async () => {
-          const rows = await query<{ n: string }>(
-            "SELECT count(*) AS n FROM recipients WHERE message_id = ANY($1) AND status IN ('queued', 'deferred')",
-            [ids],
-          );
-          return Number(rows[0]?.n) === 0;
-        },
-        timeoutMs,
-        500,
-      );
+      await waitUntilFinal(query, ids, timeoutMs);
       const messages = await query<{ id: string; status: string }>('SELECT id, status FROM messages WHERE id = ANY($1)', [ids]);
       const statuses = new Map(messages.map((m) => [m.id, m.status]));
-      const events = await query<{ recipient: string; count: string }>(
-        `SELECT r.id AS recipient, count(e.id) AS count FROM recipients r
-         LEFT JOIN events e ON e.recipient_id = r.id AND e.type = 'delivered'
-         WHERE r.message_id = ANY($1) GROUP BY r.id`,
-        [ids],
-      );
-      const copies = ids.map((id) => stack.receivedCopies(id).length);
-      return {
-        statuses,
-        missing: ids.filter((id) => !statuses.has(id)),
-        wrongDeliveredEvents: events.filter((e) => Number(e.count) !== 1).map((e) => ({ recipient: e.recipient, count: Number(e.count) })),
-        duplicates: copies.reduce((sum, n) => sum + Math.max(0, n - 1), 0),
-        neverReceived: ids.filter((_, i) => copies[i] === 0),
-      };
+      const { wrongDeliveredEvents, duplicates, neverReceived } = await deliveryEvidence(query, stack, ids);
+      return { statuses, missing: ids.filter((id) => !statuses.has(id)), wrongDeliveredEvents, duplicates, neverReceived };
     },
     async teardown() {
       await stack.stop();
