@@ -217,7 +217,8 @@ export async function actualShape(databaseUrl: string): Promise<SchemaShape> {
 
 async function readShape(client: pg.Client): Promise<SchemaShape> {
   const shape: SchemaShape = { enums: new Map(), tables: new Map(), indexes: new Map(), foreignKeys: new Map(), otherConstraints: new Map() };
-  const inSchema = `n.nspname = current_schema() AND c.relname <> ALL($1::text[])`;
+  // a partition is part of its partitioned table, which schema.prisma describes (packages/core/src/partitions)
+  const inSchema = `n.nspname = current_schema() AND c.relname <> ALL($1::text[]) AND NOT c.relispartition`;
 
   const enums = await client.query<{ name: string; labels: string[] }>(`
     SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder)::text[] AS labels

@@ -130,6 +130,7 @@ export async function main(): Promise<void> {
     {
       recheck: { db, resolver, settings: domainSettings(config), recheckMs: config.domainRecheckMs, clock: () => new Date(), log },
       retention: { db, rawRetentionMs: config.rawRetentionMs, eventRetentionMs: config.eventRetentionMs, clock: () => new Date(), log },
+      partitions: { db, clock: () => new Date(), log },
     },
     { connection: redis, prefix: config.queuePrefix },
   );

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
-import { MAINTENANCE_QUEUE, RETENTION_EVERY_MS, scheduleMaintenance } from './maintenance-worker.ts';
+import { MAINTENANCE_QUEUE, PARTITIONS_EVERY_MS, RETENTION_EVERY_MS, scheduleMaintenance } from './maintenance-worker.ts';
 
 const MINUTE = 60_000;
 
@@ -27,6 +27,7 @@ describe('the maintenance schedules', () => {
     await scheduleMaintenance(q, 2 * MINUTE);
     expect(Number(await every(q, 'domain-recheck'))).toBe(2 * MINUTE);
     expect(Number(await every(q, 'retention'))).toBe(RETENTION_EVERY_MS);
+    expect(Number(await every(q, 'partitions'))).toBe(PARTITIONS_EVERY_MS);
   });
 
   it('re-checks domains every 5 minutes when the interval is longer (rotations waiting for their record are looked at that often)', async () => {

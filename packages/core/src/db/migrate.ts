@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { ensurePartitions } from '../partitions/ensure-partitions.ts';
 import { rebuildStats, STATS_MIGRATION } from '../stats/rebuild-stats.ts';
 
 /**
@@ -107,6 +108,8 @@ export async function migrate(databaseUrl: string, dir: string = MIGRATIONS_DIR)
     }
     // a data step: the statistics of an upgraded database come from the events it already has
     if (result.applied.includes(STATS_MIGRATION)) await rebuildStats(client);
+    // the partitions of the coming intervals, so that a new database is ready before a worker's maintenance runs
+    await ensurePartitions(client, new Date());
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]).catch(() => undefined);
     await client.end();
