@@ -110,9 +110,9 @@ describe.each([
     await twice(attemptOf(ann, { kind: 'deferred', reply: reply(451, '451 try later'), category: 'throttled', retryAt: at(60_000) }), 0);
     // delivered, by the next attempt
     await twice(attemptOf({ ...ann, attempts: 1 }, { kind: 'delivered', reply: reply(250, '250 ok') }), 2_000);
-    // delivered, two runs written together (one transaction of the group writer)
+    // delivered, three runs at once: the group writer writes the second and third in one transaction (one INSERT)
     const before = await counts(m.id);
-    await Promise.all([0, 1].map((i) => attemptOf(bob, { kind: 'delivered', reply: reply(250, '250 ok') })(at(4_000 + i))));
+    await Promise.all([0, 1, 2].map((i) => attemptOf(bob, { kind: 'delivered', reply: reply(250, '250 ok') })(at(4_000 + i))));
     expect(await counts(m.id)).toEqual({ events: before.events + 1, deliveries: before.deliveries + 1 });
     // a late bounce: the same DSN received twice
     const keys = deriveFeedbackKeys(masterKey);
