@@ -1,8 +1,8 @@
 import type { Store } from '../db/store.ts';
-import { eventId, newId } from '../ids.ts';
+import { newId } from '../ids.ts';
 import { metrics } from '../metrics/registry.ts';
 import { HARD_BOUNCE_CATEGORIES, type AttemptInfo, type RecipientOutcome } from './outcome.ts';
-import type { NewEvent, OutcomeWrite, RecipientChange, NewSuppression } from './write-outcomes.ts';
+import { eventRow, type NewEvent, type OutcomeWrite, type RecipientChange, type NewSuppression } from './write-outcomes.ts';
 
 
 export interface RecipientAttempt {
@@ -88,10 +88,8 @@ function eventsOf(message: { id: string; projectId: string }, attempt: AttemptIn
     // which keys signed the copy (GET /v1/messages/{id} shows them as the event's dkim)
     data: attempt.dkim && attempt.dkim.length > 0 ? { dkim: attempt.dkim.map(({ domain, selector, algorithm }) => ({ domain, selector, algorithm })) } : null,
   };
-  // each id is derived from the message and the dedupe key: a re-run of the attempt mints the same ids
-  const event = (fields: Pick<NewEvent, 'type' | 'category' | 'dedupe_key' | 'created_at'>): NewEvent => ({
-    ...base, ...fields, id: eventId({ messageId: message.id, dedupeKey: fields.dedupe_key }, fields.created_at.getTime()),
-  });
+  // eventRow derives each id from the message and the dedupe key: a re-run of the attempt mints the same ids
+  const event = (fields: Pick<NewEvent, 'type' | 'category' | 'dedupe_key' | 'created_at'>): NewEvent => eventRow({ ...base, ...fields });
   const delivered = event({ type: 'delivered', category: null, dedupe_key: `delivered:${recipient.id}`, created_at: now });
   switch (outcome.kind) {
     case 'delivered':

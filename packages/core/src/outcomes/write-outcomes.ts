@@ -193,7 +193,7 @@ const forWebhook = (e: NewEvent): EventForWebhook => ({
  * An event row with every column not given null, and its id (ids.ts eventId): in its message's time,
  * and the same for the same dedupe key, so the write run twice inserts it once, by primary key alone.
  */
-export function eventRow(fields: Pick<NewEvent, 'project_id' | 'type' | 'created_at' | 'dedupe_key'> & Partial<NewEvent>): NewEvent {
+export function eventRow(fields: Pick<NewEvent, 'project_id' | 'type' | 'created_at' | 'dedupe_key'> & Partial<Omit<NewEvent, 'id'>>): NewEvent {
   return {
     message_id: null, recipient_id: null, email: null, attempt: null, smtp_code: null, enhanced_code: null, smtp_reply: null, category: null,
     mx_host: null, mx_ip: null, tls_version: null, tls_cipher: null, tls_verified: null, duration_ms: null, data: null,
