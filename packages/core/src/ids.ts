@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
 /**
@@ -44,4 +44,62 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
 
 export function hasIdShape(kind: IdKind, value: string): boolean {
   return new RegExp(`^${ID_PREFIXES[kind]}_[0-9A-HJKMNP-TV-Z]{26}$`).test(value);
+}
+
+/*
+ * Ids in the time of another. Herald's large tables are partitioned by ranges of id, which are ranges
+ * of time (a ULID's first 10 characters are its millisecond); what belongs to a message must fall in
+ * the message's partition, so it is dropped with it and read from it. A recipient, and every event of a
+ * message, carry the message id's time part; a webhook delivery carries its event's. Such an id no
+ * longer says when its own row was written: lists order by (created_at, id), never by id alone.
+ */
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const TIME_CHARS = 10;
+const SUFFIX_CHARS = 16;
+const ANY_ID = /^[a-z]+_([0-9A-HJKMNP-TV-Z]{10})[0-9A-HJKMNP-TV-Z]{16}$/;
+
+/** The 10 characters of an id that say its time (a ULID's millisecond), after its prefix. */
+export function timePartOf(id: string): string {
+  const match = ANY_ID.exec(id);
+  if (!match) throw new Error(`not a Herald id: ${id}`);
+  return match[1] as string;
+}
+
+/** 16 Crockford base32 characters (80 bits) of the SHA-256 of `source`: the same source, the same characters. */
+function derivedSuffix(source: string): string {
+  const digest = createHash('sha256').update(source).digest();
+  let suffix = '';
+  for (let i = 0; i < SUFFIX_CHARS; i++) {
+    // the i-th 5-bit group of the digest's first 10 bytes, read big-endian
+    const bit = i * 5;
+    const pair = ((digest[bit >> 3] as number) << 8) | (digest[(bit >> 3) + 1] as number);
+    suffix += CROCKFORD[(pair >> (11 - (bit & 7))) & 31];
+  }
+  return suffix;
+}
+
+/**
+ * An id of `kind` with `parentId`'s time part. Its other 16 characters come from `suffixSource` when
+ * given (a deterministic id: the same write run twice mints the same id, so a re-run's row conflicts
+ * on the primary key and is skipped — a unique index on a partitioned table must include the
+ * partition key, so the primary key is what dedupes), else they are random, increasing across the
+ * ids minted with the same `now` (the recipients of one message keep the order they were given in).
+ */
+export function idInTimeOf(kind: IdKind, parentId: string, suffixSource?: string | null, now: number = Date.now()): string {
+  const suffix = suffixSource != null ? derivedSuffix(suffixSource) : nextUlid(now).slice(TIME_CHARS);
+  return `${ID_PREFIXES[kind]}_${timePartOf(parentId)}${suffix}`;
+}
+
+/**
+ * An event's id: in its message's time (deterministic when it has a dedupe key, so the key holds
+ * through the primary key); an event of no message (a domain's, a disabled endpoint's) in its own time.
+ */
+export function eventId(event: { messageId: string | null; dedupeKey: string | null }, now: number = Date.now()): string {
+  return event.messageId ? idInTimeOf('event', event.messageId, event.dedupeKey, now) : newId('event', now);
+}
+
+/** A webhook delivery's id: its event's time part and a suffix of (endpoint, event), so one event goes to one endpoint once. */
+export function webhookDeliveryId(endpointId: string, eventId: string): string {
+  return idInTimeOf('webhookDelivery', eventId, `${endpointId}:${eventId}`);
 }

@@ -122,7 +122,7 @@ describe('deliverMessage for scheduled messages', () => {
   const snapshot = async (messageId: string) => {
     const message = await db.message.findUniqueOrThrow({
       where: { id: messageId },
-      include: { recipients: { orderBy: { id: 'asc' } }, events: { orderBy: { id: 'asc' } } },
+      include: { recipients: { orderBy: { id: 'asc' } }, events: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
     });
     return {
       status: message.status,

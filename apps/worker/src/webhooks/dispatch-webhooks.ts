@@ -45,7 +45,8 @@ export async function dispatchDue(deps: WebhookDeps, limit = 100, concurrency = 
   const now = deps.clock();
   const ids = await claimDue(deps.db, now, limit, projectId);
   if (ids.length === 0) return 0;
-  const deliveries = await deps.db.webhookDelivery.findMany({ where: { id: { in: ids } }, include: { endpoint: true } });
+  // started in the order their events happened (an event's id sorts by its message's time, not its own)
+  const deliveries = await deps.db.webhookDelivery.findMany({ where: { id: { in: ids } }, include: { endpoint: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   const queue = [...deliveries];
   await Promise.all(
     Array.from({ length: Math.min(concurrency, queue.length) }, async () => {

@@ -43,7 +43,7 @@ describe('receiveNotification', () => {
   const bounceAddress = (subject: TokenSubject): InboundRecipient => ({ kind: 'bounce', subject });
   const receive = (raw: Buffer, address: InboundRecipient, rcptTo = 'rcpt@bounces.herald.test') =>
     receiveNotification({ store, verpKeys: [keys.verp] }, { raw, mailFrom: '', rcptTo, address });
-  const eventsOf = (messageId: string) => db.event.findMany({ where: { messageId, type: { notIn: ['queued'] } }, orderBy: { id: 'asc' } });
+  const eventsOf = (messageId: string) => db.event.findMany({ where: { messageId, type: { notIn: ['queued'] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   const suppressionsOf = (email: string) => db.suppression.findMany({ where: { projectId, email } });
 
   it('turns a delivered recipient bounced on a Postfix DSN (async), with the DSN fields, the hard_bounce suppression and the raw report kept', async () => {

@@ -6,7 +6,7 @@ import { allColumns, columnsOf, EVENTS, MESSAGES, RECIPIENTS, WEBHOOK_DELIVERIES
 import { isUniqueViolation } from '../db/unique-violation.ts';
 import { rollupCtes, ROLLUP_EVENT_COLUMNS } from '../stats/rollup-sql.ts';
 import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
-import { newId } from '../ids.ts';
+import { eventId, idInTimeOf, newId } from '../ids.ts';
 import type { Log } from '../logger.ts';
 import { BATCH_SIZE, type EnqueuedDelivery } from '../queue/delivery-queue.ts';
 import { domainOf } from './address.ts';
@@ -110,7 +110,8 @@ export async function commitMessages(
     }
     const scheduled = request.sendAt !== undefined && request.sendAt.getTime() > now.getTime();
     const recipients = request.recipients.map((r) => ({
-      id: newId('recipient', now.getTime()),
+      // in the message's time: its partition (ids.ts); in the order given
+      id: idInTimeOf('recipient', id, null, now.getTime()),
       messageId: id,
       projectId: sender.projectId,
       email: r.email,
@@ -127,7 +128,7 @@ export async function commitMessages(
   const events = staged.map((p) => ({
     message: p.request,
     rows: p.recipients.map((r) => ({
-      id: newId('event', now.getTime()),
+      id: eventId({ messageId: p.id, dedupeKey: null }, now.getTime()),
       projectId: sender.projectId,
       messageId: p.id,
       recipientId: r.id,

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { HeraldError } from '../errors/registry.ts';
-import { newId } from '../ids.ts';
+import { eventId } from '../ids.ts';
 import { webhookDeliveries } from '../webhooks/fan-out.ts';
 import { activeEndpoints } from '../webhooks/queries.ts';
 
@@ -31,7 +31,7 @@ export async function cancelScheduledMessage(db: Db, projectId: string, messageI
     const message = await tx.message.findUniqueOrThrow({ where: { id: messageId }, select: { tags: true, metadata: true } });
     const events = await tx.event.createManyAndReturn({
       data: recipients.map((r) => ({
-        id: newId('event', now.getTime()),
+        id: eventId({ messageId, dedupeKey: null }, now.getTime()),
         projectId,
         messageId,
         recipientId: r.id,

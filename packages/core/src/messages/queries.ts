@@ -38,7 +38,10 @@ export interface MessageFilters {
   createdBefore?: Date | undefined;
 }
 
-/** A message's timeline reads oldest first; the id breaks ties between events written together. */
+/**
+ * A message's timeline reads oldest first. Time is created_at: an event's id carries its message's time
+ * (ids.ts), so the id only makes the order total between events of the same instant.
+ */
 const OLDEST_FIRST: Prisma.EventOrderByWithRelationInput[] = [{ createdAt: 'asc' }, { id: 'asc' }];
 
 /** At most this many spellings of one address are looked for (they differ only in case). */

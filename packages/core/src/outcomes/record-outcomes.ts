@@ -2,7 +2,7 @@ import type { Store } from '../db/store.ts';
 import { newId } from '../ids.ts';
 import { metrics } from '../metrics/registry.ts';
 import { HARD_BOUNCE_CATEGORIES, type AttemptInfo, type RecipientOutcome } from './outcome.ts';
-import type { NewEvent, OutcomeWrite, RecipientChange, NewSuppression } from './write-outcomes.ts';
+import { eventRow, type NewEvent, type OutcomeWrite, type RecipientChange, type NewSuppression } from './write-outcomes.ts';
 
 
 export interface RecipientAttempt {
@@ -79,7 +79,6 @@ function eventsOf(message: { id: string; projectId: string }, attempt: AttemptIn
     smtp_code: outcome.reply.code,
     enhanced_code: outcome.reply.enhanced,
     smtp_reply: outcome.reply.text,
-    category: null,
     mx_host: attempt.mxHost,
     mx_ip: attempt.mxIp,
     tls_version: attempt.tls?.version ?? null,
@@ -88,15 +87,17 @@ function eventsOf(message: { id: string; projectId: string }, attempt: AttemptIn
     duration_ms: attempt.durationMs,
     // which keys signed the copy (GET /v1/messages/{id} shows them as the event's dkim)
     data: attempt.dkim && attempt.dkim.length > 0 ? { dkim: attempt.dkim.map(({ domain, selector, algorithm }) => ({ domain, selector, algorithm })) } : null,
-    created_at: now,
   };
-  const delivered: NewEvent = { ...base, id: newId('event', now.getTime()), type: 'delivered', dedupe_key: `delivered:${recipient.id}` };
+  // eventRow derives each id from the message and the dedupe key: a re-run of the attempt mints the same ids
+  const event = (fields: Pick<NewEvent, 'type' | 'category' | 'dedupe_key' | 'created_at'>): NewEvent => eventRow({ ...base, ...fields });
+  const delivered = event({ type: 'delivered', category: null, dedupe_key: `delivered:${recipient.id}`, created_at: now });
   switch (outcome.kind) {
     case 'delivered':
       return [delivered];
     case 'complained':
-      return [delivered, { ...base, id: newId('event', now.getTime()), type: 'complained', category: 'complaint', dedupe_key: `complained:${recipient.id}` }];
+      // a millisecond after the delivery: the timeline orders by (created_at, id), and these ids say nothing of order
+      return [delivered, event({ type: 'complained', category: 'complaint', dedupe_key: `complained:${recipient.id}`, created_at: new Date(now.getTime() + 1) })];
     default:
-      return [{ ...base, id: newId('event', now.getTime()), type: outcome.kind, category: outcome.category, dedupe_key: `attempt:${recipient.id}:${number}` }];
+      return [event({ type: outcome.kind, category: outcome.category, dedupe_key: `attempt:${recipient.id}:${number}`, created_at: now })];
   }
 }

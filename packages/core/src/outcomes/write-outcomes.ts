@@ -4,7 +4,7 @@ import { retryWhileUnavailable } from '../db/retry-unavailable.ts';
 import { BEGIN_GENERIC, inTransaction, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
 import { allColumns, columnsOf, EVENTS, FEEDBACK_REPORTS, MESSAGES, RECIPIENTS, SUPPRESSIONS, WEBHOOK_DELIVERIES, type RowOf } from '../db/tables.ts';
 import type { RecipientStatus } from '../generated/prisma/enums.ts';
-import { newId } from '../ids.ts';
+import { eventId } from '../ids.ts';
 import type { Log } from '../logger.ts';
 import { aggregateMessageStatus } from '../messages/message-status.ts';
 import { rollupCtes, ROLLUP_EVENT_COLUMNS } from '../stats/rollup-sql.ts';
@@ -189,12 +189,15 @@ const forWebhook = (e: NewEvent): EventForWebhook => ({
   smtpCode: e.smtp_code, enhancedCode: e.enhanced_code, smtpReply: e.smtp_reply, category: e.category, mxHost: e.mx_host, data: e.data,
 });
 
-/** An event row with every column not given null, and a new id. */
-export function eventRow(fields: Pick<NewEvent, 'project_id' | 'type' | 'created_at' | 'dedupe_key'> & Partial<NewEvent>): NewEvent {
+/**
+ * An event row with every column not given null, and its id (ids.ts eventId): in its message's time,
+ * and the same for the same dedupe key, so the write run twice inserts it once, by primary key alone.
+ */
+export function eventRow(fields: Pick<NewEvent, 'project_id' | 'type' | 'created_at' | 'dedupe_key'> & Partial<Omit<NewEvent, 'id'>>): NewEvent {
   return {
-    id: newId('event', fields.created_at.getTime()),
     message_id: null, recipient_id: null, email: null, attempt: null, smtp_code: null, enhanced_code: null, smtp_reply: null, category: null,
     mx_host: null, mx_ip: null, tls_version: null, tls_cipher: null, tls_verified: null, duration_ms: null, data: null,
     ...fields,
+    id: eventId({ messageId: fields.message_id ?? null, dedupeKey: fields.dedupe_key }, fields.created_at.getTime()),
   };
 }

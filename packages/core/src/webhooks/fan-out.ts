@@ -1,7 +1,7 @@
 import type { Prisma } from '../db/client.ts';
 import type { WEBHOOK_DELIVERIES, RowOf } from '../db/tables.ts';
 import type { EventType } from '../generated/prisma/enums.ts';
-import { newId } from '../ids.ts';
+import { webhookDeliveryId } from '../ids.ts';
 import { webhookTypeOf } from './event-types.ts';
 
 /** An event as stored, with what its payload needs. */
@@ -46,7 +46,8 @@ export function webhookDeliveries(
     return endpoints
       .filter((endpoint) => endpoint.events.includes(type))
       .map((endpoint) => ({
-        id: newId('webhookDelivery', event.createdAt.getTime()),
+        // the same (endpoint, event) always makes the same id: a re-run's delivery is skipped on the primary key
+        id: webhookDeliveryId(endpoint.id, event.id),
         endpointId: endpoint.id,
         projectId,
         eventId: event.id,

@@ -2,7 +2,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { WebhookDeliveryStatus } from '../generated/prisma/enums.ts';
 import { seal } from '../crypto/seal.ts';
 import type { Db } from '../db/client.ts';
-import { newId } from '../ids.ts';
+import { newId, webhookDeliveryId } from '../ids.ts';
 import { afterPosition, keysetPage, newestFirst, rowsToFetch, type KeysetPage, type PageRequest } from '../pagination/keyset.ts';
 import { WEBHOOK_TEST_EVENT } from './event-types.ts';
 import { generateWebhookSecret } from './secret.ts';
@@ -121,7 +121,7 @@ export function queueTestDelivery(db: Db, endpoint: Pick<WebhookEndpointRow, 'id
   const eventId = newId('event', now.getTime());
   return db.webhookDelivery.create({
     data: {
-      id: newId('webhookDelivery', now.getTime()),
+      id: webhookDeliveryId(endpoint.id, eventId),
       endpointId: endpoint.id,
       projectId: endpoint.projectId,
       eventId,

@@ -32,7 +32,7 @@ describe('scheduled messages and POST /v1/messages/{id}/cancel', () => {
   const cancel = (id: string, headers: Record<string, string> = project.auth) =>
     api.app.inject({ method: 'POST', url: `/v1/messages/${id}/cancel`, headers });
   const eventTypes = async (messageId: string) =>
-    (await api.db.event.findMany({ where: { messageId }, orderBy: { id: 'asc' } })).map((e) => `${e.type} ${e.email}`).sort();
+    (await api.db.event.findMany({ where: { messageId } })).map((e) => `${e.type} ${e.email}`).sort();
 
   beforeAll(async () => {
     api = await buildTestApi();
