@@ -18,7 +18,8 @@ try {
   const { project } = await createProject(setup, 'pgbouncer-bench');
   await database.withClient(async (client) => {
     await client.query(
-      `INSERT INTO messages (id, project_id, from_email, message_id_header, raw, raw_size) VALUES ('msg_bench', $1, 'a@bench.example', '<x@bench.example>', $2, $3)`,
+      `WITH m AS (INSERT INTO messages (id, project_id, from_email, message_id_header, raw_size) VALUES ('msg_bench', $1, 'a@bench.example', '<x@bench.example>', $3) RETURNING id)
+       INSERT INTO message_contents (id, raw) SELECT id, $2 FROM m`,
       [project.id, Buffer.alloc(4000, 'x'), 4000],
     );
     await client.query(

@@ -20,7 +20,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createDb, createDeliveryQueues, createLogger, createRedis } from '@herald/core';
 import { sweepOrphans } from '../../apps/worker/src/recovery/sweep.ts';
-import { applyRetention } from '../../apps/worker/src/maintenance/retention.ts';
+import { applyRetention, RAW_PURGE_SQL } from '../../apps/worker/src/maintenance/retention.ts';
 import { SCALE_DATABASE_URL, SCALE_PROJECT } from './seed.ts';
 
 const SWEEPS = Number(process.env.BENCH_SCALE_SWEEPS ?? 20);
@@ -157,22 +157,18 @@ if (RETENTION) {
   // raw content (5,000 bytes, as raw_size says) for the messages of RAW_DAYS days just past the cutoff
   started = performance.now();
   const given = await client.query(
-    `UPDATE messages SET raw = convert_to(repeat(md5(id) || md5(id || 'b'), 79) || repeat('x', 56), 'UTF8'), raw_purged_at = NULL
-     WHERE project_id = $1 AND created_at >= $2 AND created_at < $3`,
+    `WITH m AS (UPDATE messages SET raw_purged_at = NULL WHERE project_id = $1 AND created_at >= $2 AND created_at < $3 RETURNING id)
+     INSERT INTO message_contents (id, raw) SELECT id, convert_to(repeat(md5(id) || md5(id || 'b'), 79) || repeat('x', 56), 'UTF8') FROM m ORDER BY id
+     ON CONFLICT (id) DO UPDATE SET raw = excluded.raw`,
     [project.id, rawFrom, rawBefore],
   );
   log(`raw content given to ${given.rowCount} messages (${RAW_DAYS} days) in ${Math.round(performance.now() - started)} ms`);
-  await client.query('VACUUM ANALYZE messages');
+  await client.query('VACUUM ANALYZE messages, message_contents');
   const eventsDue = await client.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE created_at < $1', [eventsBefore]);
   const rawPlan = await explain(
     'retention: raw content, one batch (rolled back)',
-    `UPDATE messages SET raw = NULL, raw_purged_at = $1
-     WHERE id IN (
-       SELECT m.id FROM messages m
-       WHERE m.created_at < $2 AND m.raw IS NOT NULL AND m.status <> 'scheduled'
-         AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id AND r.status IN ('queued', 'deferred'))
-       ORDER BY m.created_at LIMIT 1000 FOR UPDATE SKIP LOCKED)`,
-    [new Date(now), rawBefore],
+    RAW_PURGE_SQL,
+    [new Date(now), rawBefore, 1000],
     true,
   );
   const eventsPlan = await explain(
@@ -205,7 +201,7 @@ if (RETENTION) {
   log(`raw content: ${given.rowCount} messages to purge`);
   // events kept for ten years here, so that this measures the raw content alone
   const raw = await runJob(3650 * DAY, (r) => r.rawPurged, RETENTION_MAX_S);
-  const rawLeft = await client.query<{ n: string }>('SELECT count(*) AS n FROM messages WHERE created_at >= $1 AND created_at < $2 AND raw IS NOT NULL', [rawFrom, rawBefore]);
+  const rawLeft = await client.query<{ n: string }>('SELECT count(*) AS n FROM message_contents c JOIN messages m ON m.id = c.id WHERE m.created_at >= $1 AND m.created_at < $2', [rawFrom, rawBefore]);
   log(`raw content: ${raw.rows} messages purged in ${raw.seconds.toFixed(1)} s, ${raw.runs} runs, ${rawLeft.rows[0]?.n} left`);
   log(`events: ${eventsDue.rows[0]?.n} older than 60 days to delete`);
   const events = await runJob(60 * DAY, (r) => r.eventsDeleted, RETENTION_MAX_S);

@@ -107,9 +107,9 @@ WITH src AS (
          (ARRAY['welcome', 'receipt', 'reset', 'digest', 'alert'])[1 + i % 5] AS tag
   FROM generate_series(0, $4 - 1) AS i),
 m AS (
-  INSERT INTO messages (id, project_id, domain_id, status, from_email, subject, message_id_header, raw, raw_size, tags, metadata, source, created_at, updated_at)
+  INSERT INTO messages (id, project_id, domain_id, status, from_email, subject, message_id_header, raw_size, tags, metadata, source, created_at, updated_at)
   SELECT 'msg_' || $5 || lpad(i::text, 9, '0'), $1, $2, 'delivered', 'app@shop.scale.example', 'Your ' || tag, 'm' || $5 || i || '@shop.scale.example',
-         NULL, 5000, ARRAY[tag], '{}'::jsonb, 'api', at, at
+         5000, ARRAY[tag], '{}'::jsonb, 'api', at, at
   FROM src RETURNING id, created_at),
 rc AS (
   SELECT s.i, s.at, r.n, 'rcpt_' || $5 || lpad(s.i::text, 9, '0') || r.n AS id, 'msg_' || $5 || lpad(s.i::text, 9, '0') AS message_id,

@@ -201,7 +201,7 @@ export async function storedMessages(db: Db, projectId: string) {
   return db.message.findMany({
     where: { projectId },
     orderBy: { id: 'asc' },
-    include: { recipients: { orderBy: { email: 'asc' }, select: { email: true, domain: true, kind: true, status: true } } },
+    include: { recipients: { orderBy: { email: 'asc' }, select: { email: true, domain: true, kind: true, status: true } }, content: true },
   });
 }
 

@@ -59,7 +59,7 @@ describe('SMTP submission: internationalised addresses (SMTPUTF8)', () => {
       ['jürgen@one.example', 'one.example', 'to', 'queued'],
       ['用户@xn--fsqu00a.example', 'xn--fsqu00a.example', 'to', 'queued'],
     ]);
-    const raw = Buffer.from(stored?.raw ?? []).toString('utf8');
+    const raw = Buffer.from(stored?.content?.raw ?? []).toString('utf8');
     expect(raw).toContain('To: Jürgen <jürgen@one.example>, 用户@例子.example\r\n');
     expect(stored?.subject).toBe('Grüße');
   });

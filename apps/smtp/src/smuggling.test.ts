@@ -70,7 +70,7 @@ describe('SMTP submission: SMTP smuggling', () => {
 
       const carrier = (await storedMessages(listener.db, project.id)).find((m) => m.subject === subject);
       expect(carrier?.recipients.map((r) => r.email)).toEqual(['ann@one.example']);
-      const raw = Buffer.from(carrier?.raw as Uint8Array).toString('latin1');
+      const raw = Buffer.from(carrier?.content?.raw as Uint8Array).toString('latin1');
       expect(raw).toContain(`first part\r\n`);
       expect(raw).toContain(`\r\nRCPT TO:<victim-${n}@${SMUGGLED_DOMAIN}>\r\nDATA\r\n`);
       expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/); // every line ending in the stored copy is CRLF
@@ -92,7 +92,7 @@ describe('SMTP submission: SMTP smuggling', () => {
       expect(await client.unsolicited(200)).toEqual([]);
     });
     const stored = (await storedMessages(listener.db, project.id)).find((m) => m.subject === 'segments');
-    expect(Buffer.from(stored?.raw as Uint8Array).toString('latin1')).toMatch(/first part\r\n\.\r\nMAIL FROM:<smuggler@/);
+    expect(Buffer.from(stored?.content?.raw as Uint8Array).toString('latin1')).toMatch(/first part\r\n\.\r\nMAIL FROM:<smuggler@/);
   });
 
   it('reads a lone dot line at the very start of DATA as content, not as the end of an empty message', async () => {
@@ -116,8 +116,7 @@ describe('SMTP submission: SMTP smuggling', () => {
     const { final } = await client.transaction(`app@${project.domain}`, ['ann@one.example'], data);
     expect(final?.text).toMatch(/^250 /);
     const id = /queued as (msg_\w+)/.exec(final?.text ?? '')?.[1];
-    const message = await listener.db.message.findUniqueOrThrow({ where: { id } });
-    const raw = Buffer.from(message.raw as Uint8Array).toString('latin1');
+    const raw = Buffer.from((await listener.db.messageContent.findUniqueOrThrow({ where: { id } })).raw).toString('latin1');
     expect(raw.endsWith('\r\n\r\none\r\ntwo\r\nthree\r\n.four\r\n.\r\n')).toBe(true);
   });
 });

@@ -31,7 +31,7 @@ describe('SMTP submission with nodemailer', () => {
   const queuedId = (response: string) => /^250 2\.0\.0 Ok: queued as (msg_\w+)$/.exec(response)?.[1];
 
   const stored = (id: string) =>
-    listener.db.message.findUniqueOrThrow({ where: { id }, include: { recipients: { orderBy: { email: 'asc' } } } });
+    listener.db.message.findUniqueOrThrow({ where: { id }, include: { recipients: { orderBy: { email: 'asc' } }, content: true } });
 
   it.each([
     { method: 'PLAIN' as const, implicitTls: false, user: 'herald' },
@@ -70,7 +70,7 @@ describe('SMTP submission with nodemailer', () => {
     const id = queuedId(info.response) as string;
     expect(info.response).toBe(`250 2.0.0 Ok: queued as ${id}`);
     const message = await stored(id);
-    const raw = Buffer.from(message.raw as Uint8Array).toString('latin1');
+    const raw = Buffer.from(message.content?.raw as Uint8Array).toString('latin1');
     expect(raw).not.toMatch(/^X-Herald-/im);
     expect(raw).not.toMatch(/^Bcc:/im);
     expect(raw).not.toMatch(/^Return-Path:/im);
@@ -101,7 +101,7 @@ describe('SMTP submission with nodemailer', () => {
     const info = await sendRaw(`app@${project.domain}`, ['ann@one.example'], [`From: app@${project.domain}`, 'To: ann@one.example', 'Subject: no id', '', 'Body']);
     const id = queuedId(info.response) as string;
     const message = await stored(id);
-    const raw = Buffer.from(message.raw as Uint8Array).toString('latin1');
+    const raw = Buffer.from(message.content?.raw as Uint8Array).toString('latin1');
     expect(message.messageIdHeader).toBe(`${id}@${project.domain}`);
     expect(raw.match(/^Message-ID:.*$/gim)).toEqual([`Message-ID: <${id}@${project.domain}>`]);
     expect(raw).toMatch(/^Date: .+\+0000$/m);
@@ -118,7 +118,7 @@ describe('SMTP submission with nodemailer', () => {
       'Body',
     ]);
     const message = await stored(queuedId(info.response) as string);
-    const raw = Buffer.from(message.raw as Uint8Array).toString('latin1');
+    const raw = Buffer.from(message.content?.raw as Uint8Array).toString('latin1');
     expect(message.messageIdHeader).toBe('order-1234.5678@app.example');
     expect(raw.match(/^Message-ID:.*$/gim)).toEqual(['Message-ID: <order-1234.5678@app.example>']);
     expect(raw.match(/^Date:.*$/gim)).toEqual(['Date: Tue, 03 Nov 2026 10:00:00 +0100']);
@@ -142,7 +142,7 @@ describe('SMTP submission with nodemailer', () => {
     expect(second.response).toBe(first.response);
     expect(await listener.db.message.count({ where: { projectId: project.id, idempotencyKey: 'order-42-receipt' } })).toBe(1);
     expect(listener.jobs.filter((j) => j.data.messageId === id)).toHaveLength(1);
-    const raw = Buffer.from((await stored(id)).raw as Uint8Array).toString('latin1');
+    const raw = Buffer.from((await stored(id)).content?.raw as Uint8Array).toString('latin1');
     expect(raw).not.toMatch(/^X-Herald-Idempotency-Key/im);
 
     // the same key with other content is a conflict, not a replay: refused, nothing stored

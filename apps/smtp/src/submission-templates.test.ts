@@ -36,10 +36,10 @@ describe('SMTP submission by template (X-Herald-Template)', () => {
     const { final } = await submit(`X-Herald-Template: ${alias}\r\nX-Herald-Template-Variables: {"order":"#7","name":"Zoë","items":["tea","cake"]}\r\n`);
     expect(final?.code, final?.text).toBe(250);
     const id = queuedId(final?.text);
-    const row = await listener.db.message.findUniqueOrThrow({ where: { id }, include: { recipients: true } });
+    const row = await listener.db.message.findUniqueOrThrow({ where: { id }, include: { recipients: true, content: true } });
     expect(row).toMatchObject({ subject: 'Order #7 for Zoë', templateId: template.id, templateVersion: 1, source: 'smtp' });
     expect(row.recipients.map((r) => [r.email, r.kind]).sort()).toEqual([['ann@one.example', 'to'], ['bob@two.example', 'bcc']]);
-    const mail = await parseDelivered(Buffer.from(row.raw as Uint8Array));
+    const mail = await parseDelivered(Buffer.from(row.content?.raw as Uint8Array));
     expect(mail.subject).toBe('Order #7 for Zoë');
     expect(mail.html).toBe('<p>Hi Zoë, <b>tea</b><b>cake</b></p>');
     expect(mail.text).toContain('Hi Zoë, teacake');
@@ -58,8 +58,8 @@ describe('SMTP submission by template (X-Herald-Template)', () => {
       `From: shop@${project.domain}\r\nTo: ${to}\r\nCc: "Cat, the second" <cat@two.example>\r\nX-Herald-Template: ${alias}\r\nX-Herald-Template-Variables: {"order":2,"name":"N","items":[]}\r\n\r\nbody`;
     const { final } = await client.transaction(`shop@${project.domain}`, ['zoe@one.example', 'cat@two.example'], head('=?UTF-8?B?Wm/Dqw==?= <zoe@one.example>'));
     expect(final?.code, final?.text).toBe(250);
-    const row = await listener.db.message.findUniqueOrThrow({ where: { id: queuedId(final?.text) } });
-    const mail = await parseDelivered(Buffer.from(row.raw as Uint8Array));
+    const row = await listener.db.message.findUniqueOrThrow({ where: { id: queuedId(final?.text) }, include: { content: true } });
+    const mail = await parseDelivered(Buffer.from(row.content?.raw as Uint8Array));
     expect(addressesOf(mail.to)).toEqual([{ address: 'zoe@one.example', name: 'Zoë' }]);
     expect(addressesOf(mail.cc)).toEqual([{ address: 'cat@two.example', name: 'Cat, the second' }]);
 

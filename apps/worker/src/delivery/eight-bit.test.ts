@@ -41,7 +41,7 @@ describe('8-bit content and long lines', () => {
       ].join('\r\n'),
       'utf8',
     );
-    await h.db.message.update({ where: { id }, data: { raw: new Uint8Array(raw), rawSize: raw.length } });
+    await h.db.message.update({ where: { id }, data: { content: { update: { raw: new Uint8Array(raw) } }, rawSize: raw.length } });
 
     await h.deliver(jobs[0] as never);
 

@@ -50,7 +50,7 @@ describe('a message of several MB', () => {
       ].join('\r\n'),
       'latin1',
     );
-    await h.db.message.update({ where: { id }, data: { raw: new Uint8Array(raw), rawSize: raw.length } });
+    await h.db.message.update({ where: { id }, data: { content: { update: { raw: new Uint8Array(raw) } }, rawSize: raw.length } });
 
     await h.deliver(jobs[0] as never);
 

@@ -1,4 +1,4 @@
-import { createLogger, newId } from '@herald/core';
+import { createLogger, findRawMessage, newId } from '@herald/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 import { migratedThrowawayDatabase, type ThrowawayDatabase } from '@herald/test/support/throwaway-database.ts';
@@ -32,7 +32,11 @@ describe('applyRetention', () => {
   };
   const retention = (options: { batchSize?: number; maxBatches?: number } = {}) =>
     applyRetention({ db: h.db, clock: () => new Date(), log, rawRetentionMs: 30 * DAY, eventRetentionMs: 90 * DAY, pauseMs: 0, ...options });
-  const raw = async (id: string) => h.db.message.findUniqueOrThrow({ where: { id }, select: { raw: true, rawPurgedAt: true } });
+  /** The message's content (its row in message_contents, null once deleted) and when it was purged. */
+  const raw = async (id: string) => {
+    const { content, rawPurgedAt } = await h.db.message.findUniqueOrThrow({ where: { id }, select: { content: true, rawPurgedAt: true } });
+    return { raw: content ? Buffer.from(content.raw) : null, rawPurgedAt };
+  };
 
   it('deletes old content once every recipient is final, keeps the message row, and keeps young or unfinished content', async () => {
     const oldDone = await message(40, 'delivered');
@@ -40,13 +44,21 @@ describe('applyRetention', () => {
     const oldWaiting = await message(40, 'deferred');
     const young = await message(10, 'delivered');
 
+    const before = new Map(await Promise.all([oldWaiting, young].map(async (id) => [id, (await raw(id)).raw] as const)));
+
     const result = await retention();
     expect(result.rawPurged).toBe(2);
     for (const id of [oldDone, oldBounced]) {
       expect(await raw(id)).toEqual({ raw: null, rawPurgedAt: expect.any(Date) as Date });
       expect(await h.db.recipient.count({ where: { messageId: id } })).toBe(1);
+      // what GET /v1/messages/{id}/raw reads: the message is there, its content is not (the route answers 404)
+      expect(await findRawMessage(h.db, h.projectId, id)).toEqual({ raw: null });
     }
-    for (const id of [oldWaiting, young]) expect((await raw(id)).raw).not.toBeNull();
+    for (const id of [oldWaiting, young]) {
+      const kept = await raw(id);
+      expect(kept.rawPurgedAt).toBeNull();
+      expect(kept.raw?.equals(before.get(id) as Buffer)).toBe(true);
+    }
     expect((await retention()).rawPurged).toBe(0);
   });
 

@@ -16,6 +16,22 @@ export interface RetentionDeps {
   pauseMs?: number;
 }
 
+/**
+ * One batch of raw content past retention ($2) deleted: at most $3 rows of message_contents, whose
+ * messages are marked raw_purged_at ($1) in the same statement (the message row, its recipients and
+ * its summary stay). Only messages whose every recipient is final lose their content. Messages are
+ * picked in creation order (the index on created_at, each content found by its key); the statement's
+ * count is the number of messages purged.
+ */
+export const RAW_PURGE_SQL = `
+  WITH picked AS (
+    SELECT m.id FROM messages m JOIN message_contents c ON c.id = m.id
+    WHERE m.created_at < $2 AND m.status <> 'scheduled'
+      AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id AND r.status IN ('queued', 'deferred'))
+    ORDER BY m.created_at LIMIT $3 FOR UPDATE OF m, c SKIP LOCKED),
+  deleted AS (DELETE FROM message_contents c USING picked WHERE c.id = picked.id RETURNING c.id)
+  UPDATE messages SET raw_purged_at = $1 WHERE id IN (SELECT id FROM deleted)`;
+
 export interface RetentionResult {
   rawPurged: number;
   /** Received notifications (feedback_reports) whose raw text was removed, kept as long as messages' content. */
@@ -27,10 +43,9 @@ export interface RetentionResult {
 /**
  * Deletes what is past its retention, in small batches (each its own short statement, rows picked in
  * creation order and skipped when another transaction holds them), so neither table is ever locked.
- * Raw content goes first (it is most of the bytes); the message row, its recipients and its summary
- * stay, marked raw_purged_at. Only messages whose every recipient is final lose their content. The raw
- * text of received notifications (bounces, complaints) is kept as long as messages' content; their
- * rows, and the events that name them, stay (a deleted message takes its reports with it).
+ * Raw content goes first (it is most of the bytes; see RAW_PURGE_SQL). The raw text of received
+ * notifications (bounces, complaints) is kept as long as messages' content; their rows, and the
+ * events that name them, stay (a deleted message takes its reports with it).
  */
 export async function applyRetention(deps: RetentionDeps): Promise<RetentionResult> {
   const now = deps.clock();
@@ -40,13 +55,7 @@ export async function applyRetention(deps: RetentionDeps): Promise<RetentionResu
   const { db } = deps;
 
   const result: RetentionResult = {
-    rawPurged: await inBatches(deps, () => db.$executeRaw`
-      UPDATE messages SET raw = NULL, raw_purged_at = ${now}
-      WHERE id IN (
-        SELECT m.id FROM messages m
-        WHERE m.created_at < ${rawBefore} AND m.raw IS NOT NULL AND m.status <> 'scheduled'
-          AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id AND r.status IN ('queued', 'deferred'))
-        ORDER BY m.created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`),
+    rawPurged: await inBatches(deps, () => db.$executeRawUnsafe(RAW_PURGE_SQL, now, rawBefore, n)),
     reportsPurged: await inBatches(deps, () => db.$executeRaw`
       UPDATE feedback_reports SET raw = NULL
       WHERE id IN (

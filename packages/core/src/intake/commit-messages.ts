@@ -1,8 +1,8 @@
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
-import { insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
+import { columnNames, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
 import type { Store } from '../db/store.ts';
-import { allColumns, columnsOf, EVENTS, MESSAGES, RECIPIENTS, WEBHOOK_DELIVERIES, type RowOf } from '../db/tables.ts';
+import { allColumns, columnsOf, EVENTS, MESSAGE_CONTENTS, MESSAGES, RECIPIENTS, WEBHOOK_DELIVERIES, type RowOf } from '../db/tables.ts';
 import { isUniqueViolation } from '../db/unique-violation.ts';
 import { rollupCtes, ROLLUP_EVENT_COLUMNS } from '../stats/rollup-sql.ts';
 import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
@@ -205,7 +205,7 @@ const MESSAGE_COLUMNS = [
   'id', 'project_id', 'domain_id', 'api_key_id', 'test', 'status', 'from_email', 'from_name', 'subject', 'message_id_header', 'raw_size',
   'tags', 'metadata', 'idempotency_key', 'idempotency_hash', 'source', 'send_at', 'template_id', 'template_version', 'template_layout_id', 'template_layout_version', 'unsubscribe', 'created_at',
 ] as const;
-/** A message row; its raw content travels apart (see createIntakeCommitter): `raw_offset` says where it starts in the group's bytes. */
+/** A message row; its raw content travels apart (see createIntakeCommitter), to message_contents: `raw_offset` says where it starts in the group's bytes. */
 type MessageRow = RowOf<typeof MESSAGES, (typeof MESSAGE_COLUMNS)[number]> & { raw_offset?: number };
 const MESSAGE = [...columnsOf(MESSAGES, MESSAGE_COLUMNS), ['raw_offset', 'int'] as const];
 
@@ -324,12 +324,12 @@ async function enqueueCommitted(requests: CommitRows[]): Promise<void> {
 /** Raw bytes one commit statement carries at most (a larger single request still goes, alone). */
 const GROUP_RAW_BYTES = 64 * 1024 * 1024;
 
-// the message rows say where their raw content is in $5; the table has the content itself
-const MESSAGE_INSERT = MESSAGE.map(([n]) => `"${n === 'raw_offset' ? 'raw' : n}"`).join(', ');
-const MESSAGE_TABLE = MESSAGES.name;
-const MESSAGE_VALUES = MESSAGE.map(([n]) => (n === 'raw_offset' ? 'substring($5::bytea FROM x.raw_offset + 1 FOR x.raw_size)' : `x."${n}"`)).join(', ');
-const COMMIT_SQL = `WITH m AS (INSERT INTO ${MESSAGE_TABLE} (${MESSAGE_INSERT}) SELECT ${MESSAGE_VALUES} FROM json_to_recordset($1::json) AS x(${recordsetTypes(MESSAGE)})
-       RETURNING id, domain_id, tags, created_at, send_at),
+// the message rows say where their raw content is in $5: the messages get the rows (parsed once, in x),
+// message_contents each message's content, cut out of $5 in the same statement
+const MESSAGE_NAMES = columnNames(columnsOf(MESSAGES, MESSAGE_COLUMNS));
+const COMMIT_SQL = `WITH x AS MATERIALIZED (SELECT * FROM json_to_recordset($1::json) AS x(${recordsetTypes(MESSAGE)})),
+     m AS (INSERT INTO ${MESSAGES.name} (${MESSAGE_NAMES}) SELECT ${MESSAGE_NAMES} FROM x RETURNING id, domain_id, tags, created_at, send_at),
+     c AS (INSERT INTO ${MESSAGE_CONTENTS.name} (id, raw) SELECT id, substring($5::bytea FROM raw_offset + 1 FOR raw_size) FROM x),
      r AS (${insertFromJson(RECIPIENTS.name, RECIPIENT, '$2')}),
      e AS (${insertFromJson(EVENTS.name, EVENT, '$3')} RETURNING ${ROLLUP_EVENT_COLUMNS})${rollupCtes('e', 'm')}
 ${insertFromJson(WEBHOOK_DELIVERIES.name, allColumns(WEBHOOK_DELIVERIES), '$4')}`;

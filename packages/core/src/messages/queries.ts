@@ -6,11 +6,11 @@ import { afterPosition, keysetPage, newestFirst, rowsToFetch, type KeysetPage, t
 /**
  * The reads of messages that the API, the dashboard and the compatible endpoints share. Every one is
  * scoped by project: another project's message id finds nothing (null), never its message. The raw
- * content is left out of every read but findRawMessage (it can be megabytes).
+ * content lives in its own table (message_contents) and only findRawMessage reads it (it can be megabytes).
  */
 
-/** A message's own columns, without its raw content. */
-export type MessageRow = Prisma.MessageGetPayload<{ omit: { raw: true } }>;
+/** A message's own columns (its raw content is not one of them). */
+export type MessageRow = Prisma.MessageGetPayload<object>;
 export type RecipientRow = Prisma.RecipientGetPayload<object>;
 export type EventRow = Prisma.EventGetPayload<object>;
 
@@ -79,7 +79,6 @@ export async function listMessages(db: Db, projectId: string, filters: MessageFi
     where,
     orderBy: newestFirst(),
     take: rowsToFetch(page),
-    omit: { raw: true },
     include: { recipients: { select: { email: true, status: true }, orderBy: { id: 'asc' } } },
   });
   return keysetPage(rows, page.limit);
@@ -90,7 +89,6 @@ export function findMessage(db: Db, projectId: string, id: string): Promise<Mess
   return db.message.findFirst({
     where: { id, projectId },
     include: { recipients: { orderBy: { id: 'asc' } }, events: { orderBy: OLDEST_FIRST } },
-    omit: { raw: true },
   });
 }
 
@@ -111,8 +109,10 @@ export async function listMessageEvents(db: Db, projectId: string, messageId: st
 
 /**
  * The stored RFC 5322 content of the project's message (as intake built it, before signing), or null
- * when the project has no such message; `raw` is null once retention has removed the content.
+ * when the project has no such message; `raw` is null once retention has removed the content (its
+ * row in message_contents).
  */
-export function findRawMessage(db: Db, projectId: string, id: string): Promise<{ raw: Uint8Array | null } | null> {
-  return db.message.findFirst({ where: { id, projectId }, select: { raw: true } });
+export async function findRawMessage(db: Db, projectId: string, id: string): Promise<{ raw: Uint8Array | null } | null> {
+  const message = await db.message.findFirst({ where: { id, projectId }, select: { content: { select: { raw: true } } } });
+  return message ? { raw: message.content?.raw ?? null } : null;
 }

@@ -49,10 +49,10 @@ describe('the Postmark-compatible endpoints (/postmark)', () => {
     expect(response.statusCode, response.body).toBe(200);
     const sent = response.json<PostmarkAnswer>();
     expect(sent).toMatchObject({ To: 'ann@one.example, bo@two.example', ErrorCode: 0, Message: 'OK' });
-    const stored = await api.db.message.findUniqueOrThrow({ where: { id: sent.MessageID as string }, include: { recipients: true } });
+    const stored = await api.db.message.findUniqueOrThrow({ where: { id: sent.MessageID as string }, include: { recipients: true, content: true } });
     expect(stored).toMatchObject({ source: 'postmark', fromName: 'Acme, Inc.', tags: ['welcome'], metadata: { user: '42', message_stream: 'broadcasts' } });
     expect(stored.recipients.map((r) => `${r.kind} ${r.email}`).sort()).toEqual(['cc cy@one.example', 'to ann@one.example', 'to bo@two.example']);
-    const raw = Buffer.from(stored.raw as Uint8Array).toString();
+    const raw = Buffer.from(stored.content?.raw as Uint8Array).toString();
     expect(raw).toContain('X-Entity-Ref: order-42');
     expect(raw).toContain('Content-ID: <logo.png>');
   });
@@ -115,9 +115,9 @@ describe('the Postmark-compatible endpoints (/postmark)', () => {
         expect(response.statusCode, response.body).toBe(200);
         const sent = response.json<PostmarkAnswer>();
         expect(sent).toMatchObject({ To: 'ann@one.example', ErrorCode: 0, Message: 'OK' });
-        const stored = await api.db.message.findUniqueOrThrow({ where: { id: sent.MessageID as string } });
+        const stored = await api.db.message.findUniqueOrThrow({ where: { id: sent.MessageID as string }, include: { content: true } });
         expect(stored).toMatchObject({ source: 'postmark', subject: 'Welcome, Ann', templateId: template.id, templateVersion: 1, tags: ['welcome'], metadata: { user: '7' } });
-        const raw = Buffer.from(stored.raw as Uint8Array).toString();
+        const raw = Buffer.from(stored.content?.raw as Uint8Array).toString();
         expect(raw).toContain('<p>Hello Ann</p>');
         expect(raw).toContain('Hello Ann');
       }

@@ -31,10 +31,10 @@ describe('the Resend-compatible endpoints (/resend)', () => {
     expect(response.statusCode, response.body).toBe(200);
     const { id } = response.json<{ id: string }>();
     expect(Object.keys(response.json())).toEqual(['id']);
-    const stored = await api.db.message.findUniqueOrThrow({ where: { id }, include: { recipients: true } });
+    const stored = await api.db.message.findUniqueOrThrow({ where: { id }, include: { recipients: true, content: true } });
     expect(stored).toMatchObject({ projectId: project.id, source: 'resend', fromName: 'Acme', metadata: { category: 'welcome' }, tags: [] });
     expect(stored.recipients.map((r) => `${r.kind} ${r.email}`).sort()).toEqual(['bcc bo@two.example', 'cc cy@one.example', 'to ann@one.example']);
-    expect(Buffer.from(stored.raw as Uint8Array).toString()).toContain('Reply-To: help@one.example');
+    expect(Buffer.from(stored.content?.raw as Uint8Array).toString()).toContain('Reply-To: help@one.example');
   });
 
   it('reads an email back in Resend\'s shape, and answers another project\'s id with 404 not_found', async () => {

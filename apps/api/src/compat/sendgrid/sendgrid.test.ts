@@ -56,12 +56,12 @@ describe('the SendGrid-compatible endpoint (/sendgrid/v3/mail/send)', () => {
     const ids = (response.headers['x-herald-message-ids'] as string).split(',');
     expect(ids).toHaveLength(2);
     expect(response.headers['x-message-id']).toBe(ids[0]);
-    const [first, second] = await Promise.all(ids.map((id) => api.db.message.findUniqueOrThrow({ where: { id }, include: { recipients: true } })));
+    const [first, second] = await Promise.all(ids.map((id) => api.db.message.findUniqueOrThrow({ where: { id }, include: { recipients: true, content: true } })));
     expect(first).toMatchObject({ source: 'sendgrid', subject: 'Hello Ann', tags: ['welcome'], metadata: { campaign: 'c1', user: '1' }, status: 'queued' });
     expect(first?.recipients.map((r) => r.email).sort()).toEqual(['ann@one.example', 'cy@one.example']);
     expect(second).toMatchObject({ subject: 'For Bo', metadata: { campaign: 'c1', user: '2' }, status: 'scheduled', sendAt: new Date(sendAt * 1000) });
     expect(second?.recipients.map((r) => r.email)).toEqual(['bo@two.example']);
-    const raw = Buffer.from(second?.raw as Uint8Array).toString();
+    const raw = Buffer.from(second?.content?.raw as Uint8Array).toString();
     expect(raw).toContain('Dear Bo');
     expect(raw).not.toContain('-name-');
     expect(raw).toContain('X-Entity-Ref: e1');

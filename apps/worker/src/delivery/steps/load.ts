@@ -39,7 +39,7 @@ export type LoadedJobs = Map<string, LoadRow>;
 
 const LOAD_SQL = `SELECT j.message_id AS job_message_id, j.domain AS job_domain,
         m.id, m.project_id, m.domain_id, m.status, m.send_at, m.from_email, m.created_at,
-        CASE WHEN octet_length(m.raw) <= ${INLINE_RAW_BYTES} THEN m.raw END AS raw, m.raw IS NULL AS purged, octet_length(m.raw) AS raw_size, m.test, m.tags, m.metadata, m.unsubscribe,
+        CASE WHEN octet_length(c.raw) <= ${INLINE_RAW_BYTES} THEN c.raw END AS raw, c.raw IS NULL AS purged, octet_length(c.raw) AS raw_size, m.test, m.tags, m.metadata, m.unsubscribe,
         p.relay_url_encrypted, d.name AS domain_name, d.return_path_host, d.status AS domain_status,
         (SELECT array_agg(k.id ORDER BY k.created_at, k.id) FROM dkim_keys k WHERE k.domain_id = m.domain_id AND k.status = 'active') AS dkim_key_ids,
         coalesce((SELECT json_agg(json_build_object('id', r.id, 'email', r.email, 'attempts', r.attempts) ORDER BY r.id)
@@ -47,12 +47,14 @@ const LOAD_SQL = `SELECT j.message_id AS job_message_id, j.domain AS job_domain,
                   WHERE r.message_id = m.id AND r.domain = j.domain AND r.status IN ('queued', 'deferred')), '[]') AS recipients
  FROM jsonb_to_recordset($1::jsonb) AS j(message_id text, domain text)
  JOIN messages m ON m.id = j.message_id JOIN projects p ON p.id = m.project_id LEFT JOIN domains d ON d.id = m.domain_id
+ LEFT JOIN message_contents c ON c.id = m.id
  WHERE m.id = ANY(${idArray('$2')})`;
 
 /**
  * The messages of these jobs and, for each, its recipients at the job's domain still to be delivered
  * and the ids of its domain's active DKIM keys (so a delivery signs with exactly the keys active when
- * it was loaded, and a key a rotation deactivated signs nothing more): one query for one job or a
+ * it was loaded, and a key a rotation deactivated signs nothing more), and its content (message_contents,
+ * no row once retention removed it): one query for one job or a
  * whole batch (plain SQL, prepared: this runs for every delivery). The message ids travel as an array
  * too ($2), so the messages are found by primary key whatever the table's statistics say.
  */
@@ -71,7 +73,7 @@ export async function loadJobs(db: Db, jobs: DeliveryJob[]): Promise<LoadedJobs>
 async function rawBytes(db: Db, id: string, size: number): Promise<Buffer | null> {
   const raw = Buffer.allocUnsafe(size);
   for (let offset = 0; offset < size; offset += RAW_CHUNK_BYTES) {
-    const { rows } = await sqlPool(db).query<{ part: Buffer | null }>('SELECT substring(raw FROM $2 FOR $3) AS part FROM messages WHERE id = $1', [
+    const { rows } = await sqlPool(db).query<{ part: Buffer | null }>('SELECT substring(raw FROM $2 FOR $3) AS part FROM message_contents WHERE id = $1', [
       id,
       offset + 1,
       RAW_CHUNK_BYTES,

@@ -16,7 +16,7 @@ describe('POST /v1/messages: the full message model', () => {
   const send = (payload: object) => api.app.inject({ method: 'POST', url: '/v1/messages', headers: project.auth, payload });
   const base = () => ({ from: `news@${project.domain}`, to: 'ann@example.org', subject: 'Fields', text: 'body' });
   const rawOf = async (id: string) =>
-    Buffer.from((await api.db.message.findUniqueOrThrow({ where: { id } })).raw as Uint8Array).toString('latin1');
+    Buffer.from((await api.db.messageContent.findUniqueOrThrow({ where: { id } })).raw).toString('latin1');
 
   it('puts reply_to, custom headers, attachments and an inline image into the stored message', async () => {
     const response = await send({

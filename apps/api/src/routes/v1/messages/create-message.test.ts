@@ -61,8 +61,8 @@ describe('POST /v1/messages', () => {
 
   it('stores the raw message with CRLF line endings, a Message-ID on the sending domain, encoded UTF-8 headers and no Bcc header', async () => {
     const { id } = (await send(valid())).json<{ id: string }>();
-    const message = await api.db.message.findUniqueOrThrow({ where: { id } });
-    const raw = Buffer.from(message.raw as Uint8Array).toString('latin1');
+    const message = await api.db.message.findUniqueOrThrow({ where: { id }, include: { content: true } });
+    const raw = Buffer.from(message.content?.raw as Uint8Array).toString('latin1');
     expect(raw).toContain(`Message-ID: <${id}@${project.domain}>`);
     expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     expect(raw).toMatch(/^Subject: =\?UTF-8\?/m);

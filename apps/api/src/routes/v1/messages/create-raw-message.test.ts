@@ -45,10 +45,10 @@ describe('POST /v1/messages/raw', () => {
     const response = await post(body(mime(`hello@${project.domain}`, { messageId: '<kept-1@app.example>', extra: ['X-Herald-Tags: welcome'] })));
     expect(response.statusCode, response.body).toBe(202);
     const { id } = response.json<{ id: string }>();
-    const stored = await api.db.message.findUniqueOrThrow({ where: { id }, include: { recipients: true } });
+    const stored = await api.db.message.findUniqueOrThrow({ where: { id }, include: { recipients: true, content: true } });
     expect(stored).toMatchObject({ source: 'api', subject: 'Raw hello', fromName: 'Acme', tags: ['welcome'], messageIdHeader: 'kept-1@app.example' });
     expect(stored.recipients.map((r) => `${r.kind} ${r.email}`).sort()).toEqual(['bcc hidden@two.example', 'cc cy@one.example', 'to ann@one.example']);
-    const raw = Buffer.from(stored.raw as Uint8Array).toString();
+    const raw = Buffer.from(stored.content?.raw as Uint8Array).toString();
     expect(raw).not.toMatch(/^Bcc:/im);
     expect(raw).not.toMatch(/^X-Herald-Tags:/im);
     expect(raw).toContain('\r\nHello from a composer.\r\n');

@@ -149,8 +149,8 @@ describe('message details: GET /v1/messages/{id}, /events and /raw', () => {
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^message\/rfc822/);
       expect(response.headers['content-disposition']).toBe(`inline; filename="${id}.eml"`);
-      const stored = await api.db.message.findUniqueOrThrow({ where: { id }, select: { raw: true, rawSize: true } });
-      const storedBytes = Buffer.from(stored.raw as Uint8Array);
+      const stored = await api.db.message.findUniqueOrThrow({ where: { id }, select: { content: true, rawSize: true } });
+      const storedBytes = Buffer.from(stored.content?.raw as Uint8Array);
       expect(response.rawPayload.equals(storedBytes)).toBe(true);
       expect(response.rawPayload.length).toBe(stored.rawSize);
       expect(response.rawPayload.toString('latin1')).toContain(`Message-ID: <${id}@${project.domain}>\r\n`);
@@ -164,7 +164,7 @@ describe('message details: GET /v1/messages/{id}, /events and /raw', () => {
         Buffer.from('Subject: Grüße\r\nContent-Transfer-Encoding: 8bit\r\n\r\nÜnïcödé 東京\r\n'),
         Buffer.from([0xff, 0xfe, 0x80, 0x0d, 0x0a]),
       ]);
-      await api.db.message.update({ where: { id }, data: { raw: new Uint8Array(eightBit), rawSize: eightBit.length } });
+      await api.db.message.update({ where: { id }, data: { content: { update: { raw: new Uint8Array(eightBit) } }, rawSize: eightBit.length } });
       const response = await get(`/v1/messages/${id}/raw`);
       expect(response.statusCode).toBe(200);
       expect(response.rawPayload.equals(eightBit)).toBe(true);
@@ -181,7 +181,7 @@ describe('message details: GET /v1/messages/{id}, /events and /raw', () => {
     it('answers 404 once retention has removed the content, while the message itself is still shown', async () => {
       const id = await send({ to: 'ann@one.example' });
       expect((await get(`/v1/messages/${id}/raw`)).statusCode).toBe(200);
-      await api.db.message.update({ where: { id }, data: { raw: null, rawPurgedAt: new Date() } });
+      await api.db.message.update({ where: { id }, data: { content: { delete: true }, rawPurgedAt: new Date() } });
       const response = await get(`/v1/messages/${id}/raw`);
       expect(response.statusCode).toBe(404);
       expect(response.json<{ error: { code: string; message: string } }>().error).toMatchObject({ code: 'not_found', message: expect.stringContaining('retention') as string });
