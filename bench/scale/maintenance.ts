@@ -5,29 +5,26 @@
 //   p50/p95 of BENCH_SCALE_SWEEPS runs (default 20) over the seed's due recipients (0.1% of the last
 //   three days'), against the local Redis (REDIS_URL) under a queue prefix of this run's own, deleted
 //   at the end. The first run finds no job for any of them and enqueues them all; it is reported apart.
-// - the retention job (applyRetention, with the worker's batch, cap and pause), only with
-//   BENCH_SCALE_RETENTION=1, because it deletes seeded rows (re-seed afterwards: drop the database):
-//   one month of events (HERALD_RETENTION_EVENTS=60d on the 90-day seed, the job run again and again,
-//   as its 5-minute schedule would, until nothing is left), and the raw content of
-//   BENCH_SCALE_RAW_DAYS days of messages (default 30) just past HERALD_RETENTION_RAW=30d, given raw
-//   content first (the seed stores none), the older ones already purged as in a live database.
+// - the retention job (applyRetention), only with BENCH_SCALE_RETENTION=1, because it drops seeded
+//   rows (re-seed afterwards: drop the database): one run with HERALD_RETENTION_EVENTS=60d on the
+//   90-day seed (a month of events, in weekly partitions) and HERALD_RETENTION_RAW=30d over the content
+//   of BENCH_SCALE_RAW_DAYS days of messages (default 30) just past it, given content first (the seed
+//   stores none; each row goes to its day's partition).
 //
-// EXPLAIN (ANALYZE, BUFFERS) of each statement (the retention ones rolled back) goes to stdout. The
+// EXPLAIN (ANALYZE, BUFFERS) of each statement goes to stdout. The
 // figures replace the "Maintenance at size" section of bench/scale/RESULTS.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { createDb, createDeliveryQueues, createLogger, createRedis } from '@herald/core';
+import { createDb, createDeliveryQueues, createLogger, createRedis, idBound, listPartitions } from '@herald/core';
 import { sweepOrphans } from '../../apps/worker/src/recovery/sweep.ts';
-import { applyRetention, RAW_PURGE_SQL } from '../../apps/worker/src/maintenance/retention.ts';
+import { applyRetention } from '../../apps/worker/src/maintenance/retention.ts';
 import { SCALE_DATABASE_URL, SCALE_PROJECT } from './seed.ts';
 
 const SWEEPS = Number(process.env.BENCH_SCALE_SWEEPS ?? 20);
 const RETENTION = process.env.BENCH_SCALE_RETENTION === '1';
 const RAW_DAYS = Number(process.env.BENCH_SCALE_RAW_DAYS ?? 30);
-/** Stop each retention part (raw content, events) after this many seconds (default: none), reporting what it did by then. */
-const RETENTION_MAX_S = Number(process.env.BENCH_SCALE_RETENTION_MAX_S ?? Infinity);
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const SECTION = '## Maintenance at size';
 const DAY = 86_400_000;
@@ -154,68 +151,37 @@ if (RETENTION) {
   const eventsBefore = new Date(now - 60 * DAY);
   const rawBefore = new Date(now - RAW_RETENTION_MS);
   const rawFrom = new Date(now - RAW_RETENTION_MS - RAW_DAYS * DAY);
-  // raw content (5,000 bytes, as raw_size says) for the messages of RAW_DAYS days just past the cutoff
+  // raw content (5,000 bytes, as raw_size says) for the messages of RAW_DAYS days just past the cutoff:
+  // each row goes to its day's partition of message_contents
   started = performance.now();
   const given = await client.query(
-    `WITH m AS (UPDATE messages SET raw_purged_at = NULL WHERE project_id = $1 AND created_at >= $2 AND created_at < $3 RETURNING id)
-     INSERT INTO message_contents (id, raw) SELECT id, convert_to(repeat(md5(id) || md5(id || 'b'), 79) || repeat('x', 56), 'UTF8') FROM m ORDER BY id
+    `INSERT INTO message_contents (id, raw)
+     SELECT id, convert_to(repeat(md5(id) || md5(id || 'b'), 79) || repeat('x', 56), 'UTF8') FROM messages
+     WHERE project_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY id
      ON CONFLICT (id) DO UPDATE SET raw = excluded.raw`,
     [project.id, rawFrom, rawBefore],
   );
   log(`raw content given to ${given.rowCount} messages (${RAW_DAYS} days) in ${Math.round(performance.now() - started)} ms`);
-  await client.query('VACUUM ANALYZE messages, message_contents');
-  const eventsDue = await client.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE created_at < $1', [eventsBefore]);
-  const rawPlan = await explain(
-    'retention: raw content, one batch (rolled back)',
-    RAW_PURGE_SQL,
-    [new Date(now), rawBefore, 1000],
-    true,
-  );
-  const eventsPlan = await explain(
-    'retention: events, one batch (rolled back)',
-    'DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < $1 ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED)',
-    [eventsBefore],
-    true,
-  );
-  const webhookPlan = await explain(
-    'retention: webhook deliveries, one batch (rolled back)',
-    `DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE created_at < $1 AND status <> 'pending' ORDER BY created_at LIMIT 1000 FOR UPDATE SKIP LOCKED)`,
-    [eventsBefore],
-    true,
-  );
-
-  /** Runs the job as its schedule would, back to back, until `done` says so; its runs, seconds and rows. */
-  const runJob = async (eventRetentionMs: number, count: (r: Awaited<ReturnType<typeof applyRetention>>) => number, maxS = Infinity) => {
-    const t0 = performance.now();
-    let runs = 0;
-    let rows = 0;
-    for (;;) {
-      const result = await applyRetention({ db, clock: () => new Date(), log: quiet, rawRetentionMs: RAW_RETENTION_MS, eventRetentionMs });
-      runs++;
-      rows += count(result);
-      log(`  run ${runs}: ${count(result)} rows (${Math.round((performance.now() - t0) / 1000)} s)`);
-      if (count(result) === 0 || (performance.now() - t0) / 1000 > maxS) break;
-    }
-    return { runs, rows, seconds: (performance.now() - t0) / 1000 };
-  };
-  log(`raw content: ${given.rowCount} messages to purge`);
-  // events kept for ten years here, so that this measures the raw content alone
-  const raw = await runJob(3650 * DAY, (r) => r.rawPurged, RETENTION_MAX_S);
-  const rawLeft = await client.query<{ n: string }>('SELECT count(*) AS n FROM message_contents c JOIN messages m ON m.id = c.id WHERE m.created_at >= $1 AND m.created_at < $2', [rawFrom, rawBefore]);
-  log(`raw content: ${raw.rows} messages purged in ${raw.seconds.toFixed(1)} s, ${raw.runs} runs, ${rawLeft.rows[0]?.n} left`);
-  log(`events: ${eventsDue.rows[0]?.n} older than 60 days to delete`);
-  const events = await runJob(60 * DAY, (r) => r.eventsDeleted, RETENTION_MAX_S);
-  const left = await client.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE created_at < $1', [eventsBefore]);
-  log(`events: ${events.rows} deleted in ${events.seconds.toFixed(1)} s, ${events.runs} runs, ${left.rows[0]?.n} left`);
-  const perS = (rows: number, s: number) => Math.round(rows / s).toLocaleString('en');
-  const leftNote = (left: number, all: number, done: { rows: number; seconds: number }) =>
-    left > 0 ? `; stopped after ${Math.round(done.seconds)} s with ${left.toLocaleString('en')} left: all of them at this rate ≈ ${Math.round(all / (done.rows / done.seconds))} s` : '';
+  const count = async (sql: string, values: unknown[]) => Number((await client.query<{ n: string }>(sql, values)).rows[0]?.n);
+  const eventsDue = await count('SELECT count(*) AS n FROM events WHERE id < $1', [idBound('evt', eventsBefore)]);
+  const rawDue = await count('SELECT count(*) AS n FROM message_contents WHERE id < $1', [idBound('msg', rawBefore)]);
+  const partitionsBefore = new Map<string, number>();
+  for (const table of ['events', 'message_contents', 'webhook_deliveries']) partitionsBefore.set(table, (await listPartitions(client, table)).length);
+  // one run of the job, as the schedule makes it: every partition past its setting dropped
+  log(`retention: ${eventsDue} events older than 60 days, ${rawDue} contents older than 30 days`);
+  started = performance.now();
+  const result = await applyRetention({ db, clock: () => new Date(), log: quiet, rawRetentionMs: RAW_RETENTION_MS, eventRetentionMs: 60 * DAY });
+  const seconds = (performance.now() - started) / 1000;
+  const eventsLeft = await count('SELECT count(*) AS n FROM events WHERE created_at < $1', [eventsBefore]);
+  const rawLeft = await count('SELECT count(*) AS n FROM message_contents c JOIN messages m ON m.id = c.id WHERE m.created_at < $1', [rawBefore]);
+  log(`retention: ${result.partitionsDropped.length} partitions dropped in ${seconds.toFixed(2)} s (${result.partitionsDropped.join(', ')}); ${result.rowsKept} rows kept`);
+  const droppedOf = (table: string) => result.partitionsDropped.filter((name) => name.startsWith(`${table}_p`)).length;
   lines.push(
-    '| Retention (applyRetention: 1,000 rows a statement, 100 statements a run, 50 ms apart; run back to back) | Rows | Seconds | Rows/s | Runs | Plan (one batch) |',
-    '| --- | --- | --- | --- | --- | --- |',
-    `| Events older than 60 days (HERALD_RETENTION_EVENTS=60d: one month of the 90-day seed) | ${events.rows.toLocaleString('en')} of ${Number(eventsDue.rows[0]?.n).toLocaleString('en')}${leftNote(Number(left.rows[0]?.n), Number(eventsDue.rows[0]?.n), events)} | ${events.seconds.toFixed(1)} | ${perS(events.rows, events.seconds)} | ${events.runs} | ${scans(eventsPlan)} |`,
-    `| Raw content of ${RAW_DAYS} day(s) of messages just past HERALD_RETENTION_RAW=30d (older ones already purged) | ${raw.rows.toLocaleString('en')} of ${(given.rowCount ?? 0).toLocaleString('en')}${leftNote(Number(rawLeft.rows[0]?.n), given.rowCount ?? 0, raw)} | ${raw.seconds.toFixed(1)} | ${perS(raw.rows, raw.seconds)} | ${raw.runs} | ${scans(rawPlan)} |`,
-    `| Webhook deliveries (the seed has none) | 0 | | | | ${scans(webhookPlan)} |`,
+    '| Retention (applyRetention, one run: partitions past their setting detached and dropped) | Rows due | Partitions dropped | Seconds | Left past the cutoff |',
+    '| --- | --- | --- | --- | --- |',
+    `| Events older than 60 days (HERALD_RETENTION_EVENTS=60d: one month of the 90-day seed, weekly partitions) | ${eventsDue.toLocaleString('en')} | ${droppedOf('events')} of ${partitionsBefore.get('events')} | ${seconds.toFixed(2)} (the whole run) | ${eventsLeft.toLocaleString('en')} (in the week that straddles the cutoff: dropped with it) |`,
+    `| Content of ${RAW_DAYS} day(s) of messages just past HERALD_RETENTION_RAW=30d (daily partitions) | ${rawDue.toLocaleString('en')} | ${droppedOf('message_contents')} of ${partitionsBefore.get('message_contents')} | | ${rawLeft.toLocaleString('en')} (${result.rowsKept} kept for messages still being sent, in the default partition) |`,
+    `| Webhook deliveries (the seed has none) | 0 | ${droppedOf('webhook_deliveries')} of ${partitionsBefore.get('webhook_deliveries')} | | |`,
     '',
   );
 } else {

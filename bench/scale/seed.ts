@@ -11,7 +11,7 @@
 // (bench/scale/maintenance.ts). A database already seeded with the same figures is left as it is, but
 // for that share, added when it has none.
 import pg from 'pg';
-import { addDomain, createDb, createProject, migrate, rebuildStats } from '@herald/core';
+import { addDomain, createDb, createProject, ensurePartitions, migrate, rebuildStats } from '@herald/core';
 
 export const SCALE_DATABASE_URL = process.env.BENCH_SCALE_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_scale';
 const RECIPIENTS = Number(process.env.BENCH_SCALE_RECIPIENTS ?? 10_000_000);
@@ -40,11 +40,14 @@ async function main(): Promise<void> {
     const domain = await addDomain(db, MASTER_KEY, projectId, 'shop.scale.example');
     await db.domain.update({ where: { id: domain.id }, data: { status: 'verified', verifiedAt: new Date() } });
     await client.query('SET synchronous_commit = off');
+    await client.query(ID_FUNCTIONS);
     const perDay = Math.ceil(RECIPIENTS / 2 / DAYS);
     const firstDay = Date.now() - DAYS * 86_400_000;
+    // the partitions of every day, week and month of the traffic, as a database that ran that long has them
+    await ensurePartitions(client, new Date(), { since: new Date(firstDay) });
     for (let day = 0; day < DAYS; day++) {
       await client.query('BEGIN');
-      await client.query(SEED_DAY_SQL, [projectId, domain.id, new Date(firstDay + day * 86_400_000), perDay, `d${String(day).padStart(3, '0')}`]);
+      await client.query(SEED_DAY_SQL, [projectId, domain.id, new Date(firstDay + day * 86_400_000), perDay, `d${String(day).padStart(3, '0')}`, day]);
       await client.query('COMMIT');
       if (day % 10 === 9 || day === DAYS - 1) log(`day ${day + 1}/${DAYS}: ${(day + 1) * perDay * 2} recipients (${Math.round((Date.now() - started) / 1000)} s)`);
     }
@@ -97,22 +100,34 @@ export async function seedPending(client: pg.Client, projectId: string): Promise
 }
 
 /**
- * One day: $4 messages spread over the day from $3, two recipients each, with their events; $5 makes the
- * ids unique. Recipient domains by n % 1000: gmail.com 42%, outlook.com 15%, yahoo.com 12%, icloud.com
+ * Ids as Herald mints them (packages/core/src/ids.ts): the prefix, the ULID time of the message (for
+ * its recipients and events too), then 16 characters, here a serial number in hex (capital hex digits
+ * are Crockford base32 digits), so each day's ids are unique and the rows fall in their partitions.
+ */
+const ID_FUNCTIONS = `
+CREATE FUNCTION pg_temp.ulid_time(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', ((floor(extract(epoch FROM t) * 1000)::bigint >> (5 * (9 - k))) & 31)::int + 1, 1), '' ORDER BY k)
+  FROM generate_series(0, 9) AS k $$;
+CREATE FUNCTION pg_temp.suffix(n bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lpad(upper(to_hex(n)), 16, '0') $$;`;
+
+/**
+ * One day: $4 messages spread over the day from $3, two recipients each, with their events; $5 and $6
+ * (the day's number) make the ids unique. Recipient domains by n % 1000: gmail.com 42%, outlook.com 15%, yahoo.com 12%, icloud.com
  * 6%, hotmail.com 5%, and 500 small domains for the rest.
  */
 const SEED_DAY_SQL = `
-WITH src AS (
+WITH t AS (
   SELECT i, $3::timestamptz + (i * (86400.0 / $4)) * interval '1 second' AS at,
          (ARRAY['welcome', 'receipt', 'reset', 'digest', 'alert'])[1 + i % 5] AS tag
   FROM generate_series(0, $4 - 1) AS i),
+src AS (SELECT t.*, pg_temp.ulid_time(at) AS tp, ($6::bigint * 10000000 + i) AS serial FROM t),
 m AS (
   INSERT INTO messages (id, project_id, domain_id, status, from_email, subject, message_id_header, raw_size, tags, metadata, source, created_at, updated_at)
-  SELECT 'msg_' || $5 || lpad(i::text, 9, '0'), $1, $2, 'delivered', 'app@shop.scale.example', 'Your ' || tag, 'm' || $5 || i || '@shop.scale.example',
+  SELECT 'msg_' || tp || pg_temp.suffix(serial), $1, $2, 'delivered', 'app@shop.scale.example', 'Your ' || tag, 'm' || $5 || i || '@shop.scale.example',
          5000, ARRAY[tag], '{}'::jsonb, 'api', at, at
   FROM src RETURNING id, created_at),
 rc AS (
-  SELECT s.i, s.at, r.n, 'rcpt_' || $5 || lpad(s.i::text, 9, '0') || r.n AS id, 'msg_' || $5 || lpad(s.i::text, 9, '0') AS message_id,
+  SELECT s.i, s.at, s.tp, s.serial * 2 + r.n AS serial, r.n, 'rcpt_' || s.tp || pg_temp.suffix(s.serial * 2 + r.n) AS id, 'msg_' || s.tp || pg_temp.suffix(s.serial) AS message_id,
          'user' || (s.i * 2 + r.n) || '@' || CASE
            WHEN (s.i * 2 + r.n) % 1000 < 420 THEN 'gmail.com' WHEN (s.i * 2 + r.n) % 1000 < 570 THEN 'outlook.com'
            WHEN (s.i * 2 + r.n) % 1000 < 690 THEN 'yahoo.com' WHEN (s.i * 2 + r.n) % 1000 < 750 THEN 'icloud.com'
@@ -131,7 +146,7 @@ r AS (
   FROM rc RETURNING id),
 e AS (
   INSERT INTO events (id, project_id, message_id, recipient_id, type, email, attempt, smtp_code, enhanced_code, smtp_reply, category, mx_host, dedupe_key, created_at)
-  SELECT 'evt_' || $5 || lpad(rc.i::text, 9, '0') || rc.n || k.k, $1, rc.message_id, rc.id, k.type::"EventType", rc.email, k.attempt, k.code, k.enhanced, k.reply, k.category,
+  SELECT 'evt_' || rc.tp || pg_temp.suffix(rc.serial * 4 + ascii(k.k) - 97), $1, rc.message_id, rc.id, k.type::"EventType", rc.email, k.attempt, k.code, k.enhanced, k.reply, k.category,
          CASE WHEN k.code IS NOT NULL THEN 'mx.' || split_part(rc.email, '@', 2) END, k.dedupe, rc.at + k.after
   FROM rc CROSS JOIN LATERAL (VALUES
       ('a', CASE WHEN rc.fate < 99 THEN 'queued' ELSE 'suppressed' END, NULL::int, NULL::int, NULL, NULL, NULL, NULL, interval '0'),

@@ -32,7 +32,8 @@ async function insertMessage(client: pg.Client, id: string, raw: Buffer | null):
  */
 describe('upgrading to message_contents', () => {
   const db = throwawayDatabase('contents_upgrade');
-  const dirs = [migrationsBefore(LZ4_MIGRATION), migrationsBefore(CONTENTS_MIGRATION)];
+  // the last step stops before the partitioning, which drops raw_purged_at (test/db/partition-conversion.test.ts)
+  const dirs = [migrationsBefore(LZ4_MIGRATION), migrationsBefore(CONTENTS_MIGRATION), migrationsBefore('20261205030000_partition_by_time')];
   afterAll(async () => {
     await db.drop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -67,7 +68,7 @@ describe('upgrading to message_contents', () => {
     });
     const all = new Map([...stored, ...later]);
 
-    const result = await migrate(db.url);
+    const result = await migrate(db.url, dirs[2]);
     expect(result.applied).toEqual([CONTENTS_MIGRATION]);
 
     await db.withClient(async (client) => {

@@ -22,7 +22,7 @@ describe('schema.prisma and prisma/migrations describe the same database', () =>
 
   it('reads the expected shape from schema.prisma with Prisma Migrate conventions', () => {
     expect([...expected.tables.keys()].sort()).toEqual([
-      'api_keys', 'dkim_keys', 'domains', 'events', 'feedback_reports', 'message_contents', 'messages', 'projects', 'recipients', 'stats_bounce_reasons_hourly',
+      'api_keys', 'dkim_keys', 'domains', 'events', 'feedback_reports', 'idempotency_keys', 'message_contents', 'messages', 'projects', 'recipients', 'stats_bounce_reasons_hourly',
       'stats_hourly', 'stats_latency_hourly', 'stats_recipient_domains_hourly', 'suppressions',
       'template_versions', 'templates', 'webhook_deliveries', 'webhook_endpoints',
     ]);

@@ -1,5 +1,5 @@
 import { createHash, randomFillSync } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { encodeTime, monotonicFactory } from 'ulid';
 
 /**
  * Public ids are a type prefix and a ULID: sortable by creation time, unguessable enough not to
@@ -38,8 +38,21 @@ function pooledRandom(): number {
 
 const nextUlid = monotonicFactory(pooledRandom);
 
+/** The characters of a ULID that say its millisecond. */
+const TIME_CHARS = 10;
+let latest = 0;
+
+/**
+ * An id minted at `now`. Ids of one instant increase; an id minted at an earlier time than the last
+ * (a clock set back, a row written for the past) still carries its own time, which decides the
+ * partition it goes to (packages/core/src/partitions), where the monotonic generator alone would give
+ * it the latest time it has seen.
+ */
 export function newId(kind: IdKind, now: number = Date.now()): string {
-  return `${ID_PREFIXES[kind]}_${nextUlid(now)}`;
+  const ulid = nextUlid(now);
+  if (now >= latest) latest = now;
+  else return `${ID_PREFIXES[kind]}_${encodeTime(now, TIME_CHARS)}${ulid.slice(TIME_CHARS)}`;
+  return `${ID_PREFIXES[kind]}_${ulid}`;
 }
 
 export function hasIdShape(kind: IdKind, value: string): boolean {
@@ -55,7 +68,6 @@ export function hasIdShape(kind: IdKind, value: string): boolean {
  */
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const TIME_CHARS = 10;
 const SUFFIX_CHARS = 16;
 const ANY_ID = /^[a-z]+_([0-9A-HJKMNP-TV-Z]{10})[0-9A-HJKMNP-TV-Z]{16}$/;
 

@@ -10,6 +10,18 @@ describe('ids', () => {
     expect(newId('event')).toMatch(/^evt_/);
     expect(hasIdShape('message', newId('event'))).toBe(false);
   });
+
+  it('minted for an earlier time than the last carry that time (it decides their partition), and stay unique', async () => {
+    const { decodeTime } = await import('ulid');
+    const now = Date.now();
+    newId('message', now);
+    const past = now - 40 * 86_400_000;
+    const [a, b] = [newId('message', past), newId('message', past)];
+    expect(decodeTime((a).slice(4))).toBe(past);
+    expect(decodeTime((b).slice(4))).toBe(past);
+    expect(a).not.toBe(b);
+    expect(decodeTime(newId('message').slice(4))).toBeGreaterThanOrEqual(now);
+  });
 });
 
 describe('ids in the time of another', () => {

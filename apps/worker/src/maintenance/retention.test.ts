@@ -1,4 +1,4 @@
-import { createLogger, findRawMessage, newId } from '@herald/core';
+import { createLogger, ensurePartitions, findRawMessage, idInTimeOf, newId, partitionName, periodStart } from '@herald/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 import { migratedThrowawayDatabase, type ThrowawayDatabase } from '@herald/test/support/throwaway-database.ts';
@@ -6,8 +6,12 @@ import { applyRetention } from './retention.ts';
 
 const DAY = 86_400_000;
 
-/** Retention on a database of its own (it deletes across every project), with rows of known ages. */
-describe('applyRetention', () => {
+/**
+ * Retention on a database of its own (it deletes across every project), with rows of known ages. Here
+ * the database has partitions from the current interval on only (a new one's): the older rows are in
+ * the default partitions, deleted row by row (as in the partition left from before partitioning).
+ */
+describe('applyRetention, row by row', () => {
   let database: ThrowawayDatabase;
   let h: DeliveryHarness;
   const log = createLogger('test-retention', 'silent');
@@ -32,10 +36,10 @@ describe('applyRetention', () => {
   };
   const retention = (options: { batchSize?: number; maxBatches?: number } = {}) =>
     applyRetention({ db: h.db, clock: () => new Date(), log, rawRetentionMs: 30 * DAY, eventRetentionMs: 90 * DAY, pauseMs: 0, ...options });
-  /** The message's content (its row in message_contents, null once deleted) and when it was purged. */
+  /** The message's content (its row in message_contents), null once deleted. */
   const raw = async (id: string) => {
-    const { content, rawPurgedAt } = await h.db.message.findUniqueOrThrow({ where: { id }, select: { content: true, rawPurgedAt: true } });
-    return { raw: content ? Buffer.from(content.raw) : null, rawPurgedAt };
+    const { content } = await h.db.message.findUniqueOrThrow({ where: { id }, select: { content: true } });
+    return { raw: content ? Buffer.from(content.raw) : null };
   };
 
   it('deletes old content once every recipient is final, keeps the message row, and keeps young or unfinished content', async () => {
@@ -49,14 +53,13 @@ describe('applyRetention', () => {
     const result = await retention();
     expect(result.rawPurged).toBe(2);
     for (const id of [oldDone, oldBounced]) {
-      expect(await raw(id)).toEqual({ raw: null, rawPurgedAt: expect.any(Date) as Date });
+      expect(await raw(id)).toEqual({ raw: null });
       expect(await h.db.recipient.count({ where: { messageId: id } })).toBe(1);
       // what GET /v1/messages/{id}/raw reads: the message is there, its content is not (the route answers 404)
       expect(await findRawMessage(h.db, h.projectId, id)).toEqual({ raw: null });
     }
     for (const id of [oldWaiting, young]) {
       const kept = await raw(id);
-      expect(kept.rawPurgedAt).toBeNull();
       expect(kept.raw?.equals(before.get(id) as Buffer)).toBe(true);
     }
     expect((await retention()).rawPurged).toBe(0);
@@ -82,7 +85,7 @@ describe('applyRetention', () => {
       data: { id: newId('webhook'), projectId: h.projectId, url: 'https://hooks.example/', secretEncrypted: 'x' },
     });
     const delivery = (days: number, status: 'succeeded' | 'pending') => ({
-      id: newId('webhookDelivery'),
+      id: newId('webhookDelivery', daysAgo(days).getTime()),
       endpointId: endpoint.id,
       projectId: h.projectId,
       eventType: 'message.delivered',
@@ -110,5 +113,78 @@ describe('applyRetention', () => {
     expect((await retention({ batchSize: 2, maxBatches: 1 })).rawPurged).toBe(2);
     expect((await retention({ batchSize: 2 })).rawPurged).toBe(3);
     for (const id of ids) expect((await raw(id)).raw).toBeNull();
+  });
+});
+
+/**
+ * Retention on a database whose partitions reach back four months (as in one that has run that long):
+ * intervals past their setting are dropped whole; what must stay is moved to the default partition
+ * first and deleted there once it may be.
+ */
+describe('applyRetention, whole partitions', () => {
+  let database: ThrowawayDatabase;
+  let h: DeliveryHarness;
+  const log = createLogger('test-retention', 'silent');
+  const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
+  const retention = () => applyRetention({ db: h.db, clock: () => new Date(), log, rawRetentionMs: 30 * DAY, eventRetentionMs: 90 * DAY, pauseMs: 0 });
+  const partitionOf = async (table: string, id: string) =>
+    (await h.db.$queryRawUnsafe<{ p: string }[]>(`SELECT tableoid::regclass::text AS p FROM ${table} WHERE id = $1`, id))[0]?.p ?? null;
+
+  beforeAll(async () => {
+    database = await migratedThrowawayDatabase('retention_partitions');
+    await database.withClient((client) => ensurePartitions(client, new Date(), { since: daysAgo(130) }));
+    h = await startDeliveryHarness('retention-partitions', {}, { databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await h.close();
+    await database.drop();
+  });
+
+  const message = async (days: number, status: 'delivered' | 'deferred') => {
+    h.now = daysAgo(days);
+    const { id } = await h.accept({ to: [{ email: 'someone@elsewhere.test' }] });
+    h.now = new Date();
+    await h.db.recipient.updateMany({ where: { messageId: id }, data: { status, finalAt: status === 'deferred' ? null : daysAgo(days) } });
+    return id;
+  };
+
+  it("drops the days and weeks past their setting, keeping a message's content while it is sent and a pending webhook", async () => {
+    const old = await message(100, 'delivered');
+    const oldDone = await message(40, 'delivered');
+    const oldWaiting = await message(40, 'deferred');
+    const young = await message(10, 'delivered');
+    expect(await partitionOf('message_contents', oldDone)).toBe(partitionName('message_contents', periodStart(daysAgo(40), 'day')));
+    const endpoint = await h.db.webhookEndpoint.create({ data: { id: newId('webhook'), projectId: h.projectId, url: 'https://hooks.example/', secretEncrypted: 'x' } });
+    const delivery = (status: 'pending' | 'succeeded') => ({
+      id: idInTimeOf('webhookDelivery', old), endpointId: endpoint.id, projectId: h.projectId, eventType: 'message.delivered', payload: {}, status, createdAt: daysAgo(100),
+    });
+    const [pending, done] = [delivery('pending'), delivery('succeeded')];
+    await h.db.webhookDelivery.createMany({ data: [pending, done] });
+
+    const result = await retention();
+    const oldWeek = (table: string) => partitionName(table, periodStart(daysAgo(100), 'week'));
+    expect(result.partitionsDropped).toEqual(expect.arrayContaining([
+      partitionName('message_contents', periodStart(daysAgo(40), 'day')), oldWeek('events'), oldWeek('webhook_deliveries'),
+    ]));
+    expect(result.partitionsDropped).not.toContain(partitionName('events', periodStart(daysAgo(40), 'week')));
+    expect(result.rowsKept).toBe(2);
+    // content: the finished message's gone with its day, the unfinished one's moved aside, the young one's untouched
+    expect(await h.db.messageContent.count({ where: { id: { in: [old, oldDone] } } })).toBe(0);
+    expect(await partitionOf('message_contents', oldWaiting)).toBe('message_contents_p_default');
+    expect(await partitionOf('message_contents', young)).toBe(partitionName('message_contents', periodStart(daysAgo(10), 'day')));
+    // events go with their message's week; the 40-day-old message's stay
+    expect(await h.db.event.count({ where: { messageId: old } })).toBe(0);
+    expect(await h.db.event.count({ where: { messageId: oldDone } })).toBeGreaterThan(0);
+    expect(await partitionOf('webhook_deliveries', pending.id)).toBe('webhook_deliveries_p_default');
+    expect(await partitionOf('webhook_deliveries', done.id)).toBeNull();
+    // the message rows stay, always
+    expect(await h.db.message.count({ where: { id: { in: [old, oldDone, oldWaiting, young] } } })).toBe(4);
+
+    // once the waiting message is final, its content goes from the default partition, row by row
+    expect((await retention()).partitionsDropped).toEqual([]);
+    expect(await h.db.messageContent.count({ where: { id: oldWaiting } })).toBe(1);
+    await h.db.recipient.updateMany({ where: { messageId: oldWaiting }, data: { status: 'delivered', finalAt: new Date() } });
+    expect((await retention()).rawPurged).toBe(1);
+    expect(await h.db.messageContent.count({ where: { id: oldWaiting } })).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { Db, Log } from '@herald/core';
+import { dropExpiredPartitions, ID_PREFIXES, listPartitions, PARTITIONED_TABLES, pgPool, type Db, type KeepRows, type Log } from '@herald/core';
 
 export interface RetentionDeps {
   db: Db;
@@ -17,22 +17,46 @@ export interface RetentionDeps {
 }
 
 /**
- * One batch of raw content past retention ($2) deleted: at most $3 rows of message_contents, whose
- * messages are marked raw_purged_at ($1) in the same statement (the message row, its recipients and
- * its summary stay). Only messages whose every recipient is final lose their content. Messages are
- * picked in creation order (the index on created_at, each content found by its key); the statement's
- * count is the number of messages purged.
+ * The content of a partition about to be dropped that must stay: that of messages still scheduled or
+ * with a recipient queued or deferred (found by their status, few), moved to the default partition.
+ * A message's recipients carry its time, so the partition's id range, with the recipients' prefix,
+ * holds them too.
  */
-export const RAW_PURGE_SQL = `
-  WITH picked AS (
-    SELECT m.id FROM messages m JOIN message_contents c ON c.id = m.id
-    WHERE m.created_at < $2 AND m.status <> 'scheduled'
+const keepUnsentContent: KeepRows = async (client, partition, range) => {
+  const as = (prefix: string, bound: string | null) => (bound === null ? `${prefix}_` : `${prefix}_${bound.slice(bound.indexOf('_') + 1)}`);
+  const { rowCount } = await client.query(
+    `INSERT INTO message_contents SELECT c.* FROM ${partition} c WHERE c.id IN (
+       SELECT r.message_id FROM recipients r WHERE r.status IN ('queued', 'deferred') AND r.id >= $1 AND r.id < $2
+       UNION SELECT m.id FROM messages m WHERE m.status = 'scheduled' AND m.id >= $3 AND m.id < $4)`,
+    [as(ID_PREFIXES.recipient, range.from), as(ID_PREFIXES.recipient, range.to), as(ID_PREFIXES.message, range.from), as(ID_PREFIXES.message, range.to)],
+  );
+  return rowCount ?? 0;
+};
+
+/** The webhook deliveries of a partition about to be dropped that are still pending, moved to the default partition. */
+const keepPending: KeepRows = async (client, partition) =>
+  (await client.query(`INSERT INTO webhook_deliveries SELECT * FROM ${partition} WHERE status = 'pending'`)).rowCount ?? 0;
+
+const KEEP: Record<string, KeepRows | undefined> = { message_contents: keepUnsentContent, webhook_deliveries: keepPending };
+
+/**
+ * One batch of content past retention ($1) deleted from one partition ($3) that is not dropped whole
+ * (the default partition, and the legacy one of an upgraded database): at most $2 rows, of messages
+ * whose every recipient is final, picked in id order (their time) from the partition's own key.
+ */
+export const RAW_PURGE_SQL = (partition: string) => `
+  DELETE FROM ${partition} WHERE id IN (
+    SELECT c.id FROM ${partition} c JOIN messages m ON m.id = c.id
+    WHERE m.created_at < $1 AND m.status <> 'scheduled'
       AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id AND r.status IN ('queued', 'deferred'))
-    ORDER BY m.created_at LIMIT $3 FOR UPDATE OF m, c SKIP LOCKED),
-  deleted AS (DELETE FROM message_contents c USING picked WHERE c.id = picked.id RETURNING c.id)
-  UPDATE messages SET raw_purged_at = $1 WHERE id IN (SELECT id FROM deleted)`;
+    ORDER BY c.id LIMIT $2 FOR UPDATE OF c SKIP LOCKED)`;
 
 export interface RetentionResult {
+  /** Partitions dropped whole (content by day, events and webhook deliveries by week). */
+  partitionsDropped: string[];
+  /** Rows of dropped partitions that had to stay (content not yet sent, webhooks pending), moved to the default partition. */
+  rowsKept: number;
+  /** Rows deleted one by one from the default and legacy partitions. */
   rawPurged: number;
   /** Received notifications (feedback_reports) whose raw text was removed, kept as long as messages' content. */
   reportsPurged: number;
@@ -41,37 +65,68 @@ export interface RetentionResult {
 }
 
 /**
- * Deletes what is past its retention, in small batches (each its own short statement, rows picked in
- * creation order and skipped when another transaction holds them), so neither table is ever locked.
- * Raw content goes first (it is most of the bytes; see RAW_PURGE_SQL). The raw text of received
- * notifications (bounces, complaints) is kept as long as messages' content; their rows, and the
- * events that name them, stay (a deleted message takes its reports with it).
+ * Removes what is past its retention. The partitioned tables lose whole intervals: a partition whose
+ * whole interval is past its setting is dropped (packages/core/src/partitions, docs/partitioning.md),
+ * after the rows that must stay were moved to the default partition. What lies in the default
+ * partition and in the legacy one (the table as it was before partitioning) is deleted in small
+ * batches, each its own short statement over rows skipped when another transaction holds them. The
+ * raw text of received notifications (bounces, complaints) is kept as long as messages' content; their
+ * rows, and the events that name them, stay (a deleted message takes its reports with it).
  */
 export async function applyRetention(deps: RetentionDeps): Promise<RetentionResult> {
   const now = deps.clock();
   const rawBefore = new Date(now.getTime() - deps.rawRetentionMs);
   const eventsBefore = new Date(now.getTime() - deps.eventRetentionMs);
+  const before = { raw: rawBefore, events: eventsBefore };
   const n = deps.batchSize ?? 1_000;
   const { db } = deps;
 
-  const result: RetentionResult = {
-    rawPurged: await inBatches(deps, () => db.$executeRawUnsafe(RAW_PURGE_SQL, now, rawBefore, n)),
-    reportsPurged: await inBatches(deps, () => db.$executeRaw`
+  const result: RetentionResult = { partitionsDropped: [], rowsKept: 0, rawPurged: 0, reportsPurged: 0, eventsDeleted: 0, webhookDeliveriesDeleted: 0 };
+  const client = await pgPool(db).connect();
+  try {
+    for (const spec of PARTITIONED_TABLES) {
+      if (!spec.retention) continue;
+      const dropped = await dropExpiredPartitions(client, spec, before[spec.retention], KEEP[spec.table]);
+      result.partitionsDropped.push(...dropped.dropped);
+      result.rowsKept += Object.values(dropped.kept).reduce((a, b) => a + b, 0);
+      if (dropped.deferred.length) deps.log.warn({ table: spec.table, deferred: dropped.deferred }, 'partition not dropped: its table was busy; the next run tries again');
+    }
+  } finally {
+    client.release();
+  }
+
+  for (const partition of await rowByRowPartitions(db, 'message_contents')) {
+    result.rawPurged += await inBatches(deps, () => db.$executeRawUnsafe(RAW_PURGE_SQL(partition), rawBefore, n));
+  }
+  result.reportsPurged = await inBatches(deps, () => db.$executeRaw`
       UPDATE feedback_reports SET raw = NULL
       WHERE id IN (
         SELECT id FROM feedback_reports WHERE created_at < ${rawBefore} AND raw IS NOT NULL
-        ORDER BY created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`),
-    eventsDeleted: await inBatches(deps, () => db.$executeRaw`
-      DELETE FROM events WHERE id IN (
-        SELECT id FROM events WHERE created_at < ${eventsBefore} ORDER BY created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`),
-    webhookDeliveriesDeleted: await inBatches(deps, () => db.$executeRaw`
-      DELETE FROM webhook_deliveries WHERE id IN (
-        SELECT id FROM webhook_deliveries
-        WHERE created_at < ${eventsBefore} AND status <> 'pending'
-        ORDER BY created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`),
-  };
-  if (result.rawPurged || result.reportsPurged || result.eventsDeleted || result.webhookDeliveriesDeleted) deps.log.info({ ...result }, 'retention applied');
+        ORDER BY created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`);
+  for (const partition of await rowByRowPartitions(db, 'events')) {
+    result.eventsDeleted += await inBatches(deps, () => db.$executeRawUnsafe(`
+      DELETE FROM ${partition} WHERE id IN (
+        SELECT id FROM ${partition} WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`, eventsBefore, n));
+  }
+  for (const partition of await rowByRowPartitions(db, 'webhook_deliveries')) {
+    result.webhookDeliveriesDeleted += await inBatches(deps, () => db.$executeRawUnsafe(`
+      DELETE FROM ${partition} WHERE id IN (
+        SELECT id FROM ${partition} WHERE created_at < $1 AND status <> 'pending'
+        ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`, eventsBefore, n));
+  }
+  const { partitionsDropped, ...counts } = result;
+  if (partitionsDropped.length || Object.values(counts).some((c) => c > 0)) deps.log.info({ ...result }, 'retention applied');
   return result;
+}
+
+/** The partitions of a table whose rows retention deletes one by one: the default one, and the legacy one while it is there. */
+async function rowByRowPartitions(db: Db, table: string): Promise<string[]> {
+  const client = await pgPool(db).connect();
+  try {
+    return (await listPartitions(client, table)).filter((p) => p.isDefault || p.from === null).map((p) => `"${p.name}"`);
+  } finally {
+    client.release();
+  }
 }
 
 /** Runs the batch until it affects fewer rows than a full batch (or the run's cap); the rows affected. */

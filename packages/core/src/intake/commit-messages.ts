@@ -330,6 +330,7 @@ const MESSAGE_NAMES = columnNames(columnsOf(MESSAGES, MESSAGE_COLUMNS));
 const COMMIT_SQL = `WITH x AS MATERIALIZED (SELECT * FROM json_to_recordset($1::json) AS x(${recordsetTypes(MESSAGE)})),
      m AS (INSERT INTO ${MESSAGES.name} (${MESSAGE_NAMES}) SELECT ${MESSAGE_NAMES} FROM x RETURNING id, domain_id, tags, created_at, send_at),
      c AS (INSERT INTO ${MESSAGE_CONTENTS.name} (id, raw) SELECT id, substring($5::bytea FROM raw_offset + 1 FOR raw_size) FROM x),
+     k AS (INSERT INTO idempotency_keys (project_id, key, created_at) SELECT project_id, idempotency_key, created_at FROM x WHERE idempotency_key IS NOT NULL),
      r AS (${insertFromJson(RECIPIENTS.name, RECIPIENT, '$2')}),
      e AS (${insertFromJson(EVENTS.name, EVENT, '$3')} RETURNING ${ROLLUP_EVENT_COLUMNS})${rollupCtes('e', 'm')}
 ${insertFromJson(WEBHOOK_DELIVERIES.name, allColumns(WEBHOOK_DELIVERIES), '$4')}`;

@@ -8,7 +8,7 @@ export interface DropResult {
   dropped: string[];
   /** Rows of dropped partitions that had to stay (moved to the default partition), per partition. */
   kept: Record<string, number>;
-  /** Partitions whose lock was not granted in time: the next run tries again. */
+  /** The partition whose lock was not granted in time (the table's others wait too): the next run tries again. */
   deferred: string[];
 }
 
@@ -40,7 +40,9 @@ export async function dropExpiredPartitions(client: pg.ClientBase, spec: Partiti
       result.dropped.push(partition.name);
     } catch (err) {
       if (!isLockTimeout(err)) throw err;
+      // the table is busy: its other partitions would wait as long; the next run tries again
       result.deferred.push(partition.name);
+      break;
     }
   }
   return result;

@@ -11,20 +11,25 @@ export interface EnsureResult {
 }
 
 /**
- * Makes the partitions of the current interval and of `ahead` intervals after it, for every
- * partitioned table. A new partition is made apart and then attached, which locks the parent only
+ * Makes the partitions of the current interval and of `ahead` intervals after it (from `since` when
+ * given), for every partitioned table. A new partition is made apart and then attached, which locks the parent only
  * against other DDL (SHARE UPDATE EXCLUSIVE), never against reads and writes; the default partition
  * is locked while Postgres checks that it holds no row of the new range. An interval the default
  * partition already holds rows of (Herald ran that long without making partitions ahead) is left to
  * it: its rows stay where they are, and retention removes them row by row.
  */
-export async function ensurePartitions(client: pg.ClientBase, now: Date, tables: readonly PartitionedTable[] = PARTITIONED_TABLES): Promise<EnsureResult> {
+export async function ensurePartitions(
+  client: pg.ClientBase, now: Date, options: { tables?: readonly PartitionedTable[]; since?: Date } = {},
+): Promise<EnsureResult> {
   const result: EnsureResult = { created: [], skipped: [] };
-  for (const spec of tables) {
+  for (const spec of options.tables ?? PARTITIONED_TABLES) {
     const partitions = await listPartitions(client, spec.table);
     if (partitions.length === 0) continue; // not partitioned (yet): nothing to do
-    let start = periodStart(now, spec.interval);
-    for (let i = 0; i <= spec.ahead; i++) {
+    const last = periodStart(now, spec.interval);
+    for (let i = 0; i < spec.ahead; i++) last.setTime(nextPeriod(last, spec.interval).getTime());
+    // from `since` (a database filled with past traffic, e.g. the scale bench's) or the current interval
+    let start = periodStart(options.since ?? now, spec.interval);
+    while (start.getTime() <= last.getTime()) {
       const end = nextPeriod(start, spec.interval);
       const name = partitionName(spec.table, start);
       const range = freeRange(partitions, idBound(spec.prefix, start), idBound(spec.prefix, end));
