@@ -179,13 +179,13 @@ export const workerOnlySettings = defineSettings({
     env: 'HERALD_RETENTION_RAW',
     schema: duration('30d'),
     default: '30d',
-    doc: "How long a message's content (its raw MIME) is kept after it was accepted; then it is deleted once every recipient is final. The message's metadata, recipients and events stay.",
+    doc: "How long a message's content (its raw MIME) is kept after it was accepted; then it is deleted once every recipient is final (a day's partition at a time, so up to a day later). The message's metadata, recipients and events stay.",
   },
   eventRetentionMs: {
     env: 'HERALD_RETENTION_EVENTS',
     schema: duration('90d'),
     default: '90d',
-    doc: 'How long events, and finished webhook deliveries, are kept.',
+    doc: 'How long events, and finished webhook deliveries, are kept after their message was accepted (a week\'s partition at a time, so up to a week later).',
   },
 });
 
