@@ -102,8 +102,11 @@ describe('Herald on a Redis Cluster (3 masters, 3 replicas)', () => {
     expect(maxInData).toBeLessThanOrEqual(CONNECTION_LIMIT);
     // both workers took part
     for (const worker of stack.workers) expect(worker.output()).toMatch(/delivered/);
-    // the limits were counted on the cluster, not let through because Redis refused them (CROSSSLOT, say)
-    expect(stack.api.output()).not.toMatch(/rate limiter unavailable|CROSSSLOT/);
+    // the limits were counted on the cluster, not let through because Redis refused them (CROSSSLOT, say);
+    // an answer slower than the limiter's 200 ms on a busy machine lets a request through by design,
+    // and the bound above counts those
+    expect(limiterWarnings.filter((line) => !line.includes('did not answer within'))).toEqual([]);
+    expect(stack.api.output()).not.toMatch(/CROSSSLOT/);
     for (const worker of stack.workers) expect(worker.output()).not.toMatch(/CROSSSLOT|same slot/);
   }, 90_000);
 
