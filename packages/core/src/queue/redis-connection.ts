@@ -108,6 +108,14 @@ export function connectRedis(url: string, options: RedisOptions = {}): RedisClie
         retryDelayOnTryAgain: 200,
         maxRedirections: 64,
         slotsRefreshTimeout: 2_000,
+        // No CLUSTER INFO check before 'ready'. ioredis loses the promise of a connect() whose ready
+        // check fails (the cluster reconnects by itself and gets ready, the promise never settles:
+        // redis/ioredis#741), and during a failover the check fails (cluster_state:fail). BullMQ
+        // reconnects a worker's blocking client with disconnect() and connect() when a BZPOPMIN
+        // outlasts its block time, as one does while a master fails over: with the check, that
+        // worker then waited on the lost promise for ever and took no more jobs. Without it a command
+        // sent while the cluster is down gets CLUSTERDOWN and is retried (retryDelayOnClusterDown).
+        enableReadyCheck: false,
         ...(options.maxRetriesPerRequest === 0 ? {} : { clusterRetryStrategy: (times: number) => Math.min(100 * times, 2_000) }),
       };
       return new Cluster(target.nodes, clusterOptions);
