@@ -13,7 +13,10 @@ export interface PartitionedTable {
   /** The prefix of the table's ids (ID_PREFIXES): partition bounds are `<prefix>_<ULID time>`. */
   prefix: string;
   interval: PartitionInterval;
-  /** How many intervals past the current one are created ahead. */
+  /**
+   * How many intervals past the current one are made ahead: enough for days without maintenance (it
+   * runs hourly), few because a query that cannot tell the partition from an id reads every one.
+   */
   ahead: number;
   /** Storage parameters each partition is created with (a partitioned parent cannot hold them). */
   storage?: string;
@@ -28,10 +31,10 @@ export interface PartitionedTable {
  * a week at a time: a row is dropped at most one interval after its retention has passed.
  */
 export const PARTITIONED_TABLES: readonly PartitionedTable[] = [
-  { table: 'messages', prefix: ID_PREFIXES.message, interval: 'month', ahead: 2 },
+  { table: 'messages', prefix: ID_PREFIXES.message, interval: 'month', ahead: 1 },
   // room on each page for the next version of a row (migration 20261205010000_recipients_fillfactor)
-  { table: 'recipients', prefix: ID_PREFIXES.recipient, interval: 'month', ahead: 2, storage: 'fillfactor = 60' },
-  { table: 'message_contents', prefix: ID_PREFIXES.message, interval: 'day', ahead: 14, retention: 'raw' },
-  { table: 'events', prefix: ID_PREFIXES.event, interval: 'week', ahead: 4, retention: 'events' },
-  { table: 'webhook_deliveries', prefix: ID_PREFIXES.webhookDelivery, interval: 'week', ahead: 4, retention: 'events' },
+  { table: 'recipients', prefix: ID_PREFIXES.recipient, interval: 'month', ahead: 1, storage: 'fillfactor = 60' },
+  { table: 'message_contents', prefix: ID_PREFIXES.message, interval: 'day', ahead: 3, retention: 'raw' },
+  { table: 'events', prefix: ID_PREFIXES.event, interval: 'week', ahead: 2, retention: 'events' },
+  { table: 'webhook_deliveries', prefix: ID_PREFIXES.webhookDelivery, interval: 'week', ahead: 2, retention: 'events' },
 ];

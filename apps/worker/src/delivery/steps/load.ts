@@ -47,7 +47,7 @@ const LOAD_SQL = `SELECT j.message_id AS job_message_id, j.domain AS job_domain,
                   WHERE r.message_id = m.id AND r.domain = j.domain AND r.status IN ('queued', 'deferred')), '[]') AS recipients
  FROM jsonb_to_recordset($1::jsonb) AS j(message_id text, domain text)
  JOIN messages m ON m.id = j.message_id JOIN projects p ON p.id = m.project_id LEFT JOIN domains d ON d.id = m.domain_id
- LEFT JOIN message_contents c ON c.id = m.id
+ LEFT JOIN message_contents c ON c.id = m.id AND c.id = ANY(${idArray('$2')})
  WHERE m.id = ANY(${idArray('$2')})`;
 
 /**
