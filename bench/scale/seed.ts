@@ -11,7 +11,7 @@
 // (bench/scale/maintenance.ts). A database already seeded with the same figures is left as it is, but
 // for that share, added when it has none.
 import pg from 'pg';
-import { addDomain, createDb, createProject, ensurePartitions, migrate, rebuildStats } from '@herald/core';
+import { addDomain, createDb, createProject, ensurePartitions, migrate, MIGRATIONS_DIR, rebuildStats } from '@herald/core';
 
 export const SCALE_DATABASE_URL = process.env.BENCH_SCALE_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_scale';
 const RECIPIENTS = Number(process.env.BENCH_SCALE_RECIPIENTS ?? 10_000_000);
@@ -24,7 +24,8 @@ export const SCALE_PROJECT = `scale-${RECIPIENTS}-${DAYS}d`;
 
 async function main(): Promise<void> {
   const started = Date.now();
-  await migrate(SCALE_DATABASE_URL);
+  // BENCH_SCALE_MIGRATIONS_DIR: a folder of the migrations up to some point, for a database as an older Herald left it (bench/scale/convert.ts)
+  await migrate(SCALE_DATABASE_URL, process.env.BENCH_SCALE_MIGRATIONS_DIR ?? MIGRATIONS_DIR);
   const db = createDb(SCALE_DATABASE_URL, { poolSize: 2 });
   const client = new pg.Client({ connectionString: SCALE_DATABASE_URL });
   await client.connect();
