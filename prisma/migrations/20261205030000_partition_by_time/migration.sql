@@ -122,5 +122,6 @@ SELECT pg_temp.drop_if_empty(t) FROM unnest(ARRAY['messages', 'recipients', 'mes
 -- a replay finds its messages by key (packages/core/src/intake/idempotency.ts)
 CREATE INDEX "messages_project_id_idempotency_key_idx" ON "messages" ("project_id", "idempotency_key");
 
--- autovacuum never analyzes a partitioned table itself; the planner's estimates over all partitions come from here
-ANALYZE "messages", "recipients", "message_contents", "events", "webhook_deliveries";
+-- The old tables keep their statistics under their new names; the empty default partitions are left
+-- unanalyzed on purpose (packages/core/src/partitions/ensure-partitions.ts says why).
+
