@@ -44,7 +44,7 @@ const KEEP: Record<string, KeepRows | undefined> = { message_contents: keepUnsen
  * (the default partition, and the legacy one of an upgraded database): at most $2 rows, of messages
  * whose every recipient is final, picked in id order (their time) from the partition's own key.
  */
-export const RAW_PURGE_SQL = (partition: string) => `
+const RAW_PURGE_SQL = (partition: string) => `
   DELETE FROM ${partition} WHERE id IN (
     SELECT c.id FROM ${partition} c JOIN messages m ON m.id = c.id
     WHERE m.created_at < $1 AND m.status <> 'scheduled'
