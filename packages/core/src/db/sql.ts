@@ -50,6 +50,16 @@ export const idArray = (parameter: string): string => `(SELECT ${parameter}::tex
  */
 export const BEGIN_GENERIC = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan';
 
+/**
+ * The same within one statement, where a transaction of its own would cost two more round trips: a
+ * select list item that sets generic plans for the rest of the statement's transaction. The statement
+ * names it first, so it is set before any row is written and the foreign-key checks (run at the end of
+ * the statement) use it. Those checks against a table partitioned by id were each planned afresh: a
+ * custom plan prunes to one partition, so Postgres never chose the generic one, which prunes as it runs
+ * (33 µs of planning for 3 µs of work, three to five times a message).
+ */
+export const GENERIC_PLANS_IN_TRANSACTION = `set_config('plan_cache_mode', 'force_generic_plan', true)`;
+
 /** Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back when it throws. */
 export async function inTransaction<T>(pool: Sql, work: (client: pg.PoolClient) => Promise<T>, begin: string = 'BEGIN'): Promise<T> {
   const client = await pool.connect();

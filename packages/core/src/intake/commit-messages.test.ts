@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedProject, type TestProject } from '@herald/test/support/api-app.ts';
 import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
-import { createDb, type Db } from '../db/client.ts';
+import { createDb, sqlPool, type Db } from '../db/client.ts';
 import { createStore, type Store } from '../db/store.ts';
 import { newId } from '../ids.ts';
 import { createLogger } from '../logger.ts';
@@ -51,5 +51,21 @@ describe('commitMessages and message_contents', () => {
     expect(await db.message.findUnique({ where: { id: fresh.id } })).toBeNull();
     expect(await content(fresh.id)).toBeUndefined();
     expect(Buffer.from((await content(taken.id)) as Uint8Array).toString()).toBe('first');
+  });
+
+  it("sets generic plans for its own statement's foreign-key checks only: the connection's next statement plans as before", async () => {
+    // one connection, so the statement after the commit runs where the commit ran
+    const single = createDb(TEST_DATABASE_URL, { poolSize: 1 });
+    try {
+      const before = (await sqlPool(single).query<{ mode: string }>(`SELECT current_setting('plan_cache_mode') AS mode`)).rows[0]?.mode;
+      const d = draft(Buffer.from('generic'));
+      await commitMessages({ ...deps(), store: createStore(single) }, sender(), [d], options);
+      expect(await single.message.findUnique({ where: { id: d.id } })).not.toBeNull();
+      const after = (await sqlPool(single).query<{ mode: string }>(`SELECT current_setting('plan_cache_mode') AS mode`)).rows[0]?.mode;
+      expect(before).toBe('auto');
+      expect(after).toBe('auto');
+    } finally {
+      await single.$disconnect();
+    }
   });
 });
