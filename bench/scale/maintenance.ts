@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createDb, createDeliveryQueues, createLogger, createRedis, idBound, listPartitions } from '@herald/core';
-import { sweepOrphans } from '../../apps/worker/src/recovery/sweep.ts';
+import { SWEEP_PAGE_SQL, sweepOrphans } from '../../apps/worker/src/recovery/sweep.ts';
 import { applyRetention } from '../../apps/worker/src/maintenance/retention.ts';
 import { SCALE_DATABASE_URL, SCALE_PROJECT } from './seed.ts';
 
@@ -75,19 +75,7 @@ const due = await client.query<{ queued: string; deferred: string; due: string }
 );
 const pending = due.rows[0] as { queued: string; deferred: string; due: string };
 log(`recipients queued ${pending.queued}, deferred ${pending.deferred}, due ${pending.due}`);
-const sweepPlan = await explain(
-  'sweeper scan, first page',
-  `SELECT r.message_id AS "messageId", r.domain, array_agg(DISTINCT r.batch_job_id) FILTER (WHERE r.batch_job_id IS NOT NULL) AS batches
-   FROM recipients r JOIN messages m ON m.id = r.message_id
-   WHERE r.status IN ('queued', 'deferred')
-     AND coalesce(r.next_attempt_at, m.send_at, m.created_at) < $1
-     AND (r.sending_until IS NULL OR r.sending_until < $2)
-     AND (r.message_id, r.domain) > ($3, $4)
-   GROUP BY r.message_id, r.domain
-   ORDER BY r.message_id, r.domain
-   LIMIT 500`,
-  [new Date(Date.now() - SWEEP_GRACE_MS), new Date(), '', ''],
-);
+const sweepPlan = await explain('sweeper scan, first page', SWEEP_PAGE_SQL, ['', '', new Date(Date.now() - SWEEP_GRACE_MS), new Date(), 500]);
 const sweep = () => sweepOrphans({ db, queues, clock: () => new Date(), log: quiet }, { graceMs: SWEEP_GRACE_MS });
 let started = performance.now();
 const first = await sweep();
@@ -112,13 +100,7 @@ for (let run = 0; run < SWEEPS; run++) {
   started = performance.now();
   let after = ['', ''];
   for (;;) {
-    const { rows } = await client.query<{ messageId: string; domain: string }>(
-      `SELECT r.message_id AS "messageId", r.domain FROM recipients r JOIN messages m ON m.id = r.message_id
-       WHERE r.status IN ('queued', 'deferred') AND coalesce(r.next_attempt_at, m.send_at, m.created_at) < $1
-         AND (r.sending_until IS NULL OR r.sending_until < $2) AND (r.message_id, r.domain) > ($3, $4)
-       GROUP BY r.message_id, r.domain ORDER BY r.message_id, r.domain LIMIT 500`,
-      [new Date(Date.now() - SWEEP_GRACE_MS), new Date(), ...after],
-    );
+    const { rows } = await client.query<{ messageId: string; domain: string }>(SWEEP_PAGE_SQL, [...after, new Date(Date.now() - SWEEP_GRACE_MS), new Date(), 500]);
     if (rows.length < 500) break;
     const last = rows[rows.length - 1] as { messageId: string; domain: string };
     after = [last.messageId, last.domain];

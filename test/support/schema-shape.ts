@@ -83,6 +83,10 @@ function prismaName(table: string, columns: string[], suffix: string): string {
  */
 export const SQL_ONLY_INDEXES: ReadonlyMap<string, IndexShape> = new Map([
   ['recipients_project_id_lower_email_idx', { table: 'recipients', unique: false, method: 'btree', columns: ['project_id', 'lower(email)'], where: null }],
+  ['recipients_pending_idx', {
+    table: 'recipients', unique: false, method: 'btree', columns: ['message_id', 'domain'],
+    where: `(status = ANY (ARRAY['queued'::"RecipientStatus", 'deferred'::"RecipientStatus"]))`,
+  }],
 ]);
 
 export function expectedShape(schemaText: string): SchemaShape {

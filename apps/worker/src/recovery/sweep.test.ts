@@ -1,10 +1,10 @@
-import { createDeliveryQueues, createLogger, createRedis, deliveryJobId, type DeliveryJob, type DeliveryQueue, type DeliveryQueues } from '@herald/core';
+import { createDeliveryQueues, createLogger, createRedis, deliveryJobId, sqlPool, type DeliveryJob, type DeliveryQueue, type DeliveryQueues } from '@herald/core';
 import type { RedisClient } from '@herald/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
 import { migratedThrowawayDatabase, type ThrowawayDatabase } from '@herald/test/support/throwaway-database.ts';
-import { sweepOrphans } from './sweep.ts';
+import { SWEEP_PAGE_SQL, sweepOrphans } from './sweep.ts';
 
 /**
  * The sweeper against real Postgres and Redis. Messages are accepted through the real intake with the
@@ -143,5 +143,30 @@ describe('sweepOrphans', () => {
     const result = await sweep(2);
     expect(result.checked).toBe(7);
     expect(result.enqueued).toEqual(expect.arrayContaining(accepted.flatMap((a) => a.jobs)));
+  });
+
+  it('reads one page of pending recipients per query, however many wait after it', async () => {
+    // 300 messages waiting, none yet due (inside the grace period); then five of them are due
+    const accepted = [];
+    for (let i = 0; i < 300; i++) accepted.push(await accept(0));
+    const due = accepted.filter((_, i) => i % 60 === 7);
+    await h.db.recipient.updateMany({ where: { messageId: { in: due.map((a) => a.id) } }, data: { status: 'deferred', nextAttemptAt: ago(10 * 60_000) } });
+
+    // the plan of a page of 20: the rows it read from recipients, counted node by node
+    interface PlanNode { 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] }
+    const rowsRead = (node: PlanNode): number =>
+      (node['Relation Name']?.startsWith('recipients') ? node['Actual Rows'] * node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((n, child) => n + rowsRead(child), 0);
+    const { rows } = await sqlPool(h.db).query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${SWEEP_PAGE_SQL}`, ['', '', ago(GRACE), new Date(), 20]);
+    const plan = (rows[0]?.['QUERY PLAN'][0] as { Plan: PlanNode }).Plan;
+    expect(plan['Actual Rows']).toBe(20);
+    // the page's 20 pairs and their 20 recipients; paging through the status index read all 300 for every page
+    expect(rowsRead(plan)).toBeGreaterThanOrEqual(40);
+    expect(rowsRead(plan)).toBeLessThan(100);
+
+    // and paging through them all finds exactly the five due, whatever page each is on
+    const result = await sweep(20);
+    expect(result.checked).toBe(5);
+    expect(result.enqueued).toEqual(expect.arrayContaining(due.flatMap((a) => a.jobs)));
+    expect(result.enqueued).toHaveLength(5);
   });
 });

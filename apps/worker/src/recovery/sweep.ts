@@ -1,5 +1,5 @@
 import type { JobState } from 'bullmq';
-import { deliveryJobId, enqueueDeliveries, type Db, type DeliveryJob, type DeliveryQueues, type Log } from '@herald/core';
+import { deliveryJobId, enqueueDeliveries, sqlPool, type Db, type DeliveryJob, type DeliveryQueues, type Log } from '@herald/core';
 
 export interface SweepDeps {
   db: Db;
@@ -29,6 +29,32 @@ export interface SweepResult {
 const LIVE_STATES: ReadonlySet<string> = new Set<JobState>(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
 
 /**
+ * One page of the sweep: up to $5 (message, domain) pairs with recipients still to be delivered, after
+ * ($1, $2) in the order of recipients_pending_idx, each found as the next one after the last (one
+ * index descent each, LIMIT 1: the plan whatever the statistics say, so a page reads its own pairs and
+ * no more however large the backlog); then each pair's own recipients and message by key (LATERAL: the
+ * planner cannot choose to read every pending recipient to join them), each with whether it is due (a recipient due before $3 and not in an
+ * SMTP transaction that may still be running at $4) and the batch jobs of its due recipients.
+ */
+export const SWEEP_PAGE_SQL = `WITH RECURSIVE page (n, message_id, domain) AS (
+    (SELECT 1, r.message_id, r.domain FROM recipients r
+     WHERE r.status IN ('queued', 'deferred') AND (r.message_id, r.domain) > ($1, $2)
+     ORDER BY r.message_id, r.domain LIMIT 1)
+    UNION ALL
+    SELECT p.n + 1, following.message_id, following.domain FROM page p CROSS JOIN LATERAL (
+      SELECT r.message_id, r.domain FROM recipients r
+      WHERE r.status IN ('queued', 'deferred') AND (r.message_id, r.domain) > (p.message_id, p.domain)
+      ORDER BY r.message_id, r.domain LIMIT 1) AS following
+    WHERE p.n < $5)
+  SELECT p.message_id AS "messageId", p.domain, w.due, w.batches
+  FROM page p CROSS JOIN LATERAL (
+    SELECT bool_or(x.due) AS due, array_agg(DISTINCT x.batch_job_id) FILTER (WHERE x.due AND x.batch_job_id IS NOT NULL) AS batches
+    FROM (SELECT r.batch_job_id, coalesce(r.next_attempt_at, m.send_at, m.created_at) < $3 AND (r.sending_until IS NULL OR r.sending_until < $4) AS due
+          FROM messages m JOIN recipients r ON r.message_id = m.id
+          WHERE m.id = p.message_id AND r.message_id = p.message_id AND r.domain = p.domain AND r.status IN ('queued', 'deferred')) AS x) AS w
+  ORDER BY p.message_id, p.domain`;
+
+/**
  * Finds the (message, recipient domain) pairs Postgres says still need an attempt — a recipient queued
  * or deferred, due more than `graceMs` ago, and not in an SMTP transaction that may still be running —
  * whose delivery job — its own, or the batch job its first attempt was enqueued in — is not alive in Redis: lost (a Redis flush or restart without persistence, an
@@ -43,17 +69,11 @@ export async function sweepOrphans(deps: SweepDeps, options: SweepOptions): Prom
   const result: SweepResult = { checked: 0, enqueued: [] };
   let after = { messageId: '', domain: '' };
   for (;;) {
-    const pairs = await deps.db.$queryRaw<(DeliveryJob & { batches: string[] | null })[]>`
-      SELECT r.message_id AS "messageId", r.domain, array_agg(DISTINCT r.batch_job_id) FILTER (WHERE r.batch_job_id IS NOT NULL) AS batches
-      FROM recipients r JOIN messages m ON m.id = r.message_id
-      WHERE r.status IN ('queued', 'deferred')
-        AND coalesce(r.next_attempt_at, m.send_at, m.created_at) < ${dueBefore}
-        AND (r.sending_until IS NULL OR r.sending_until < ${now})
-        AND (r.message_id, r.domain) > (${after.messageId}, ${after.domain})
-      GROUP BY r.message_id, r.domain
-      ORDER BY r.message_id, r.domain
-      LIMIT ${batchSize}`;
-    for (const { messageId, domain, batches } of pairs) {
+    const { rows: pairs } = await sqlPool(deps.db).query<DeliveryJob & { due: boolean; batches: string[] | null }>(SWEEP_PAGE_SQL, [
+      after.messageId, after.domain, dueBefore, now, batchSize,
+    ]);
+    for (const { messageId, domain, due, batches } of pairs) {
+      if (!due) continue;
       result.checked++;
       const job = { messageId, domain };
       if (await revive(deps, job, batches ?? [])) result.enqueued.push(job);
