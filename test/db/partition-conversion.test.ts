@@ -89,7 +89,9 @@ describe('converting a populated database to partitions by time', () => {
     const rowsBefore = await fingerprint();
     expect(rowsBefore.messages?.n).toBe(240);
     const result = await migrate(database.url);
-    expect(result.applied).toEqual([PARTITION_MIGRATION]);
+    // the conversion first, then any migration written after it
+    expect(result.applied[0]).toBe(PARTITION_MIGRATION);
+    expect(result.applied.every((name) => name >= PARTITION_MIGRATION)).toBe(true);
     const rowsAfter = await fingerprint();
     // the same rows, but for the column the migration drops (messages.raw_purged_at)
     expect({ ...rowsAfter, messages: undefined }).toEqual({ ...rowsBefore, messages: undefined });
