@@ -17,7 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { createDb, createDeliveryQueues, createLogger, createRedis, idBound, listPartitions } from '@herald/core';
+import { createDb, createDeliveryQueues, createLogger, createRedis, ID_PREFIXES, idBound, listPartitions } from '@herald/core';
 import { SWEEP_PAGE_SQL, sweepOrphans } from '../../apps/worker/src/recovery/sweep.ts';
 import { applyRetention } from '../../apps/worker/src/maintenance/retention.ts';
 import { SCALE_DATABASE_URL, SCALE_PROJECT } from './seed.ts';
@@ -75,7 +75,9 @@ const due = await client.query<{ queued: string; deferred: string; due: string }
 );
 const pending = due.rows[0] as { queued: string; deferred: string; due: string };
 log(`recipients queued ${pending.queued}, deferred ${pending.deferred}, due ${pending.due}`);
-const sweepPlan = await explain('sweeper scan, first page', SWEEP_PAGE_SQL, ['', '', new Date(Date.now() - SWEEP_GRACE_MS), new Date(), 500]);
+/** A page's due time and now, as the sweep gives them. */
+const pageTimes = (): [Date, Date] => [new Date(Date.now() - SWEEP_GRACE_MS), new Date()];
+const sweepPlan = await explain('sweeper scan, first page', SWEEP_PAGE_SQL, ['', '', ...pageTimes(), 500, idBound(ID_PREFIXES.message, pageTimes()[0])]);
 const sweep = () => sweepOrphans({ db, queues, clock: () => new Date(), log: quiet }, { graceMs: SWEEP_GRACE_MS });
 let started = performance.now();
 const first = await sweep();
@@ -100,7 +102,7 @@ for (let run = 0; run < SWEEPS; run++) {
   started = performance.now();
   let after = ['', ''];
   for (;;) {
-    const { rows } = await client.query<{ messageId: string; domain: string }>(SWEEP_PAGE_SQL, [...after, new Date(Date.now() - SWEEP_GRACE_MS), new Date(), 500]);
+    const { rows } = await client.query<{ messageId: string; domain: string }>(SWEEP_PAGE_SQL, [...after, ...pageTimes(), 500, idBound(ID_PREFIXES.message, pageTimes()[0])]);
     if (rows.length < 500) break;
     const last = rows[rows.length - 1] as { messageId: string; domain: string };
     after = [last.messageId, last.domain];

@@ -1,4 +1,4 @@
-import { createDeliveryQueues, createLogger, createRedis, deliveryJobId, sqlPool, type DeliveryJob, type DeliveryQueue, type DeliveryQueues } from '@herald/core';
+import { createDeliveryQueues, createLogger, createRedis, deliveryJobId, ID_PREFIXES, idBound, sqlPool, type DeliveryJob, type DeliveryQueue, type DeliveryQueues } from '@herald/core';
 import type { RedisClient } from '@herald/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
@@ -145,23 +145,37 @@ describe('sweepOrphans', () => {
     expect(result.enqueued).toEqual(expect.arrayContaining(accepted.flatMap((a) => a.jobs)));
   });
 
-  it('reads one page of pending recipients per query, however many wait after it', async () => {
-    // 300 messages waiting, none yet due (inside the grace period); then five of them are due
-    const accepted = [];
-    for (let i = 0; i < 300; i++) accepted.push(await accept(0));
-    const due = accepted.filter((_, i) => i % 60 === 7);
-    await h.db.recipient.updateMany({ where: { messageId: { in: due.map((a) => a.id) } }, data: { status: 'deferred', nextAttemptAt: ago(10 * 60_000) } });
+  it('reads one page of pending recipients per query, however many wait after it, and skips those of messages inside the grace period', async () => {
+    // 300 messages of half an hour ago waiting for a retry in ten minutes (a backlog), five of them
+    // due; 100 messages accepted just now (inside the grace period)
+    const waiting = [];
+    for (let i = 0; i < 300; i++) waiting.push(await accept(30 * 60_000));
+    const due = waiting.filter((_, i) => i % 60 === 7);
+    await h.db.recipient.updateMany({ where: { messageId: { in: waiting.map((a) => a.id) } }, data: { status: 'deferred', nextAttemptAt: new Date(Date.now() + 600_000) } });
+    await h.db.recipient.updateMany({ where: { messageId: { in: due.map((a) => a.id) } }, data: { nextAttemptAt: ago(10 * 60_000) } });
+    for (let i = 0; i < 100; i++) await accept(0);
 
-    // the plan of a page of 20: the rows it read from recipients, counted node by node
+    // a page's plan: the rows it read from recipients, counted node by node
     interface PlanNode { 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] }
     const rowsRead = (node: PlanNode): number =>
       (node['Relation Name']?.startsWith('recipients') ? node['Actual Rows'] * node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((n, child) => n + rowsRead(child), 0);
-    const { rows } = await sqlPool(h.db).query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${SWEEP_PAGE_SQL}`, ['', '', ago(GRACE), new Date(), 20]);
-    const plan = (rows[0]?.['QUERY PLAN'][0] as { Plan: PlanNode }).Plan;
-    expect(plan['Actual Rows']).toBe(20);
-    // the page's 20 pairs and their 20 recipients; paging through the status index read all 300 for every page
-    expect(rowsRead(plan)).toBeGreaterThanOrEqual(40);
-    expect(rowsRead(plan)).toBeLessThan(100);
+    const page = async (after: [string, string], size: number) => {
+      const dueBefore = ago(GRACE);
+      const { rows } = await sqlPool(h.db).query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${SWEEP_PAGE_SQL}`, [
+        ...after, dueBefore, new Date(), size, idBound(ID_PREFIXES.message, dueBefore),
+      ]);
+      return (rows[0]?.['QUERY PLAN'][0] as { Plan: PlanNode }).Plan;
+    };
+    // the first page of 20: its 20 pairs and their 20 recipients, where paging through the status index read all 400 for every page
+    const first = await page(['', ''], 20);
+    expect(first['Actual Rows']).toBe(20);
+    expect(rowsRead(first)).toBeGreaterThanOrEqual(40);
+    expect(rowsRead(first)).toBeLessThan(100);
+    // after the last waiting message, only the recent ones are pending: the page ends at once
+    const last = waiting.map((a) => a.id).sort().at(-1) as string;
+    const end = await page([last, 'zzzz'], 20);
+    expect(end['Actual Rows']).toBe(0);
+    expect(rowsRead(end)).toBe(0);
 
     // and paging through them all finds exactly the five due, whatever page each is on
     const result = await sweep(20);

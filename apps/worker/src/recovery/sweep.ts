@@ -1,5 +1,5 @@
 import type { JobState } from 'bullmq';
-import { deliveryJobId, enqueueDeliveries, sqlPool, type Db, type DeliveryJob, type DeliveryQueues, type Log } from '@herald/core';
+import { deliveryJobId, enqueueDeliveries, ID_PREFIXES, idBound, sqlPool, type Db, type DeliveryJob, type DeliveryQueues, type Log } from '@herald/core';
 
 export interface SweepDeps {
   db: Db;
@@ -30,7 +30,10 @@ const LIVE_STATES: ReadonlySet<string> = new Set<JobState>(['waiting', 'delayed'
 
 /**
  * One page of the sweep: up to $5 (message, domain) pairs with recipients still to be delivered, after
- * ($1, $2) in the order of recipients_pending_idx, each found as the next one after the last (one
+ * ($1, $2) in the order of recipients_pending_idx, of messages made before $6 (the id bound of the
+ * due time: a recipient is due at its next attempt, its message's send_at or its acceptance, none of
+ * them before the message was made, so the messages of the last `graceMs`, most of what is pending
+ * in a busy system, are not walked at all), each found as the next one after the last (one
  * index descent each, LIMIT 1: the plan whatever the statistics say, so a page reads its own pairs and
  * no more however large the backlog); then each pair's own recipients and message by key (LATERAL: the
  * planner cannot choose to read every pending recipient to join them), each with whether it is due (a recipient due before $3 and not in an
@@ -38,12 +41,12 @@ const LIVE_STATES: ReadonlySet<string> = new Set<JobState>(['waiting', 'delayed'
  */
 export const SWEEP_PAGE_SQL = `WITH RECURSIVE page (n, message_id, domain) AS (
     (SELECT 1, r.message_id, r.domain FROM recipients r
-     WHERE r.status IN ('queued', 'deferred') AND (r.message_id, r.domain) > ($1, $2)
+     WHERE r.status IN ('queued', 'deferred') AND (r.message_id, r.domain) > ($1, $2) AND r.message_id < $6
      ORDER BY r.message_id, r.domain LIMIT 1)
     UNION ALL
     SELECT p.n + 1, following.message_id, following.domain FROM page p CROSS JOIN LATERAL (
       SELECT r.message_id, r.domain FROM recipients r
-      WHERE r.status IN ('queued', 'deferred') AND (r.message_id, r.domain) > (p.message_id, p.domain)
+      WHERE r.status IN ('queued', 'deferred') AND (r.message_id, r.domain) > (p.message_id, p.domain) AND r.message_id < $6
       ORDER BY r.message_id, r.domain LIMIT 1) AS following
     WHERE p.n < $5)
   SELECT p.message_id AS "messageId", p.domain, w.due, w.batches
@@ -70,7 +73,7 @@ export async function sweepOrphans(deps: SweepDeps, options: SweepOptions): Prom
   let after = { messageId: '', domain: '' };
   for (;;) {
     const { rows: pairs } = await sqlPool(deps.db).query<DeliveryJob & { due: boolean; batches: string[] | null }>(SWEEP_PAGE_SQL, [
-      after.messageId, after.domain, dueBefore, now, batchSize,
+      after.messageId, after.domain, dueBefore, now, batchSize, idBound(ID_PREFIXES.message, dueBefore),
     ]);
     for (const { messageId, domain, due, batches } of pairs) {
       if (!due) continue;
