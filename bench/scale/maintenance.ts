@@ -17,8 +17,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { createDb, createDeliveryQueues, createLogger, createRedis, ID_PREFIXES, idBound, listPartitions } from '@herald/core';
-import { SWEEP_PAGE_SQL, sweepOrphans } from '../../apps/worker/src/recovery/sweep.ts';
+import { createDb, createDeliveryQueues, createLogger, createRedis, idBound, listPartitions, type DeliveryJob } from '@herald/core';
+import { FIRST_PAGE, sweepOrphans, sweepPage } from '../../apps/worker/src/recovery/sweep.ts';
 import { applyRetention } from '../../apps/worker/src/maintenance/retention.ts';
 import { SCALE_DATABASE_URL, SCALE_PROJECT } from './seed.ts';
 
@@ -75,9 +75,8 @@ const due = await client.query<{ queued: string; deferred: string; due: string }
 );
 const pending = due.rows[0] as { queued: string; deferred: string; due: string };
 log(`recipients queued ${pending.queued}, deferred ${pending.deferred}, due ${pending.due}`);
-/** A page's due time and now, as the sweep gives them. */
-const pageTimes = (): [Date, Date] => [new Date(Date.now() - SWEEP_GRACE_MS), new Date()];
-const sweepPlan = await explain('sweeper scan, first page', SWEEP_PAGE_SQL, ['', '', ...pageTimes(), 500, idBound(ID_PREFIXES.message, pageTimes()[0])]);
+const firstPage = sweepPage(FIRST_PAGE, new Date(), SWEEP_GRACE_MS, 500);
+const sweepPlan = await explain('sweeper scan, first page', firstPage.text, firstPage.values);
 const sweep = () => sweepOrphans({ db, queues, clock: () => new Date(), log: quiet }, { graceMs: SWEEP_GRACE_MS });
 let started = performance.now();
 const first = await sweep();
@@ -100,12 +99,12 @@ log(`sweeps: p50 ${ms(at(0.5))}, p95 ${ms(at(0.95))} (${checked} pairs checked e
 const scanTimes: number[] = [];
 for (let run = 0; run < SWEEPS; run++) {
   started = performance.now();
-  let after = ['', ''];
+  const now = new Date();
+  let after = FIRST_PAGE;
   for (;;) {
-    const { rows } = await client.query<{ messageId: string; domain: string }>(SWEEP_PAGE_SQL, [...after, ...pageTimes(), 500, idBound(ID_PREFIXES.message, pageTimes()[0])]);
+    const { rows } = await client.query<DeliveryJob>(sweepPage(after, now, SWEEP_GRACE_MS, 500));
     if (rows.length < 500) break;
-    const last = rows[rows.length - 1] as { messageId: string; domain: string };
-    after = [last.messageId, last.domain];
+    after = rows[rows.length - 1] as DeliveryJob;
   }
   scanTimes.push(performance.now() - started);
 }

@@ -1,10 +1,10 @@
-import { createDeliveryQueues, createLogger, createRedis, deliveryJobId, ID_PREFIXES, idBound, sqlPool, type DeliveryJob, type DeliveryQueue, type DeliveryQueues } from '@herald/core';
+import { createDeliveryQueues, createLogger, createRedis, deliveryJobId, sqlPool, type DeliveryJob, type DeliveryQueue, type DeliveryQueues } from '@herald/core';
 import type { RedisClient } from '@herald/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 import { TEST_REDIS_URL, uniquePrefix } from '@herald/test/support/env.ts';
 import { migratedThrowawayDatabase, type ThrowawayDatabase } from '@herald/test/support/throwaway-database.ts';
-import { SWEEP_PAGE_SQL, sweepOrphans } from './sweep.ts';
+import { FIRST_PAGE, sweepOrphans, sweepPage } from './sweep.ts';
 
 /**
  * The sweeper against real Postgres and Redis. Messages are accepted through the real intake with the
@@ -159,21 +159,19 @@ describe('sweepOrphans', () => {
     interface PlanNode { 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] }
     const rowsRead = (node: PlanNode): number =>
       (node['Relation Name']?.startsWith('recipients') ? node['Actual Rows'] * node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((n, child) => n + rowsRead(child), 0);
-    const page = async (after: [string, string], size: number) => {
-      const dueBefore = ago(GRACE);
-      const { rows } = await sqlPool(h.db).query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${SWEEP_PAGE_SQL}`, [
-        ...after, dueBefore, new Date(), size, idBound(ID_PREFIXES.message, dueBefore),
-      ]);
+    const page = async (after: DeliveryJob, size: number) => {
+      const query = sweepPage(after, new Date(), GRACE, size);
+      const { rows } = await sqlPool(h.db).query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.text}`, query.values);
       return (rows[0]?.['QUERY PLAN'][0] as { Plan: PlanNode }).Plan;
     };
     // the first page of 20: its 20 pairs and their 20 recipients, where paging through the status index read all 400 for every page
-    const first = await page(['', ''], 20);
+    const first = await page(FIRST_PAGE, 20);
     expect(first['Actual Rows']).toBe(20);
     expect(rowsRead(first)).toBeGreaterThanOrEqual(40);
     expect(rowsRead(first)).toBeLessThan(100);
     // after the last waiting message, only the recent ones are pending: the page ends at once
     const last = waiting.map((a) => a.id).sort().at(-1) as string;
-    const end = await page([last, 'zzzz'], 20);
+    const end = await page({ messageId: last, domain: 'zzzz' }, 20);
     expect(end['Actual Rows']).toBe(0);
     expect(rowsRead(end)).toBe(0);
 

@@ -30,16 +30,18 @@ const LIVE_STATES: ReadonlySet<string> = new Set<JobState>(['waiting', 'delayed'
 
 /**
  * One page of the sweep: up to $5 (message, domain) pairs with recipients still to be delivered, after
- * ($1, $2) in the order of recipients_pending_idx, of messages made before $6 (the id bound of the
- * due time: a recipient is due at its next attempt, its message's send_at or its acceptance, none of
- * them before the message was made, so the messages of the last `graceMs`, most of what is pending
- * in a busy system, are not walked at all), each found as the next one after the last (one
- * index descent each, LIMIT 1: the plan whatever the statistics say, so a page reads its own pairs and
- * no more however large the backlog); then each pair's own recipients and message by key (LATERAL: the
- * planner cannot choose to read every pending recipient to join them), each with whether it is due (a recipient due before $3 and not in an
- * SMTP transaction that may still be running at $4) and the batch jobs of its due recipients.
+ * ($1, $2) in the order of recipients_pending_idx, of messages made before $6 (the id bound of the due
+ * time: a recipient is due at its next attempt, its message's send_at or its acceptance, and none of
+ * them comes before the message was made but a send_at given in the past, which is enqueued at once
+ * like any message; so the messages of the last `graceMs`, most of what is pending in a busy system,
+ * are not walked, and a lost job of theirs is found once they are older), each found as the next one
+ * after the last (one index descent each, LIMIT 1: the plan whatever the statistics say, so a page
+ * reads its own pairs and no more however large the backlog); then each pair's own recipients and
+ * message by key (LATERAL: the planner cannot choose to read every pending recipient to join them),
+ * each with whether it is due (a recipient due before $3 and not in an SMTP transaction that may still
+ * be running at $4) and the batch jobs of its due recipients. `sweepPage` gives its parameters.
  */
-export const SWEEP_PAGE_SQL = `WITH RECURSIVE page (n, message_id, domain) AS (
+const SWEEP_PAGE_SQL = `WITH RECURSIVE page (n, message_id, domain) AS (
     (SELECT 1, r.message_id, r.domain FROM recipients r
      WHERE r.status IN ('queued', 'deferred') AND (r.message_id, r.domain) > ($1, $2) AND r.message_id < $6
      ORDER BY r.message_id, r.domain LIMIT 1)
@@ -57,6 +59,22 @@ export const SWEEP_PAGE_SQL = `WITH RECURSIVE page (n, message_id, domain) AS (
           WHERE m.id = p.message_id AND r.message_id = p.message_id AND r.domain = p.domain AND r.status IN ('queued', 'deferred')) AS x) AS w
   ORDER BY p.message_id, p.domain`;
 
+export interface SweepPair extends DeliveryJob {
+  /** A recipient of the pair is due and not being sent to. */
+  due: boolean;
+  /** The batch jobs of its due recipients' first attempts. */
+  batches: string[] | null;
+}
+
+/** The page after `after` at `now`, as a query: the sweep runs it, and the tests and the scale bench explain and time it. */
+export function sweepPage(after: DeliveryJob, now: Date, graceMs: number, size: number): { text: string; values: unknown[] } {
+  const dueBefore = new Date(now.getTime() - graceMs);
+  return { text: SWEEP_PAGE_SQL, values: [after.messageId, after.domain, dueBefore, now, size, idBound(ID_PREFIXES.message, dueBefore)] };
+}
+
+/** Where the first page starts. */
+export const FIRST_PAGE: DeliveryJob = { messageId: '', domain: '' };
+
 /**
  * Finds the (message, recipient domain) pairs Postgres says still need an attempt — a recipient queued
  * or deferred, due more than `graceMs` ago, and not in an SMTP transaction that may still be running —
@@ -67,14 +85,11 @@ export const SWEEP_PAGE_SQL = `WITH RECURSIVE page (n, message_id, domain) AS (
  */
 export async function sweepOrphans(deps: SweepDeps, options: SweepOptions): Promise<SweepResult> {
   const now = deps.clock();
-  const dueBefore = new Date(now.getTime() - options.graceMs);
   const batchSize = options.batchSize ?? 500;
   const result: SweepResult = { checked: 0, enqueued: [] };
-  let after = { messageId: '', domain: '' };
+  let after = FIRST_PAGE;
   for (;;) {
-    const { rows: pairs } = await sqlPool(deps.db).query<DeliveryJob & { due: boolean; batches: string[] | null }>(SWEEP_PAGE_SQL, [
-      after.messageId, after.domain, dueBefore, now, batchSize, idBound(ID_PREFIXES.message, dueBefore),
-    ]);
+    const { rows: pairs } = await sqlPool(deps.db).query<SweepPair>(sweepPage(after, now, options.graceMs, batchSize));
     for (const { messageId, domain, due, batches } of pairs) {
       if (!due) continue;
       result.checked++;

@@ -90,7 +90,6 @@ async function createPartition(
     // key's check, a prepared statement) scanned it whole for every row as it filled, until autovacuum
     // analyzed it again (never, with autovacuum off: the bench's batch accept fell from 8,000 to 140
     // messages/s). Autovacuum analyzes it once rows arrive, which replans what depends on it.
-
     return null;
   } catch (err) {
     if (isLockTimeout(err)) return 'lock not granted in time; the next run tries again';
