@@ -41,6 +41,20 @@ describe('destination limits shared by workers', () => {
     await a.leave();
   });
 
+  it('counts a running worker that has not delivered once it says it runs (heartbeat), until it leaves', async () => {
+    const prefix = uniquePrefix('share');
+    const shared = { ...settings, maxConnections: 5, shareEveryMs: 100 };
+    const [a, b] = [1, 2].map(() => createRedisDestinationLimits(redis, prefix, shared)) as [DestinationLimits, DestinationLimits];
+    expect(await a.connectionShare()).toBe(5); // alone: b has neither delivered nor said it runs
+    await b.heartbeat();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await a.connectionShare()).toBe(3);
+    await b.leave();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await a.connectionShare()).toBe(5);
+    await a.leave();
+  });
+
   it('reads a destination’s backoff from Redis at most once per interval, and resets nothing after deliveries when nobody throttled', async () => {
     const prefix = uniquePrefix('limits');
     const worker = counted(redis);

@@ -19,10 +19,17 @@ export interface DestinationLimits {
   renewSlots(slots: HeldSlot[]): Promise<HeldSlot[]>;
   /**
    * How many of a destination's connections this worker may hold: the limit divided among the workers
-   * delivering now (at least one). A worker that held them all would leave another's deliveries to
+   * running now (at least one). A worker that held them all would leave another's deliveries to
    * the same destination waiting while its own went back to back.
    */
   connectionShare(): Promise<number>;
+  /**
+   * Says this worker is running, as connectionShare does when it reads, and reads how many are: the
+   * worker says so every `shareEveryMs` whether it delivers or not (slot-renewal.ts), so that a worker
+   * back from a quiet spell does not read itself alone and open the whole limit while another worker's
+   * deliveries to that destination wait for a slot.
+   */
+  heartbeat(): Promise<void>;
   /** This worker stops delivering (shutdown): the others' shares grow at their next reading. */
   leave(): Promise<void>;
   /** Until when the destination is backed off (ms since epoch), or null. */
@@ -54,9 +61,12 @@ export interface LimitSettings {
    * per interval instead of one per message.
    */
   stateTtlMs?: number;
-  /** How often a worker says it is delivering and reads how many are (connectionShare); default 5 s. It counts for three times as long. */
+  /** How often a worker says it is running and reads how many are (heartbeat, connectionShare); default SHARE_EVERY_MS. It counts for three times as long. */
   shareEveryMs?: number;
 }
+
+/** How often, by default, a worker says it is running and reads how many are (LimitSettings.shareEveryMs). */
+export const SHARE_EVERY_MS = 5_000;
 
 const ACQUIRE = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
@@ -137,7 +147,7 @@ async function throttleAcrossSlots(redis: RedisClient, prefix: string, destinati
 
 /**
  * KEYS: the set of active workers; ARGV: now, this worker, how long a worker counts after it last said
- * so. Says this worker is delivering, forgets those that stopped saying so, answers how many are left.
+ * so. Says this worker is running, forgets those that stopped saying so, answers how many are left.
  */
 const ACTIVE = `
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
@@ -153,7 +163,7 @@ export function countThrottledDestinations(redis: Pick<RedisClient, 'zcount'>, p
 export function createRedisDestinationLimits(redis: RedisClient, prefix: string, settings: LimitSettings, now: () => number = Date.now): DestinationLimits {
   const key = (kind: DestinationKeyKind, destination: string) => destinationKey(prefix, kind, destination);
   const stateTtlMs = settings.stateTtlMs ?? 1_000;
-  const shareEveryMs = settings.shareEveryMs ?? 5_000;
+  const shareEveryMs = settings.shareEveryMs ?? SHARE_EVERY_MS;
   const self = randomUUID();
   let workers = { count: 1, readAt: -Infinity };
   // what this worker last read or wrote of each destination's backoff, and whether a throttle level was set
@@ -162,6 +172,12 @@ export function createRedisDestinationLimits(redis: RedisClient, prefix: string,
     known.delete(destination);
     known.set(destination, { until, throttled, readAt: now() });
     if (known.size > 10_000) known.delete(known.keys().next().value as string);
+  };
+  // says this worker is running and reads how many are; one reading at a time: meanwhile the last count stands
+  const readWorkers = async () => {
+    workers = { ...workers, readAt: now() };
+    const count = Number(await redis.eval(ACTIVE, 1, activeWorkersKey(prefix), now(), self, 3 * shareEveryMs));
+    workers = { count: Math.max(1, count), readAt: now() };
   };
   return {
     async acquireSlot(destination) {
@@ -184,14 +200,10 @@ export function createRedisDestinationLimits(redis: RedisClient, prefix: string,
       return renew(slots);
     },
     async connectionShare() {
-      if (now() - workers.readAt >= shareEveryMs) {
-        // one reading at a time: meanwhile the last count stands
-        workers = { ...workers, readAt: now() };
-        const count = Number(await redis.eval(ACTIVE, 1, activeWorkersKey(prefix), now(), self, 3 * shareEveryMs));
-        workers = { count: Math.max(1, count), readAt: now() };
-      }
+      if (now() - workers.readAt >= shareEveryMs) await readWorkers();
       return Math.max(1, Math.ceil(settings.maxConnections / workers.count));
     },
+    heartbeat: () => readWorkers(),
     async leave() {
       await redis.zrem(activeWorkersKey(prefix), self);
     },

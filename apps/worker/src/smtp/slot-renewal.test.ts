@@ -89,3 +89,48 @@ describe('connection slots held by a worker', () => {
     expect(sink.received.map((m) => m.rcptTo)).toEqual([['ann@lease.test'], ['bob@lease.test']]);
   });
 });
+
+/**
+ * Every running worker counts in a destination's connection shares, also one that has not delivered
+ * for a while: counted only while delivering, the first worker to deliver after a quiet spell read
+ * itself alone, opened the whole limit, and kept it in its pool while another worker's deliveries to
+ * the destination waited for a slot (5 s) and went back to the queue (3 s more).
+ */
+describe('connection shares among running workers', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of cleanup.splice(0)) await close();
+  });
+
+  it('gives the first worker to deliver after a quiet spell only its share, so the other delivers at once; a worker that left stops counting', async () => {
+    const prefix = uniquePrefix('share');
+    const limits = { maxConnections: 2, leaseMs: 60_000, shareEveryMs: 100 };
+    const pool = { idleMs: 30_000, maxAgeMs: 60_000 };
+    const one = testSmtpDeps({ prefix, limits, pool, hearFreedSlots: true });
+    const two = testSmtpDeps({ prefix, limits, pool, hearFreedSlots: true });
+    const sink = await startMxSink();
+    let twoClosed = false;
+    cleanup.push(() => one.close(), () => (twoClosed ? Promise.resolve() : two.close()), () => sink.close());
+
+    // longer than a worker counts without saying it runs (three intervals): neither has delivered
+    await sleep(400);
+    const both = await Promise.all(['ann', 'cat'].map((name) => deliverToDestinations(one.deps, mx(sink.host), from, [`${name}@lease.test`], message())));
+    expect(both.map((attempt) => attempt.kind)).toEqual(['replies', 'replies']);
+    // one connection, its share of two; the second delivery took the first's session in turn
+    expect(one.limits.held()).toBe(1);
+
+    const started = Date.now();
+    const other = await deliverToDestinations(two.deps, mx(sink.host), from, ['bob@lease.test'], message());
+    expect(other).toMatchObject({ kind: 'replies' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(sink.received.map((m) => m.rcptTo).sort()).toEqual([['ann@lease.test'], ['bob@lease.test'], ['cat@lease.test']]);
+
+    // the other worker stops: its share comes back at the next reading, and no heartbeat of its own adds it again
+    await two.close();
+    twoClosed = true;
+    await sleep(150);
+    expect(await one.limits.connectionShare()).toBe(2);
+    await sleep(400);
+    expect(await one.limits.connectionShare()).toBe(2);
+  });
+});
