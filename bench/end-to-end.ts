@@ -8,6 +8,7 @@ export interface EndToEndResult {
   /** Accept (202) to arrival at the MX, in ms. */
   p50: number;
   p99: number;
+  max: number;
   /** Arrivals without a DKIM-Signature, cut short, or not matching a message accepted. */
   unsigned: number;
   broken: number;
@@ -54,6 +55,7 @@ export async function measureEndToEnd(
     messagesPerSecond: Math.round(seen.size / ((last - started) / 1_000)),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? 0,
     unsigned: arrivals.filter((a) => !a.signed).length,
     broken: arrivals.filter((a) => !a.whole).length,
     missing: accepted.length - seen.size,
