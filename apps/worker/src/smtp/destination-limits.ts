@@ -173,7 +173,8 @@ export function createRedisDestinationLimits(redis: RedisClient, prefix: string,
     known.set(destination, { until, throttled, readAt: now() });
     if (known.size > 10_000) known.delete(known.keys().next().value as string);
   };
-  // says this worker is running and reads how many are; one reading at a time: meanwhile the last count stands
+  // says this worker is running and reads how many are; readAt moves first, so that connectionShare starts no
+  // second reading while one is under way (meanwhile the last count stands)
   const readWorkers = async () => {
     workers = { ...workers, readAt: now() };
     const count = Number(await redis.eval(ACTIVE, 1, activeWorkersKey(prefix), now(), self, 3 * shareEveryMs));
