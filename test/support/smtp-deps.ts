@@ -18,7 +18,7 @@ export function testSmtpDeps(options: { limits?: Partial<LimitSettings>; pool?: 
   const prefix = options.prefix ?? uniquePrefix('smtp');
   const settings: LimitSettings = { maxConnections: 20, leaseMs: 60_000, backoffBaseMs: 60_000, backoffMaxMs: 600_000, ...options.limits };
   const log = createLogger('test-smtp', 'silent');
-  const limits = renewHeldSlots(createRedisDestinationLimits(redis, prefix, settings), { leaseMs: settings.leaseMs, shareEveryMs: settings.shareEveryMs, log });
+  const limits = renewHeldSlots(createRedisDestinationLimits(redis, prefix, settings), { leaseMs: settings.leaseMs, log });
   const pool = createSessionPool({ ...DEFAULT_POOL_LIMITS, ...options.pool }, releaseLeaseOnClose(limits));
   const stopHearing = options.hearFreedSlots ? listenForFreedSlots(redis, prefix, (destination) => pool.slotFreed(destination), log) : null;
   const deps: SmtpDeps = {

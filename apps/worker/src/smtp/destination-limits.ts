@@ -30,6 +30,8 @@ export interface DestinationLimits {
    * deliveries to that destination wait for a slot.
    */
   heartbeat(): Promise<void>;
+  /** How often the worker calls heartbeat: the interval its count is read at (LimitSettings.shareEveryMs). */
+  readonly shareEveryMs: number;
   /** This worker stops delivering (shutdown): the others' shares grow at their next reading. */
   leave(): Promise<void>;
   /** Until when the destination is backed off (ms since epoch), or null. */
@@ -66,7 +68,7 @@ export interface LimitSettings {
 }
 
 /** How often, by default, a worker says it is running and reads how many are (LimitSettings.shareEveryMs). */
-export const SHARE_EVERY_MS = 5_000;
+const SHARE_EVERY_MS = 5_000;
 
 const ACQUIRE = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
@@ -205,6 +207,7 @@ export function createRedisDestinationLimits(redis: RedisClient, prefix: string,
       return Math.max(1, Math.ceil(settings.maxConnections / workers.count));
     },
     heartbeat: () => readWorkers(),
+    shareEveryMs,
     async leave() {
       await redis.zrem(activeWorkersKey(prefix), self);
     },

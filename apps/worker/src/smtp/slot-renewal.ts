@@ -1,5 +1,5 @@
 import type { Log } from '@herald/core';
-import { SHARE_EVERY_MS, type DestinationLimits, type HeldSlot } from './destination-limits.ts';
+import type { DestinationLimits, HeldSlot } from './destination-limits.ts';
 
 /** How many renewals fit in one lease: two may fail (a Redis hiccup, a busy event loop) before a slot lapses. */
 const RENEWALS_PER_LEASE = 3;
@@ -13,13 +13,6 @@ export interface RenewedLimits extends DestinationLimits {
   stop(): void;
 }
 
-export interface RenewalOptions {
-  leaseMs: number;
-  log: Log;
-  /** How often this worker says it is running (DestinationLimits.heartbeat); default SHARE_EVERY_MS, as the limits' own. */
-  shareEveryMs?: number;
-}
-
 /**
  * Keeps this worker's connection slots alive. A slot is held from acquireSlot until releaseSlot (the
  * session pool releases it when it closes the session), and all that time it is renewed every third
@@ -27,14 +20,14 @@ export interface RenewalOptions {
  * session waits idle in the pool. A worker that dies renews nothing, so its slots free themselves
  * within `leaseMs` and the other workers can use the destination fully again.
  *
- * It also says, every `shareEveryMs` from the start, that this worker is running, so that every
+ * It also says, every `limits.shareEveryMs` from the start, that this worker is running, so that every
  * running worker counts in the connection shares, also one that has not delivered for a while. Counted
  * only while delivering, a worker back from a quiet spell read itself alone and opened a destination's
  * whole limit, and another worker's deliveries there waited for a slot until those connections closed
  * (5 s idle) and then went back to the queue for 3 s more: measured, the last messages of a burst to
  * one destination after 15 s of quiet arrived 8 s after the rest.
  */
-export function renewHeldSlots(limits: DestinationLimits, options: RenewalOptions): RenewedLimits {
+export function renewHeldSlots(limits: DestinationLimits, options: { leaseMs: number; log: Log }): RenewedLimits {
   const held = new Map<string, string>(); // lease → destination
   let running: Promise<void> | null = null;
 
@@ -61,7 +54,7 @@ export function renewHeldSlots(limits: DestinationLimits, options: RenewalOption
   // best effort: while Redis is away the last count stands (renewals warn of it), and a worker not heard
   // from for three intervals stops counting in the others' shares
   const beat = () => void limits.heartbeat().catch(() => undefined);
-  const heartbeat = setInterval(beat, options.shareEveryMs ?? SHARE_EVERY_MS);
+  const heartbeat = setInterval(beat, limits.shareEveryMs);
   heartbeat.unref();
   beat();
 
@@ -78,6 +71,7 @@ export function renewHeldSlots(limits: DestinationLimits, options: RenewalOption
     renewSlots: (slots) => limits.renewSlots(slots),
     connectionShare: () => limits.connectionShare(),
     heartbeat: () => limits.heartbeat(),
+    shareEveryMs: limits.shareEveryMs,
     leave: () => {
       clearInterval(heartbeat);
       return limits.leave();
