@@ -65,7 +65,11 @@ export interface PostfixInstance {
   pid: number;
   /** Postfix's own log so far (for failure messages). */
   log(): string;
-  /** `postqueue -f`: delivers what is queued now, also mail held back by `defer_transports`. */
+  /**
+   * `postqueue -f`: delivers what is queued now, also mail held back by `defer_transports`. It reaches
+   * only what is in the deferred queue as qmgr scans it: a message being re-deferred at that instant
+   * misses it, so a test flushes until the message has left.
+   */
   flush(): void;
   close(): Promise<void>;
 }
