@@ -2,6 +2,7 @@ import type { AcceptTarget } from './accept.ts';
 import { measureEndToEnd } from './end-to-end.ts';
 import type { BenchHerald } from './herald.ts';
 import { message, ONE_DOMAIN } from './messages.ts';
+import { warmUp } from './warm-up.ts';
 
 export interface ByWorkersRow {
   workers: number;
@@ -17,14 +18,17 @@ export interface ByWorkersRow {
 /**
  * The end-to-end runs again with 1, 2, 3… workers (the same Herald, API and database): `messages`
  * spread over the ten recipient domains, then as many to the one destination, for each count. The
- * workers running before are stopped first (their sessions closed), and the sink's connection peak is
- * read per count: the connection limit must hold however many workers share it.
+ * workers running before are stopped first (their sessions closed), the new ones warmed (warm-up.ts),
+ * and the sink's connection peak is read per count: the connection limit must hold however many
+ * workers share it.
  */
 export async function measureByWorkers(herald: BenchHerald, target: AcceptTarget, counts: number[], messages: number, first: number): Promise<ByWorkersRow[]> {
   const rows: ByWorkersRow[] = [];
   for (const [i, workers] of counts.entries()) {
     await herald.stopWorkers();
     await herald.startWorkers(workers);
+    // each count's workers are warmed alike: a fresh worker's compiling would otherwise weigh more the more workers start
+    await warmUp(target, herald.sink, workers, first + 1_000_000 + i * 100_000);
     const base = first + i * 2 * messages;
     const ten = await measureEndToEnd(target, herald.sink, { messages, batch: 500, timeoutMs: 300_000, first: base });
     // the ten destinations' idle sessions close after 5 s: the peak counts the one destination's alone

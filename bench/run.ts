@@ -9,7 +9,8 @@
 // OpenDKIM milter, then without it, relays the same kind of messages to the same sink; apt installs
 // postfix and opendkim when missing, which needs root; off skips the comparison),
 // BENCH_POSTFIX_MESSAGES (messages in each Postfix run, default 5,000 or BENCH_MESSAGES if fewer:
-// Postfix is several times slower, and its rate is steady long before).
+// Postfix is several times slower, and its rate is steady long before), BENCH_WARMUP (messages each
+// freshly started worker delivers before the phases after it are measured, default 1,000; 0: none).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -21,7 +22,7 @@ import { measureLargeAttachment } from './attachment.ts';
 import { measureRsaSignature } from './signature.ts';
 import { measureSinkBaseline } from './baseline.ts';
 import { measureSinkCapacity } from './sink-capacity.ts';
-import { measureEndToEnd } from './end-to-end.ts';
+import { measureEndToEnd, type EndToEndResult } from './end-to-end.ts';
 import { ensureMtaPackages } from './mta-packages.ts';
 import { openDkimVersion } from './opendkim.ts';
 import { measurePostfix, type PostfixRun } from './postfix.ts';
@@ -30,6 +31,7 @@ import { withDescendants } from '@herald/test/support/proc.ts';
 import { CpuMeter, pidsNamed } from './cpu.ts';
 import { BENCH_TEMPLATE, message, ONE_DOMAIN, templateMessage } from './messages.ts';
 import { byWorkersTable, measureByWorkers, type ByWorkersRow } from './by-workers.ts';
+import { warmUp, WARMUP_PER_WORKER } from './warm-up.ts';
 import { commit, cpuTable, machine, mb, table, withLatestRun, type CpuPhase, type Figure } from './report.ts';
 import { RssSampler } from './rss.ts';
 
@@ -116,6 +118,13 @@ try {
   // the accept runs stored messages no worker should now send: they are set aside before workers start
   await setAsideQueued(herald.env);
   await herald.startWorkers(WORKERS);
+  // fresh workers first compile their hot code (V8's optimizing compiler): that once-per-process cost
+  // is measured here, as the cold start, and kept out of the phases after it
+  log(`warm-up: ${WARMUP_PER_WORKER} messages a worker, half to ten destinations and half to one`);
+  meter = cpu();
+  const warm = await warmUp(target, herald.sink, WORKERS, 6_000_000);
+  if (warm) phases.push({ name: 'Warm-up: the first messages of fresh workers (per message delivered)', units: warm.ten.messages + warm.one.messages, seconds: meter.stop() });
+  else meter.stop();
   rss.reset();
   log(`end to end: ${MESSAGES} messages through ${WORKERS} worker(s)`);
   meter = cpu();
@@ -206,6 +215,7 @@ try {
       target: '≥ 25% of the steady rate: no stall of seconds (a guard of this bench, not the issue\'s)',
       met: burst.missing === 0 && burst.duplicates === 0 && peakInBurst <= MAX_CONNECTIONS && burst.messagesPerSecond >= 0.25 * oneDest.messagesPerSecond,
     },
+    ...(warm ? [coldStartFigure(warm, phases)] : []),
     { name: 'Received intact and signed', value: `${e2e.messages - e2e.missing}/${e2e.messages} received, ${e2e.unsigned} unsigned, ${e2e.broken} cut short, ${e2e.duplicates} duplicates; DKIM verified on ${verified}/${samples.length} samples`, target: 'all', met: e2e.missing === 0 && e2e.unsigned === 0 && e2e.broken === 0 && verified === samples.length },
     { name: 'Sink baseline (pooled nodemailer from two processes, no Herald)', value: `${baseline} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / baseline)}% of it`, target: '', met: null },
     { name: 'Sink capacity (minimal pipelining client, plain text, no Herald)', value: `${capacity} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / capacity)}% of it`, target: '', met: null },
@@ -256,6 +266,20 @@ const run = [
 ].join('\n');
 writeFileSync(RESULTS, withLatestRun(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', run));
 console.log(`\n${table(figures)}\n\n${cpuTable(phases)}\n\n${byWorkers.length > 0 ? `${byWorkersTable(byWorkers, BY_WORKERS_MESSAGES, MAX_CONNECTIONS)}\n\n` : ''}written to bench/RESULTS.md`);
+
+/** The cold start: the warm-up's rates, and what its messages cost against the steady ten-destination phase after it. */
+function coldStartFigure(warm: { ten: EndToEndResult; one: EndToEndResult }, phases: CpuPhase[]): Figure {
+  const perMessage = (name: string) => {
+    const phase = phases.find((p) => p.name.startsWith(name));
+    return phase ? Math.round((1e6 * Object.values(phase.seconds).reduce((a, b) => a + b, 0)) / Math.max(1, phase.units)) : 0;
+  };
+  return {
+    name: `Cold start: the first ${warm.ten.messages + warm.one.messages} messages after the workers start (half to ten destinations, half to one; not counted in the phases above)`,
+    value: `${warm.ten.messagesPerSecond} and ${warm.one.messagesPerSecond} messages/s; ${perMessage('Warm-up')} µs of CPU per message, all processes (${perMessage('End to end (')} µs in the ten-destination phase after it)`,
+    target: '',
+    met: null,
+  };
+}
 
 /** The two comparison rows: Postfix's rates, Herald's one-destination rate as a multiple of each, and the CPU each spent per message. */
 function postfixFigures(p: { signed: PostfixRun; bare: PostfixRun; verified: number; openDkim: string }, heraldRate: number, heraldMicros: number): Figure[] {
