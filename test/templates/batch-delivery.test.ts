@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplate, submit, updateTemplate, type SendRequest, type TemplateWithVersion } from '@herald/core';
+import { submit, type SendRequest } from '@herald/core';
+import { createTemplate, updateTemplate, type TemplateWithVersion } from '@herald/core/templates';
 import { parseDelivered } from '@herald/test/support/delivered-mail.ts';
 import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 import { verifyDkim } from '@herald/test/support/dkim-verify.ts';

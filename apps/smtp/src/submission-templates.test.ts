@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTemplate, type TemplateWithVersion } from '@herald/core';
+import { createTemplate, type TemplateWithVersion } from '@herald/core/templates';
 import { countProjectRows, seedProject, type TestProject } from '@herald/test/support/api-app.ts';
 import { addressesOf, parseDelivered } from '@herald/test/support/delivered-mail.ts';
 import { uniqueName } from '@herald/test/support/env.ts';

@@ -80,7 +80,6 @@ export * from './outcomes/write-outcomes.ts';
 export * from './outcomes/mark-sending.ts';
 export * from './outcomes/decide-outcome.ts';
 export * from './feedback/index.ts';
-export * from './templates/index.ts';
 export * from './stats/stats-query.ts';
 export * from './stats/latency.ts';
 export { STATS_SHARD } from './stats/rollup-sql.ts';

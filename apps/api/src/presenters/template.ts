@@ -1,4 +1,4 @@
-import type { TemplateVersionRow, TemplateWithVersion } from '@herald/core';
+import type { TemplateVersionRow, TemplateWithVersion } from '@herald/core/templates';
 
 export function presentTemplateVersion(v: TemplateVersionRow) {
   return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TEMPLATE_RULES } from '@herald/core';
+import { TEMPLATE_RULES } from '@herald/core/templates';
 
 const alias = z.string().regex(TEMPLATE_RULES.alias, TEMPLATE_RULES.aliasRule);
 const name = z.string().min(1).max(TEMPLATE_RULES.maxNameLength);

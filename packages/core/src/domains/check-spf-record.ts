@@ -1,4 +1,5 @@
-import { spf } from 'mailauth/lib/spf/index.js';
+import type { spf } from 'mailauth/lib/spf/index.js';
+import { mailauthSpf } from '../lazy-modules.ts';
 import type { DnsResolver } from '../dns/resolver.ts';
 import { returnPathHost, spfRecordValue, type DomainRecordSettings } from './domain-records.ts';
 import { lookupFailed, lookupTxt, mailauthResolver } from './record-lookup.ts';
@@ -21,7 +22,7 @@ async function evaluate(resolver: DnsResolver, host: string, ip: string, setting
     // MX answers are objects ({ exchange, priority }), as dns.promises.resolve gives them, whatever mailauth's type says
     resolver: mailauthResolver(resolver) as SpfOptions['resolver'],
   };
-  const result = await spf(options);
+  const result = await (await mailauthSpf()).spf(options);
   return result.status.result;
 }
 

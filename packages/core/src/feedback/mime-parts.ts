@@ -1,5 +1,5 @@
 import libmime from 'libmime';
-import { simpleParser } from 'mailparser';
+import { mailparser } from '../lazy-modules.ts';
 import { cleanValue, readFields, type HeaderField } from './header-fields.ts';
 
 /**
@@ -45,6 +45,8 @@ export async function readNotificationMessage(raw: Buffer, options: { maxBytes?:
   if (raw.length > maxBytes) return { ok: false, reason: `the message is ${raw.length} bytes, over the ${maxBytes} read` };
   let parsed;
   try {
+    // loaded on the first notification (lazy-modules.ts)
+    const { simpleParser } = await mailparser();
     parsed = await simpleParser(raw, {
       keepDeliveryStatus: true,
       ignoreEmbedded: true,

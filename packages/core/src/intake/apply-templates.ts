@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { renderTemplateRefs } from '../templates/resolve-template.ts';
+import { templateEngine } from '../lazy-modules.ts';
 import type { SendRequest } from './send-request.ts';
 
 /**
@@ -11,6 +11,7 @@ import type { SendRequest } from './send-request.ts';
  */
 export async function applyTemplates(db: Db, projectId: string, messages: SendRequest[], fieldPrefix: (index: number) => string): Promise<SendRequest[]> {
   if (!messages.some((m) => m.template)) return messages;
+  const { renderTemplateRefs } = await templateEngine();
   const rendered = await renderTemplateRefs(db, projectId, messages.map((m) => m.template), (i) => `${fieldPrefix(i)}template.`);
   return messages.map((message, i) => {
     const r = rendered[i];

@@ -1,4 +1,4 @@
-import { simpleParser } from 'mailparser';
+import { mailparser } from '../lazy-modules.ts';
 
 /** Larger messages are not previewed. */
 const MAX_PREVIEW_BYTES = 10 * 1024 * 1024;
@@ -13,6 +13,7 @@ export type MessageBody = { html: string } | { text: string } | { unreadable: st
 export async function readMessageBody(raw: Buffer): Promise<MessageBody> {
   if (raw.length > MAX_PREVIEW_BYTES) return { unreadable: `the message is ${raw.length} bytes, over the ${MAX_PREVIEW_BYTES} previewed` };
   try {
+    const { simpleParser } = await mailparser();
     const parsed = await simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, keepCidLinks: true, checksumAlgo: false });
     if (typeof parsed.html === 'string' && parsed.html) return { html: parsed.html };
     return { text: parsed.text ?? '' };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { createTemplate } from '@herald/core';
+import { createTemplate } from '@herald/core/templates';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentTemplate } from '../../../presenters/template.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { deleteTemplate, HeraldError } from '@herald/core';
+import { HeraldError } from '@herald/core';
+import { deleteTemplate } from '@herald/core/templates';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { errorResponses } from '../../../schemas/error.ts';

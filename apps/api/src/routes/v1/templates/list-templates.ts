@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { listTemplates } from '@herald/core';
+import { listTemplates } from '@herald/core/templates';
 import type { AppDeps } from '../../../app.ts';
 import { pageRequest, presentPage } from '../../../pagination/cursor.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';

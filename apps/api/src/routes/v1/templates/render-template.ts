@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { previewTemplate } from '@herald/core';
+import { previewTemplate } from '@herald/core/templates';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { errorResponses } from '../../../schemas/error.ts';

@@ -1,4 +1,5 @@
-import { getTemplate, HeraldError, type Db, type TemplateWithVersion } from '@herald/core';
+import { HeraldError, type Db } from '@herald/core';
+import { getTemplate, type TemplateWithVersion } from '@herald/core/templates';
 
 /** The project's template with its published version, or 404 (also for another project's id). */
 export async function requireTemplate(db: Db, projectId: string, id: string): Promise<TemplateWithVersion> {

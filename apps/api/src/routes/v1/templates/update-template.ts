@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { HeraldError, updateTemplate } from '@herald/core';
+import { HeraldError } from '@herald/core';
+import { updateTemplate } from '@herald/core/templates';
 import type { AppDeps } from '../../../app.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { presentTemplate } from '../../../presenters/template.ts';
