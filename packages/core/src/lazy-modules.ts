@@ -1,8 +1,8 @@
 /**
  * Libraries only some processes use, loaded on first use instead of with @herald/core: every process
  * imports the package whole, and a worker would otherwise hold the template engine (Handlebars, juice,
- * cheerio, html-to-text), mailparser and mailauth's SPF evaluation without ever running them — about
- * 14 MB of V8 heap at start (measured 2026-12-05, docs/performance.md). Each is loaded once; a failed
+ * cheerio, html-to-text) and mailparser, which it never runs, and mailauth's SPF evaluation, which it
+ * runs only when it rechecks a domain — about 13 MB of V8 heap at start (measured 2026-12-05, docs/performance.md). Each is loaded once; a failed
  * load is tried again at the next use.
  */
 export function loadOnUse<T>(load: () => Promise<T>): () => Promise<T> {
