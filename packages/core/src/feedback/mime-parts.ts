@@ -43,10 +43,12 @@ const MAX_HTML = 512 * 1024;
 export async function readNotificationMessage(raw: Buffer, options: { maxBytes?: number } = {}): Promise<ReadMessageResult> {
   const maxBytes = options.maxBytes ?? MAX_NOTIFICATION_BYTES;
   if (raw.length > maxBytes) return { ok: false, reason: `the message is ${raw.length} bytes, over the ${maxBytes} read` };
+  // loaded on the first notification (lazy-modules.ts), outside the try: a library that cannot load
+  // is a fault of the installation (the notification is answered with a temporary failure), not a
+  // message that cannot be read
+  const { simpleParser } = await mailparser();
   let parsed;
   try {
-    // loaded on the first notification (lazy-modules.ts)
-    const { simpleParser } = await mailparser();
     parsed = await simpleParser(raw, {
       keepDeliveryStatus: true,
       ignoreEmbedded: true,

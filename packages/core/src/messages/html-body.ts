@@ -12,8 +12,9 @@ export type MessageBody = { html: string } | { text: string } | { unreadable: st
  */
 export async function readMessageBody(raw: Buffer): Promise<MessageBody> {
   if (raw.length > MAX_PREVIEW_BYTES) return { unreadable: `the message is ${raw.length} bytes, over the ${MAX_PREVIEW_BYTES} previewed` };
+  // outside the try: a library that cannot load is no reason to call the message unreadable
+  const { simpleParser } = await mailparser();
   try {
-    const { simpleParser } = await mailparser();
     const parsed = await simpleParser(raw, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true, keepCidLinks: true, checksumAlgo: false });
     if (typeof parsed.html === 'string' && parsed.html) return { html: parsed.html };
     return { text: parsed.text ?? '' };
