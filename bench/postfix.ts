@@ -158,7 +158,7 @@ function buildSubmissions(from: string, count: number): (Submission & { id: stri
   return Array.from({ length: count }, (_, i) => {
     const request = message(from, 9_000_000 + i, { to: `user${i}@${ONE_DOMAIN}` }) as { to: string; subject: string; text: string; html: string };
     const id = newId('message');
-    const raw = buildMessage({ from: { email: from }, to: [{ email: request.to }], subject: request.subject, text: request.text, html: request.html, messageId: `${id}@${domain}`, date });
+    const raw = buildMessage({ from: { email: from }, to: [{ email: request.to }], subject: request.subject, text: request.text, html: request.html }, { messageId: `${id}@${domain}`, date });
     return { id, from, to: request.to, raw };
   });
 }

@@ -30,6 +30,19 @@ export function allColumns(t: Table): Column[] {
   return columnsOf(t, Object.keys(t.columns));
 }
 
+declare const isoText: unique symbol;
+/** A timestamp's ISO 8601 text (what JSON.stringify makes of a Date), made once for the many rows that share it. */
+export type IsoTimestamp = string & { readonly [isoText]: true };
+
+/**
+ * A Date as the rows of one statement carry it when many share it: JSON.stringify calls a Date's
+ * toJSON for every row (500 messages of a batch, each with three timestamps: 4.5 against 1.9 µs a
+ * message to stringify), text is copied as it is. Postgres reads both alike.
+ */
+export function isoTimestamp(date: Date): IsoTimestamp {
+  return date.toISOString() as IsoTimestamp;
+}
+
 type ValueOf<C> = C extends `${infer Base extends ColumnType}?`
   ? ValueOf<Base> | null
   : C extends 'int'
@@ -48,6 +61,10 @@ type ValueOf<C> = C extends `${infer Base extends ColumnType}?`
 
 /** A row of these columns of the table, as the application builds it for a statement. */
 export type RowOf<T extends Table, K extends keyof T['columns']> = { -readonly [P in K]: ValueOf<T['columns'][P]> };
+
+/** A row for a statement that only writes it: each timestamp a Date or its ISO text (isoTimestamp). */
+export type WrittenRowOf<T extends Table, K extends keyof T['columns']> = { -readonly [P in K]: WithIsoText<ValueOf<T['columns'][P]>> };
+type WithIsoText<V> = V | (Date extends V ? IsoTimestamp : never);
 
 export const MESSAGES = table('messages', {
   id: 'text', project_id: 'text', domain_id: 'text?', api_key_id: 'text?', test: 'boolean', status: '"MessageStatus"',

@@ -2,7 +2,7 @@ import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
 import { columnNames, GENERIC_PLANS_IN_TRANSACTION, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
 import type { Store } from '../db/store.ts';
-import { allColumns, columnsOf, EVENTS, MESSAGE_CONTENTS, MESSAGES, RECIPIENTS, WEBHOOK_DELIVERIES, type RowOf } from '../db/tables.ts';
+import { allColumns, columnsOf, EVENTS, MESSAGE_CONTENTS, MESSAGES, RECIPIENTS, WEBHOOK_DELIVERIES, isoTimestamp, type WrittenRowOf } from '../db/tables.ts';
 import { isUniqueViolation } from '../db/unique-violation.ts';
 import { rollupCtes, ROLLUP_EVENT_COLUMNS } from '../stats/rollup-sql.ts';
 import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
@@ -87,6 +87,8 @@ export async function commitMessages(
   options: CommitOptions,
 ): Promise<{ messages: AcceptedMessage[]; replayed: boolean }> {
   const now = deps.now?.() ?? new Date();
+  // every row's timestamp, as text once (see isoTimestamp)
+  const at = isoTimestamp(now);
   const keys = options.idempotency?.keys ?? null;
 
   const facts = await lookUpIntakeFacts(
@@ -118,7 +120,7 @@ export async function commitMessages(
       domain: domainOf(r.email),
       kind: r.kind,
       status: suppressed.has(r.email.toLowerCase()) ? ('suppressed' as const) : ('queued' as const),
-      finalAt: suppressed.has(r.email.toLowerCase()) ? now : null,
+      finalAt: suppressed.has(r.email.toLowerCase()) ? at : null,
     }));
     const allSuppressed = recipients.every((r) => r.status === 'suppressed');
     const status = allSuppressed ? ('suppressed' as const) : scheduled ? ('scheduled' as const) : ('queued' as const);
@@ -168,13 +170,13 @@ export async function commitMessages(
         template_layout_id: p.request.renderedFrom?.layout?.id ?? null,
         template_layout_version: p.request.renderedFrom?.layout?.version ?? null,
         unsubscribe: decideUnsubscribe(p.request.unsubscribe, p.request.ownListUnsubscribe, domains.get(p.fromDomain)?.unsubscribeDefault ?? false),
-        created_at: now,
+        created_at: at,
       })),
       recipients: staged.flatMap((p) =>
-        p.recipients.map((r) => ({ id: r.id, message_id: r.messageId, project_id: r.projectId, email: r.email, domain: r.domain, kind: r.kind, status: r.status, final_at: r.finalAt, batch_job_id: null, created_at: now })),
+        p.recipients.map((r) => ({ id: r.id, message_id: r.messageId, project_id: r.projectId, email: r.email, domain: r.domain, kind: r.kind, status: r.status, final_at: r.finalAt, batch_job_id: null, created_at: at })),
       ),
       events: events.flatMap((e) =>
-        e.rows.map((row) => ({ id: row.id, project_id: row.projectId, message_id: row.messageId, recipient_id: row.recipientId, type: row.type, email: row.email, created_at: row.createdAt })),
+        e.rows.map((row) => ({ id: row.id, project_id: row.projectId, message_id: row.messageId, recipient_id: row.recipientId, type: row.type, email: row.email, created_at: at })),
       ),
       deliveries: deliveries.map(webhookDeliveryRow),
       raws: staged.map((p) => p.raw),
@@ -206,15 +208,15 @@ const MESSAGE_COLUMNS = [
   'tags', 'metadata', 'idempotency_key', 'idempotency_hash', 'source', 'send_at', 'template_id', 'template_version', 'template_layout_id', 'template_layout_version', 'unsubscribe', 'created_at',
 ] as const;
 /** A message row; its raw content travels apart (see createIntakeCommitter), to message_contents: `raw_offset` says where it starts in the group's bytes. */
-type MessageRow = RowOf<typeof MESSAGES, (typeof MESSAGE_COLUMNS)[number]> & { raw_offset?: number };
+type MessageRow = WrittenRowOf<typeof MESSAGES, (typeof MESSAGE_COLUMNS)[number]> & { raw_offset?: number };
 const MESSAGE = [...columnsOf(MESSAGES, MESSAGE_COLUMNS), ['raw_offset', 'int'] as const];
 
 const RECIPIENT_COLUMNS = ['id', 'message_id', 'project_id', 'email', 'domain', 'kind', 'status', 'final_at', 'batch_job_id', 'created_at'] as const;
-type RecipientRow = RowOf<typeof RECIPIENTS, (typeof RECIPIENT_COLUMNS)[number]>;
+type RecipientRow = WrittenRowOf<typeof RECIPIENTS, (typeof RECIPIENT_COLUMNS)[number]>;
 const RECIPIENT = columnsOf(RECIPIENTS, RECIPIENT_COLUMNS);
 
 const EVENT_COLUMNS = ['id', 'project_id', 'message_id', 'recipient_id', 'type', 'email', 'created_at'] as const;
-type EventRow = RowOf<typeof EVENTS, (typeof EVENT_COLUMNS)[number]>;
+type EventRow = WrittenRowOf<typeof EVENTS, (typeof EVENT_COLUMNS)[number]>;
 const EVENT = columnsOf(EVENTS, EVENT_COLUMNS);
 
 /** The project's domain (its id and unsubscribe default) for each sender domain; any domain that may not send is refused with 403. */

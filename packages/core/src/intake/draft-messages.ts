@@ -13,7 +13,7 @@ export function draftMessages(requests: readonly SendRequest[], now: Date): Mess
   return requests.map((request) => {
     const id = newId('message', now.getTime());
     const messageIdHeader = `${id}@${domainOf(request.from.email)}`;
-    const raw = buildMessage({ ...request, messageId: messageIdHeader, date: now });
+    const raw = buildMessage(request, { messageId: messageIdHeader, date: now });
     return {
       id,
       raw,

@@ -4,12 +4,13 @@ import type { Attachment, SendRequest } from '../intake/send-request.ts';
 import { addressField, formatDate, mimeField, parameter, textField, verbatimField } from './compose-fields.ts';
 import { encodeBase64, encodeQuotedPrintable, encodeQuotedPrintableText } from './transfer-encoding.ts';
 
-export type MessageContent = Pick<SendRequest, 'from' | 'to' | 'subject' | 'text' | 'html'> &
-  Partial<Pick<SendRequest, 'cc' | 'replyTo' | 'headers' | 'attachments'>> & {
-    /** Without angle brackets. */
-    messageId: string;
-    date: Date;
-  };
+export type MessageContent = Pick<SendRequest, 'from' | 'to' | 'subject' | 'text' | 'html'> & Partial<Pick<SendRequest, 'cc' | 'replyTo' | 'headers' | 'attachments'>>;
+
+/** What intake gives each message it builds: its Message-ID (without angle brackets) and its Date. */
+export interface MessageStamp {
+  messageId: string;
+  date: Date;
+}
 
 /** A MIME entity being composed: its Content-* fields (each ending in CRLF) and its encoded body (7-bit). */
 export interface Entity {
@@ -27,7 +28,7 @@ export interface Entity {
  * Bcc recipients never appear in the headers. Structure: text and HTML in multipart/alternative,
  * inline images (content_id) with the HTML in multipart/related, attachments in multipart/mixed.
  */
-export function buildMessage(content: MessageContent): Buffer {
+export function buildMessage(content: MessageContent, stamp: MessageStamp): Buffer {
   const boundary = newBoundary();
   let level = 0;
   const nextBoundary = () => `${boundary}_${++level}`;
@@ -48,8 +49,8 @@ export function buildMessage(content: MessageContent): Buffer {
   if (content.cc?.length) head += addressField('Cc', content.cc);
   if (content.replyTo?.length) head += addressField('Reply-To', content.replyTo);
   head += textField('Subject', content.subject);
-  head += verbatimField('Date', formatDate(content.date));
-  head += verbatimField('Message-ID', `<${content.messageId}>`);
+  head += verbatimField('Date', formatDate(stamp.date));
+  head += verbatimField('Message-ID', `<${stamp.messageId}>`);
   head += verbatimField('MIME-Version', '1.0');
   for (const [name, value] of content.headers ?? []) head += textField(name, value);
   return Buffer.from(`${head}${root.fields}\r\n${root.body}`, 'latin1');

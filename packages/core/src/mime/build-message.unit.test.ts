@@ -9,11 +9,10 @@ const base: MessageContent = {
   to: [{ email: 'a@example.org' }],
   subject: 'Hello',
   text: 'Hi',
-  messageId: 'msg_1@shop.example',
-  date: new Date('2026-01-02T03:04:05Z'),
 };
+const stamp = { messageId: 'msg_1@shop.example', date: new Date('2026-01-02T03:04:05Z') };
 
-const build = (content: Partial<MessageContent>) => buildMessage({ ...base, ...content });
+const build = (content: Partial<MessageContent>) => buildMessage({ ...base, ...content }, stamp);
 /** The header block, unfolded. */
 const headerOf = (raw: Buffer) => (raw.toString('latin1').split('\r\n\r\n')[0] as string).replace(/\r\n[ \t]+/g, ' ');
 

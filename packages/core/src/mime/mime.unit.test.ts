@@ -22,9 +22,7 @@ describe('building the message', () => {
         cc: [{ email: 'c@example.org', name: 'C' }],
         subject: 'Привет',
         text: 'line one\nline two\r.\n.dot-leading',
-        messageId: 'msg_1@example.com',
-        date: new Date('2026-01-02T03:04:05Z'),
-      })
+      }, { messageId: 'msg_1@example.com', date: new Date('2026-01-02T03:04:05Z') })
     ).toString('latin1');
     expect(raw.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     expect(raw).toContain('Message-ID: <msg_1@example.com>');
@@ -43,9 +41,7 @@ describe('building the message', () => {
         subject: 's',
         text: '/etc/passwd',
         html: 'https://169.254.169.254/latest/meta-data/',
-        messageId: 'm@example.com',
-        date: new Date(),
-      })
+      }, { messageId: 'm@example.com', date: new Date() })
     ).toString();
     expect(raw).toContain('/etc/passwd');
     expect(raw).not.toContain('root:x:0:0');

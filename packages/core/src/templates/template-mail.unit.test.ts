@@ -13,9 +13,7 @@ async function asReceived(out: RenderedTemplate) {
     subject: out.subject,
     html: out.html,
     text: out.text,
-    messageId: 'msg_1@shop.example',
-    date: new Date('2026-01-02T09:30:00Z'),
-  });
+  }, { messageId: 'msg_1@shop.example', date: new Date('2026-01-02T09:30:00Z') });
   return simpleParser(raw);
 }
 
