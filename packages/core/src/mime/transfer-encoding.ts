@@ -125,11 +125,15 @@ function softBreaks(line: string): string {
   const tail = last === SP ? '=20' : last === TAB ? '=09' : '';
   const literal = tail ? line.slice(0, -1) : line;
   if (literal.length + tail.length < QP_LINE) return literal + tail;
-  const pieces: string[] = [];
-  for (let i = 0; i < literal.length; i += QP_LINE - 1) pieces.push(literal.slice(i, i + QP_LINE - 1));
-  if (tail && (pieces[pieces.length - 1] as string).length + tail.length > QP_LINE - 1) pieces.push(tail);
-  else pieces[pieces.length - 1] += tail;
-  return pieces.join('=\r\n');
+  // concatenated, not joined: the message is made flat once, when it becomes bytes
+  let out = literal.slice(0, QP_LINE - 1);
+  let lastPiece = out.length;
+  for (let i = QP_LINE - 1; i < literal.length; i += QP_LINE - 1) {
+    const piece = literal.slice(i, i + QP_LINE - 1);
+    out += `=\r\n${piece}`;
+    lastPiece = piece.length;
+  }
+  return lastPiece + tail.length > QP_LINE - 1 ? `${out}=\r\n${tail}` : out + tail;
 }
 
 function hexValue(byte: number | undefined): number {
