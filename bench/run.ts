@@ -10,7 +10,9 @@
 // postfix and opendkim when missing, which needs root; off skips the comparison),
 // BENCH_POSTFIX_MESSAGES (messages in each Postfix run, default 5,000 or BENCH_MESSAGES if fewer:
 // Postfix is several times slower, and its rate is steady long before), BENCH_WARMUP (messages each
-// freshly started worker delivers before the phases after it are measured, default 1,000; 0: none).
+// freshly started worker delivers before the phases after it are measured, default 1,000; 0: none),
+// BENCH_API_WARMUP (seconds of single requests, then batch calls, the fresh API serves before the accept
+// phases are measured, default 10; 0: none).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -31,7 +33,7 @@ import { withDescendants } from '@herald/test/support/proc.ts';
 import { CpuMeter, pidsNamed } from './cpu.ts';
 import { BENCH_TEMPLATE, message, ONE_DOMAIN, templateMessage } from './messages.ts';
 import { byWorkersTable, measureByWorkers, type ByWorkersRow } from './by-workers.ts';
-import { warmUp, WARMUP_PER_WORKER } from './warm-up.ts';
+import { API_WARMUP_CALLS, API_WARMUP_SECONDS, warmUp, warmUpApi, WARMUP_PER_WORKER, type ApiWarmUp } from './warm-up.ts';
 import { commit, cpuTable, machine, mb, table, withLatestRun, type CpuPhase, type Figure } from './report.ts';
 import { RssSampler } from './rss.ts';
 
@@ -85,6 +87,17 @@ const phases: CpuPhase[] = [];
 let byWorkers: ByWorkersRow[] = [];
 
 try {
+  const created = await fetch(`${target.apiUrl}/v1/templates`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(BENCH_TEMPLATE),
+  });
+  if (created.status !== 201) throw new Error(`creating the template answered ${created.status}: ${(await created.text()).slice(0, 300)}`);
+  // a fresh API first compiles its request paths (V8's optimizing compiler): that once-per-process cost
+  // is measured here, as the API's cold start, and kept out of the accept phases after it
+  log(`API warm-up: ${API_WARMUP_SECONDS} s of single requests at 50 connections, then ${API_WARMUP_CALLS} batch calls of 500 and ${API_WARMUP_CALLS} by template`);
+  const apiWarm = await warmUpApi(target, cpu, 80_000_000);
+  if (apiWarm) phases.push(apiWarm.phases.single, apiWarm.phases.batched);
   log(`single accept: ${SECONDS} s at 50 connections, then ${SECONDS} s at 1,000 requests/s offered (open loop)`);
   let meter = cpu();
   const single = await measureSingleAccept(target, { connections: 50, seconds: SECONDS });
@@ -104,12 +117,6 @@ try {
   const apiSingle = { flat: apiMicros(singleCpu, single.rps * SECONDS), steady: apiMicros(atRateCpu, atRate.rps * SECONDS) };
   const apiBatch = apiMicros(batchCpu, batch.accepted.length);
   log(`batch accept by template: 40 calls of 500 messages with their own variables, 2 at a time`);
-  const created = await fetch(`${target.apiUrl}/v1/templates`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify(BENCH_TEMPLATE),
-  });
-  if (created.status !== 201) throw new Error(`creating the template answered ${created.status}: ${(await created.text()).slice(0, 300)}`);
   meter = cpu();
   const templated = await sendBatches(target, { calls: 40, size: 500, parallel: 2, first: batch.accepted.length, make: templateMessage });
   phases.push({ name: 'Batch accept by template (per message)', units: templated.accepted.length, seconds: meter.stop() });
@@ -217,6 +224,7 @@ try {
       target: '≥ 25% of the steady rate: no stall of seconds (a guard of this bench, not the issue\'s)',
       met: burst.missing === 0 && burst.duplicates === 0 && peakInBurst <= MAX_CONNECTIONS && burst.messagesPerSecond >= 0.25 * oneDest.messagesPerSecond,
     },
+    ...(apiWarm ? [apiColdStartFigure(apiWarm, apiSingle.flat, apiBatch)] : []),
     ...(warm && warmPhase ? [coldStartFigure(warm, warmPhase, e2ePhase)] : []),
     { name: 'Received intact and signed', value: `${e2e.messages - e2e.missing}/${e2e.messages} received, ${e2e.unsigned} unsigned, ${e2e.broken} cut short, ${e2e.duplicates} duplicates; DKIM verified on ${verified}/${samples.length} samples`, target: 'all', met: e2e.missing === 0 && e2e.unsigned === 0 && e2e.broken === 0 && verified === samples.length },
     { name: 'Sink baseline (pooled nodemailer from two processes, no Herald)', value: `${baseline} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / baseline)}% of it`, target: '', met: null },
@@ -268,6 +276,17 @@ const run = [
 ].join('\n');
 writeFileSync(RESULTS, withLatestRun(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', run));
 console.log(`\n${table(figures)}\n\n${cpuTable(phases)}\n\n${byWorkers.length > 0 ? `${byWorkersTable(byWorkers, BY_WORKERS_MESSAGES, MAX_CONNECTIONS)}\n\n` : ''}written to bench/RESULTS.md`);
+
+/** The API's cold start: its warm-up's rate, and the API's CPU per request and per batched message against the measured phases after it. */
+function apiColdStartFigure(warm: ApiWarmUp, steadySingle: number, steadyBatch: number): Figure {
+  const apiMicros = (phase: CpuPhase) => Math.round((1e6 * (phase.seconds.api ?? 0)) / Math.max(1, phase.units));
+  return {
+    name: `API cold start: its first ${API_WARMUP_SECONDS} s of single requests at 50 connections, then its first ${warm.batched} messages in batches (and as many by template; not counted in the phases above)`,
+    value: `${warm.single.rps} req/s, p99 ${warm.single.p99} ms; API CPU ${apiMicros(warm.phases.single)} µs per request (${steadySingle} µs in the single-accept phase after it) and ${apiMicros(warm.phases.batched)} µs per batched message (${steadyBatch} µs after it)`,
+    target: '',
+    met: null,
+  };
+}
 
 /** The cold start: the warm-up's rates, and what its messages cost against the steady ten-destination phase after it. */
 function coldStartFigure(warm: { ten: EndToEndResult; one: EndToEndResult }, warmPhase: CpuPhase, steadyPhase: CpuPhase): Figure {
