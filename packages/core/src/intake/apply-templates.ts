@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { templateEngine } from '../lazy-modules.ts';
-import type { SendRequest } from './send-request.ts';
+import { withContent, type SendRequest } from './send-request.ts';
 
 /**
  * Intake's template step: each message that names a template gets the subject, HTML and text its
@@ -16,6 +16,6 @@ export async function applyTemplates(db: Db, projectId: string, messages: SendRe
   return messages.map((message, i) => {
     const r = rendered[i];
     if (!r) return message;
-    return { ...message, subject: r.subject, html: r.html, text: r.text, renderedFrom: { templateId: r.templateId, version: r.templateVersion, layout: r.layout } };
+    return withContent(message, { subject: r.subject, html: r.html, text: r.text, renderedFrom: { templateId: r.templateId, version: r.templateVersion, layout: r.layout } });
   });
 }

@@ -13,6 +13,7 @@ export function draftMessages(requests: readonly SendRequest[], now: Date): Mess
   return requests.map((request) => {
     const id = newId('message', now.getTime());
     const messageIdHeader = `${id}@${domainOf(request.from.email)}`;
+    // the stamp apart, not spread into a copy of the request (see withContent in send-request.ts)
     const raw = buildMessage(request, { messageId: messageIdHeader, date: now });
     return {
       id,
