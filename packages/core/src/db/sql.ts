@@ -42,13 +42,17 @@ export const idArray = (parameter: string): string => `(SELECT ${parameter}::tex
 
 /**
  * How a transaction of hot statements begins: BEGIN, and within the transaction only, generic plans
- * for its prepared statements (sent in the same round trip). Left to choose, Postgres planned each
- * run of them afresh (a custom plan for each array of ids: a third of a large statement's cost) or
- * kept a plan made while the tables were small; written to find their rows by primary key, they
- * need no plan of their own per run. Set per transaction because on a connection it would also give
- * generic plans to the unnamed statements of every Prisma query.
+ * for its prepared statements and no sequential scans while they are planned (sent in the same round
+ * trip). Left to choose, Postgres planned each run of them afresh (a custom plan for each array of
+ * ids: a third of a large statement's cost). A generic plan is made the first time the statement runs
+ * on a connection and kept until an ANALYZE or a new partition invalidates it: made while the month's
+ * partitions held a few hundred rows (a fresh install, a new partition), it read them whole (a
+ * sequential scan and a hash join) for every write while they grew, and without autovacuum nothing
+ * ever replanned it (test/db/plans-made-small.test.ts; docs/partitioning.md). Written to find their
+ * rows by key, these statements need neither. Set per transaction because on a connection it would
+ * also apply to the unnamed statements of every Prisma query.
  */
-export const BEGIN_GENERIC = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan';
+export const BEGIN_GENERIC = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off';
 
 /**
  * The same within one statement, where a transaction of its own would cost two more round trips: a
@@ -59,6 +63,15 @@ export const BEGIN_GENERIC = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_p
  * (33 µs of planning for 3 µs of work, three to five times a message).
  */
 export const GENERIC_PLANS_IN_TRANSACTION = `set_config('plan_cache_mode', 'force_generic_plan', true)`;
+
+/**
+ * One hot statement that finds its rows by key, run in a transaction of its own begun with
+ * BEGIN_GENERIC, so that a plan made while the partitions were small never reads them whole (two
+ * round trips more than the statement alone).
+ */
+export function keyedQuery<R extends pg.QueryResultRow>(pool: Sql, config: pg.QueryConfig): Promise<pg.QueryResult<R>> {
+  return inTransaction(pool, (client) => client.query<R>(config), BEGIN_GENERIC);
+}
 
 /** Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back when it throws. */
 export async function inTransaction<T>(pool: Sql, work: (client: pg.PoolClient) => Promise<T>, begin: string = 'BEGIN'): Promise<T> {

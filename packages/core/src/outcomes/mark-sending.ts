@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.ts';
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
-import { idArray, prepared } from '../db/sql.ts';
+import { idArray, keyedQuery, prepared } from '../db/sql.ts';
 
 interface Claim {
   recipientIds: string[];
@@ -20,7 +20,8 @@ export type SendingMarks = GroupWriter<Claim, string[]>;
  * recipients are found by primary key whatever the table's statistics say: joined only to the JSON
  * rows (estimated at 100), the plan could read and hash every pending recipient for each claim. For
  * the same reason the status is compared as text, which no index serves: with statistics taken while
- * few recipients were pending, the planner preferred the status index and read all of them.
+ * few recipients were pending, the planner preferred the status index and read all of them. It runs
+ * under BEGIN_GENERIC (keyedQuery): a plan made while the partition was small read it whole.
  */
 const CLAIM_SQL = `UPDATE recipients r SET sending_until = x.until, updated_at = now()
  FROM jsonb_to_recordset($1::jsonb) AS x(claim int, id text, until timestamptz, now timestamptz)
@@ -33,7 +34,7 @@ export function createSendingMarks(db: Db): SendingMarks {
   return createGroupWriter<Claim, string[]>(
     async (claims) => {
       const rows = claims.flatMap((c, claim) => c.recipientIds.map((id) => ({ claim, id, until: c.until, now: c.now })));
-      const { rows: won } = await sqlPool(db).query<{ claim: number; id: string }>(prepared('claim-sending', CLAIM_SQL, [JSON.stringify(rows), rows.map((r) => r.id)]));
+      const { rows: won } = await keyedQuery<{ claim: number; id: string }>(sqlPool(db), prepared('claim-sending', CLAIM_SQL, [JSON.stringify(rows), rows.map((r) => r.id)]));
       const results = claims.map((): string[] => []);
       for (const { claim, id } of won) results[claim]?.push(id);
       return results;

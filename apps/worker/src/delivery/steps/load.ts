@@ -1,4 +1,4 @@
-import { idArray, open, prepared, sqlPool, syntheticReply, type Db, type DeliveryJob } from '@herald/core';
+import { idArray, keyedQuery, open, prepared, sqlPool, syntheticReply, type Db, type DeliveryJob } from '@herald/core';
 import { CONTINUE, decideAll, type Step } from '../attempt.ts';
 
 export interface LoadRow {
@@ -56,10 +56,12 @@ const LOAD_SQL = `SELECT j.message_id AS job_message_id, j.domain AS job_domain,
  * it was loaded, and a key a rotation deactivated signs nothing more), and its content (message_contents,
  * no row once retention removed it): one query for one job or a
  * whole batch (plain SQL, prepared: this runs for every delivery). The message ids travel as an array
- * too ($2), so the messages are found by primary key whatever the table's statistics say.
+ * too ($2), so the messages are found by primary key whatever the table's statistics say, and it
+ * runs under BEGIN_GENERIC (keyedQuery): a plan made while the partition was small read it whole.
  */
 export async function loadJobs(db: Db, jobs: DeliveryJob[]): Promise<LoadedJobs> {
-  const { rows } = await sqlPool(db).query<LoadRow>(
+  const { rows } = await keyedQuery<LoadRow>(
+    sqlPool(db),
     prepared('delivery-load', LOAD_SQL, [JSON.stringify(jobs.map((j) => ({ message_id: j.messageId, domain: j.domain }))), jobs.map((j) => j.messageId)]),
   );
   return new Map(rows.map((row) => [loadKey({ messageId: row.job_message_id, domain: row.job_domain }), row]));
