@@ -1,8 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createDb,
-  createLogger,
-  createStore,
   createWebhookEndpoint,
   deriveFeedbackKeys,
   receiveNotification,
@@ -16,11 +13,10 @@ import {
   type Store,
 } from '@herald/core';
 import { complaint } from '@herald/core/feedback/feedback-events';
-import { seedProject } from '../support/api-app.ts';
 import { TEST_MASTER_KEY } from '../support/env.ts';
 import { dsnFor } from '../support/feedback.ts';
 import { testIntake, testPrincipal } from '../support/intake.ts';
-import { migratedThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database.ts';
+import { throwawayStore, type ThrowawayStore } from '../support/throwaway-store.ts';
 
 /**
  * Once events and webhook_deliveries are partitioned by id, their unique indexes on dedupe_key and on
@@ -31,29 +27,26 @@ import { migratedThrowawayDatabase, type ThrowawayDatabase } from '../support/th
  */
 describe('an outcome recorded twice', () => {
   const masterKey = Buffer.from(TEST_MASTER_KEY, 'base64');
-  let database: ThrowawayDatabase;
+  let setup: ThrowawayStore;
   let db: Db;
   let store: Store;
   let projectId: string;
   let domain: string;
 
   beforeAll(async () => {
-    database = await migratedThrowawayDatabase('dedupe_pk');
-    await database.withClient(async (client) => {
+    setup = await throwawayStore('dedupe_pk', { poolSize: 4 });
+    ({ db, store, projectId, domain } = setup);
+    await setup.database.withClient(async (client) => {
       const unique = await client.query<{ indexname: string }>(
         `SELECT indexname FROM pg_indexes WHERE tablename IN ('events', 'webhook_deliveries') AND indexdef LIKE 'CREATE UNIQUE%' ORDER BY 1`,
       );
       // partitioned by id, the tables have no unique index but their primary keys to dedupe with
       expect(unique.rows.map((r) => r.indexname)).toEqual(['events_pkey', 'webhook_deliveries_pkey']);
     });
-    db = createDb(database.url, { poolSize: 4 });
-    store = createStore(db, { log: createLogger('test', 'silent') });
-    ({ id: projectId, domain } = await seedProject(db, 'dedupe'));
     await createWebhookEndpoint(db, masterKey, projectId, { url: 'https://hooks.example/herald', events: [...WEBHOOK_EVENT_TYPES], enabled: true, description: null });
   });
   afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
+    await setup?.close();
   });
 
   /** A message accepted through the real intake (its queued events and their webhooks), to `to`. */

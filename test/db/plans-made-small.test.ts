@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BEGIN_GENERIC, claimSending, createDb, createLogger, createStore, pgPool, recordOutcomes, submit, type Db, type Store } from '@herald/core';
+import { BEGIN_GENERIC, claimSending, pgPool, recordOutcomes, submit } from '@herald/core';
 import { loadJobs } from '../../apps/worker/src/delivery/steps/load.ts';
-import { seedProject } from '../support/api-app.ts';
 import { testIntake, testPrincipal } from '../support/intake.ts';
-import { migratedThrowawayDatabase, type ThrowawayDatabase } from '../support/throwaway-database.ts';
+import { throwawayStore, type ThrowawayStore } from '../support/throwaway-store.ts';
 
 interface PlanNode {
   'Node Type': string;
@@ -29,55 +28,47 @@ const seqScans = (node: PlanNode): string[] => [
  * docs/partitioning.md). Their transactions (BEGIN_GENERIC) forbid sequential scans while they plan.
  */
 describe("a delivery's statements, planned while the partitions are small", () => {
-  let database: ThrowawayDatabase;
-  let db: Db;
-  let store: Store;
-  let projectId: string;
-  let domain: string;
+  let t: ThrowawayStore;
 
   beforeAll(async () => {
-    database = await migratedThrowawayDatabase('plans_small');
     // one connection: the plans the writes make are the ones explained below
-    db = createDb(database.url, { poolSize: 1 });
-    store = createStore(db, { log: createLogger('test', 'silent') });
-    ({ id: projectId, domain } = await seedProject(db, 'plans'));
+    t = await throwawayStore('plans_small', { poolSize: 1 });
   });
   afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
+    await t?.close();
   });
 
   it('finds its rows by key, not by reading whole partitions', async () => {
     // a few hundred messages: enough pages that, planned now, a sequential scan looked cheaper than the keys' index
     const request = (i: number) => ({
-      from: { email: `app@${domain}` }, to: [{ email: `user${i}@example.org` }], cc: [], bcc: [], replyTo: [], subject: `Order ${i}`,
+      from: { email: `app@${t.domain}` }, to: [{ email: `user${i}@example.org` }], cc: [], bcc: [], replyTo: [], subject: `Order ${i}`,
       text: 'Thank you for your order. '.repeat(20), headers: [], attachments: [], tags: [], metadata: {},
     });
     let first: string | undefined;
     for (let call = 0; call < 2; call++) {
-      const { messages } = await submit(testIntake(store), testPrincipal(projectId), { kind: 'fields', batch: true, messages: Array.from({ length: 400 }, (_, i) => request(call * 400 + i)) }, {
+      const { messages } = await submit(testIntake(t.store), testPrincipal(t.projectId), { kind: 'fields', batch: true, messages: Array.from({ length: 400 }, (_, i) => request(call * 400 + i)) }, {
         fieldPrefix: (i) => `[${i}].`,
         source: 'api',
       });
       first ??= (messages[0] as { id: string }).id;
     }
     const id = first as string;
-    const recipient = await db.recipient.findFirstOrThrow({ where: { messageId: id }, select: { id: true, email: true, attempts: true } });
+    const recipient = await t.db.recipient.findFirstOrThrow({ where: { messageId: id }, select: { id: true, email: true, attempts: true } });
     // the first delivery on this connection: its statements are planned now
     const now = new Date();
-    const loaded = await loadJobs(db, [{ messageId: id, domain: 'example.org' }]);
+    const loaded = await loadJobs(t.db, [{ messageId: id, domain: 'example.org' }]);
     expect([...loaded.values()].map((row) => row.id)).toEqual([id]);
-    expect(await claimSending(store, [recipient.id], new Date(now.getTime() + 60_000), now)).toEqual([recipient.id]);
-    await recordOutcomes(store, {
-      message: { id, projectId, tags: [], metadata: {} },
+    expect(await claimSending(t.store, [recipient.id], new Date(now.getTime() + 60_000), now)).toEqual([recipient.id]);
+    await recordOutcomes(t.store, {
+      message: { id, projectId: t.projectId, tags: [], metadata: {} },
       attempt: { mxHost: 'mx.example.org', mxIp: '127.0.0.1', tls: null, durationMs: 5 },
       results: [{ recipient, outcome: { kind: 'delivered', reply: { code: 250, enhanced: null, text: '250 ok' } } }],
       now,
     });
-    expect((await db.recipient.findUniqueOrThrow({ where: { id: recipient.id } })).status).toBe('delivered');
+    expect((await t.db.recipient.findUniqueOrThrow({ where: { id: recipient.id } })).status).toBe('delivered');
 
     // the plans kept for the next writes, as the writer's transaction sees them (BEGIN_GENERIC)
-    const client = await pgPool(db).connect();
+    const client = await pgPool(t.db).connect();
     try {
       const prepared = await client.query<{ name: string; generic_plans: string }>(
         `SELECT name, generic_plans FROM pg_prepared_statements WHERE name IN ('herald.claim-sending', 'herald.delivery-load', 'herald.record-outcomes', 'herald.record-summary') ORDER BY name`,
@@ -93,7 +84,7 @@ describe("a delivery's statements, planned while the partitions are small", () =
         const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) EXECUTE "${statement}"(${args})`);
         return (rows[0]?.['QUERY PLAN'][0] as { Plan: PlanNode }).Plan;
       };
-      const outcomes = await explain('herald.record-outcomes', ['[]', '[]', '[]', `{${id}}`, '[]', '\\x', `{${projectId}}`, `{${recipient.id}}`]);
+      const outcomes = await explain('herald.record-outcomes', ['[]', '[]', '[]', `{${id}}`, '[]', '\\x', `{${t.projectId}}`, `{${recipient.id}}`]);
       const summary = await explain('herald.record-summary', ['[]', '[]', `{${id}}`]);
       const load = await explain('herald.delivery-load', [JSON.stringify([{ message_id: id, domain: 'example.org' }]), `{${id}}`]);
       const claim = await explain('herald.claim-sending', ['[]', `{${recipient.id}}`]);

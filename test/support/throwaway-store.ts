@@ -1,0 +1,29 @@
+import { createDb, createLogger, createStore, type Db, type Store } from '@herald/core';
+import { seedProject } from './api-app.ts';
+import { migratedThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.ts';
+
+/** A Store on a database of its own (migrated), with one project and its verified sending domain. */
+export interface ThrowawayStore {
+  database: ThrowawayDatabase;
+  db: Db;
+  store: Store;
+  projectId: string;
+  domain: string;
+  /** Disconnects and drops the database. */
+  close(): Promise<void>;
+}
+
+export async function throwawayStore(label: string, options: { poolSize: number }): Promise<ThrowawayStore> {
+  const database = await migratedThrowawayDatabase(label);
+  const db = createDb(database.url, { poolSize: options.poolSize });
+  const store = createStore(db, { log: createLogger('test', 'silent') });
+  // the label names the project's domain too, where an underscore may not stand
+  const { id: projectId, domain } = await seedProject(db, label.replaceAll('_', '-'));
+  return {
+    database, db, store, projectId, domain,
+    async close() {
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+}
