@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BEGIN_GENERIC, claimSending, pgPool, recordOutcomes, submit } from '@herald/core';
+import { BEGIN_GENERIC, claimSending, pgPool, recordOutcomes, releaseSending, submit } from '@herald/core';
 import { loadJobs } from '../../apps/worker/src/delivery/steps/load.ts';
 import { testIntake, testPrincipal } from '../support/intake.ts';
 import { throwawayStore, type ThrowawayStore } from '../support/throwaway-store.ts';
@@ -19,13 +19,14 @@ const seqScans = (node: PlanNode): string[] => [
 ];
 
 /**
- * A delivery's statements that find rows by key: the load of a batch, the sending claim, the outcome
- * write and its summary. A prepared statement's generic plan is made the first time it runs on a connection and kept until
- * something invalidates it (an ANALYZE of a table it reads, a partition added). Made while the month's
- * partitions held a few hundred rows (a fresh install, the first hours of a new partition), the outcome
- * write read recipients and messages by sequential scan and hash join, and kept doing so while the
- * partitions grew: with autovacuum off, its cost grew with every message stored (measured in
- * docs/partitioning.md). Their transactions (BEGIN_GENERIC) forbid sequential scans while they plan.
+ * A delivery's statements that find rows by key: the load of a batch, the sending claim and its
+ * release, the outcome write and its summary. A prepared statement's generic plan is made the first
+ * time it runs on a connection and kept until something invalidates it (an ANALYZE of a table it
+ * reads, a partition added). Made while the month's partitions held a few hundred rows (a fresh
+ * install, the first hours of a new partition), the outcome write read recipients and messages by
+ * sequential scan and hash join, and kept doing so while the partitions grew: with autovacuum off,
+ * its cost grew with every message stored (measured in docs/partitioning.md). Their transactions
+ * (BEGIN_GENERIC) forbid sequential scans while they plan.
  */
 describe("a delivery's statements, planned while the partitions are small", () => {
   let t: ThrowawayStore;
@@ -58,7 +59,11 @@ describe("a delivery's statements, planned while the partitions are small", () =
     const now = new Date();
     const loaded = await loadJobs(t.db, [{ messageId: id, domain: 'example.org' }]);
     expect([...loaded.values()].map((row) => row.id)).toEqual([id]);
-    expect(await claimSending(t.store, [recipient.id], new Date(now.getTime() + 60_000), now)).toEqual([recipient.id]);
+    const until = new Date(now.getTime() + 60_000);
+    expect(await claimSending(t.store, [recipient.id], until, now)).toEqual([recipient.id]);
+    // a release of another claim (none of this time): changes nothing, plans its statement
+    await releaseSending(t.db, [recipient.id], new Date(0));
+    expect((await t.db.recipient.findUniqueOrThrow({ where: { id: recipient.id } })).sendingUntil).toEqual(until);
     await recordOutcomes(t.store, {
       message: { id, projectId: t.projectId, tags: [], metadata: {} },
       attempt: { mxHost: 'mx.example.org', mxIp: '127.0.0.1', tls: null, durationMs: 5 },
@@ -71,11 +76,11 @@ describe("a delivery's statements, planned while the partitions are small", () =
     const client = await pgPool(t.db).connect();
     try {
       const prepared = await client.query<{ name: string; generic_plans: string }>(
-        `SELECT name, generic_plans FROM pg_prepared_statements WHERE name IN ('herald.claim-sending', 'herald.delivery-load', 'herald.record-outcomes', 'herald.record-summary') ORDER BY name`,
+        `SELECT name, generic_plans FROM pg_prepared_statements WHERE name IN ('herald.claim-sending', 'herald.delivery-load', 'herald.record-outcomes', 'herald.record-summary', 'herald.release-sending') ORDER BY name`,
       );
       // each run once, with the plan it keeps
       expect(prepared.rows.map((r) => [r.name, Number(r.generic_plans)])).toEqual([
-        ['herald.claim-sending', 1], ['herald.delivery-load', 1], ['herald.record-outcomes', 1], ['herald.record-summary', 1],
+        ['herald.claim-sending', 1], ['herald.delivery-load', 1], ['herald.record-outcomes', 1], ['herald.record-summary', 1], ['herald.release-sending', 1],
       ]);
       await client.query(BEGIN_GENERIC);
       // EXECUTE takes its arguments as literals (a utility statement has no parameters of its own)
@@ -88,7 +93,9 @@ describe("a delivery's statements, planned while the partitions are small", () =
       const summary = await explain('herald.record-summary', ['[]', '[]', `{${id}}`]);
       const load = await explain('herald.delivery-load', [JSON.stringify([{ message_id: id, domain: 'example.org' }]), `{${id}}`]);
       const claim = await explain('herald.claim-sending', ['[]', `{${recipient.id}}`]);
-      expect({ load: seqScans(load), claim: seqScans(claim), outcomes: seqScans(outcomes), summary: seqScans(summary) }).toEqual({ load: [], claim: [], outcomes: [], summary: [] });
+      const release = await explain('herald.release-sending', [`{${recipient.id}}`, now.toISOString()]);
+      expect({ load: seqScans(load), claim: seqScans(claim), release: seqScans(release), outcomes: seqScans(outcomes), summary: seqScans(summary) })
+        .toEqual({ load: [], claim: [], release: [], outcomes: [], summary: [] });
       await client.query('ROLLBACK');
     } finally {
       client.release();

@@ -58,6 +58,7 @@ export function claimSending(store: Store, recipientIds: string[], until: Date, 
 /** Gives back a claim whose attempt sent nothing (postponed): the next attempt may claim them at once. */
 export async function releaseSending(db: Db, recipientIds: string[], until: Date): Promise<void> {
   if (recipientIds.length === 0) return;
-  // prepared: a destination at its connection limit postpones many deliveries, each releasing its claim
-  await sqlPool(db).query(prepared('release-sending', RELEASE_SQL, [recipientIds, until]));
+  // prepared: a destination at its connection limit postpones many deliveries, each releasing its claim;
+  // planned without sequential scans, as the claim (keyedQuery)
+  await keyedQuery(sqlPool(db), prepared('release-sending', RELEASE_SQL, [recipientIds, until]));
 }
