@@ -17,8 +17,17 @@ export async function throwawayStore(label: string, options: { poolSize: number 
   const database = await migratedThrowawayDatabase(label);
   const db = createDb(database.url, { poolSize: options.poolSize });
   const store = createStore(db, { log: createLogger('test', 'silent') });
-  // the label names the project's domain too, where an underscore may not stand
-  const { id: projectId, domain } = await seedProject(db, label.replaceAll('_', '-'));
+  let seeded: { id: string; domain: string };
+  try {
+    // the label names the project's domain too, where an underscore may not stand
+    seeded = await seedProject(db, label.replaceAll('_', '-'));
+  } catch (err) {
+    // the caller never gets the database to drop
+    await db.$disconnect();
+    await database.drop();
+    throw err;
+  }
+  const { id: projectId, domain } = seeded;
   return {
     database, db, store, projectId, domain,
     async close() {
