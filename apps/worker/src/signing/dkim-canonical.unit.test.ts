@@ -28,6 +28,13 @@ const bodies: [string, Buffer][] = [
   ['whitespace-only lines at the end', Buffer.from('text\r\n \t\r\n\t\r\n\r\n')],
   ['8-bit octets, NBSP (not whitespace for DKIM) at a line end', Buffer.from('caf\xe9\xa0\r\nna\xefve \xa0 \r\n', 'latin1')],
   ['dot-leading lines', Buffer.from('.\r\n..\r\n.x \r\n')],
+  // each alone, so the check for text already in relaxed form must see it
+  ['one tab and nothing else to relax', Buffer.from('a\tb\r\nc\r\n')],
+  ['one double space and nothing else to relax', Buffer.from('a  b\r\nc\r\n')],
+  ['one space before a line break and nothing else to relax', Buffer.from('a b \r\nc\r\n')],
+  ['a space then a tab', Buffer.from('a \tb\r\n')],
+  ['a tab as the last octet of a line', Buffer.from('a\t\r\nb\r\n')],
+  ['a space before a CR that is not a line break (left as it is)', Buffer.from('a \rb\r\n')],
 ];
 
 describe('relaxed canonicalization', () => {
