@@ -3,11 +3,11 @@
  * it): glibc keeps at most two malloc arenas (a Node process otherwise keeps one per thread, each
  * holding memory it has freed), and a worker's V8 young generation stays at 4 MB per semi-space
  * (scavenges cheap and frequent instead of the heap growing first). Together they took about 50 MB
- * off a worker's resident memory (with 2 MB then). 4 MB costs a worker about 7% less CPU per message
- * than 2 MB, two workers side by side on one queue, and about 10 MB more resident memory in the
- * median; at 2 MB more of each batch outlived two scavenges and was promoted, and the worker's memory
- * swung more widely (docs/performance.md). The API, which allocates far more per
- * request, may grow its young generation to 64 MB per semi-space instead (V8's default is 16): a batch of
+ * off a worker's resident memory (with 2 MB then). At 4 MB a worker spends about 7% less CPU per
+ * message than at 2 MB (two workers side by side on one queue) for about 10 MB more resident memory
+ * in the median: at 2 MB more of each batch outlived two scavenges and was promoted, and the worker's
+ * memory swung more widely (docs/performance.md). The API, which allocates far more per request, may
+ * grow its young generation to 64 MB per semi-space instead (V8's default is 16): a batch of
  * 500 messages (about 40 MB of short-lived strings and objects) then dies young instead of being
  * copied by scavenge after scavenge, about a quarter less API CPU per batched message; a small one
  * cost it about 5% of its throughput. Both are read when a process starts, so they are set for child
