@@ -50,6 +50,10 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
     connectionString: databaseUrl,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 10_000,
+    // a statement is sent without waiting for the answer to the one before it on the same connection:
+    // a transaction's BEGIN goes with its first statement, and a keyed statement's COMMIT with it
+    // (inTransaction, keyedQuery); queries awaited one by one (Prisma's) run as before
+    pipeline: true,
     // behind a transaction-mode pooler no statement may outlive its transaction: see UnnamedStatementClient
     ...(options.pooler === 'transaction' ? { Client: UnnamedStatementClient } : {}),
   });

@@ -55,7 +55,7 @@ export const idArray = (parameter: string): string => `(SELECT ${parameter}::tex
 export const BEGIN_GENERIC = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off';
 
 /**
- * The same within one statement, where a transaction of its own would cost two more round trips: a
+ * The same within one statement, where a transaction of its own would add BEGIN and COMMIT: a
  * select list item that sets generic plans for the rest of the statement's transaction. The statement
  * names it first, so it is set before any row is written and the foreign-key checks (run at the end of
  * the statement) use it. Those checks against a table partitioned by id were each planned afresh: a
@@ -66,15 +66,29 @@ export const GENERIC_PLANS_IN_TRANSACTION = `set_config('plan_cache_mode', 'forc
 
 /**
  * One hot statement that finds its rows by key, run in a transaction of its own begun with
- * BEGIN_GENERIC, so that a plan made while the partitions were small never reads them whole (two
- * round trips more than the statement alone).
+ * BEGIN_GENERIC, so that a plan made while the partitions were small never reads them whole. BEGIN,
+ * the statement and COMMIT are written together (the pool's connections pipeline, see createDb): one
+ * round trip, as the statement alone would be.
  */
 export function keyedQuery<R extends pg.QueryResultRow>(pool: Sql, config: pg.QueryConfig): Promise<pg.QueryResult<R>> {
-  return inTransaction(pool, (client) => client.query<R>(config), BEGIN_GENERIC);
+  return inTransaction(pool, (client) => client.query<R>(config), BEGIN_GENERIC, { commitWithWork: true });
 }
 
-/** Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back when it throws. */
-export async function inTransaction<T>(pool: Sql, work: (client: pg.PoolClient) => Promise<T>, begin: string = 'BEGIN'): Promise<T> {
+/**
+ * Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back when
+ * it throws. BEGIN goes out with the first statement of `work`, without waiting for its answer (the
+ * connections pipeline: Postgres runs what it is sent in order); a BEGIN cannot fail on a live
+ * connection, and on a lost one everything after it fails too. With `commitWithWork`, `work` sends
+ * one statement and COMMIT follows it at once (BEGIN, statement and COMMIT in one round trip); a
+ * statement that fails then leaves the transaction aborted, and Postgres answers that COMMIT with
+ * ROLLBACK. A COMMIT answered ROLLBACK is an error here in every case: nothing `work` wrote was kept.
+ */
+export async function inTransaction<T>(
+  pool: Sql,
+  work: (client: pg.PoolClient) => Promise<T>,
+  begin: string = 'BEGIN',
+  options: { commitWithWork?: boolean } = {},
+): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   // a connection lost while checked out (a Postgres restart) must not crash the process: the query
@@ -82,10 +96,18 @@ export async function inTransaction<T>(pool: Sql, work: (client: pg.PoolClient) 
   const lost = () => (broken = true);
   client.on('error', lost);
   try {
-    await client.query(begin);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
+    const begun = client.query(begin);
+    // run at once (its first statement is sent now, behind BEGIN), and a `work` that throws fails as a promise
+    const worked = (async () => work(client))();
+    const committed = options.commitWithWork ? client.query('COMMIT') : null;
+    // every answer is awaited before the connection goes back to the pool, and the first failure in
+    // the order they were sent is the one reported
+    const [b, w, c] = await Promise.allSettled([begun, worked, committed ?? worked.then(() => client.query('COMMIT'))]);
+    if (b.status === 'rejected') throw b.reason;
+    if (w.status === 'rejected') throw w.reason;
+    if (c.status === 'rejected') throw c.reason;
+    if (c.value.command === 'ROLLBACK') throw new Error('the transaction was rolled back: a statement in it failed');
+    return w.value;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => (broken = true));
     throw asDatabaseError(err);

@@ -124,7 +124,7 @@ interface RecordResult {
   endpoints: { id: string; project_id: string; events: string[] }[];
 }
 
-/** Two statements in one transaction for one write or many (four round trips to Postgres with BEGIN and COMMIT). */
+/** Two statements in one transaction for one write or many: three round trips to Postgres (BEGIN goes out with the first statement, COMMIT after the second). */
 async function writeAll(db: Db, writes: OutcomeWrite[]): Promise<void> {
   const messageIds = [...new Set(writes.map((w) => w.message.id))].sort();
   const reports = writes.flatMap((w) => (w.report ? [w.report] : []));
