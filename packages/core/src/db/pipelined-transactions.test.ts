@@ -64,7 +64,7 @@ describe('transactions over pipelined connections', () => {
     expect((await sqlPool(db).query(`SELECT note FROM ${table} WHERE id = 1`)).rows).toEqual([{ note: 'kept' }]);
   });
 
-  it('sends BEGIN with the first statement of a longer transaction, then waits for each answer it needs', async () => {
+  it('sends BEGIN with the first statement of a longer transaction, then waits for each answer it needs, COMMIT once the work is done', async () => {
     const { sql, events } = recorded();
     const note = await inTransaction(sql, async (client) => {
       const first = await client.query<{ id: number }>(`INSERT INTO ${table} (id, note) VALUES (2, 'two') RETURNING id`);
@@ -72,11 +72,24 @@ describe('transactions over pipelined connections', () => {
       return second.rows[0]?.note;
     }, BEGIN_GENERIC);
     expect(note).toBe('two+');
-    // BEGIN and the INSERT out together; their two answers; the UPDATE, its answer; COMMIT, its answer
-    const collapsed = events.filter((e, i) => e !== events[i - 1]);
-    expect(collapsed).toEqual(['write', 'ready', 'write', 'ready', 'write', 'ready']);
+    // BEGIN and the INSERT out together, their two answers; the UPDATE, its answer; COMMIT, its answer
+    expect(events.filter((e, i) => e !== events[i - 1])).toEqual(['write', 'ready', 'write', 'ready', 'write', 'ready']);
     expect(events.slice(0, events.indexOf('ready')).length).toBeGreaterThanOrEqual(2);
     expect(events.filter((e) => e === 'ready')).toHaveLength(4);
+  });
+
+  it('sends COMMIT right behind the statement the work sends as its last: two round trips for two dependent statements', async () => {
+    const { sql, events } = recorded();
+    const note = await inTransaction(sql, async (client, last) => {
+      const first = await client.query<{ id: number }>(`INSERT INTO ${table} (id, note) VALUES (6, 'six') RETURNING id`);
+      const second = await last<{ note: string }>({ text: `UPDATE ${table} SET note = note || '+' WHERE id = $1 RETURNING note`, values: [first.rows[0]?.id] });
+      return second.rows[0]?.note;
+    }, BEGIN_GENERIC);
+    expect(note).toBe('six+');
+    // BEGIN and the INSERT, two answers; the UPDATE and COMMIT, two answers
+    expect(events.filter((e, i) => e !== events[i - 1])).toEqual(['write', 'ready', 'write', 'ready']);
+    expect(events.join(',').split('ready,ready').length).toBe(3);
+    expect((await sqlPool(db).query(`SELECT note FROM ${table} WHERE id = 6`)).rows).toEqual([{ note: 'six+' }]);
   });
 
   it('reports a keyed statement that fails with its own error, keeps nothing, and leaves the connection usable', async () => {

@@ -71,24 +71,23 @@ export const GENERIC_PLANS_IN_TRANSACTION = `set_config('plan_cache_mode', 'forc
  * round trip, as the statement alone would be.
  */
 export function keyedQuery<R extends pg.QueryResultRow>(pool: Sql, config: pg.QueryConfig): Promise<pg.QueryResult<R>> {
-  return inTransaction(pool, (client) => client.query<R>(config), BEGIN_GENERIC, { commitWithWork: true });
+  return inTransaction(pool, (_client, last) => last<R>(config), BEGIN_GENERIC);
 }
+
+/** Sends a transaction's last statement with COMMIT right behind it, and answers that statement's result. */
+export type LastStatement = <R extends pg.QueryResultRow>(config: pg.QueryConfig) => Promise<pg.QueryResult<R>>;
 
 /**
  * Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back when
- * it throws. BEGIN goes out with the first statement of `work`, without waiting for its answer (the
- * connections pipeline: Postgres runs what it is sent in order); a BEGIN cannot fail on a live
- * connection, and on a lost one everything after it fails too. With `commitWithWork`, `work` sends
- * one statement and COMMIT follows it at once (BEGIN, statement and COMMIT in one round trip); a
- * statement that fails then leaves the transaction aborted, and Postgres answers that COMMIT with
- * ROLLBACK. A COMMIT answered ROLLBACK is an error here in every case: nothing `work` wrote was kept.
+ * it throws. The pool's connections pipeline (createDb): BEGIN goes out with the first statement of
+ * `work`, without waiting for its answer (a BEGIN cannot fail on a live connection, and on a lost one
+ * everything after it fails too); `work` may send its last statement through `last`, which sends
+ * COMMIT right behind it (nothing may follow it: the transaction then commits unless a statement in
+ * it failed), else COMMIT goes once `work` is done. A statement
+ * that fails leaves the transaction aborted, and Postgres answers a COMMIT with ROLLBACK then: a
+ * COMMIT answered so is an error here in every case, since nothing `work` wrote was kept.
  */
-export async function inTransaction<T>(
-  pool: Sql,
-  work: (client: pg.PoolClient) => Promise<T>,
-  begin: string = 'BEGIN',
-  options: { commitWithWork?: boolean } = {},
-): Promise<T> {
+export async function inTransaction<T>(pool: Sql, work: (client: pg.PoolClient, last: LastStatement) => Promise<T>, begin: string = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   // a connection lost while checked out (a Postgres restart) must not crash the process: the query
@@ -97,16 +96,24 @@ export async function inTransaction<T>(
   client.on('error', lost);
   try {
     const begun = client.query(begin);
+    let committed = null as Promise<pg.QueryResult> | null;
+    const last: LastStatement = <R extends pg.QueryResultRow>(config: pg.QueryConfig) => {
+      if (committed) throw new Error('a transaction has one last statement');
+      const result = client.query<R>(config);
+      committed = client.query('COMMIT');
+      return result;
+    };
     // run at once (its first statement is sent now, behind BEGIN), and a `work` that throws fails as a promise
-    const worked = (async () => work(client))();
-    const committed = options.commitWithWork ? client.query('COMMIT') : null;
+    const worked = (async () => work(client, last))();
+    const [b, w] = await Promise.allSettled([begun, worked]);
+    if (!committed && b.status === 'fulfilled' && w.status === 'fulfilled') committed = client.query('COMMIT');
     // every answer is awaited before the connection goes back to the pool, and the first failure in
     // the order they were sent is the one reported
-    const [b, w, c] = await Promise.allSettled([begun, worked, committed ?? worked.then(() => client.query('COMMIT'))]);
+    const [c] = await Promise.allSettled([committed ?? Promise.resolve(null)]);
     if (b.status === 'rejected') throw b.reason;
     if (w.status === 'rejected') throw w.reason;
     if (c.status === 'rejected') throw c.reason;
-    if (c.value.command === 'ROLLBACK') throw new Error('the transaction was rolled back: a statement in it failed');
+    if (c.value?.command === 'ROLLBACK') throw new Error('the transaction was rolled back: a statement in it failed');
     return w.value;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => (broken = true));

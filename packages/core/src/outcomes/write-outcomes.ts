@@ -124,7 +124,7 @@ interface RecordResult {
   endpoints: { id: string; project_id: string; events: string[] }[];
 }
 
-/** Two statements in one transaction for one write or many: three round trips to Postgres (BEGIN goes out with the first statement, COMMIT after the second). */
+/** Two statements in one transaction for one write or many: two round trips to Postgres (BEGIN goes out with the first statement, COMMIT with the second). */
 async function writeAll(db: Db, writes: OutcomeWrite[]): Promise<void> {
   const messageIds = [...new Set(writes.map((w) => w.message.id))].sort();
   const reports = writes.flatMap((w) => (w.report ? [w.report] : []));
@@ -134,7 +134,7 @@ async function writeAll(db: Db, writes: OutcomeWrite[]): Promise<void> {
     offset += raw.length;
     return placed;
   });
-  await inTransaction(sqlPool(db), async (client) => {
+  await inTransaction(sqlPool(db), async (client, last) => {
     const { rows } = await client.query<RecordResult>(
       prepared('record-outcomes', RECORD_SQL, [
         JSON.stringify(writes.flatMap((w) => w.recipients)),
@@ -160,7 +160,7 @@ async function writeAll(db: Db, writes: OutcomeWrite[]): Promise<void> {
     );
     const byMessage = new Map<string, RecipientStatus[]>();
     for (const row of statuses) byMessage.set(row.message_id, (byMessage.get(row.message_id) ?? []).concat(row.status));
-    await client.query(
+    await last(
       prepared('record-summary', SUMMARY_SQL, [
         JSON.stringify(messageIds.map((id) => ({ id, status: aggregateMessageStatus(byMessage.get(id) ?? []) }))),
         JSON.stringify(deliveries.map(webhookDeliveryRow)),
