@@ -81,11 +81,11 @@ export type LastStatement = <R extends pg.QueryResultRow>(config: pg.QueryConfig
  * Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back when
  * it throws. The pool's connections pipeline (createDb): BEGIN goes out with the first statement of
  * `work`, without waiting for its answer (a BEGIN cannot fail on a live connection, and on a lost one
- * everything after it fails too); `work` may send its last statement through `last`, which sends
- * COMMIT right behind it (nothing may follow it: the transaction then commits unless a statement in
- * it failed), else COMMIT goes once `work` is done. A statement
- * that fails leaves the transaction aborted, and Postgres answers a COMMIT with ROLLBACK then: a
- * COMMIT answered so is an error here in every case, since nothing `work` wrote was kept.
+ * everything after it fails too). `work` may send its last statement through `last`, which sends
+ * COMMIT right behind it: nothing may follow it, and the transaction then commits unless a statement
+ * in it failed. Otherwise COMMIT goes once `work` is done. A statement that fails leaves the
+ * transaction aborted, and Postgres answers a COMMIT with ROLLBACK then: a COMMIT answered so is an
+ * error here in every case, since nothing `work` wrote was kept.
  */
 export async function inTransaction<T>(pool: Sql, work: (client: pg.PoolClient, last: LastStatement) => Promise<T>, begin: string = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
