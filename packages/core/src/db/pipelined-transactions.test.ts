@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
 import { createDb, pgPool, sqlPool, type Sql } from './client.ts';
 import { BEGIN_GENERIC, inTransaction, keyedQuery, prepared } from './sql.ts';
+import { DatabaseUnavailableError } from './unavailable.ts';
 
 /**
  * The plain-SQL pool's connections pipeline (createDb): a transaction's BEGIN goes out with its first
@@ -117,6 +118,20 @@ describe('transactions over pipelined connections', () => {
     expect(outcome).toBeInstanceOf(Error);
     expect(String((outcome as Error).message)).toMatch(/rolled back/);
     expect((await sqlPool(db).query(`SELECT count(*)::int AS n FROM ${table} WHERE id = 4`)).rows).toEqual([{ n: 0 }]);
+  });
+
+  it('fails as Postgres unavailable when the connection ends with COMMIT already sent behind a statement, keeps nothing, and lends a sound connection next', async () => {
+    const { sql } = recorded();
+    // the session ends itself inside the transaction: what was pipelined behind it (COMMIT) never runs
+    const lost = await inTransaction(sql, async (client, last) => {
+      await client.query(`INSERT INTO ${table} (id, note) VALUES (7, 'lost')`);
+      return last({ text: 'SELECT pg_terminate_backend(pg_backend_pid())' });
+    }).catch((e: unknown) => e);
+    expect(lost).toBeInstanceOf(DatabaseUnavailableError);
+    expect((await sqlPool(db).query(`SELECT count(*)::int AS n FROM ${table} WHERE id = 7`)).rows).toEqual([{ n: 0 }]);
+    // the dead client was discarded: a keyed statement right after runs on a live one
+    const next = await keyedQuery<{ id: number }>(sqlPool(db), prepared('pipelined-after-loss', `INSERT INTO ${table} (id, note) VALUES ($1, $2) RETURNING id`, [8, 'after']));
+    expect(next.rows).toEqual([{ id: 8 }]);
   });
 
   it('rolls back when the work throws, the statements it sent undone', async () => {
