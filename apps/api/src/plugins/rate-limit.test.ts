@@ -131,6 +131,51 @@ describe('the rate limit hook', () => {
   });
 });
 
+describe('the rate limit hook at high limits (tokens reserved ahead)', () => {
+  const prefix = uniquePrefix('rate-limit-reserve');
+  let redis: Redis;
+  let app: FastifyInstance;
+  const calls = { reserve: 0, takeAll: 0 };
+
+  beforeAll(async () => {
+    redis = new Redis(TEST_REDIS_URL);
+    const inner = createRateLimiter(redis, prefix);
+    const counting: RateLimiter = {
+      ...inner,
+      takeAll: (buckets, cost) => ((calls.takeAll += 1), inner.takeAll(buckets, cost)),
+      reserve: (buckets, upTo) => ((calls.reserve += 1), inner.reserve(buckets, upTo)),
+    };
+    // reservations of 10 (10 ms of the key's rate); the rates are slow beside the test, the bursts not
+    app = await buildTestApp(counting, { perKey: { perSecond: 1_000, burst: 50 * 1_000 }, perProject: { perSecond: 2_000, burst: 100 * 1_000 } });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('asks Redis once for ten requests, still counting RateLimit-Remaining down, and still refuses once the bucket is spent', async () => {
+    const get = () => app.inject({ method: 'GET', url: '/ping', headers: { 'x-project': 'proj_busy', 'x-key': 'key_busy' } });
+    const answers = [];
+    for (let i = 0; i < 30; i++) answers.push(await get());
+    expect(answers.every((a) => a.statusCode === 200)).toBe(true);
+    expect(calls).toEqual({ reserve: 3, takeAll: 0 });
+    const remaining = answers.map((a) => Number(a.headers['ratelimit-remaining']));
+    // each answer a token fewer than the one before, give or take what the bucket refilled meanwhile (1 a ms)
+    for (let i = 1; i < remaining.length; i++) expect(remaining[i]).toBeLessThanOrEqual((remaining[i - 1] as number) + 50);
+    expect(remaining[0]).toBe(50 * 1_000 - 1);
+    // the key's bucket spent by other requests (another process): the next reservation is refused by Redis
+    await createRateLimiter(redis, prefix).takeAll([{ key: '{proj_busy}:key:key_busy', limit: { perSecond: 1_000, burst: 50 * 1_000 } }], 50 * 1_000 - 100);
+    let refused = await get();
+    // (it refills 1 a ms: the requests outrun it)
+    for (let i = 0; i < 2_000 && refused.statusCode === 200; i++) refused = await get();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json<{ error: { code: string; details: { limit: string } } }>().error).toMatchObject({ code: 'rate_limited', details: { limit: 'api_key' } });
+  });
+});
+
 describe('the rate limit hook when Redis is unreachable', () => {
   let port: number;
 

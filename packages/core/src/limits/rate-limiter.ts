@@ -58,6 +58,12 @@ export interface RateLimiter {
    * such as failed sign-ins, checks here before the attempt).
    */
   peek(key: string, limit: RateLimit, cost?: number): Promise<TakeResult>;
+  /**
+   * Takes as many tokens as every bucket has now, at most `upTo` and at least one, from all buckets or
+   * from none (a reservation: token-reserve.ts hands them out one by one). `granted` is 0 when refused;
+   * the results are the buckets' state after the take, as takeAll's.
+   */
+  reserve(buckets: readonly Bucket[], upTo: number): Promise<{ granted: number; results: TakeResult[] }>;
 }
 
 /**
@@ -71,10 +77,12 @@ export const RATE_LIMIT_REDIS_OPTIONS = {
   maxRetriesPerRequest: 0,
 } as const satisfies RedisOptions;
 
-// KEYS: one per bucket. ARGV[1]: now in ms, or '' to read Redis TIME. ARGV[2]: cost. ARGV[3]: '1' to
-// charge the buckets, '0' to only say whether the take would be allowed (peek).
-// ARGV[2 + 2i], ARGV[3 + 2i]: emission interval (ms per token) and burst of bucket i.
-// Returns four integers per bucket: allowed (0/1), remaining, resetMs, retryAfterMs.
+// KEYS: one per bucket. ARGV[1]: now in ms, or '' to read Redis TIME. ARGV[2]: cost (the fewest tokens
+// to take). ARGV[3]: '1' to charge the buckets, '0' to only say whether the take would be allowed
+// (peek). ARGV[4]: the most tokens to take (a reservation takes as many as every bucket has, up to it;
+// a take passes its cost). ARGV[3 + 2i], ARGV[4 + 2i]: emission interval (ms per token) and burst of
+// bucket i. Returns four integers per bucket: allowed (0/1), remaining, resetMs, retryAfterMs; then
+// the tokens taken (0 when refused or peeked).
 const GCRA_SCRIPT = `
 local now = tonumber(ARGV[1])
 if not now then
@@ -83,15 +91,26 @@ if not now then
 end
 local cost = tonumber(ARGV[2])
 local charge = ARGV[3] == '1'
+local take = tonumber(ARGV[4])
 local EPSILON = 1e-6
 local all = true
 local state = {}
 for i = 1, #KEYS do
-  local interval = tonumber(ARGV[2 + 2 * i])
-  local burst = tonumber(ARGV[3 + 2 * i])
+  local interval = tonumber(ARGV[3 + 2 * i])
+  local burst = tonumber(ARGV[4 + 2 * i])
   local tat = tonumber(redis.call('GET', KEYS[i]) or now)
   if tat < now then tat = now end
-  local newTat = tat + interval * cost
+  -- the most whole tokens that fit now: the largest n with now - (tat + interval * n - interval * burst) > -EPSILON
+  local fit = math.ceil((now - tat + interval * burst + EPSILON) / interval) - 1
+  if fit < take then take = fit end
+  state[i] = { interval = interval, burst = burst, tat = tat }
+end
+if take < cost then take = cost end
+for i = 1, #KEYS do
+  local interval = state[i].interval
+  local burst = state[i].burst
+  local tat = state[i].tat
+  local newTat = tat + interval * take
   local diff = now - (newTat - interval * burst)
   state[i] = { interval = interval, burst = burst, tat = tat, newTat = newTat, diff = diff, ok = diff > -EPSILON }
   if not state[i].ok then all = false end
@@ -117,6 +136,7 @@ for i = 1, #KEYS do
     out[#out + 1] = math.max(1, math.ceil(-s.diff))
   end
 end
+out[#out + 1] = (all and charge) and take or 0
 return out`;
 
 const GCRA_SHA = createHash('sha1').update(GCRA_SCRIPT).digest('hex');
@@ -142,27 +162,32 @@ export function createRateLimiter(redis: RedisClient, prefix: string, clock?: ()
     }
   }
 
-  async function takeAll(buckets: readonly Bucket[], cost = 1, charge = true): Promise<TakeResult[]> {
+  async function takeUpTo(buckets: readonly Bucket[], cost: number, upTo: number, charge: boolean): Promise<{ granted: number; results: TakeResult[] }> {
     if (!(Number.isInteger(cost) && cost >= 1)) throw new RangeError(`cost must be a positive integer, not ${cost}`);
-    if (buckets.length === 0) return [];
+    if (!(Number.isInteger(upTo) && upTo >= cost)) throw new RangeError(`upTo must be an integer of at least ${cost}, not ${upTo}`);
+    if (buckets.length === 0) return { granted: 0, results: [] };
     for (const bucket of buckets) checkLimit(bucket.limit, cost);
-    const args: (string | number)[] = [clock ? clock() : '', cost, charge ? '1' : '0'];
+    const args: (string | number)[] = [clock ? clock() : '', cost, charge ? '1' : '0', upTo];
     for (const { limit } of buckets) args.push(1000 / limit.perSecond, limit.burst);
     const reply = await run(
       buckets.map((b) => `${prefix}:${b.key}`),
       args,
     );
-    return buckets.map((bucket, i) => ({
+    const results = buckets.map((bucket, i) => ({
       allowed: reply[4 * i] === 1,
       limit: bucket.limit.burst,
       remaining: reply[4 * i + 1] ?? 0,
       resetMs: reply[4 * i + 2] ?? 0,
       retryAfterMs: reply[4 * i + 3] ?? 0,
     }));
+    return { granted: reply[4 * buckets.length] ?? 0, results };
   }
+
+  const takeAll = async (buckets: readonly Bucket[], cost = 1, charge = true) => (await takeUpTo(buckets, cost, cost, charge)).results;
 
   return {
     takeAll: (buckets, cost) => takeAll(buckets, cost),
+    reserve: (buckets, upTo) => takeUpTo(buckets, 1, upTo, true),
     async take(key, limit, cost = 1) {
       const [result] = await takeAll([{ key, limit }], cost);
       return result as TakeResult;
