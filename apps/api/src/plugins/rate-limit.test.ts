@@ -187,10 +187,10 @@ describe('the rate limit hook when Redis is unreachable', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  async function throughDeadRedis(redis: Redis, timeoutMs: number): Promise<{ ms: number; logs: string[]; statuses: number[] }> {
+  async function throughDeadRedis(redis: Redis, timeoutMs: number, settings: RateLimitSettings): Promise<{ ms: number; logs: string[]; statuses: number[] }> {
     redis.on('error', () => {});
     const logs: string[] = [];
-    const app = await buildTestApp(createRateLimiter(redis, 'unused'), { ...SETTINGS, timeoutMs }, logs);
+    const app = await buildTestApp(createRateLimiter(redis, 'unused'), { ...settings, timeoutMs }, logs);
     try {
       const started = performance.now();
       const answers = await Promise.all(
@@ -204,21 +204,25 @@ describe('the rate limit hook when Redis is unreachable', () => {
     }
   }
 
-  it('lets requests through at once, logging one warning, with a connection that does not queue offline', async () => {
-    const redis = new Redis({ host: '127.0.0.1', port, ...RATE_LIMIT_REDIS_OPTIONS, retryStrategy: () => 1_000 });
-    const { ms, logs, statuses } = await throughDeadRedis(redis, 200);
-    expect(statuses).toEqual(Array(10).fill(200));
-    expect(ms).toBeLessThan(150);
-    expect(logs).toHaveLength(1);
-    expect(logs[0]).toContain('rate limiter unavailable: requests are let through unlimited');
-  });
+  // with one token a request, and with tokens reserved ahead (a reservation that never comes must not hold requests up either)
+  const HIGH: RateLimitSettings = { perKey: { perSecond: 10_000, burst: 20_000 }, perProject: { perSecond: 10_000, burst: 20_000 } };
+  for (const [name, settings] of [['one token a request', SETTINGS], ['tokens reserved ahead', HIGH]] as const) {
+    it(`lets requests through at once, logging one warning, with a connection that does not queue offline (${name})`, async () => {
+      const redis = new Redis({ host: '127.0.0.1', port, ...RATE_LIMIT_REDIS_OPTIONS, retryStrategy: () => 1_000 });
+      const { ms, logs, statuses } = await throughDeadRedis(redis, 200, settings);
+      expect(statuses).toEqual(Array(10).fill(200));
+      expect(ms).toBeLessThan(150);
+      expect(logs).toHaveLength(1);
+      expect(logs[0]).toContain('rate limiter unavailable: requests are let through unlimited');
+    });
 
-  it('lets requests through after its own timeout when the connection queues commands (as BullMQ’s does)', async () => {
-    const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: null, retryStrategy: () => 1_000 });
-    const { ms, logs, statuses } = await throughDeadRedis(redis, 100);
-    expect(statuses).toEqual(Array(10).fill(200));
-    expect(ms).toBeGreaterThanOrEqual(95);
-    expect(ms).toBeLessThan(400);
-    expect(logs[0]).toContain('did not answer within 100 ms');
-  });
+    it(`lets requests through after its own timeout when the connection queues commands (as BullMQ’s does) (${name})`, async () => {
+      const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: null, retryStrategy: () => 1_000 });
+      const { ms, logs, statuses } = await throughDeadRedis(redis, 100, settings);
+      expect(statuses).toEqual(Array(10).fill(200));
+      expect(ms).toBeGreaterThanOrEqual(95);
+      expect(ms).toBeLessThan(400);
+      expect(logs[0]).toContain('did not answer within 100 ms');
+    });
+  }
 });
