@@ -174,6 +174,34 @@ describe('the rate limit hook at high limits (tokens reserved ahead)', () => {
     expect(refused.statusCode).toBe(429);
     expect(refused.json<{ error: { code: string; details: { limit: string } } }>().error).toMatchObject({ code: 'rate_limited', details: { limit: 'api_key' } });
   });
+
+  it("keeps each project's tokens apart: another project's tokens held here are never handed to it, and one project refused leaves another whole", async () => {
+    const get = (project: string, key: string) => app.inject({ method: 'GET', url: '/ping', headers: { 'x-project': project, 'x-key': key } });
+    // the flooding project reserves 10 and holds 9; then its bucket is spent elsewhere (another process)
+    expect((await get('proj_flood', 'key_flood')).statusCode).toBe(200);
+    await createRateLimiter(redis, prefix).takeAll([{ key: '{proj_flood}:project', limit: { perSecond: 2_000, burst: 100 * 1_000 } }], 100 * 1_000 - 200);
+
+    const before = calls.reserve;
+    const calm = await get('proj_calm', 'key_calm');
+    expect(calm.statusCode).toBe(200);
+    // a reservation of its own, none of the tokens held for the other project: its key's bucket full but for this request
+    expect(calls.reserve).toBe(before + 1);
+    expect(calm.headers['ratelimit-remaining']).toBe(String(50 * 1_000 - 1));
+
+    // the flooding project spends what it holds here, then Redis refuses it, naming the project's limit
+    const answers = [];
+    for (let i = 0; i < 2_000; i++) {
+      const answer = await get('proj_flood', 'key_flood');
+      answers.push(answer.statusCode);
+      if (answer.statusCode === 429) {
+        expect(answer.json<{ error: { details: { limit: string } } }>().error.details.limit).toBe('project');
+        break;
+      }
+    }
+    expect(answers.at(-1)).toBe(429);
+    // and the calm project still goes through
+    expect((await get('proj_calm', 'key_calm')).statusCode).toBe(200);
+  });
 });
 
 describe('the rate limit hook when Redis is unreachable', () => {

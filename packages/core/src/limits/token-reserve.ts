@@ -53,9 +53,9 @@ export function createTokenReserve(limiter: RateLimiter, options: { maxAgeMs?: n
   const stocks = new Map<string, Stock>();
   const reserving = new Map<string, Promise<unknown>>();
 
-  /** What the client has left: the buckets' remaining at the reservation, what they refilled since, and the tokens still held. */
-  const fromStock = (stock: Stock, buckets: readonly Bucket[]): TakeResult[] => {
-    const elapsed = now() - stock.at;
+  /** What the client has left at `at`: the buckets' remaining at the reservation, what they refilled since, and the tokens still held. */
+  const fromStock = (stock: Stock, buckets: readonly Bucket[], at: number): TakeResult[] => {
+    const elapsed = at - stock.at;
     return stock.results.map((r, i) => ({
       ...r,
       remaining: Math.min(r.limit, r.remaining + stock.tokens + Math.floor((elapsed * (buckets[i] as Bucket).limit.perSecond) / 1000)),
@@ -74,9 +74,10 @@ export function createTokenReserve(limiter: RateLimiter, options: { maxAgeMs?: n
     const id = buckets.map((b) => `${b.key} ${b.limit.perSecond} ${b.limit.burst}`).join('\n');
     for (;;) {
       const stock = stocks.get(id);
-      if (stock && stock.tokens > 0 && now() - stock.at < maxAgeMs) {
+      const at = now();
+      if (stock && stock.tokens > 0 && at - stock.at < maxAgeMs) {
         stock.tokens -= 1;
-        return fromStock(stock, buckets);
+        return fromStock(stock, buckets, at);
       }
       // one reservation at a time per bucket set: the requests arriving meanwhile take from what it brings
       const pending = reserving.get(id);
@@ -89,9 +90,10 @@ export function createTokenReserve(limiter: RateLimiter, options: { maxAgeMs?: n
       try {
         const { granted, results } = await reservation;
         if (granted === 0) return results;
+        // the first token goes out at the reservation's own time: nothing has refilled yet
         const taken: Stock = { tokens: granted - 1, at: now(), results };
         keep(id, taken);
-        return fromStock(taken, buckets);
+        return fromStock(taken, buckets, taken.at);
       } finally {
         reserving.delete(id);
       }
