@@ -6,7 +6,8 @@ export type PartitionInterval = 'day' | 'week' | 'month';
 /**
  * A table partitioned by time: RANGE on its primary key `id`, whose ULID begins with the time the row
  * belongs to (a message's rows carry the message's time, ids.ts), so a range of ids is a range of time,
- * a lookup by id reads one partition, and the primary and foreign keys stay what they were.
+ * a lookup by id reads one partition, and the primary keys stay what they were (of the foreign keys
+ * naming one, only a feedback report's remains: docs/partitioning.md#foreign-keys).
  */
 export interface PartitionedTable {
   table: string;
