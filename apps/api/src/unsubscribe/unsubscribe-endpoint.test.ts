@@ -149,6 +149,19 @@ describe('one-click unsubscribe over HTTPS (RFC 8058)', () => {
     });
   });
 
+  it('answers 404 for the token of a recipient whose message was deleted by hand, writing nothing (no foreign key ties them)', async () => {
+    const { messageId, recipients } = await sendFrom(a, ['left-behind@example.org']);
+    const token = tokenFor(recipients.get('left-behind@example.org') as string);
+    // the message alone, as a hand-written DELETE would: its recipient row stays (docs/partitioning.md#foreign-keys)
+    await api.db.$executeRawUnsafe('DELETE FROM message_contents WHERE id = $1', messageId);
+    await api.db.$executeRawUnsafe('DELETE FROM messages WHERE id = $1', messageId);
+    expect(await api.db.recipient.count({ where: { messageId } })).toBe(1);
+    expect((await api.app.inject({ method: 'GET', url: `/unsubscribe/${token}` })).statusCode).toBe(404);
+    const response = await post(token);
+    expect(response.statusCode, response.body).toBe(404);
+    expect(await effects(a.id, 'left-behind@example.org')).toMatchObject({ suppressions: [], events: [] });
+  });
+
   it('never writes a token into the request log', () => {
     expect(captured.text()).toContain('/unsubscribe/[redacted]');
     expect(captured.text()).not.toMatch(/\/unsubscribe\/(?!\[redacted\])[a-z0-9]{20}/i);

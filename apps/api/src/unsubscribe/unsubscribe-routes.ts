@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HeraldError, readUnsubscribeToken, unsubscribeKey, unsubscribeRecipient, UNSUBSCRIBE_PATH, type TokenKey } from '@herald/core';
+import { HeraldError, issuedSubjectExists, readUnsubscribeToken, unsubscribeKey, unsubscribeRecipient, UNSUBSCRIBE_PATH, type TokenKey } from '@herald/core';
 import type { AppDeps } from '../app.ts';
 import { registerErrorHandler, type ErrorPresenter } from '../plugins/error-handler.ts';
 import { clientRateLimitHook } from '../plugins/rate-limit.ts';
@@ -46,8 +46,7 @@ export function unsubscribeRoutes(deps: AppDeps) {
 
     app.get('/:token', { schema: { hide: true } }, async (request: FastifyRequest<{ Params: { token: string } }>, reply) => {
       const recipientId = recipientOf(request.params.token);
-      const exists = await deps.db.recipient.findUnique({ where: { id: recipientId }, select: { id: true } });
-      if (!exists) throw new HeraldError('not_found', 'no such unsubscribe link');
+      if (!(await issuedSubjectExists(deps.db, { kind: 'recipient', id: recipientId }))) throw new HeraldError('not_found', 'no such unsubscribe link');
       return sendPage(reply, 200, CONFIRM_PAGE);
     });
 

@@ -21,11 +21,16 @@ export async function findIssuedMessage(db: Db, subject: TokenSubject): Promise<
   });
 }
 
-/** Whether the subject of a token still exists: one indexed lookup, for the RCPT decision. */
+/**
+ * Whether the subject of a token still exists, for the RCPT decision: the message, or the recipient
+ * and its message, each found by primary key. No foreign key ties a recipient to its message
+ * (docs/partitioning.md#foreign-keys): a recipient left behind by a message deleted by hand is no
+ * recipient Herald answers for.
+ */
 export async function issuedSubjectExists(db: Db, subject: TokenSubject): Promise<boolean> {
   const found =
     subject.kind === 'message'
       ? await db.message.findUnique({ where: { id: subject.id }, select: { id: true } })
-      : await db.recipient.findUnique({ where: { id: subject.id }, select: { id: true } });
+      : await db.recipient.findFirst({ where: { id: subject.id, message: { is: {} } }, select: { id: true } });
   return found !== null;
 }

@@ -20,8 +20,9 @@ export async function unsubscribeRecipient(
   options: { now?: Date; report?: Omit<NewReport, 'project_id' | 'message_id'> } = {},
 ): Promise<UnsubscribeResult> {
   const now = options.now ?? new Date();
-  const recipient = await store.db.recipient.findUnique({
-    where: { id: recipientId },
+  // with its message: a recipient whose message was deleted by hand is unknown (no foreign key ties them)
+  const recipient = await store.db.recipient.findFirst({
+    where: { id: recipientId, message: { is: {} } },
     select: { id: true, email: true, projectId: true, message: { select: { id: true, tags: true, metadata: true } } },
   });
   if (!recipient) return { ok: false, reason: 'unknown_recipient' };

@@ -42,7 +42,7 @@ describe('commitMessages and message_contents', () => {
     }
   });
 
-  it('stores neither the message nor its content when the commit fails', async () => {
+  it('stores neither the message nor its content, recipients or events when the commit fails', async () => {
     const taken = draft(Buffer.from('first'));
     await commitMessages(deps(), sender(), [taken], options);
     // a request of two messages whose second id is taken: the statement fails as a whole
@@ -50,6 +50,10 @@ describe('commitMessages and message_contents', () => {
     await expect(commitMessages(deps(), sender(), [fresh, draft(Buffer.from('again'), taken.id)], options)).rejects.toThrow();
     expect(await db.message.findUnique({ where: { id: fresh.id } })).toBeNull();
     expect(await content(fresh.id)).toBeUndefined();
+    // no foreign key names the message (docs/partitioning.md#foreign-keys): its recipients and events
+    // are not stored because they went in the same statement
+    expect(await db.recipient.count({ where: { messageId: fresh.id } })).toBe(0);
+    expect(await db.event.count({ where: { messageId: fresh.id } })).toBe(0);
     expect(Buffer.from((await content(taken.id)) as Uint8Array).toString()).toBe('first');
   });
 
