@@ -55,16 +55,6 @@ export const idArray = (parameter: string): string => `(SELECT ${parameter}::tex
 export const BEGIN_GENERIC = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off';
 
 /**
- * The same within one statement, where a transaction of its own would add BEGIN and COMMIT: a
- * select list item that sets generic plans for the rest of the statement's transaction. The statement
- * names it first, so it is set before any row is written and the foreign-key checks (run at the end of
- * the statement) use it. Those checks against a table partitioned by id were each planned afresh: a
- * custom plan prunes to one partition, so Postgres never chose the generic one, which prunes as it runs
- * (33 µs of planning for 3 µs of work, three to five times a message).
- */
-export const GENERIC_PLANS_IN_TRANSACTION = `set_config('plan_cache_mode', 'force_generic_plan', true)`;
-
-/**
  * One hot statement that finds its rows by key, run in a transaction of its own begun with
  * BEGIN_GENERIC, so that a plan made while the partitions were small never reads them whole. BEGIN,
  * the statement and COMMIT are written together (the pool's connections pipeline, see createDb): one

@@ -22,15 +22,18 @@ export async function findIssuedMessage(db: Db, subject: TokenSubject): Promise<
 }
 
 /**
- * Whether the subject of a token still exists, for the RCPT decision: the message, or the recipient
- * and its message, each found by primary key. No foreign key ties a recipient to its message
- * (docs/partitioning.md#foreign-keys): a recipient left behind by a message deleted by hand is no
+ * The recipient an id from outside names (a return path, an unsubscribe link or mailbox), as a Prisma
+ * filter: the recipient with its message, both found by primary key. No foreign key ties a recipient to
+ * its message (docs/partitioning.md#foreign-keys): one left behind by a message deleted by hand is no
  * recipient Herald answers for.
  */
+export const issuedRecipient = (id: string) => ({ id, message: { is: {} } });
+
+/** Whether the subject of a token still exists (the message, or the recipient with its message), for the RCPT decision. */
 export async function issuedSubjectExists(db: Db, subject: TokenSubject): Promise<boolean> {
   const found =
     subject.kind === 'message'
       ? await db.message.findUnique({ where: { id: subject.id }, select: { id: true } })
-      : await db.recipient.findFirst({ where: { id: subject.id, message: { is: {} } }, select: { id: true } });
+      : await db.recipient.findFirst({ where: issuedRecipient(subject.id), select: { id: true } });
   return found !== null;
 }

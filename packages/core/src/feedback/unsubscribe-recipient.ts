@@ -1,5 +1,6 @@
 import type { Store } from '../db/store.ts';
 import { newId } from '../ids.ts';
+import { issuedRecipient } from './issued-delivery.ts';
 import { eventRow, type NewReport } from '../outcomes/write-outcomes.ts';
 
 /** How a recipient asked to stop: the one-click URL (RFC 8058) or mail to the unsubscribe mailbox (RFC 2369). */
@@ -20,9 +21,8 @@ export async function unsubscribeRecipient(
   options: { now?: Date; report?: Omit<NewReport, 'project_id' | 'message_id'> } = {},
 ): Promise<UnsubscribeResult> {
   const now = options.now ?? new Date();
-  // with its message: a recipient whose message was deleted by hand is unknown (no foreign key ties them)
   const recipient = await store.db.recipient.findFirst({
-    where: { id: recipientId, message: { is: {} } },
+    where: issuedRecipient(recipientId),
     select: { id: true, email: true, projectId: true, message: { select: { id: true, tags: true, metadata: true } } },
   });
   if (!recipient) return { ok: false, reason: 'unknown_recipient' };

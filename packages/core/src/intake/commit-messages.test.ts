@@ -57,7 +57,7 @@ describe('commitMessages and message_contents', () => {
     expect(Buffer.from((await content(taken.id)) as Uint8Array).toString()).toBe('first');
   });
 
-  it("sets generic plans for its own statement's foreign-key checks only: the connection's next statement plans as before", async () => {
+  it("leaves the connection's plan settings as they were: its next statement plans as before", async () => {
     // one connection, so the statement after the commit runs where the commit ran
     const single = createDb(TEST_DATABASE_URL, { poolSize: 1 });
     try {

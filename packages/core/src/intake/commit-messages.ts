@@ -1,6 +1,6 @@
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
-import { columnNames, GENERIC_PLANS_IN_TRANSACTION, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
+import { columnNames, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
 import type { Store } from '../db/store.ts';
 import { allColumns, columnsOf, EVENTS, MESSAGE_CONTENTS, MESSAGES, RECIPIENTS, WEBHOOK_DELIVERIES, isoTimestamp, type WrittenRowOf } from '../db/tables.ts';
 import { isUniqueViolation } from '../db/unique-violation.ts';
@@ -329,8 +329,7 @@ const GROUP_RAW_BYTES = 64 * 1024 * 1024;
 // the message rows say where their raw content is in $5: the messages get the rows (parsed once, in x),
 // message_contents each message's content, cut out of $5 in the same statement
 const MESSAGE_NAMES = columnNames(columnsOf(MESSAGES, MESSAGE_COLUMNS));
-const COMMIT_SQL = `WITH g AS (SELECT ${GENERIC_PLANS_IN_TRANSACTION}),
-     x AS MATERIALIZED (SELECT x.* FROM g, json_to_recordset($1::json) AS x(${recordsetTypes(MESSAGE)})),
+const COMMIT_SQL = `WITH x AS MATERIALIZED (SELECT x.* FROM json_to_recordset($1::json) AS x(${recordsetTypes(MESSAGE)})),
      m AS (INSERT INTO ${MESSAGES.name} (${MESSAGE_NAMES}) SELECT ${MESSAGE_NAMES} FROM x RETURNING id, domain_id, tags, created_at, send_at),
      c AS (INSERT INTO ${MESSAGE_CONTENTS.name} (id, raw) SELECT id, substring($5::bytea FROM raw_offset + 1 FOR raw_size) FROM x),
      k AS (INSERT INTO idempotency_keys (project_id, key, created_at) SELECT project_id, idempotency_key, created_at FROM x WHERE idempotency_key IS NOT NULL),
