@@ -13,6 +13,16 @@ export const ROLLUP_EVENT_COLUMNS = 'project_id, message_id, type, category, enh
 /** Events that count as a recipient accepted by intake: each recipient gets exactly one of these. */
 const ACCEPTED = `('queued', 'scheduled', 'suppressed')`;
 const HARD = `(${[...HARD_BOUNCE_CATEGORIES].map((c) => `'${c}'`).join(', ')})`;
+/** The lower bounds of the latency buckets 1 to 30, in seconds: 1, 2, 4 … 2^29. */
+const LATENCY_BOUNDS = `{${Array.from({ length: 30 }, (_, i) => 2 ** i).join(',')}}`;
+
+/**
+ * The latency bucket of `seconds` (an SQL expression): 0 under a second, b for [2^(b-1), 2^b) seconds,
+ * 30 from 2^29 s on, the buckets latency.ts reads. width_bucket compares exactly, as numeric, by a
+ * binary search over the bounds; log(2.0, x) on numeric, used before, took about 6 µs a delivered
+ * message (2026-12-06).
+ */
+export const latencyBucket = (seconds: string): string => `width_bucket((${seconds})::numeric, '${LATENCY_BOUNDS}'::numeric[])`;
 /** Every event type a rollup counts; others (delays, auto-replies, domain events) add no row. */
 const COUNTED = `('queued', 'scheduled', 'suppressed', 'delivered', 'deferred', 'bounced', 'failed', 'complained', 'unsubscribed')`;
 
@@ -49,7 +59,7 @@ s1 AS (
 s2 AS (
   INSERT INTO stats_latency_hourly AS r (project_id, hour, domain_id, tag, shard, bucket, count)
   SELECT project_id, hour, domain_id, tag, ${shard}, b.bucket, count(*)
-  FROM st CROSS JOIN LATERAL (SELECT CASE WHEN latency < 1 THEN 0 ELSE least(30, 1 + floor(log(2.0, latency::numeric)))::int END) AS b(bucket)
+  FROM st CROSS JOIN LATERAL (SELECT ${latencyBucket('latency')}) AS b(bucket)
   WHERE type = 'delivered' GROUP BY 1, 2, 3, 4, 6 ORDER BY 1, 2, 3, 4, 6
   ON CONFLICT (project_id, hour, domain_id, tag, shard, bucket) DO UPDATE SET count = r.count + excluded.count),
 s3 AS (

@@ -4,6 +4,7 @@ import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support
 import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
 import { pgPool } from '../db/client.ts';
 import { rebuildStats } from './rebuild-stats.ts';
+import { latencyBucket } from './rollup-sql.ts';
 import { projectStats, type StatsCounts } from './stats-query.ts';
 
 const HOUR = 3_600_000;
@@ -110,5 +111,11 @@ describe('statistics from the hourly rollups', () => {
     }
     expect(await projectStats(h.db, range)).toEqual(before);
     expect(await projectStats(h.db, { ...range, tag: 'welcome' })).toEqual(await projectStats(h.db, { ...range, tag: 'welcome' }));
+  });
+
+  it('puts a latency in its power-of-two bucket exactly at the bounds: 0 under a second, b for [2^(b-1), 2^b) seconds, 30 from 2^29 s', async () => {
+    const seconds = ['-3', '0', '0.999999', '1', '1.5', '2', '3.999999', '4', '60', '1023.999999', '1024', '536870911.999999', '536870912', '9999999999'];
+    const { rows } = await sqlPool(h.db).query<{ bucket: number }>(`SELECT ${latencyBucket('x')} AS bucket FROM unnest($1::numeric[]) WITH ORDINALITY AS t(x, i) ORDER BY i`, [seconds]);
+    expect(rows.map((r) => r.bucket)).toEqual([0, 0, 0, 1, 1, 2, 2, 3, 6, 10, 11, 29, 30, 30]);
   });
 });
