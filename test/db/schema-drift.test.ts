@@ -38,8 +38,8 @@ describe('schema.prisma and prisma/migrations describe the same database', () =>
       table: 'messages', unique: false, method: 'btree', columns: ['project_id', 'created_at DESC', 'id DESC'], where: null,
     });
     expect(expected.indexes.get('domains_project_id_name_key')?.unique).toBe(true);
-    expect(expected.foreignKeys.get('messages (domain_id)')).toEqual({
-      name: 'messages_domain_id_fkey', table: 'messages', columns: ['domain_id'], refTable: 'domains', refColumns: ['id'],
+    expect(expected.foreignKeys.get('events (domain_id)')).toEqual({
+      name: 'events_domain_id_fkey', table: 'events', columns: ['domain_id'], refTable: 'domains', refColumns: ['id'],
       onDelete: 'SET NULL', onUpdate: 'CASCADE',
     });
   });
@@ -69,8 +69,8 @@ describe('the drift check', () => {
         ALTER TABLE "messages" ALTER COLUMN "raw_size" TYPE BIGINT;
         ALTER TABLE "events" DROP COLUMN "mx_ip";
         ALTER TYPE "EventType" ADD VALUE 'opened';
-        ALTER TABLE "messages" DROP CONSTRAINT "messages_domain_id_fkey";
-        ALTER TABLE "messages" ADD CONSTRAINT "messages_domain_id_fkey" FOREIGN KEY ("domain_id")
+        ALTER TABLE "events" DROP CONSTRAINT "events_domain_id_fkey";
+        ALTER TABLE "events" ADD CONSTRAINT "events_domain_id_fkey" FOREIGN KEY ("domain_id")
           REFERENCES "domains"("id") ON DELETE CASCADE ON UPDATE CASCADE;
         ALTER TABLE "suppressions" ADD CONSTRAINT "suppressions_email_check" CHECK (email <> '');
         CREATE TABLE "stray" ("id" TEXT PRIMARY KEY);
@@ -89,7 +89,7 @@ describe('the drift check', () => {
       'not in schema.prisma: table stray (1 columns)',
       'missing in database: index messages_created_at_idx on messages (INDEX messages_created_at_idx ON messages (created_at))',
       'not in schema.prisma: index recipients_domain_idx on recipients (INDEX recipients_domain_idx ON recipients (domain DESC))',
-      'foreign key messages (domain_id): schema.prisma has FOREIGN KEY messages_domain_id_fkey ON messages (domain_id) REFERENCES domains (id) ON DELETE SET NULL ON UPDATE CASCADE, database has FOREIGN KEY messages_domain_id_fkey ON messages (domain_id) REFERENCES domains (id) ON DELETE CASCADE ON UPDATE CASCADE',
+      'foreign key events (domain_id): schema.prisma has FOREIGN KEY events_domain_id_fkey ON events (domain_id) REFERENCES domains (id) ON DELETE SET NULL ON UPDATE CASCADE, database has FOREIGN KEY events_domain_id_fkey ON events (domain_id) REFERENCES domains (id) ON DELETE CASCADE ON UPDATE CASCADE',
       "not in schema.prisma: constraint suppressions.suppressions_email_check (CHECK ((email <> ''::text)))",
     ]);
   });

@@ -92,10 +92,13 @@ export const SQL_ONLY_INDEXES: ReadonlyMap<string, IndexShape> = new Map([
 /**
  * Relations schema.prisma declares (the client reads through them) whose foreign keys a migration
  * drops: rows of tables partitioned by time naming rows of another, written in the same statement
- * (prisma/migrations/20261206000000_drop_time_partitioned_foreign_keys explains why).
+ * (prisma/migrations/20261206000000_drop_time_partitioned_foreign_keys explains why), and naming their
+ * project, sending domain and API key, whose deletions triggers carry out instead
+ * (prisma/migrations/20261206020000_project_rows_deleted_by_trigger).
  */
 export const RELATIONS_WITHOUT_FOREIGN_KEY: ReadonlySet<string> = new Set([
   'message_contents (id)', 'recipients (message_id)', 'events (message_id)', 'events (recipient_id)',
+  'messages (project_id)', 'messages (domain_id)', 'messages (api_key_id)', 'recipients (project_id)', 'events (project_id)',
 ]);
 
 export function expectedShape(schemaText: string): SchemaShape {
@@ -291,7 +294,9 @@ async function readShape(client: pg.Client): Promise<SchemaShape> {
     FROM pg_constraint con
       JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_class rc ON rc.oid = con.confrelid
-    WHERE con.contype IN ('f', 'c', 'x', 't') AND ${inSchema}`, [IGNORED_TABLES]);
+    WHERE con.contype IN ('f', 'c', 'x', 't') AND con.conparentid = 0 AND ${inSchema}`, [IGNORED_TABLES]);
+  // conparentid = 0: a foreign key to a partitioned table has a clone for each partition it names
+  // (feedback_reports_message_id_fkey1…), under the same table and columns; only the key itself counts
   for (const row of constraints.rows) {
     if (row.type !== 'f') shape.otherConstraints.set(`${row.table}.${row.name}`, row.definition);
     else shape.foreignKeys.set(`${row.table} (${row.columns.join(', ')})`, {

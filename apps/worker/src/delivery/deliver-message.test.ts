@@ -35,6 +35,17 @@ describe('the delivery pipeline against a real DNS server, Postgres and SMTP sin
   const events = (id: string) =>
     h.db.event.findMany({ where: { messageId: id, NOT: { type: 'queued' } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
 
+  it('fails, unsigned and unsent, a message whose sending domain is gone: set to null, or still named by a message accepted while it was deleted', async () => {
+    const before = sink.received.length;
+    for (const domainId of [null, 'dom_deleted_meanwhile']) {
+      const { id, jobs } = await h.accept({ to: [{ email: 'ok@mixed.test' }] });
+      await h.db.message.update({ where: { id }, data: { domainId } });
+      await h.deliver(jobs[0] as never);
+      expect(await recipients(id), String(domainId)).toEqual([{ email: 'ok@mixed.test', status: 'failed', attempts: 1, lastCode: 550 }]);
+    }
+    expect(sink.received.length).toBe(before);
+  });
+
   it('gives each recipient of one transaction its own outcome, retries the deferred one alone, and suppresses the hard bounce', async () => {
     acceptBusy = false;
     const { id, jobs } = await h.accept({ to: [{ email: 'ok@mixed.test' }, { email: 'busy@mixed.test' }, { email: 'nobody@mixed.test' }] });
