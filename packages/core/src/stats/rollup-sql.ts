@@ -39,7 +39,7 @@ export function rollupCtes(events: string, messages: string): string {
   return `,
 sx AS (
   SELECT e.project_id, date_trunc('hour', e.created_at) AS hour, coalesce(m.domain_id, '') AS domain_id, m.tags, e.type::text AS type,
-         e.category, coalesce(e.enhanced_code, '') AS enhanced_code, e.smtp_reply, lower(regexp_replace(e.email, '^.*@', '')) AS recipient_domain,
+         e.category, coalesce(e.enhanced_code, '') AS enhanced_code, e.smtp_reply, lower(split_part(e.email, '@', -1)) AS recipient_domain,
          extract(epoch FROM e.created_at - coalesce(m.send_at, m.created_at)) AS latency
   FROM ${events} e JOIN ${messages} m ON m.id = e.message_id
   WHERE e.type::text IN ${COUNTED}),
