@@ -28,18 +28,13 @@ END $$;
 CREATE TRIGGER "projects_delete_rows" BEFORE DELETE ON "projects"
   FOR EACH ROW EXECUTE FUNCTION "herald_delete_project_rows"();
 
-CREATE FUNCTION "herald_forget_domain"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The messages naming a deleted domain or API key forget it: the trigger's argument names the column.
+CREATE FUNCTION "herald_forget_in_messages"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE "messages" SET "domain_id" = NULL WHERE "domain_id" = OLD."id";
+  EXECUTE format('UPDATE "messages" SET %1$I = NULL WHERE %1$I = $1', TG_ARGV[0]) USING OLD."id";
   RETURN NULL;
 END $$;
 CREATE TRIGGER "domains_forget_messages" AFTER DELETE ON "domains"
-  FOR EACH ROW EXECUTE FUNCTION "herald_forget_domain"();
-
-CREATE FUNCTION "herald_forget_api_key"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  UPDATE "messages" SET "api_key_id" = NULL WHERE "api_key_id" = OLD."id";
-  RETURN NULL;
-END $$;
+  FOR EACH ROW EXECUTE FUNCTION "herald_forget_in_messages"('domain_id');
 CREATE TRIGGER "api_keys_forget_messages" AFTER DELETE ON "api_keys"
-  FOR EACH ROW EXECUTE FUNCTION "herald_forget_api_key"();
+  FOR EACH ROW EXECUTE FUNCTION "herald_forget_in_messages"('api_key_id');
