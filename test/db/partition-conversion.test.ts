@@ -120,6 +120,16 @@ describe('converting a populated database to partitions by time', () => {
     );
     expect(keys.rows.filter((k) => !k.owner.startsWith('feedback_reports'))).toEqual([]);
     expect(keys.rows.filter((k) => k.target === 'messages')).toEqual([{ owner: 'feedback_reports', conname: 'feedback_reports_message_id_fkey', target: 'messages' }]);
+    // nor do they name their project, domain or API key, the old partitions included: triggers on those
+    // tables do what the keys did on delete (migration 20261206020000_project_rows_deleted_by_trigger);
+    // an event of a domain still names it
+    const named = await client.query<{ owner: string; target: string }>(
+      `SELECT DISTINCT c.relname::text AS owner, confrelid::regclass::text AS target FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+       WHERE contype = 'f' AND confrelid::regclass::text IN ('projects', 'domains', 'api_keys')
+         AND (c.relname LIKE 'messages%' OR c.relname LIKE 'recipients%' OR c.relname LIKE 'events%') ORDER BY 1, 2`,
+    );
+    expect(named.rows.every((k) => k.owner.startsWith('events') && k.target === 'domains'), JSON.stringify(named.rows)).toBe(true);
+    expect(named.rows.map((k) => k.owner)).toContain('events_p_legacy');
     // the keys already used are claimed; the old unique indexes guard the old partitions
     const claimed = await client.query<{ key: string }>('SELECT key FROM idempotency_keys WHERE project_id = $1 ORDER BY key', [project.id]);
     expect(claimed.rows.map((r) => r.key)).toEqual(old.flatMap((m) => (m.key ? [m.key] : [])).sort());
