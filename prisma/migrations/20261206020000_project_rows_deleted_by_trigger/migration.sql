@@ -2,8 +2,9 @@
 -- without foreign keys (docs/partitioning.md#foreign-keys). Each key was checked for every row
 -- inserted: a query that finds the project's (domain's, key's) row and locks it, from every
 -- transaction at once, so the one project row every writer names is locked by all of them together
--- (a multixact, written to the WAL). Five checks per message (four at intake, one for its delivery's
--- event); measured (docs/performance.md): the intake's statement about 20 µs less a message.
+-- (a multixact, written to the WAL). Six checks per delivered message of one recipient (five at intake:
+-- the message's project, domain and key, its recipient's and its queued event's project; one for its
+-- delivery's event); measured (docs/performance.md): the intake's statement about 20 µs less a message.
 -- Herald writes these rows only with the project, domain and key it has just read (the request's
 -- key, the intake's domain lookup), and the deletions the keys carried out are kept by triggers on
 -- the three small tables, which cost the writes nothing:

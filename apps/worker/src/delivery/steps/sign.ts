@@ -18,9 +18,10 @@ import { CONTINUE, decideAll, loadedMessage, type Step } from '../attempt.ts';
  */
 export const sign: Step = async (deps, attempt) => {
   const message = loadedMessage(attempt);
-  // no domain row: its domain_id was set to null when the domain was deleted, or the domain was deleted
-  // while the message was being accepted (no foreign key ties them: docs/partitioning.md#foreign-keys)
-  if (!message.domainId || message.domainStatus === null) {
+  // no domain row (load joins it, and a domain always has a status): its domain_id was set to null when
+  // the domain was deleted, or the domain was deleted while the message was being accepted (no foreign
+  // key ties them: docs/partitioning.md#foreign-keys)
+  if (message.domainStatus === null) {
     return decideAll(attempt, syntheticReply(550, '5.7.0', 'the sending domain was deleted; the message cannot be signed'), { final: true });
   }
   if (message.domainStatus !== 'verified') {
