@@ -26,6 +26,30 @@ export interface BenchHerald {
 }
 
 /**
+ * The settings the benchmark starts Herald with (`npm run bench`, `npm run bench:rounds`): production,
+ * logs at warn, the rate limits and size limits out of the way, BENCH_API_PROCESSES API processes (1)
+ * and metrics unless BENCH_METRICS=off; any HERALD_* variable of the environment overrides them.
+ */
+export function benchSettings(): Record<string, string | number> {
+  return {
+    HERALD_ENV: 'production',
+    HERALD_LOG_LEVEL: 'warn',
+    HERALD_RATE_LIMIT_PER_KEY: 1_000_000,
+    HERALD_RATE_LIMIT_PER_PROJECT: 1_000_000,
+    HERALD_MAX_MESSAGE_BYTES: 40 * 2 ** 20,
+    HERALD_API_BODY_LIMIT_BYTES: 48 * 2 ** 20,
+    HERALD_API_PROCESSES: BENCH_API_PROCESSES,
+    HERALD_METRICS: BENCH_METRICS === 'on' ? 'true' : 'false',
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('HERALD_')) as [string, string][]),
+  };
+}
+
+/** API processes the benchmark starts (BENCH_API_PROCESSES, default 1). */
+export const BENCH_API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
+/** Prometheus metrics collected in every process, or not at all (BENCH_METRICS=off). */
+export const BENCH_METRICS = process.env.BENCH_METRICS === 'off' ? 'off' : 'on';
+
+/**
  * Herald as the README starts it, on this machine's Postgres and Redis (a database and a queue prefix
  * of its own): the DNS server, the sink as the MX of ten recipient domains and of the one destination, a project and a verified
  * sending domain with an RSA-2048 DKIM key made with the CLI, and the API. Workers start later.

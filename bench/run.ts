@@ -28,7 +28,7 @@ import { measureEndToEnd, type EndToEndResult } from './end-to-end.ts';
 import { ensureMtaPackages } from './mta-packages.ts';
 import { openDkimVersion } from './opendkim.ts';
 import { measurePostfix, type PostfixRun } from './postfix.ts';
-import { startBenchHerald } from './herald.ts';
+import { BENCH_API_PROCESSES, BENCH_METRICS, benchSettings, startBenchHerald } from './herald.ts';
 import { withDescendants } from '@herald/test/support/proc.ts';
 import { CpuMeter, pidsNamed } from './cpu.ts';
 import { BENCH_TEMPLATE, message, ONE_DOMAIN, templateMessage } from './messages.ts';
@@ -38,10 +38,8 @@ import { commit, cpuTable, machine, mb, table, withLatestRun, type CpuPhase, typ
 import { RssSampler } from './rss.ts';
 
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
-const API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const METRICS = process.env.BENCH_METRICS === 'off' ? 'off' : 'on';
 const BY_WORKERS = process.env.BENCH_BY_WORKERS === 'off' ? [] : (process.env.BENCH_BY_WORKERS ?? '1,2,3').split(',').map(Number);
 const BY_WORKERS_MESSAGES = Number(process.env.BENCH_BY_WORKERS_MESSAGES ?? 5_000);
 const POSTFIX = process.env.BENCH_POSTFIX !== 'off';
@@ -59,17 +57,7 @@ const log = (text: string) => console.log(`[bench ${new Date().toISOString().sli
 const started = Date.now();
 // before anything is measured: a missing package or a non-root user fails the run now, not after the Herald phases
 if (POSTFIX) ensureMtaPackages(log);
-const herald = await startBenchHerald({
-  HERALD_ENV: 'production',
-  HERALD_LOG_LEVEL: 'warn',
-  HERALD_RATE_LIMIT_PER_KEY: 1_000_000,
-  HERALD_RATE_LIMIT_PER_PROJECT: 1_000_000,
-  HERALD_MAX_MESSAGE_BYTES: 40 * 2 ** 20,
-  HERALD_API_BODY_LIMIT_BYTES: 48 * 2 ** 20,
-  HERALD_API_PROCESSES: API_PROCESSES,
-  HERALD_METRICS: METRICS === 'on' ? 'true' : 'false',
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('HERALD_')) as [string, string][]),
-});
+const herald = await startBenchHerald(benchSettings());
 const apiPids = () => withDescendants(herald.api.child.pid as number);
 const rss = new RssSampler(() => ({ api: apiPids(), worker: herald.workers.map((w) => w.child.pid as number) })).start();
 const cpu = () =>
@@ -264,7 +252,7 @@ try {
 const run = [
   '## Latest run',
   '',
-  `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · commit ${commit()} · ${machine()} · ${API_PROCESSES} API and ${WORKERS} worker process(es), metrics ${METRICS}, Postgres, Redis and the sink on this one machine · ${Math.round((Date.now() - started) / 1_000)} s`,
+  `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · commit ${commit()} · ${machine()} · ${BENCH_API_PROCESSES} API and ${WORKERS} worker process(es), metrics ${BENCH_METRICS}, Postgres, Redis and the sink on this one machine · ${Math.round((Date.now() - started) / 1_000)} s`,
   '',
   table(figures),
   '',
