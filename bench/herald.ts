@@ -5,7 +5,9 @@ import { addDomain, createProject, verifyDomain } from '@herald/test/support/her
 import { freePort, runHerald, startHerald, type HeraldProcess } from '@herald/test/support/herald-process.ts';
 import { randomLoopback, TEST_MX_PORT } from '@herald/test/support/mx-sink.ts';
 import { throwawayDatabase, type ThrowawayDatabase } from '@herald/test/support/throwaway-database.ts';
+import { withDescendants } from '@herald/test/support/proc.ts';
 import { recommendedProcessEnv } from '../packages/cli/src/process-env.ts';
+import { pidsNamed, type CpuGroups } from './cpu.ts';
 import { ONE_DOMAIN, RECIPIENT_DOMAINS } from './messages.ts';
 import { startSink, type Sink } from './sink-client.ts';
 
@@ -48,6 +50,25 @@ export function benchSettings(): Record<string, string | number> {
 export const BENCH_API_PROCESSES = Number(process.env.BENCH_API_PROCESSES ?? 1);
 /** Prometheus metrics collected in every process, or not at all (BENCH_METRICS=off). */
 export const BENCH_METRICS = process.env.BENCH_METRICS === 'off' ? 'off' : 'on';
+
+/**
+ * The processes whose CPU is Herald's own, the issue's measure (not the sink's or the load
+ * generator's): the API with its children, the workers, Postgres and Redis.
+ */
+export function heraldCpuGroups(herald: BenchHerald): CpuGroups {
+  return {
+    api: () => withDescendants(herald.api.child.pid as number),
+    workers: () => herald.workers.map((w) => w.child.pid as number),
+    postgres: () => pidsNamed('postgres'),
+    redis: () => pidsNamed('redis-server'),
+  };
+}
+
+/** CPU micro-seconds per message of Herald's own processes (heraldCpuGroups), from a CpuMeter's seconds by group. */
+export function heraldMicrosPerMessage(seconds: Record<string, number>, messages: number): number {
+  return Math.round((1e6 * HERALD_GROUPS.reduce((sum, group) => sum + (seconds[group] ?? 0), 0)) / messages);
+}
+const HERALD_GROUPS = ['api', 'workers', 'postgres', 'redis'];
 
 /**
  * Herald as the README starts it, on this machine's Postgres and Redis (a database and a queue prefix

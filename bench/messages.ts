@@ -22,6 +22,9 @@ export function message(from: string, i: number, extra: Record<string, unknown> 
   };
 }
 
+/** The benchmark's message, to the one destination. */
+export const oneDestinationMessage = (from: string, i: number): Record<string, unknown> => message(from, i, { to: `user${i}@${ONE_DOMAIN}` });
+
 /**
  * The benchmark's template: the same message as `message` once rendered (about 5 KB of HTML, a
  * subject, the text part made from the HTML), with a greeting, an order number and a list of three

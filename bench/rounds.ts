@@ -11,11 +11,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withDescendants } from '@herald/test/support/proc.ts';
-import { CpuMeter, pidsNamed, type CpuGroups } from './cpu.ts';
+import { CpuMeter, type CpuGroups } from './cpu.ts';
 import { measureEndToEnd } from './end-to-end.ts';
-import { benchSettings, startBenchHerald } from './herald.ts';
-import { message, ONE_DOMAIN } from './messages.ts';
+import { benchSettings, heraldCpuGroups, heraldMicrosPerMessage, startBenchHerald } from './herald.ts';
+import { oneDestinationMessage } from './messages.ts';
 import { measureRsaSignature } from './signature.ts';
 import { warmUp } from './warm-up.ts';
 
@@ -36,12 +35,7 @@ try {
   await herald.startWorkers(WORKERS);
   const target = { apiUrl: herald.apiUrl, apiKey: herald.apiKey, from: herald.from };
   await warmUp(target, herald.sink, WORKERS, 1);
-  const groups: CpuGroups = {
-    api: () => withDescendants(herald.api.child.pid as number),
-    workers: () => herald.workers.map((w) => w.child.pid as number),
-    postgres: () => pidsNamed('postgres'),
-    redis: () => pidsNamed('redis-server'),
-  };
+  const groups = heraldCpuGroups(herald);
   for (let round = 0; round < ROUNDS; round++) {
     const signature = measureRsaSignature();
     const kernel = KERNEL ? startPerfStat(groups) : null;
@@ -51,13 +45,13 @@ try {
       batch: 500,
       timeoutMs: 300_000,
       first: 1_000_000 + round * MESSAGES,
-      make: (from, i) => message(from, i, { to: `user${i}@${ONE_DOMAIN}` }),
+      make: oneDestinationMessage,
     });
     const seconds = meter.stop();
     const entries = kernel ? await kernel.stop(MESSAGES) : undefined;
     if (result.missing + result.duplicates > 0) throw new Error(`round ${round + 1}: ${result.missing} messages missing, ${result.duplicates} received twice`);
     const micros = Object.fromEntries(Object.entries(seconds).map(([group, s]) => [group, Math.round((s * 1e6) / MESSAGES)]));
-    const herald_ = Object.values(micros).reduce((sum, us) => sum + us, 0);
+    const herald_ = heraldMicrosPerMessage(seconds, MESSAGES);
     console.log(
       JSON.stringify({
         round: round + 1,

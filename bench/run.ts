@@ -28,10 +28,10 @@ import { measureEndToEnd, type EndToEndResult } from './end-to-end.ts';
 import { ensureMtaPackages } from './mta-packages.ts';
 import { openDkimVersion } from './opendkim.ts';
 import { measurePostfix, type PostfixRun } from './postfix.ts';
-import { BENCH_API_PROCESSES, BENCH_METRICS, benchSettings, startBenchHerald } from './herald.ts';
+import { BENCH_API_PROCESSES, BENCH_METRICS, benchSettings, heraldCpuGroups, heraldMicrosPerMessage, startBenchHerald } from './herald.ts';
 import { withDescendants } from '@herald/test/support/proc.ts';
-import { CpuMeter, pidsNamed } from './cpu.ts';
-import { BENCH_TEMPLATE, message, ONE_DOMAIN, templateMessage } from './messages.ts';
+import { CpuMeter } from './cpu.ts';
+import { BENCH_TEMPLATE, ONE_DOMAIN, oneDestinationMessage, templateMessage } from './messages.ts';
 import { byWorkersTable, measureByWorkers, type ByWorkersRow } from './by-workers.ts';
 import { API_WARMUP_CALLS, API_WARMUP_SECONDS, warmUp, warmUpApi, WARMUP_PER_WORKER, type ApiWarmUp } from './warm-up.ts';
 import { commit, cpuTable, machine, mb, table, withLatestRun, type CpuPhase, type Figure } from './report.ts';
@@ -58,14 +58,10 @@ const started = Date.now();
 // before anything is measured: a missing package or a non-root user fails the run now, not after the Herald phases
 if (POSTFIX) ensureMtaPackages(log);
 const herald = await startBenchHerald(benchSettings());
-const apiPids = () => withDescendants(herald.api.child.pid as number);
-const rss = new RssSampler(() => ({ api: apiPids(), worker: herald.workers.map((w) => w.child.pid as number) })).start();
+const rss = new RssSampler(() => ({ api: withDescendants(herald.api.child.pid as number), worker: herald.workers.map((w) => w.child.pid as number) })).start();
 const cpu = () =>
   new CpuMeter({
-    api: apiPids,
-    workers: () => herald.workers.map((w) => w.child.pid as number),
-    postgres: () => pidsNamed('postgres'),
-    redis: () => pidsNamed('redis-server'),
+    ...heraldCpuGroups(herald),
     sink: () => [herald.sink.pid],
     'load generator': () => [process.pid],
   }).start();
@@ -132,11 +128,11 @@ try {
   await herald.sink.peakConnections();
   log(`end to end to one destination: ${MESSAGES} messages, all to ${ONE_DOMAIN} (one MX host, the default connection limit)`);
   meter = cpu();
-  const oneDest = await measureEndToEnd(target, herald.sink, { messages: MESSAGES, batch: 500, timeoutMs: 300_000, first: 3_000_000, make: (from, i) => message(from, i, { to: `user${i}@${ONE_DOMAIN}` }) });
+  const oneDest = await measureEndToEnd(target, herald.sink, { messages: MESSAGES, batch: 500, timeoutMs: 300_000, first: 3_000_000, make: oneDestinationMessage });
   const oneDestCpu = meter.stop();
   phases.push({ name: 'End to end, one destination (per message delivered)', units: oneDest.messages, seconds: oneDestCpu });
   // Herald's own CPU per delivered message (not the sink's or the load generator's), against one RSA-2048 signature
-  const heraldMicros = Math.round((1e6 * ['api', 'workers', 'postgres', 'redis'].reduce((sum, group) => sum + (oneDestCpu[group] ?? 0), 0)) / oneDest.messages);
+  const heraldMicros = heraldMicrosPerMessage(oneDestCpu, oneDest.messages);
   const signatureMicros = measureRsaSignature();
   const peakToOne = await herald.sink.peakConnections();
   const workerSteady = rss.median('worker');
@@ -167,7 +163,7 @@ try {
   log(`one destination after ${QUIET_MS / 1_000} s of quiet: ${BURST_MESSAGES} messages, all to ${ONE_DOMAIN}`);
   await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
   await herald.sink.peakConnections();
-  const burst = await measureEndToEnd(target, herald.sink, { messages: BURST_MESSAGES, batch: 100, timeoutMs: 120_000, first: 4_000_000, make: (from, i) => message(from, i, { to: `user${i}@${ONE_DOMAIN}` }) });
+  const burst = await measureEndToEnd(target, herald.sink, { messages: BURST_MESSAGES, batch: 100, timeoutMs: 120_000, first: 4_000_000, make: oneDestinationMessage });
   const peakInBurst = await herald.sink.peakConnections();
   if (BY_WORKERS.length > 0) {
     log(`by number of workers (${BY_WORKERS.join(', ')}): ${BY_WORKERS_MESSAGES} messages to ten destinations, then to one, for each`);

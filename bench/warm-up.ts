@@ -1,7 +1,7 @@
 import { measureSingleAccept, sendBatches, type AcceptTarget, type SingleAcceptResult } from './accept.ts';
 import type { CpuMeter } from './cpu.ts';
 import { measureEndToEnd, type EndToEndResult } from './end-to-end.ts';
-import { message, ONE_DOMAIN, templateMessage } from './messages.ts';
+import { oneDestinationMessage, templateMessage } from './messages.ts';
 import type { CpuPhase } from './report.ts';
 import type { Sink } from './sink-client.ts';
 
@@ -31,7 +31,7 @@ export async function warmUp(target: AcceptTarget, sink: Sink, workers: number, 
     batch,
     timeoutMs: 300_000,
     first: first + half,
-    make: (from, i) => message(from, i, { to: `user${i}@${ONE_DOMAIN}` }),
+    make: oneDestinationMessage,
   });
   const lost = ten.missing + ten.duplicates + one.missing + one.duplicates;
   if (lost > 0) throw new Error(`warm-up: ${ten.missing + one.missing} messages missing, ${ten.duplicates + one.duplicates} received twice`);
