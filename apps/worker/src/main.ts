@@ -27,6 +27,7 @@ import { startSweeper } from './recovery/sweeper.ts';
 import { startMaintenance } from './maintenance/maintenance-worker.ts';
 import { startWebhookDispatcher } from './webhooks/dispatch-webhooks.ts';
 import type { DeliveryDeps } from './delivery/attempt.ts';
+import { ContentBudget, LARGE_CONTENT_BUDGET_BYTES } from './delivery/content-budget.ts';
 import { parseRelayUrl } from './routing/relay.ts';
 
 import { createDkimKeyStore } from './signing/dkim-key-store.ts';
@@ -79,6 +80,7 @@ export async function main(): Promise<void> {
   const deps: DeliveryDeps = {
     db,
     store,
+    contentBudget: new ContentBudget(LARGE_CONTENT_BUDGET_BYTES),
     resolver,
     keys: createDkimKeyStore(db, masterKey),
     smtp: {

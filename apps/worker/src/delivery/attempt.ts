@@ -4,6 +4,7 @@ import type { RelayTarget } from '../routing/relay.ts';
 import type { DkimKeyStore } from '../signing/dkim-key-store.ts';
 import type { MtaSts } from '../tls-policy/mta-sts.ts';
 import type { deliverToDestinations, SmtpDeps } from '../smtp/deliver-to-destinations.ts';
+import type { ContentBudget } from './content-budget.ts';
 import type { LoadedJobs } from './steps/load.ts';
 
 export type DeliverTo = typeof deliverToDestinations;
@@ -38,6 +39,8 @@ export interface DeliveryDeps {
   /** Opens sealed per-project settings (a project's relay URL). */
   masterKey: Buffer;
   settings: DeliverySettings;
+  /** Bounds the bytes of large messages the process holds at once; absent: unbounded (tests). */
+  contentBudget?: ContentBudget | undefined;
   clock: () => Date;
   random?: () => number;
   log: Log;
@@ -99,6 +102,8 @@ export interface Attempt {
   /** Set by sign: the d=, s= and a= of each signature the copy carries (recorded on the attempt's events). */
   signedWith?: DkimSignatureRef[];
   route?: Route;
+  /** Set by load when it read a large message under the content budget: gives its bytes back when the delivery ends. */
+  giveBackContent?: () => void;
 }
 
 /** How a step lets the delivery go on. */

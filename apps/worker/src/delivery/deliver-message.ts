@@ -28,17 +28,21 @@ export const PIPELINE: [name: string, step: Step][] = [
 
 export async function deliverMessage(deps: DeliveryDeps, job: DeliveryJob, loaded?: LoadedJobs): Promise<DeliveryResult> {
   const attempt: Attempt = { job, now: deps.clock(), loaded, recipients: [] };
-  const result = await runPipeline(deps, attempt);
-  switch (result.kind) {
-    case 'stopped':
-      return { retryAt: null };
-    case 'postponed':
-      deps.log.info({ messageId: job.messageId, domain: job.domain, until: result.until, reason: result.reason }, 'delivery postponed');
-      return { retryAt: result.until };
-    case 'decided':
-      return record(deps, attempt, result);
-    case 'continue':
-      throw new Error('the delivery pipeline ended without deciding');
+  try {
+    const result = await runPipeline(deps, attempt);
+    switch (result.kind) {
+      case 'stopped':
+        return { retryAt: null };
+      case 'postponed':
+        deps.log.info({ messageId: job.messageId, domain: job.domain, until: result.until, reason: result.reason }, 'delivery postponed');
+        return { retryAt: result.until };
+      case 'decided':
+        return await record(deps, attempt, result);
+    }
+    throw new Error('the delivery pipeline ended without deciding');
+  } finally {
+    // a large message's bytes count against the content budget until its delivery has ended
+    attempt.giveBackContent?.();
   }
 }
 

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 import { verifyDkim } from '@herald/test/support/dkim-verify.ts';
 import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
+import { deliverToDestinations } from '../smtp/deliver-to-destinations.ts';
+import { ContentBudget } from './content-budget.ts';
 
 /**
  * A message of several MB is read from Postgres in slices (not as one hex string twice its size) and
@@ -60,5 +62,44 @@ describe('a message of several MB', () => {
     expect(signature).toMatchObject({ domain: h.senderDomain, result: 'pass' });
     const parsed = await simpleParser(received);
     expect(parsed.attachments[0]?.content.equals(attachment)).toBe(true);
+  });
+
+  it('holds no more large messages at once than the content budget allows, each sent whole, the budget given back', async () => {
+    const h2 = await startDeliveryHarness('budget', { contentBudget: new ContentBudget(900 * 1024) });
+    try {
+      h2.routeDomain('large.test', sink.host);
+      let sending = 0;
+      let most = 0;
+      h2.deps.deliver = async (...args) => {
+        sending += 1;
+        most = Math.max(most, sending);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        try {
+          return await deliverToDestinations(...args);
+        } finally {
+          sending -= 1;
+        }
+      };
+      const raws: Buffer[] = [];
+      const jobs = [];
+      for (let i = 0; i < 4; i++) {
+        const accepted = await h2.accept({ to: [{ email: `ann${i}@large.test` }] });
+        // 400 KB each: over the size a batch loads with its rows, so each is read on its own, under the budget
+        const raw = Buffer.from(`From: sender@${h2.senderDomain}\r\nTo: ann${i}@large.test\r\nSubject: large ${i}\r\nMessage-ID: <${accepted.id}@${h2.senderDomain}>\r\n\r\n${'x'.repeat(76).concat('\r\n').repeat(5_200)}`, 'latin1');
+        await h2.db.message.update({ where: { id: accepted.id }, data: { content: { update: { raw: new Uint8Array(raw) } }, rawSize: raw.length } });
+        raws.push(raw);
+        jobs.push(accepted.jobs[0]);
+      }
+      const before = sink.received.length;
+      await Promise.all(jobs.map((job) => h2.deliver(job as never)));
+      // 900 KB holds two messages of 400 KB, not three
+      expect(most).toBe(2);
+      expect((h2.deps.contentBudget as ContentBudget).inUse).toBe(0);
+      const arrived = sink.received.slice(before).map((m) => m.raw);
+      expect(arrived).toHaveLength(4);
+      for (const raw of raws) expect(arrived.some((r) => r.subarray(r.length - raw.length).equals(raw))).toBe(true);
+    } finally {
+      await h2.close();
+    }
   });
 });

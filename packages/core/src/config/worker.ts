@@ -17,8 +17,8 @@ export const workerOnlySettings = defineSettings({
   concurrency: {
     env: 'HERALD_WORKER_CONCURRENCY',
     schema: positiveInt(),
-    default: '50',
-    doc: 'Deliveries one worker process runs at once, whether they come one per job or many in a batch job.',
+    default: '100',
+    doc: 'Deliveries one worker process runs at once, whether they come one per job or many in a batch job. Large messages (over 256 KB) in flight also share 128 MB a process, one always going.',
   },
   mxPort: {
     env: 'HERALD_MX_PORT',

@@ -1,5 +1,5 @@
 import { idArray, keyedQuery, open, prepared, sqlPool, syntheticReply, type Db, type DeliveryJob } from '@herald/core';
-import { CONTINUE, decideAll, type Step } from '../attempt.ts';
+import { CONTINUE, decideAll, type Attempt, type DeliveryDeps, type Step } from '../attempt.ts';
 
 export interface LoadRow {
   job_message_id: string;
@@ -87,6 +87,12 @@ async function rawBytes(db: Db, id: string, size: number): Promise<Buffer | null
   return raw;
 }
 
+/** A large message's bytes, read once the content budget has room for them (given back when the delivery ends). */
+async function largeRawBytes(deps: DeliveryDeps, attempt: Attempt, message: LoadRow): Promise<Buffer | null> {
+  if (deps.contentBudget) attempt.giveBackContent = await deps.contentBudget.take(message.raw_size);
+  return rawBytes(deps.db, message.id, message.raw_size);
+}
+
 /** The message and its recipients at this job's domain that are still to be delivered (loaded with its batch, or now). */
 export const load: Step = async (deps, attempt) => {
   const loaded = attempt.loaded ?? (await loadJobs(deps.db, [attempt.job]));
@@ -97,7 +103,7 @@ export const load: Step = async (deps, attempt) => {
   }
   if (message.recipients.length === 0) return { kind: 'stopped', reason: 'nothing-pending' };
   // a large message comes as bytes (binary protocol), not as a hex string twice its size
-  const raw = message.purged ? null : (message.raw ?? (await rawBytes(deps.db, message.id, message.raw_size)));
+  const raw = message.purged ? null : (message.raw ?? (await largeRawBytes(deps, attempt, message)));
   const fromDomain = message.from_email.slice(message.from_email.lastIndexOf('@') + 1);
   attempt.recipients = message.recipients;
   attempt.message = {
