@@ -74,6 +74,10 @@ describe('Prometheus metrics on every process', () => {
     }
     expect(sampleValue(worker, 'herald_redis_maxmemory_policy', { policy: 'noeviction' })).toBe(1);
     expect(sampleValue(worker, 'herald_destinations_throttled')).toBe(0);
+    // the one delivery has ended: no slot is held, none waited for, no large message held
+    expect(sampleValue(worker, 'herald_worker_deliveries', { state: 'running' })).toBe(0);
+    expect(sampleValue(worker, 'herald_worker_deliveries', { state: 'waiting' })).toBe(0);
+    expect(sampleValue(worker, 'herald_worker_large_content_bytes')).toBe(0);
 
     for (const text of [api, worker]) {
       expect(text).not.toContain(recipient);

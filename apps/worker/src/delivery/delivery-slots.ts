@@ -25,4 +25,9 @@ export class DeliverySlots {
   get busy(): number {
     return this.used;
   }
+
+  /** Deliveries waiting for a slot now. */
+  get queued(): number {
+    return this.waiting.length;
+  }
 }

@@ -174,6 +174,27 @@ export function defineMetrics(registry: Registry) {
         if (value !== null) this.set(value);
       },
     }),
+    workerDeliveries: new Gauge({
+      name: 'herald_worker_deliveries',
+      help: 'Deliveries of this worker by state: running (in one of its HERALD_WORKER_CONCURRENCY slots) and waiting for a slot.',
+      labelNames: ['state'] as const,
+      registers,
+      collect() {
+        const now = sources.deliveries?.();
+        if (!now) return;
+        this.set({ state: 'running' }, now.running);
+        this.set({ state: 'waiting' }, now.waiting);
+      },
+    }),
+    workerLargeContentBytes: new Gauge({
+      name: 'herald_worker_large_content_bytes',
+      help: "Bytes of large messages (read on their own, over 256 KB) this worker's deliveries hold now, under its content budget of 128 MB.",
+      registers,
+      collect() {
+        const now = sources.deliveries?.();
+        if (now) this.set(now.largeContentBytes);
+      },
+    }),
   };
 }
 

@@ -29,7 +29,15 @@ export const sources = {
   readiness: null as null | (() => Promise<{ checks: Record<string, string> }>),
   redisPolicy: null as null | Pick<RedisClient, 'config'>,
   throttled: null as null | (() => Promise<number>),
+  deliveries: null as null | (() => WorkerDeliveries),
 };
+
+/** A worker's deliveries now: those running (each in one of its HERALD_WORKER_CONCURRENCY slots), those waiting for a slot, and the bytes of large messages they hold. */
+export interface WorkerDeliveries {
+  running: number;
+  waiting: number;
+  largeContentBytes: number;
+}
 
 /** Counts of each BullMQ queue, read with getJobCounts at scrape time. Returns a function that stops watching. */
 export function watchQueues(queues: QueueSource[]): () => void {
@@ -57,6 +65,11 @@ export function watchRedisPolicy(redis: Pick<RedisClient, 'config'>): void {
 /** How many destinations every worker leaves alone now, after "slow down" replies. */
 export function watchThrottledDestinations(count: () => Promise<number>): void {
   sources.throttled = count;
+}
+
+/** This worker's deliveries, running and waiting for a slot, and the large messages' bytes they hold (read from memory at scrape time). */
+export function watchDeliveries(read: () => WorkerDeliveries): void {
+  sources.deliveries = read;
 }
 
 /** What a scrape waits for any one source at most: a stalled Redis must not stall the scrape. */
