@@ -14,6 +14,7 @@ import {
   runReadinessChecks,
   startHealthServer,
   startMetrics,
+  watchDeliveries,
   watchDependencies,
   watchQueues,
   watchRedisPolicy,
@@ -27,7 +28,8 @@ import { startSweeper } from './recovery/sweeper.ts';
 import { startMaintenance } from './maintenance/maintenance-worker.ts';
 import { startWebhookDispatcher } from './webhooks/dispatch-webhooks.ts';
 import type { DeliveryDeps } from './delivery/attempt.ts';
-import { ContentBudget, LARGE_CONTENT_BUDGET_BYTES } from './delivery/content-budget.ts';
+import { FifoBudget } from './delivery/fifo-budget.ts';
+import { LARGE_CONTENT_BUDGET_BYTES } from './delivery/steps/load.ts';
 import { parseRelayUrl } from './routing/relay.ts';
 
 import { createDkimKeyStore } from './signing/dkim-key-store.ts';
@@ -80,7 +82,7 @@ export async function main(): Promise<void> {
   const deps: DeliveryDeps = {
     db,
     store,
-    contentBudget: new ContentBudget(LARGE_CONTENT_BUDGET_BYTES),
+    contentBudget: new FifoBudget(LARGE_CONTENT_BUDGET_BYTES),
     resolver,
     keys: createDkimKeyStore(db, masterKey),
     smtp: {
@@ -140,12 +142,14 @@ export async function main(): Promise<void> {
     { db, queues, clock: () => new Date(), log },
     { redis, prefix: config.queuePrefix, intervalMs: config.sweepIntervalMs, graceMs: config.sweepGraceMs, afterSweep: maintenance.ensureScheduled },
   );
-  // read at scrape time: the queues' job counts, Postgres and Redis answering, Redis' eviction policy, throttled destinations
+  // read at scrape time: the queues' job counts, Postgres and Redis answering, Redis' eviction policy, throttled destinations,
+  // this worker's deliveries and the large messages they hold
   const readiness = standardReadinessChecks(db, redis);
   watchQueues([queues.single, queues.batches]);
   watchDependencies(() => runReadinessChecks(readiness));
   watchRedisPolicy(redis);
   watchThrottledDestinations(countThrottledDestinations(redis, config.queuePrefix));
+  watchDeliveries(() => ({ running: workers.slots.busy, waiting: workers.slots.queued, largeContentBytes: deps.contentBudget?.inUse ?? 0 }));
   const health = config.healthPort
     ? await startHealthServer(readiness, { host: config.healthHost, port: config.healthPort, metrics: metricsAccessCheck(config) })
     : null;

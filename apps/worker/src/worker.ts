@@ -1,5 +1,5 @@
 import { Worker, type Job } from 'bullmq';
-import { BATCH_SIZE, QUEUE_NAMES, queueKeyPrefix, watchDeliveries, type RedisClient, type DeliveryBatch, type DeliveryJob, type EnqueuedDelivery } from '@herald/core';
+import { BATCH_SIZE, QUEUE_NAMES, queueKeyPrefix, type RedisClient, type DeliveryBatch, type DeliveryJob, type EnqueuedDelivery } from '@herald/core';
 import { deliverBatch } from './delivery/deliver-batch.ts';
 import { deliverMessage, type DeliveryDeps } from './delivery/deliver-message.ts';
 import { DeliverySlots } from './delivery/delivery-slots.ts';
@@ -20,6 +20,8 @@ export interface DeliveryWorkerOptions {
 export interface DeliveryWorkers {
   single: Worker<DeliveryJob>;
   batches: Worker<DeliveryBatch>;
+  /** The process's delivery slots, shared by both (herald_worker_deliveries reads them). */
+  slots: DeliverySlots;
   /** Stops taking jobs and waits for the running ones (both kinds). */
   close(): Promise<void>;
 }
@@ -33,7 +35,6 @@ export interface DeliveryWorkers {
  */
 export function createDeliveryWorkers(deps: DeliveryDeps, options: DeliveryWorkerOptions): DeliveryWorkers {
   const slots = new DeliverySlots(options.concurrency);
-  watchDeliveries(() => ({ running: slots.busy, waiting: slots.queued, largeContentBytes: deps.contentBudget?.inUse ?? 0 }));
   const common = { connection: options.connection, prefix: queueKeyPrefix(options.connection, options.prefix), lockDuration: options.lockMs, stalledInterval: options.lockMs };
 
   const single = new Worker<DeliveryJob>(
@@ -66,6 +67,7 @@ export function createDeliveryWorkers(deps: DeliveryDeps, options: DeliveryWorke
   return {
     single,
     batches,
+    slots,
     async close() {
       await Promise.all([single.close(), batches.close()]);
     },

@@ -4,7 +4,7 @@ import type { RelayTarget } from '../routing/relay.ts';
 import type { DkimKeyStore } from '../signing/dkim-key-store.ts';
 import type { MtaSts } from '../tls-policy/mta-sts.ts';
 import type { deliverToDestinations, SmtpDeps } from '../smtp/deliver-to-destinations.ts';
-import type { ContentBudget } from './content-budget.ts';
+import type { FifoBudget } from './fifo-budget.ts';
 import type { LoadedJobs } from './steps/load.ts';
 
 export type DeliverTo = typeof deliverToDestinations;
@@ -39,8 +39,8 @@ export interface DeliveryDeps {
   /** Opens sealed per-project settings (a project's relay URL). */
   masterKey: Buffer;
   settings: DeliverySettings;
-  /** Bounds the bytes of large messages the process holds at once; absent: unbounded (tests). */
-  contentBudget?: ContentBudget | undefined;
+  /** The bytes of large messages the process may hold at once (LARGE_CONTENT_BUDGET_BYTES); absent: unbounded (tests). */
+  contentBudget?: FifoBudget | undefined;
   clock: () => Date;
   random?: () => number;
   log: Log;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderMetrics, startMetrics, watchDeliveries } from '@herald/core';
-import { ContentBudget } from './content-budget.ts';
+import { FifoBudget } from './fifo-budget.ts';
 import { DeliverySlots } from './delivery-slots.ts';
 
 describe("a worker's deliveries in herald_worker_deliveries and herald_worker_large_content_bytes", () => {
   it('counts the deliveries running in a slot, those waiting for one, and the large messages\' bytes they hold, at scrape time', async () => {
     startMetrics({ enabled: true, destinations: 5 });
     const slots = new DeliverySlots(2);
-    const budget = new ContentBudget(1_000_000);
+    const budget = new FifoBudget(1_000_000);
     watchDeliveries(() => ({ running: slots.busy, waiting: slots.queued, largeContentBytes: budget.inUse }));
 
     let finish = () => {};

@@ -5,7 +5,7 @@ import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support
 import { verifyDkim } from '@herald/test/support/dkim-verify.ts';
 import { startMxSink, type MxSink } from '@herald/test/support/mx-sink.ts';
 import { deliverToDestinations } from '../smtp/deliver-to-destinations.ts';
-import { ContentBudget } from './content-budget.ts';
+import { FifoBudget } from './fifo-budget.ts';
 
 /**
  * A message of several MB is read from Postgres in slices (not as one hex string twice its size) and
@@ -65,7 +65,7 @@ describe('a message of several MB', () => {
   });
 
   it('holds no more large messages at once than the content budget allows, each sent whole, the budget given back', async () => {
-    const h2 = await startDeliveryHarness('budget', { contentBudget: new ContentBudget(900 * 1024) });
+    const h2 = await startDeliveryHarness('budget', { contentBudget: new FifoBudget(900 * 1024) });
     try {
       h2.routeDomain('large.test', sink.host);
       let sending = 0;
@@ -94,7 +94,7 @@ describe('a message of several MB', () => {
       await Promise.all(jobs.map((job) => h2.deliver(job as never)));
       // 900 KB holds two messages of 400 KB, not three
       expect(most).toBe(2);
-      expect((h2.deps.contentBudget as ContentBudget).inUse).toBe(0);
+      expect((h2.deps.contentBudget as FifoBudget).inUse).toBe(0);
       const arrived = sink.received.slice(before).map((m) => m.raw);
       expect(arrived).toHaveLength(4);
       for (const raw of raws) expect(arrived.some((r) => r.subarray(r.length - raw.length).equals(raw))).toBe(true);

@@ -30,6 +30,14 @@ export interface LoadRow {
 /** Messages up to this size come with the rest of the row; larger ones are read on their own. */
 const INLINE_RAW_BYTES = 256 * 1024;
 
+/**
+ * The bytes of the large messages (read on their own) one worker's deliveries hold at once: the
+ * deliveries bound how many run (HERALD_WORKER_CONCURRENCY), not what they hold, and a campaign with a
+ * 10 MB attachment would otherwise hold concurrency × 10 MB. Taken before such a message is read, given
+ * back when its delivery ends (deliverMessage); one always goes, however large.
+ */
+export const LARGE_CONTENT_BUDGET_BYTES = 128 * 1024 * 1024;
+
 const RAW_CHUNK_BYTES = 1024 * 1024;
 
 const loadKey = (job: DeliveryJob) => `${job.messageId} ${job.domain}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContentBudget } from './content-budget.ts';
+import { FifoBudget } from './fifo-budget.ts';
 
 const settled = async <T>(promise: Promise<T>): Promise<boolean> => {
   let done = false;
@@ -8,9 +8,9 @@ const settled = async <T>(promise: Promise<T>): Promise<boolean> => {
   return done;
 };
 
-describe('ContentBudget', () => {
+describe('FifoBudget', () => {
   it('lets messages through while they fit, then holds the next one until enough is given back', async () => {
-    const budget = new ContentBudget(100);
+    const budget = new FifoBudget(100);
     const first = await budget.take(60);
     const second = await budget.take(40);
     expect(budget.inUse).toBe(100);
@@ -25,7 +25,7 @@ describe('ContentBudget', () => {
   });
 
   it('lets one message larger than the whole budget through alone, and nothing beside it', async () => {
-    const budget = new ContentBudget(100);
+    const budget = new FifoBudget(100);
     const huge = await budget.take(500);
     const small = budget.take(1);
     expect(await settled(small)).toBe(false);
@@ -38,7 +38,7 @@ describe('ContentBudget', () => {
   });
 
   it('serves waiting messages in arrival order: a small one does not pass a large one ahead of it', async () => {
-    const budget = new ContentBudget(100);
+    const budget = new FifoBudget(100);
     const held = await budget.take(90);
     const large = budget.take(50);
     const small = budget.take(5);
@@ -50,7 +50,7 @@ describe('ContentBudget', () => {
   });
 
   it('gives bytes back once however often the give-back is called', async () => {
-    const budget = new ContentBudget(100);
+    const budget = new FifoBudget(100);
     const giveBack = await budget.take(40);
     giveBack();
     giveBack();
