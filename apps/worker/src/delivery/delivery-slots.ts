@@ -8,7 +8,7 @@ import { FifoBudget } from './fifo-budget.ts';
 export class DeliverySlots {
   private readonly slots: FifoBudget;
 
-  constructor(readonly size: number) {
+  constructor(size: number) {
     this.slots = new FifoBudget(size);
   }
 
