@@ -1,6 +1,7 @@
 import {
   addDomain,
   createDb,
+  withoutOrm,
   createStore,
   submit,
   createLogger,
@@ -30,6 +31,7 @@ const MASTER_KEY = Buffer.from(TEST_MASTER_KEY, 'base64');
  * test starts. The clock is the test's: `harness.now` is what the pipeline sees.
  */
 export interface DeliveryHarness {
+  /** The full client, for fixtures and intake (the worker's paths get deps.db, without Prisma). */
   db: Db;
   store: Store;
   dns: TestDnsServer;
@@ -108,11 +110,14 @@ export async function startDeliveryHarness(
       await db.$disconnect();
     },
   };
+  // the worker's view of the database, as its main() makes it: the same pool, no Prisma (createDb's
+  // `orm`), so a worker path that reaches Prisma fails its test; fixtures and intake use `db`
+  const workerDb = withoutOrm(db);
   harness.deps = {
-    db,
-    store,
+    db: workerDb,
+    store: createStore(workerDb, { log }),
     resolver: createResolver({ servers: [dns.address], timeoutMs: 1_000, tries: 1 }),
-    keys: createDkimKeyStore(db, MASTER_KEY),
+    keys: createDkimKeyStore(workerDb, MASTER_KEY),
     smtp: { ...smtp.deps, clock: () => harness.now },
     masterKey: MASTER_KEY,
     settings: { mxPort: TEST_MX_PORT, retrySchedule: [60_000, 300_000], maxMessageAgeMs: 3_600_000 },

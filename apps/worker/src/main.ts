@@ -49,7 +49,9 @@ export async function main(): Promise<void> {
   const log = createLogger('herald-worker', config.logLevel);
   startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
   const masterKey = resolveMasterKey(config, log);
-  const db = createDb(config.databaseUrl, { pooler: config.databasePooler });
+  // no Prisma client: everything a worker does is plain SQL, and Prisma's query compiler would hold about
+  // 70 MB of the worker's memory from its first query on (docs/performance.md)
+  const db = createDb(config.databaseUrl, { pooler: config.databasePooler, orm: false });
   const store = createStore(db, { log });
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));

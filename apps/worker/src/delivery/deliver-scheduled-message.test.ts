@@ -6,6 +6,7 @@ import {
   createLogger,
   createProject,
   createStore,
+  withoutOrm,
   submit,
   type Db,
   type SendRequest,
@@ -68,10 +69,12 @@ describe('deliverMessage for scheduled messages', () => {
   };
 
   const depsAt = (clock: Date): DeliveryDeps => {
-    const keys = createDkimKeyStore(db, Buffer.from(TEST_MASTER_KEY, 'base64'));
+    // the worker's view of the database (createDb's `orm: false`): a Prisma call on its paths fails
+    const workerDb = withoutOrm(db);
+    const keys = createDkimKeyStore(workerDb, Buffer.from(TEST_MASTER_KEY, 'base64'));
     return {
-      db,
-      store: createStore(db),
+      db: workerDb,
+      store: createStore(workerDb),
       resolver,
       smtp: smtp.deps,
       deliver,

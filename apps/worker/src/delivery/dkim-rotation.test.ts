@@ -45,7 +45,7 @@ describe('sending during a DKIM rotation', () => {
     expect(await sendAndVerify()).toEqual([{ selector: oldKey?.selector, result: 'pass' }]);
 
     const resolver = createResolver({ servers: [h.dns.address], timeoutMs: 500, tries: 1, cache: UNCACHED });
-    expect((await refreshDomain(h.db, resolver, domainId, settings)).promoted).toEqual([]);
+    expect((await refreshDomain(h.deps.db, resolver, domainId, settings)).promoted).toEqual([]);
     expect(await sendAndVerify()).toEqual([{ selector: oldKey?.selector, result: 'pass' }]);
 
     // the new record is published and verified: from the next delivery on, the new key signs, alone
@@ -53,7 +53,7 @@ describe('sending during a DKIM rotation', () => {
     const domain = await h.db.domain.findUniqueOrThrow({ where: { id: domainId }, include: { dkimKeys: true } });
     const record = expectedRecords(domain, domain.dkimKeys, settings).find((r) => r.selector === newSelector);
     h.dns.set(record?.host as string, [{ type: 'TXT', value: record?.value as string }]);
-    expect((await refreshDomain(h.db, resolver, domainId, settings)).promoted).toEqual([newSelector]);
+    expect((await refreshDomain(h.deps.db, resolver, domainId, settings)).promoted).toEqual([newSelector]);
     expect(await sendAndVerify()).toEqual([{ selector: newSelector, result: 'pass' }]);
 
     const keys = await h.db.dkimKey.findMany({ where: { domainId }, orderBy: { createdAt: 'asc' } });

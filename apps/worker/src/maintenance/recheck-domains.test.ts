@@ -22,7 +22,7 @@ describe('background re-verification of sending domains', () => {
     dkimHost = record?.host as string;
     dkimValue = record?.value as string;
     deps = {
-      db: h.db,
+      db: h.deps.db,
       resolver: createResolver({ servers: [h.dns.address], timeoutMs: 500, tries: 1, cache: UNCACHED }),
       settings: domainSettings(config),
       recheckMs: HOUR,

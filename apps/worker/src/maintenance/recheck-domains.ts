@@ -1,4 +1,4 @@
-import { refreshDomain, type Db, type DnsResolver, type DomainSettings, type Log } from '@herald/core';
+import { refreshDomain, sqlPool, type Db, type DnsResolver, type DomainSettings, type Log } from '@herald/core';
 
 export interface RecheckDeps {
   db: Db;
@@ -9,6 +9,15 @@ export interface RecheckDeps {
   clock: () => Date;
   log: Log;
 }
+
+/** $1 checked before, $2 now, $3 the project (or null), $4 how many. */
+const DUE_SQL = `SELECT d.id, d.name FROM domains d
+  WHERE ($3::text IS NULL OR d.project_id = $3)
+    AND (d.last_checked_at IS NULL OR d.last_checked_at < $1
+      OR EXISTS (SELECT 1 FROM dkim_keys k WHERE k.domain_id = d.id
+        AND (k.status = 'pending' OR (k.status = 'retiring' AND k.retires_at <= $2))))
+  ORDER BY d.last_checked_at ASC NULLS FIRST
+  LIMIT $4`;
 
 /** Domains waiting for a rotation's record, or with a retiring key due, are looked at at least this often. */
 export const RECHECK_TICK_MAX_MS = 5 * 60_000;
@@ -35,20 +44,7 @@ export async function recheckDomains(
 ): Promise<{ checked: number; changed: number }> {
   const now = deps.clock();
   const checkedBefore = new Date(now.getTime() - deps.recheckMs + recheckEveryMs(deps.recheckMs) / 2);
-  const due = await deps.db.domain.findMany({
-    where: {
-      ...(options.projectId ? { projectId: options.projectId } : {}),
-      OR: [
-        { lastCheckedAt: null },
-        { lastCheckedAt: { lt: checkedBefore } },
-        { dkimKeys: { some: { status: 'pending' } } },
-        { dkimKeys: { some: { status: 'retiring', retiresAt: { lte: now } } } },
-      ],
-    },
-    orderBy: { lastCheckedAt: { sort: 'asc', nulls: 'first' } },
-    take: options.limit ?? 100,
-    select: { id: true, name: true },
-  });
+  const { rows: due } = await sqlPool(deps.db).query<{ id: string; name: string }>(DUE_SQL, [checkedBefore, now, options.projectId ?? null, options.limit ?? 100]);
   let changed = 0;
   for (const domain of due) {
     try {

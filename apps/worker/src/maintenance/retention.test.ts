@@ -35,7 +35,7 @@ describe('applyRetention, row by row', () => {
     return id;
   };
   const retention = (options: { batchSize?: number; maxBatches?: number } = {}) =>
-    applyRetention({ db: h.db, clock: () => new Date(), log, rawRetentionMs: 30 * DAY, eventRetentionMs: 90 * DAY, pauseMs: 0, ...options });
+    applyRetention({ db: h.deps.db, clock: () => new Date(), log, rawRetentionMs: 30 * DAY, eventRetentionMs: 90 * DAY, pauseMs: 0, ...options });
   /** The message's content (its row in message_contents), null once deleted. */
   const raw = async (id: string) => {
     const { content } = await h.db.message.findUniqueOrThrow({ where: { id }, select: { content: true } });
@@ -126,7 +126,7 @@ describe('applyRetention, whole partitions', () => {
   let h: DeliveryHarness;
   const log = createLogger('test-retention', 'silent');
   const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
-  const retention = () => applyRetention({ db: h.db, clock: () => new Date(), log, rawRetentionMs: 30 * DAY, eventRetentionMs: 90 * DAY, pauseMs: 0 });
+  const retention = () => applyRetention({ db: h.deps.db, clock: () => new Date(), log, rawRetentionMs: 30 * DAY, eventRetentionMs: 90 * DAY, pauseMs: 0 });
   const partitionOf = async (table: string, id: string) =>
     (await h.db.$queryRawUnsafe<{ p: string }[]>(`SELECT tableoid::regclass::text AS p FROM ${table} WHERE id = $1`, id))[0]?.p ?? null;
 

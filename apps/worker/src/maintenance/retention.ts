@@ -1,4 +1,4 @@
-import { dropExpiredPartitions, ID_PREFIXES, listPartitions, PARTITIONED_TABLES, pgPool, type Db, type KeepRows, type Log } from '@herald/core';
+import { dropExpiredPartitions, ID_PREFIXES, listPartitions, PARTITIONED_TABLES, pgPool, sqlPool, type Db, type KeepRows, type Log } from '@herald/core';
 
 export interface RetentionDeps {
   db: Db;
@@ -80,6 +80,8 @@ export async function applyRetention(deps: RetentionDeps): Promise<RetentionResu
   const before = { raw: rawBefore, events: eventsBefore };
   const n = deps.batchSize ?? 1_000;
   const { db } = deps;
+  const sql = sqlPool(db);
+  const affected = async (text: string, values: unknown[]) => (await sql.query(text, values)).rowCount ?? 0;
 
   const result: RetentionResult = { partitionsDropped: [], rowsKept: 0, rawPurged: 0, reportsPurged: 0, eventsDeleted: 0, webhookDeliveriesDeleted: 0 };
   const client = await pgPool(db).connect();
@@ -96,23 +98,35 @@ export async function applyRetention(deps: RetentionDeps): Promise<RetentionResu
   }
 
   for (const partition of await rowByRowPartitions(db, 'message_contents')) {
-    result.rawPurged += await inBatches(deps, () => db.$executeRawUnsafe(RAW_PURGE_SQL(partition), rawBefore, n));
+    result.rawPurged += await inBatches(deps, () => affected(RAW_PURGE_SQL(partition), [rawBefore, n]));
   }
-  result.reportsPurged = await inBatches(deps, () => db.$executeRaw`
-      UPDATE feedback_reports SET raw = NULL
-      WHERE id IN (
-        SELECT id FROM feedback_reports WHERE created_at < ${rawBefore} AND raw IS NOT NULL
-        ORDER BY created_at LIMIT ${n} FOR UPDATE SKIP LOCKED)`);
+  result.reportsPurged = await inBatches(deps, () =>
+    affected(
+      `UPDATE feedback_reports SET raw = NULL
+       WHERE id IN (
+         SELECT id FROM feedback_reports WHERE created_at < $1 AND raw IS NOT NULL
+         ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [rawBefore, n],
+    ),
+  );
   for (const partition of await rowByRowPartitions(db, 'events')) {
-    result.eventsDeleted += await inBatches(deps, () => db.$executeRawUnsafe(`
-      DELETE FROM ${partition} WHERE id IN (
-        SELECT id FROM ${partition} WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`, eventsBefore, n));
+    result.eventsDeleted += await inBatches(deps, () =>
+      affected(
+        `DELETE FROM ${partition} WHERE id IN (
+           SELECT id FROM ${partition} WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        [eventsBefore, n],
+      ),
+    );
   }
   for (const partition of await rowByRowPartitions(db, 'webhook_deliveries')) {
-    result.webhookDeliveriesDeleted += await inBatches(deps, () => db.$executeRawUnsafe(`
-      DELETE FROM ${partition} WHERE id IN (
-        SELECT id FROM ${partition} WHERE created_at < $1 AND status <> 'pending'
-        ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`, eventsBefore, n));
+    result.webhookDeliveriesDeleted += await inBatches(deps, () =>
+      affected(
+        `DELETE FROM ${partition} WHERE id IN (
+           SELECT id FROM ${partition} WHERE created_at < $1 AND status <> 'pending'
+           ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        [eventsBefore, n],
+      ),
+    );
   }
   const { partitionsDropped, ...counts } = result;
   if (partitionsDropped.length || Object.values(counts).some((c) => c > 0)) deps.log.info({ ...result }, 'retention applied');

@@ -1,23 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DKIM_KEY_ORDER, type Db } from '@herald/core';
+import type pg from 'pg';
+import { DKIM_KEY_ORDER, pgPool, SQL_POOL, type Db } from '@herald/core';
 import { startDeliveryHarness, type DeliveryHarness } from '@herald/test/support/delivery-harness.ts';
 import { createDkimKeyStore } from './dkim-key-store.ts';
 
-/** The database, with the key store's reads of dkim_keys counted. */
+/** The worker's view of the database (no Prisma), with the key store's reads of dkim_keys counted. */
 function counted(db: Db): { db: Db; reads: () => number } {
   let reads = 0;
-  const dkimKey = new Proxy(db.dkimKey, {
+  const pool = pgPool(db);
+  const counting = new Proxy(pool, {
     get(target, name) {
-      const value = Reflect.get(target, name) as unknown;
-      if (name !== 'findMany' || typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        reads++;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      if (name !== 'query') return Reflect.get(target, name) as unknown;
+      return (config: pg.QueryConfig | string, values?: unknown[]) => {
+        if ((typeof config === 'string' ? config : config.text).includes('dkim_keys')) reads++;
+        return target.query(config as pg.QueryConfig, values);
       };
     },
   });
-  const proxy = new Proxy(db, { get: (target, name) => (name === 'dkimKey' ? dkimKey : (Reflect.get(target, name) as unknown)) });
-  return { db: proxy, reads: () => reads };
+  return { db: { [SQL_POOL]: counting } as unknown as Db, reads: () => reads };
 }
 
 describe('the DKIM key store', () => {
@@ -43,7 +43,7 @@ describe('the DKIM key store', () => {
   });
 
   it('answers exactly the keys asked for, in that order, and leaves out one that no longer exists', async () => {
-    const store = createDkimKeyStore(h.db, h.deps.masterKey);
+    const store = createDkimKeyStore(h.deps.db, h.deps.masterKey);
     const [rsa, ed25519] = keys;
     const answer = await store.signingKeys([ed25519?.id as string, 'dkim_gone', rsa?.id as string]);
     expect(answer.map((k) => [k.selector, k.algorithm])).toEqual([

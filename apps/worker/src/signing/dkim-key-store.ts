@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { open, type Db } from '@herald/core';
+import { open, sqlPool, type Db } from '@herald/core';
 import type { SigningKey } from './sign-message.ts';
 
 export interface DkimKeyStore {
@@ -8,6 +8,17 @@ export interface DkimKeyStore {
    * read them. An id no longer in Postgres (its domain deleted) is left out.
    */
   signingKeys(keyIds: readonly string[]): Promise<SigningKey[]>;
+}
+
+const KEYS_SQL = `SELECT k.id, k.selector, k.algorithm, k.private_key_encrypted, d.name AS domain
+  FROM dkim_keys k JOIN domains d ON d.id = k.domain_id WHERE k.id = ANY($1::text[])`;
+
+interface KeyRow {
+  id: string;
+  selector: string;
+  algorithm: SigningKey['algorithm'];
+  private_key_encrypted: string;
+  domain: string;
 }
 
 /** Parsed keys one worker keeps (oldest dropped first); a dropped key costs one query if it signs again. */
@@ -25,14 +36,11 @@ export function createDkimKeyStore(db: Db, masterKey: Buffer, options: { maxKeys
   const cache = new Map<string, Promise<SigningKey | null>>();
 
   async function load(ids: string[]): Promise<Map<string, SigningKey>> {
-    const rows = await db.dkimKey.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, selector: true, algorithm: true, privateKeyEncrypted: true, domain: { select: { name: true } } },
-    });
+    const { rows } = await sqlPool(db).query<KeyRow>(KEYS_SQL, [ids]);
     return new Map(
       rows.map((key) => [
         key.id,
-        { domain: key.domain.name, selector: key.selector, algorithm: key.algorithm, privateKey: createPrivateKey(open(key.privateKeyEncrypted, masterKey)) },
+        { domain: key.domain, selector: key.selector, algorithm: key.algorithm, privateKey: createPrivateKey(open(key.private_key_encrypted, masterKey)) },
       ]),
     );
   }

@@ -19,7 +19,7 @@ describe('webhook delivery from the outbox', () => {
     receiver = await startWebhookReceiver();
     h.dns.set('hooks.example.test', [{ type: 'A', address: receiver.host }]);
     deps = {
-      db: h.db,
+      db: h.deps.db,
       resolver: h.deps.resolver,
       masterKey: h.deps.masterKey,
       policy: { retrySchedule: [5_000, 5 * MINUTE, 30 * MINUTE], disableAfterMs: 3 * 24 * 60 * MINUTE },

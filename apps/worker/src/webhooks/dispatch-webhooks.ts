@@ -1,4 +1,4 @@
-import { activeEndpointFilter, metrics, open, seconds, sendWebhook, type Db, type DnsResolver, type Log, type Prisma } from '@herald/core';
+import { ACTIVE_ENDPOINT_SQL, metrics, open, seconds, sendWebhook, sqlPool, type Db, type DnsResolver, type Log } from '@herald/core';
 import { recordWebhookAttempt, type WebhookPolicy } from './record-webhook-attempt.ts';
 
 export interface WebhookDeps {
@@ -22,19 +22,40 @@ const LEASE_MS = 120_000;
  * number of workers share the work and none sends a delivery another is sending. A claimed delivery
  * is leased (its next attempt pushed out) until its attempt is recorded.
  */
+const CLAIM_SQL = `UPDATE webhook_deliveries SET next_attempt_at = $2
+  WHERE id IN (
+    SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
+    WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND ${ACTIVE_ENDPOINT_SQL('w')}
+      AND ($3::text IS NULL OR d.project_id = $3)
+    ORDER BY d.next_attempt_at
+    LIMIT $4
+    FOR UPDATE OF d SKIP LOCKED)
+  RETURNING id`;
+
 export async function claimDue(db: Db, now: Date, limit: number, projectId: string | null = null): Promise<string[]> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    UPDATE webhook_deliveries SET next_attempt_at = ${new Date(now.getTime() + LEASE_MS)}
-    WHERE id IN (
-      SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
-      WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND ${activeEndpointFilter('w')}
-        AND (${projectId}::text IS NULL OR d.project_id = ${projectId})
-      ORDER BY d.next_attempt_at
-      LIMIT ${limit}
-      FOR UPDATE OF d SKIP LOCKED
-    )
-    RETURNING id`;
+  const { rows } = await sqlPool(db).query<{ id: string }>(CLAIM_SQL, [now, new Date(now.getTime() + LEASE_MS), projectId, limit]);
   return rows.map((r) => r.id);
+}
+
+/** A claimed delivery with what sending it needs of its endpoint, in the order their events happened (an event's id sorts by its message's time, not its own). */
+const CLAIMED_SQL = `SELECT d.id, d.event_id, d.payload, d.attempts,
+    w.id AS endpoint_id, w.project_id, w.url, w.failing_since, w.secret_encrypted, w.previous_secret_encrypted, w.previous_secret_expires_at
+  FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
+  WHERE d.id = ANY($1::text[])
+  ORDER BY d.created_at, d.id`;
+
+interface ClaimedRow {
+  id: string;
+  event_id: string | null;
+  payload: unknown;
+  attempts: number;
+  endpoint_id: string;
+  project_id: string;
+  url: string;
+  failing_since: Date | null;
+  secret_encrypted: string;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: Date | null;
 }
 
 /**
@@ -45,8 +66,7 @@ export async function dispatchDue(deps: WebhookDeps, limit = 100, concurrency = 
   const now = deps.clock();
   const ids = await claimDue(deps.db, now, limit, projectId);
   if (ids.length === 0) return 0;
-  // started in the order their events happened (an event's id sorts by its message's time, not its own)
-  const deliveries = await deps.db.webhookDelivery.findMany({ where: { id: { in: ids } }, include: { endpoint: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const { rows: deliveries } = await sqlPool(deps.db).query<ClaimedRow>(CLAIMED_SQL, [ids]);
   const queue = [...deliveries];
   await Promise.all(
     Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
@@ -56,21 +76,21 @@ export async function dispatchDue(deps: WebhookDeps, limit = 100, concurrency = 
   return deliveries.length;
 }
 
-async function deliverOne(deps: WebhookDeps, delivery: Prisma.WebhookDeliveryGetPayload<{ include: { endpoint: true } }>): Promise<void> {
+async function deliverOne(deps: WebhookDeps, delivery: ClaimedRow): Promise<void> {
   const now = deps.clock();
-  const { endpoint } = delivery;
-  const secrets = [open(endpoint.secretEncrypted, deps.masterKey)];
-  if (endpoint.previousSecretEncrypted && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) {
-    secrets.push(open(endpoint.previousSecretEncrypted, deps.masterKey));
+  const endpoint = { id: delivery.endpoint_id, projectId: delivery.project_id, url: delivery.url, failingSince: delivery.failing_since };
+  const secrets = [open(delivery.secret_encrypted, deps.masterKey)];
+  if (delivery.previous_secret_encrypted && delivery.previous_secret_expires_at && delivery.previous_secret_expires_at > now) {
+    secrets.push(open(delivery.previous_secret_encrypted, deps.masterKey));
   }
   const send = deps.send ?? sendWebhook;
   const attempt = await send(
-    { url: endpoint.url, id: delivery.eventId ?? delivery.id, timestamp: Math.floor(now.getTime() / 1000), body: JSON.stringify(delivery.payload), secrets },
+    { url: endpoint.url, id: delivery.event_id ?? delivery.id, timestamp: Math.floor(now.getTime() / 1000), body: JSON.stringify(delivery.payload), secrets },
     { resolver: deps.resolver, ...deps.http },
   );
   metrics().webhookDuration.observe({ outcome: attempt.outcome }, seconds(attempt.durationMs));
   try {
-    await recordWebhookAttempt(deps.db, delivery, attempt, deps.policy, deps.clock(), deps.random);
+    await recordWebhookAttempt(deps.db, { id: delivery.id, attempts: delivery.attempts, endpoint }, attempt, deps.policy, deps.clock(), deps.random);
   } catch (err) {
     deps.log.error({ err, deliveryId: delivery.id }, 'could not record a webhook attempt; it is retried when its lease ends');
   }

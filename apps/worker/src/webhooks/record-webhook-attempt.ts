@@ -1,10 +1,25 @@
-import { newId, type Db, type WebhookAttempt } from '@herald/core';
+import { inTransaction, newId, sqlPool, type Db, type WebhookAttempt } from '@herald/core';
 import { nextAttemptAt } from '../retry/schedule.ts';
 
 export interface WebhookPolicy {
   retrySchedule: readonly number[];
   disableAfterMs: number;
 }
+
+/** $1 the delivery; $2 its status, $3 attempts, $4 now, $5 status code, $6 duration, $7 error, $8 next attempt, $9 completed. */
+const DELIVERY_SQL = `UPDATE webhook_deliveries SET status = $2::"WebhookDeliveryStatus", attempts = $3, last_attempt_at = $4,
+    last_status_code = $5, last_duration_ms = $6, last_error = $7, next_attempt_at = $8, completed_at = coalesce($9, completed_at)
+  WHERE id = $1`;
+
+/** An endpoint that answered is no longer failing. */
+const RECOVERED_SQL = `UPDATE webhook_endpoints SET failing_since = NULL, updated_at = $2 WHERE id = $1 AND failing_since IS NOT NULL`;
+
+/** $2 failing since; $3 now, and the reason when the endpoint is disabled by this attempt. */
+const FAILING_SQL = `UPDATE webhook_endpoints SET failing_since = $2, updated_at = $3,
+    disabled_at = CASE WHEN $4::text IS NULL THEN disabled_at ELSE $3 END, disabled_reason = coalesce($4, disabled_reason)
+  WHERE id = $1`;
+
+const DISABLED_EVENT_SQL = `INSERT INTO events (id, project_id, type, data, created_at) VALUES ($1, $2, 'webhook_disabled', $3::jsonb, $4)`;
 
 interface Claimed {
   id: string;
@@ -27,19 +42,23 @@ export async function recordWebhookAttempt(
   random: () => number = Math.random,
 ): Promise<void> {
   const attempts = delivery.attempts + 1;
-  const common = {
+  const recorded = (status: 'pending' | 'succeeded' | 'failed', next: Date | null) => [
+    delivery.id,
+    status,
     attempts,
-    lastAttemptAt: now,
-    lastStatusCode: attempt.statusCode,
-    lastDurationMs: Math.round(attempt.durationMs),
-    lastError: attempt.error,
-  };
+    now,
+    attempt.statusCode,
+    Math.round(attempt.durationMs),
+    attempt.error,
+    next,
+    status === 'pending' ? null : now,
+  ];
   const { endpoint } = delivery;
   if (attempt.outcome === 'delivered') {
-    await db.$transaction([
-      db.webhookDelivery.update({ where: { id: delivery.id }, data: { ...common, status: 'succeeded', completedAt: now, nextAttemptAt: null } }),
-      db.webhookEndpoint.updateMany({ where: { id: endpoint.id, failingSince: { not: null } }, data: { failingSince: null } }),
-    ]);
+    await inTransaction(sqlPool(db), async (client) => {
+      await client.query(DELIVERY_SQL, recorded('succeeded', null));
+      await client.query(RECOVERED_SQL, [endpoint.id, now]);
+    });
     return;
   }
   const failingSince = endpoint.failingSince ?? now;
@@ -54,27 +73,16 @@ export async function recordWebhookAttempt(
   if (next && attempt.retryAfterMs !== null && now.getTime() + attempt.retryAfterMs > next.getTime()) {
     next = new Date(now.getTime() + attempt.retryAfterMs);
   }
-  await db.$transaction([
-    db.webhookDelivery.update({
-      where: { id: delivery.id },
-      data: next ? { ...common, status: 'pending', nextAttemptAt: next } : { ...common, status: 'failed', completedAt: now, nextAttemptAt: null },
-    }),
-    db.webhookEndpoint.update({
-      where: { id: endpoint.id },
-      data: { failingSince, ...(disableReason ? { disabledAt: now, disabledReason: disableReason } : {}) },
-    }),
-    ...(disableReason
-      ? [
-          db.event.create({
-            data: {
-              id: newId('event', now.getTime()),
-              projectId: endpoint.projectId,
-              type: 'webhook_disabled',
-              data: { webhook_id: endpoint.id, url: endpoint.url, reason: disableReason },
-              createdAt: now,
-            },
-          }),
-        ]
-      : []),
-  ]);
+  await inTransaction(sqlPool(db), async (client) => {
+    await client.query(DELIVERY_SQL, next ? recorded('pending', next) : recorded('failed', null));
+    await client.query(FAILING_SQL, [endpoint.id, failingSince, now, disableReason]);
+    if (disableReason) {
+      await client.query(DISABLED_EVENT_SQL, [
+        newId('event', now.getTime()),
+        endpoint.projectId,
+        JSON.stringify({ webhook_id: endpoint.id, url: endpoint.url, reason: disableReason }),
+        now,
+      ]);
+    }
+  });
 }

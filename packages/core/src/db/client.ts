@@ -36,6 +36,12 @@ export interface DbOptions {
   pooler?: 'none' | 'transaction';
   /** Which server the URL reaches, as the pool metrics label it: the primary (default) or the read replica. */
   role?: PoolRole;
+  /**
+   * false: no Prisma client, only the pool (see withoutOrm). The worker's: Prisma 7 compiles queries
+   * with a WebAssembly module that holds about 70 MB in a process from its first operation on, and
+   * everything a worker does is written as plain SQL.
+   */
+  orm?: boolean;
 }
 
 /**
@@ -61,6 +67,7 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   pool.on('error', () => undefined);
   // its connections in use, idle and waited for are read at scrape time (herald_db_pool_*)
   watchPool(pool, options.role ?? 'primary');
+  if (options.orm === false) return poolOnly(pool);
   const client = withTypedErrors(new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }));
   return new Proxy(client, {
     get(target, prop) {
@@ -73,6 +80,29 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
       return value;
     },
   });
+}
+
+/**
+ * A client with the pool only: `sqlPool(db)`, `pgPool(db)` and `$disconnect()` work, anything of
+ * Prisma's throws, naming what was asked for. Its type is Db's, so that the functions the worker
+ * shares with the API take either; the worker's tests run against one (withoutOrm), so a worker path
+ * that reaches Prisma fails them.
+ */
+function poolOnly(pool: pg.Pool): Db {
+  return new Proxy({} as Db, {
+    get(_target, prop) {
+      if (prop === SQL_POOL) return pool;
+      if (prop === '$disconnect') return () => pool.end();
+      // what `await`, inspection and test matchers look for: this is not a promise, and has no tag
+      if (typeof prop === 'symbol' || prop === 'then' || prop === 'toJSON') return undefined;
+      throw new Error(`db.${prop}: this client has no Prisma side (createDb with orm: false); query through sqlPool(db)`);
+    },
+  });
+}
+
+/** A client made by `createDb` as one made with `orm: false`: the same pool, no Prisma (tests of the worker's paths). */
+export function withoutOrm(db: Db): Db {
+  return poolOnly(pgPool(db));
 }
 
 /** The plain-SQL side of the db layer: node-postgres' pool, with errors typed as the Prisma side's are. */

@@ -1,9 +1,12 @@
-import type { Db, Prisma } from '../db/client.ts';
+import { sqlPool, type Db, type Prisma } from '../db/client.ts';
+import { inTransaction, insertFromJson } from '../db/sql.ts';
+import { allColumns, WEBHOOK_DELIVERIES } from '../db/tables.ts';
 import type { DnsResolver } from '../dns/resolver.ts';
-import type { DomainStatus } from '../generated/prisma/enums.ts';
+import type { DkimAlgorithm, DkimKeyStatus, DomainStatus } from '../generated/prisma/enums.ts';
+import { HeraldError } from '../errors/registry.ts';
 import { newId } from '../ids.ts';
-import { webhookDeliveries } from '../webhooks/fan-out.ts';
-import { activeEndpoints } from '../webhooks/queries.ts';
+import { webhookDeliveries, webhookDeliveryRow } from '../webhooks/fan-out.ts';
+import { activeEndpointsSql } from '../webhooks/queries.ts';
 import { checkDomainRecords, type DomainCheck } from './verify-domain.ts';
 
 export interface DomainSettings {
@@ -34,6 +37,36 @@ export interface RefreshResult {
 export const DKIM_KEY_ORDER: Prisma.DkimKeyOrderByWithRelationInput[] = [{ createdAt: 'asc' }, { id: 'asc' }];
 
 /**
+ * The domain and its keys in DKIM_KEY_ORDER, as refreshDomain reads them: plain SQL, since the
+ * worker's re-verification runs it (the worker has no Prisma client: createDb's `orm`).
+ */
+const DOMAIN_SQL = `SELECT d.id, d.project_id, d.name, d.status, d.return_path_host,
+    coalesce((SELECT json_agg(json_build_object('id', k.id, 'selector', k.selector, 'algorithm', k.algorithm, 'public_key', k.public_key,
+        'status', k.status, 'retires_at', k.retires_at) ORDER BY k.created_at, k.id)
+      FROM dkim_keys k WHERE k.domain_id = d.id), '[]') AS keys
+  FROM domains d WHERE d.id = $1`;
+
+interface DomainRow {
+  id: string;
+  project_id: string;
+  name: string;
+  status: DomainStatus;
+  return_path_host: string | null;
+  keys: { id: string; selector: string; algorithm: DkimAlgorithm; public_key: string; status: DkimKeyStatus; retires_at: string | null }[];
+}
+
+const KEY_UPDATE_SQL = `UPDATE dkim_keys k SET status = x.status::"DkimKeyStatus",
+    activated_at = coalesce(x.activated_at, k.activated_at), retires_at = coalesce(x.retires_at, k.retires_at), retired_at = coalesce(x.retired_at, k.retired_at)
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text, activated_at timestamptz, retires_at timestamptz, retired_at timestamptz)
+  WHERE k.id = x.id`;
+
+const DOMAIN_UPDATE_SQL = `UPDATE domains SET status = $2::"DomainStatus", last_checked_at = $3, last_check = $4::jsonb, return_path_host = $5,
+    verified_at = CASE WHEN $6 THEN $3 ELSE verified_at END, updated_at = $3
+  WHERE id = $1`;
+
+const EVENT_SQL = `INSERT INTO events (id, project_id, domain_id, type, data, created_at) VALUES ($1, $2, $3, $4::"EventType", $5::jsonb, $6)`;
+
+/**
  * Looks a domain's records up and moves it and its keys on:
  * - a pending key whose record is published starts signing; the key it replaces (same algorithm)
  *   stops signing and stays published for the grace period (retiring), then is retired;
@@ -46,9 +79,14 @@ export const DKIM_KEY_ORDER: Prisma.DkimKeyOrderByWithRelationInput[] = [{ creat
  *   would not reach Herald's inbound MX.
  */
 export async function refreshDomain(db: Db, resolver: DnsResolver, domainId: string, settings: DomainSettings, now = new Date()): Promise<RefreshResult> {
-  const domain = await db.domain.findUniqueOrThrow({ where: { id: domainId }, include: { dkimKeys: { orderBy: DKIM_KEY_ORDER } } });
-  const retired = domain.dkimKeys.filter((k) => k.status === 'retiring' && k.retiresAt && k.retiresAt <= now).map((k) => k.id);
-  const live = domain.dkimKeys.filter((k) => k.status !== 'retired' && !retired.includes(k.id));
+  const sql = sqlPool(db);
+  const { rows } = await sql.query<DomainRow>(DOMAIN_SQL, [domainId]);
+  const row = rows[0];
+  if (!row) throw new HeraldError('not_found', 'no such domain', { id: domainId });
+  const domain = { id: row.id, projectId: row.project_id, name: row.name, status: row.status, returnPathHost: row.return_path_host };
+  const keys = row.keys.map((k) => ({ ...k, publicKey: k.public_key, retiresAt: k.retires_at === null ? null : new Date(k.retires_at) }));
+  const retired = keys.filter((k) => k.status === 'retiring' && k.retiresAt && k.retiresAt <= now).map((k) => k.id);
+  const live = keys.filter((k) => k.status !== 'retired' && !retired.includes(k.id));
   const check = await checkDomainRecords(resolver, domain, live, settings);
   const published = new Map(check.keys.map((k) => [k.selector, k.published]));
 
@@ -72,33 +110,27 @@ export async function refreshDomain(db: Db, resolver: DnsResolver, domainId: str
           createdAt: now,
         }
       : null;
-  const deliveries = event ? webhookDeliveries(await activeEndpoints(db, domain.projectId), domain.projectId, [event]) : [];
+  const keyUpdates = [
+    ...promoted.map((k) => ({ id: k.id, status: 'active', activated_at: now })),
+    ...replaced.map((k) => ({ id: k.id, status: 'retiring', retires_at: new Date(now.getTime() + settings.rotationGraceMs) })),
+    ...retired.map((id) => ({ id, status: 'retired', retired_at: now })),
+  ];
 
-  await db.$transaction([
-    ...promoted.map((k) => db.dkimKey.update({ where: { id: k.id }, data: { status: 'active', activatedAt: now } })),
-    ...replaced.map((k) =>
-      db.dkimKey.update({ where: { id: k.id }, data: { status: 'retiring', retiresAt: new Date(now.getTime() + settings.rotationGraceMs) } }),
-    ),
-    ...retired.map((id) => db.dkimKey.update({ where: { id }, data: { status: 'retired', retiredAt: now } })),
-    db.domain.update({
-      where: { id: domain.id },
-      data: {
-        status,
-        lastCheckedAt: now,
-        lastCheck: JSON.parse(JSON.stringify(check)) as object,
-        returnPathHost,
-        ...(changed && status === 'verified' ? { verifiedAt: now } : {}),
-      },
-    }),
-    ...(event ? [db.event.create({ data: event })] : []),
-    ...(deliveries.length ? [db.webhookDelivery.createMany({ data: deliveries })] : []),
-  ]);
+  await inTransaction(sql, async (client) => {
+    const deliveries = event ? webhookDeliveries(await activeEndpointsSql(client, domain.projectId), domain.projectId, [event]) : [];
+    if (keyUpdates.length) await client.query(KEY_UPDATE_SQL, [JSON.stringify(keyUpdates)]);
+    await client.query(DOMAIN_UPDATE_SQL, [domain.id, status, now, JSON.stringify(check), returnPathHost, changed && status === 'verified']);
+    if (event) await client.query(EVENT_SQL, [event.id, event.projectId, event.domainId, event.type, JSON.stringify(event.data), event.createdAt]);
+    if (deliveries.length) {
+      await client.query(insertFromJson(WEBHOOK_DELIVERIES.name, allColumns(WEBHOOK_DELIVERIES), '$1'), [JSON.stringify(deliveries.map(webhookDeliveryRow))]);
+    }
+  });
   return {
     status,
     changed,
     check,
     promoted: promoted.map((k) => k.selector),
     retiring: replaced.map((k) => k.selector),
-    retired: domain.dkimKeys.filter((k) => retired.includes(k.id)).map((k) => k.selector),
+    retired: keys.filter((k) => retired.includes(k.id)).map((k) => k.selector),
   };
 }

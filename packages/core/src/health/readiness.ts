@@ -1,5 +1,5 @@
 import type { RedisClient } from '../queue/redis-connection.ts';
-import type { Db } from '../db/client.ts';
+import { sqlPool, type Db } from '../db/client.ts';
 import { MIGRATIONS_DIR, readMigrations } from '../db/migrate.ts';
 import { withTimeout } from '../with-timeout.ts';
 
@@ -34,13 +34,15 @@ export async function runReadinessChecks(checks: Record<string, ReadinessCheck>,
 export function standardReadinessChecks(db: Db, redis: Pick<RedisClient, 'ping'>, migrationsDir: string = MIGRATIONS_DIR): Record<string, ReadinessCheck> {
   const expected = readMigrations(migrationsDir).map((m) => m.name);
   let applied = false;
+  const sql = sqlPool(db);
   return {
-    postgres: async () => void (await db.$queryRaw`SELECT 1`),
+    postgres: async () => void (await sql.query('SELECT 1')),
     redis: async () => void (await redis.ping()),
     migrations: async () => {
       if (applied) return;
-      const rows = await db.$queryRaw<{ migration_name: string }[]>`
-        SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+      const { rows } = await sql.query<{ migration_name: string }>(
+        'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      );
       const done = new Set(rows.map((r) => r.migration_name));
       const pending = expected.filter((name) => !done.has(name));
       if (pending.length > 0) throw new Error(`${pending.length} migration(s) pending: run \`herald migrate\``);
@@ -54,5 +56,6 @@ export function standardReadinessChecks(db: Db, redis: Pick<RedisClient, 'ping'>
  * of /readyz: while the replica is down its reads go to the primary (db/stale-reads.ts).
  */
 export function replicaCheck(readDb: Db): ReadinessCheck {
-  return async () => void (await readDb.$queryRaw`SELECT 1`);
+  const sql = sqlPool(readDb);
+  return async () => void (await sql.query('SELECT 1'));
 }

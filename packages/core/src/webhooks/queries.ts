@@ -1,4 +1,5 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import type pg from 'pg';
+import type { Prisma } from '../generated/prisma/client.ts';
 import type { WebhookDeliveryStatus } from '../generated/prisma/enums.ts';
 import { seal } from '../crypto/seal.ts';
 import type { Db } from '../db/client.ts';
@@ -14,17 +15,21 @@ import { generateWebhookSecret } from './secret.ts';
  */
 export const ACTIVE_ENDPOINT_SQL = (alias: string): string => `${alias}.enabled AND ${alias}.disabled_at IS NULL`;
 
-type Client = Pick<Db, '$queryRaw'> | Prisma.TransactionClient;
+type Client = Pick<Db, '$queryRawUnsafe'> | Prisma.TransactionClient;
+type Endpoint = { id: string; events: string[] };
 
-/** The project's endpoints that may receive events, with the event types each subscribes to. */
-export function activeEndpoints(db: Client, projectId: string): Promise<{ id: string; events: string[] }[]> {
-  return db.$queryRaw<{ id: string; events: string[] }[]>`
-    SELECT w.id, coalesce(w.events, '{}') AS events FROM webhook_endpoints w
-    WHERE w.project_id = ${projectId} AND ${activeEndpointFilter('w')} ORDER BY w.id`;
+const ACTIVE_ENDPOINTS_SQL = `SELECT w.id, coalesce(w.events, '{}') AS events FROM webhook_endpoints w
+  WHERE w.project_id = $1 AND ${ACTIVE_ENDPOINT_SQL('w')} ORDER BY w.id`;
+
+/** The project's endpoints that may receive events, with the event types each subscribes to (in a Prisma transaction). */
+export function activeEndpoints(db: Client, projectId: string): Promise<Endpoint[]> {
+  return db.$queryRawUnsafe<Endpoint[]>(ACTIVE_ENDPOINTS_SQL, projectId);
 }
 
-/** ACTIVE_ENDPOINT_SQL as a fragment for Prisma's tagged-template queries. */
-export const activeEndpointFilter = (alias: string): Prisma.Sql => Prisma.raw(ACTIVE_ENDPOINT_SQL(alias));
+/** activeEndpoints through a node-postgres client (in a plain-SQL transaction: inTransaction) or pool. */
+export async function activeEndpointsSql(client: Pick<pg.PoolClient, 'query'>, projectId: string): Promise<Endpoint[]> {
+  return (await client.query<Endpoint>(ACTIVE_ENDPOINTS_SQL, [projectId])).rows;
+}
 
 /*
  * Endpoints and their delivery log as a resource, shared by the API and the dashboard. Every query is
