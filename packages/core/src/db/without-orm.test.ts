@@ -9,18 +9,20 @@ import { createDb, pgPool, sqlPool, withoutOrm } from './client.ts';
  * process makes are counted; this file has its own module graph, so nothing made one before it.
  */
 describe('a client made with orm: false', () => {
-  const Module = WebAssembly.Module;
+  type ModuleClass = new (bytes: Uint8Array) => object;
+  const wasm = (globalThis as unknown as { WebAssembly: { Module: ModuleClass } }).WebAssembly;
+  const Module = wasm.Module;
   let modules = 0;
   beforeAll(() => {
-    WebAssembly.Module = class extends Module {
-      constructor(bytes: BufferSource) {
+    wasm.Module = class extends Module {
+      constructor(bytes: Uint8Array) {
         super(bytes);
         modules++;
       }
     };
   });
   afterAll(() => {
-    WebAssembly.Module = Module;
+    wasm.Module = Module;
   });
 
   it('queries through its pool, refuses anything of Prisma with what to use instead, and never makes the query compiler', async () => {
