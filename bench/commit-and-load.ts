@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { commitMessages, createDb, createLogger, createStore, newId, type MessageDraft } from '@herald/core';
+import { commitMessages, createLogger, createStore, newId, type MessageDraft } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { loadJobs } from '../apps/worker/src/delivery/steps/load.ts';
 import { seedProject } from '../test/support/api-app.ts';
 

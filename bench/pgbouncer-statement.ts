@@ -3,7 +3,8 @@
 // one at a time: named (prepared once per connection) straight to Postgres, unnamed straight to Postgres, and unnamed
 // through a private PgBouncer in transaction mode. Prints the median and p95 of each, in microseconds. Uses a throwaway
 // database on HERALD_TEST_DATABASE_URL's server with one message of 5 recipients, and drops it afterwards.
-import { createDb, createProject, type Db } from '@herald/core';
+import { createProject, type Db } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { loadJobs } from '../apps/worker/src/delivery/steps/load.ts';
 import { startPrivatePgBouncer } from '../test/support/private-pgbouncer.ts';
 import { migratedThrowawayDatabase } from '../test/support/throwaway-database.ts';

@@ -11,7 +11,6 @@ import { createQueueOverview } from '@herald/api/dashboard/queue-overview';
 import { createSessionStore } from '@herald/api/dashboard/session-store';
 import {
   apiSettings,
-  createDb,
   createDeliveryQueues,
   createRedis,
   createLogger,
@@ -24,6 +23,7 @@ import {
   sqlPool,
   UNCACHED,
 } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { SCALE_DATABASE_URL, SCALE_PROJECT } from './seed.ts';
 
 const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 40);

@@ -11,7 +11,8 @@
 // (bench/scale/maintenance.ts). A database already seeded with the same figures is left as it is, but
 // for that share, added when it has none.
 import pg from 'pg';
-import { addDomain, createDb, createProject, ensurePartitions, migrate, MIGRATIONS_DIR, rebuildStats } from '@herald/core';
+import { addDomain, createProject, ensurePartitions, migrate, MIGRATIONS_DIR, rebuildStats } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 
 export const SCALE_DATABASE_URL = process.env.BENCH_SCALE_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/herald_scale';
 const RECIPIENTS = Number(process.env.BENCH_SCALE_RECIPIENTS ?? 10_000_000);

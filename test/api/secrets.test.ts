@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '@herald/api';
-import { apiSettings, createDb, createProject, createResolver, createStore, domainSettings, parseSettings, REDACT_PATHS, UNCACHED, type Db } from '@herald/core';
+import { apiSettings, createProject, createResolver, createStore, domainSettings, parseSettings, REDACT_PATHS, UNCACHED, type Db } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from '../support/env.ts';
 import { capturedLog } from '../support/captured-log.ts';
 

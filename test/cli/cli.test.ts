@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDb, open } from '@herald/core';
+import { open } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { heraldEnv, TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from '../support/env.ts';
 import { runHerald } from '../support/herald-process.ts';
 

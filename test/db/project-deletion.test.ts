@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitMessages, createDb, createLogger, createStore, newId, sqlPool, type Db, type MessageDraft, type Store } from '@herald/core';
+import { commitMessages, createLogger, createStore, newId, sqlPool, type Db, type MessageDraft, type Store } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { countProjectRows, seedProject, type TestProject } from '@herald/test/support/api-app.ts';
 import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
 

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, createProject, type Db } from '@herald/core';
+import { createProject, type Db } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { heraldEnv, TEST_DATABASE_URL, uniqueName, uniquePrefix } from '../support/env.ts';
 import { freePort, startHerald, type HeraldProcess } from '../support/herald-process.ts';
 import { childrenOf, commandLine } from '../support/proc.ts';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { BEGIN_GENERIC, createDb, inTransaction, pgPool, prepared, sqlPool, type Db } from '@herald/core';
+import { BEGIN_GENERIC, inTransaction, pgPool, prepared, sqlPool, type Db } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { TEST_DATABASE_URL, uniquePrefix } from '../support/env.ts';
 import { startHeraldStack, type HeraldStack } from '../support/herald-stack.ts';
 import { freePort, runHerald, startHerald, type HeraldProcess } from '../support/herald-process.ts';

@@ -4,7 +4,6 @@ import { createSessionStore } from '@herald/api/dashboard/session-store';
 import {
   addDomain,
   apiSettings,
-  createDb,
   createStore,
   createLogger,
   createProject,
@@ -19,6 +18,7 @@ import {
   type Logger,
   type Store,
 } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { Redis } from 'ioredis';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { createRateLimiter } from '@herald/core/limits/rate-limiter';

@@ -1,6 +1,5 @@
 import {
   addDomain,
-  createDb,
   withoutOrm,
   createStore,
   submit,
@@ -12,6 +11,7 @@ import {
   type Store,
   type SendRequest,
 } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import type { DeliveryDeps } from '../../apps/worker/src/delivery/attempt.ts';
 import { deliverMessage } from '../../apps/worker/src/delivery/deliver-message.ts';
 
@@ -110,8 +110,8 @@ export async function startDeliveryHarness(
       await db.$disconnect();
     },
   };
-  // the worker's view of the database, as its main() makes it: the same pool, no Prisma (createDb's
-  // `orm`), so a worker path that reaches Prisma fails its test; fixtures and intake use `db`
+  // the worker's view of the database, as its main() makes it: the same pool, no Prisma (createSqlDb),
+  // so a worker path that reaches Prisma fails its test; fixtures and intake use `db`
   const workerDb = withoutOrm(db);
   harness.deps = {
     db: workerDb,

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { createDb, createLogger, createStore, deriveFeedbackKeys, type Db } from '@herald/core';
+import { createLogger, createStore, deriveFeedbackKeys, type Db } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { createInboundServer } from '../../apps/smtp/src/index.ts';
 import { redisReady, SessionLimits } from '../../apps/smtp/src/session-limits.ts';

@@ -4,7 +4,6 @@ import type { SMTPServer } from 'smtp-server';
 import type pg from 'pg';
 import {
   addDomain,
-  createDb,
   createLogger,
   createProject,
   generateApiKey,
@@ -16,6 +15,7 @@ import {
   type DeliveryJob,
   type Scope,
 } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { createSubmissionServer, SessionLimits, tlsMaterial, type SubmissionDeps } from '../../apps/smtp/src/index.ts';

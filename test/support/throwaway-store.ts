@@ -1,4 +1,5 @@
-import { createDb, createLogger, createStore, type Db, type Store } from '@herald/core';
+import { createLogger, createStore, type Db, type Store } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { seedProject } from './api-app.ts';
 import { migratedThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.ts';
 

@@ -1,5 +1,4 @@
 import {
-  createDb,
   createStore,
   createDeliveryQueues,
   createLogger,
@@ -19,6 +18,7 @@ import {
   UNCACHED,
   connectRedis,
 } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { createRateLimiter, RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { buildApp } from './app.ts';

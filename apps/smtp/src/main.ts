@@ -1,5 +1,4 @@
 import {
-  createDb,
   createDeliveryQueues,
   createLogger,
   createRedis,
@@ -15,6 +14,7 @@ import {
   watchDependencies,
   connectRedis,
 } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { createDailyQuota } from '@herald/core/limits/daily-quota';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { redisReady, SessionLimits } from './session-limits.ts';

@@ -1,7 +1,7 @@
 import type { RedisClient } from '@herald/core';
 import { readFileSync } from 'node:fs';
 import {
-  createDb,
+  createSqlDb,
   createStore,
   createDeliveryQueues,
   enqueueDeliveries,
@@ -49,9 +49,9 @@ export async function main(): Promise<void> {
   const log = createLogger('herald-worker', config.logLevel);
   startMetrics({ enabled: config.metrics, destinations: config.metricsDestinations });
   const masterKey = resolveMasterKey(config, log);
-  // no Prisma client: everything a worker does is plain SQL, and Prisma's query compiler would hold about
-  // 70 MB of the worker's memory from its first query on (docs/performance.md)
-  const db = createDb(config.databaseUrl, { pooler: config.databasePooler, orm: false });
+  // no Prisma client: everything a worker does is plain SQL, and the ORM would hold about 80 MB of the
+  // worker's memory (its generated client, and its query compiler from the first query on: docs/performance.md)
+  const db = createSqlDb(config.databaseUrl, { pooler: config.databasePooler });
   const store = createStore(db, { log });
   const redis = createRedis(config.redisUrl);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));

@@ -1,11 +1,16 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, HeraldError } from '@herald/core';
-import { configCommand } from './commands/config.ts';
-import { domainCommand } from './commands/domain.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { projectCommand } from './commands/project.ts';
-import { startCommand } from './commands/start.ts';
-import { statsCommand } from './commands/stats.ts';
+
+// each command's module is imported when it runs: `herald start worker` must not load the ORM that
+// `herald project` and `herald stats` use (about 12 MB once imported: packages/core/src/db/orm.ts)
+const commands = {
+  migrate: () => import('./commands/migrate.ts').then((m) => m.migrateCommand()),
+  project: (args: string[]) => import('./commands/project.ts').then((m) => m.projectCommand(args)),
+  domain: (args: string[]) => import('./commands/domain.ts').then((m) => m.domainCommand(args)),
+  start: (args: string[]) => import('./commands/start.ts').then((m) => m.startCommand(args)),
+  stats: (args: string[]) => import('./commands/stats.ts').then((m) => m.statsCommand(args)),
+  config: () => import('./commands/config.ts').then((m) => m.configCommand()),
+};
 
 const USAGE = `herald — self-hosted email sending
 
@@ -30,17 +35,17 @@ async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'migrate':
-      return migrateCommand();
+      return commands.migrate();
     case 'project':
-      return projectCommand(rest);
+      return commands.project(rest);
     case 'domain':
-      return domainCommand(rest);
+      return commands.domain(rest);
     case 'start':
-      return startCommand(rest);
+      return commands.start(rest);
     case 'stats':
-      return statsCommand(rest);
+      return commands.stats(rest);
     case 'config':
-      return configCommand();
+      return commands.config();
     case undefined:
     case 'help':
     case '--help':

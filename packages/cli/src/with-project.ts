@@ -1,4 +1,5 @@
-import { createDb, findProject, loadApiConfig, resolveMasterKey, type ApiConfig, type Db } from '@herald/core';
+import { findProject, loadApiConfig, resolveMasterKey, type ApiConfig, type Db } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 
 export interface ProjectContext {
   db: Db;

@@ -1,4 +1,5 @@
-import { apiSettings, createDb, createLogger, createResolver, createStore, domainSettings, parseSettings } from '@herald/core';
+import { apiSettings, createLogger, createResolver, createStore, domainSettings, parseSettings } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { buildApp } from '../app.ts';
 
 /**

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, createStore, type Db } from '@herald/core';
+import { createStore, type Db } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
 import { seedProject, type TestProject } from '@herald/test/support/api-app.ts';
 import { authenticate, type KeyExtractor } from './authenticate.ts';

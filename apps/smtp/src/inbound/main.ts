@@ -1,5 +1,4 @@
 import {
-  createDb,
   createLogger,
   createStore,
   deriveFeedbackKeys,
@@ -14,6 +13,7 @@ import {
   watchDependencies,
   connectRedis,
 } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { RATE_LIMIT_REDIS_OPTIONS } from '@herald/core/limits/rate-limiter';
 import { redisReady, SessionLimits } from '../session-limits.ts';
 import { tlsMaterial } from '../tls-material.ts';

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addDomain,
   cancelScheduledMessage,
-  createDb,
   createLogger,
   createProject,
   createStore,
@@ -11,6 +10,7 @@ import {
   type Db,
   type SendRequest,
 } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { TEST_DATABASE_URL, TEST_MASTER_KEY, uniqueName } from '@herald/test/support/env.ts';
 import { testIntake, testPrincipal } from '@herald/test/support/intake.ts';
 import type { DnsResolver } from '@herald/core';
@@ -69,7 +69,7 @@ describe('deliverMessage for scheduled messages', () => {
   };
 
   const depsAt = (clock: Date): DeliveryDeps => {
-    // the worker's view of the database (createDb's `orm: false`): a Prisma call on its paths fails
+    // the worker's view of the database (as createSqlDb makes it): a Prisma call on its paths fails
     const workerDb = withoutOrm(db);
     const keys = createDkimKeyStore(workerDb, Buffer.from(TEST_MASTER_KEY, 'base64'));
     return {

@@ -1,4 +1,5 @@
-import { createDb, createProject, loadApiConfig, seal } from '@herald/core';
+import { createProject, loadApiConfig, seal } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { withProject } from '../with-project.ts';
 
 const USAGE = 'usage: herald project create <name> [--test] | herald project list | herald project relay <project> <smtp://…|smtps://…|none>';

@@ -1,4 +1,5 @@
-import { createDb, findProject, loadApiConfig, pgPool, rebuildStats } from '@herald/core';
+import { findProject, loadApiConfig, pgPool, rebuildStats } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 
 /** `herald stats rebuild [<project>]`: recompute the statistics rollups from the events table. */
 export async function statsCommand(args: string[]): Promise<number> {

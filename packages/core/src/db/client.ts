@@ -1,32 +1,14 @@
-import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient } from '../generated/prisma/client.ts';
 import { watchPool, type PoolRole } from '../metrics/sources.ts';
 import { asDatabaseError } from './unavailable.ts';
 import { UnnamedStatementClient } from './unnamed-statements.ts';
 
 export type { Prisma } from '../generated/prisma/client.ts';
+/** The Prisma client Herald uses (createDb, in `@herald/core/db/orm`). */
+export type { Db } from './orm.ts';
+import type { Db } from './orm.ts';
 
-/** Prisma's operations, each rethrowing "Postgres could not be reached" as a DatabaseUnavailableError. */
-function withTypedErrors(client: PrismaClient) {
-  return client.$extends({
-    name: 'herald-typed-errors',
-    query: {
-      async $allOperations({ args, query }): Promise<unknown> {
-        try {
-          return (await query(args)) as unknown;
-        } catch (err) {
-          throw asDatabaseError(err);
-        }
-      },
-    },
-  });
-}
-
-/** The Prisma client Herald uses: see createDb. */
-export type Db = ReturnType<typeof withTypedErrors>;
-
-/** Where a client made by `createDb` keeps its pool (a property, so a test's Proxy around the client can swap it). */
+/** Where a client keeps its pool (a property, so a test's Proxy around the client can swap it). */
 export const SQL_POOL = Symbol.for('herald.sqlPool');
 
 export interface DbOptions {
@@ -36,22 +18,14 @@ export interface DbOptions {
   pooler?: 'none' | 'transaction';
   /** Which server the URL reaches, as the pool metrics label it: the primary (default) or the read replica. */
   role?: PoolRole;
-  /**
-   * false: no Prisma client, only the pool (see withoutOrm). The worker's: Prisma 7 compiles queries
-   * with a WebAssembly module that holds about 70 MB in a process from its first operation on, and
-   * everything a worker does is written as plain SQL.
-   */
-  orm?: boolean;
 }
 
 /**
- * A Prisma client over node-postgres (Prisma 7 needs no native query engine). Its connection pool is
- * also reachable through `sqlPool(db)`, for the few hot paths written as plain SQL (a Prisma query
- * costs several times the CPU of the same query through pg). Both raise DatabaseUnavailableError when
- * Postgres cannot be reached (interactive transactions included), so nothing above the db layer has
- * to recognise the drivers' errors.
+ * The node-postgres pool under every client (createDb's and createSqlDb's). Both raise
+ * DatabaseUnavailableError when Postgres cannot be reached, so nothing above the db layer has to
+ * recognise the drivers' errors.
  */
-export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
+export function openPool(databaseUrl: string, options: DbOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.poolSize ?? 10,
@@ -67,27 +41,21 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   pool.on('error', () => undefined);
   // its connections in use, idle and waited for are read at scrape time (herald_db_pool_*)
   watchPool(pool, options.role ?? 'primary');
-  if (options.orm === false) return poolOnly(pool);
-  const client = withTypedErrors(new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }));
-  return new Proxy(client, {
-    get(target, prop) {
-      if (prop === SQL_POOL) return pool;
-      const value: unknown = Reflect.get(target, prop);
-      // starting an interactive transaction is not one of the operations the query extension sees
-      if (prop === '$transaction') {
-        return (...args: unknown[]) => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args).catch(rethrowTyped);
-      }
-      return value;
-    },
-  });
+  return pool;
 }
 
 /**
- * A client with the pool only: `sqlPool(db)`, `pgPool(db)` and `$disconnect()` work, anything of
- * Prisma's throws, naming what was asked for. Its type is Db's, so that the functions the worker
- * shares with the API take either; the worker's tests run against one (withoutOrm), so a worker path
- * that reaches Prisma fails them.
+ * A client with the pool only, for the worker: `sqlPool(db)`, `pgPool(db)` and `$disconnect()` work,
+ * anything of Prisma's throws, naming what was asked for. Prisma 7 compiles queries with a
+ * WebAssembly module that holds about 70 MB of a process from its first operation on, and its
+ * generated client about 12 MB more once imported: this module imports neither (the ORM's client is
+ * made by createDb, in `@herald/core/db/orm`, which the worker never imports). Its type is Db's, so
+ * that the functions the worker shares with the API take either.
  */
+export function createSqlDb(databaseUrl: string, options: DbOptions = {}): Db {
+  return poolOnly(openPool(databaseUrl, options));
+}
+
 function poolOnly(pool: pg.Pool): Db {
   return new Proxy({} as Db, {
     get(_target, prop) {
@@ -95,12 +63,12 @@ function poolOnly(pool: pg.Pool): Db {
       if (prop === '$disconnect') return () => pool.end();
       // what `await`, inspection and test matchers look for: this is not a promise, and has no tag
       if (typeof prop === 'symbol' || prop === 'then' || prop === 'toJSON') return undefined;
-      throw new Error(`db.${prop}: this client has no Prisma side (createDb with orm: false); query through sqlPool(db)`);
+      throw new Error(`db.${prop}: this client has no Prisma side (createSqlDb); query through sqlPool(db)`);
     },
   });
 }
 
-/** A client made by `createDb` as one made with `orm: false`: the same pool, no Prisma (tests of the worker's paths). */
+/** A client as createSqlDb makes it, on the pool of another (tests of the worker's paths: their fixtures use Prisma). */
 export function withoutOrm(db: Db): Db {
   return poolOnly(pgPool(db));
 }
@@ -112,18 +80,19 @@ export interface Sql {
   connect(): Promise<pg.PoolClient>;
 }
 
-/** The node-postgres pool under a client made by `createDb`, as it is (tests that simulate outages swap it). */
+/** The node-postgres pool under a client, as it is (tests that simulate outages swap it). */
 export function pgPool(db: Db): pg.Pool {
   const pool = (db as unknown as { [SQL_POOL]?: pg.Pool })[SQL_POOL];
-  if (!pool) throw new Error('sqlPool: this Prisma client was not made by createDb');
+  if (!pool) throw new Error('sqlPool: this client was not made by createDb or createSqlDb');
   return pool;
 }
 
-function rethrowTyped(err: unknown): never {
+/** Rethrows a driver's error as the db layer types it (DatabaseUnavailableError when Postgres cannot be reached). */
+export function rethrowTyped(err: unknown): never {
   throw asDatabaseError(err);
 }
 
-/** The plain-SQL access of a client made by `createDb`. */
+/** The plain-SQL access of a client. */
 export function sqlPool(db: Db): Sql {
   const pool = pgPool(db);
   return {

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
-import { createDb, pgPool, sqlPool, type Sql } from './client.ts';
+import { pgPool, sqlPool, type Sql } from './client.ts';
+import { createDb } from './orm.ts';
 import { BEGIN_GENERIC, inTransaction, keyedQuery, prepared } from './sql.ts';
 import { DatabaseUnavailableError } from './unavailable.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
-import { createDb } from './client.ts';
+import { createDb } from './orm.ts';
 import { retryWhileUnavailable } from './retry-unavailable.ts';
 
 describe('retryWhileUnavailable', () => {

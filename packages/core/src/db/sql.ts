@@ -57,7 +57,7 @@ export const BEGIN_GENERIC = 'BEGIN; SET LOCAL plan_cache_mode = force_generic_p
 /**
  * One hot statement that finds its rows by key, run in a transaction of its own begun with
  * BEGIN_GENERIC, so that a plan made while the partitions were small never reads them whole. BEGIN,
- * the statement and COMMIT are written together (the pool's connections pipeline, see createDb): one
+ * the statement and COMMIT are written together (the pool's connections pipeline, see openPool): one
  * round trip, as the statement alone would be.
  */
 export function keyedQuery<R extends pg.QueryResultRow>(pool: Sql, config: pg.QueryConfig): Promise<pg.QueryResult<R>> {
@@ -69,7 +69,7 @@ export type LastStatement = <R extends pg.QueryResultRow>(config: pg.QueryConfig
 
 /**
  * Runs `work` in one transaction on one pooled connection: committed when it returns, rolled back when
- * it throws. The pool's connections pipeline (createDb): BEGIN goes out with the first statement of
+ * it throws. The pool's connections pipeline (openPool): BEGIN goes out with the first statement of
  * `work`, without waiting for its answer (a BEGIN cannot fail on a live connection, and on a lost one
  * everything after it fails too). `work` may send its last statement through `last`, which sends
  * COMMIT right behind it: nothing may follow it, and the transaction then commits unless a statement

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
-import { createDb, sqlPool } from './client.ts';
+import { sqlPool } from './client.ts';
+import { createDb } from './orm.ts';
 import { inTransaction } from './sql.ts';
 import { asDatabaseError, DatabaseUnavailableError, isDatabaseUnavailable } from './unavailable.ts';
 

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
-import { createDb, pgPool, sqlPool, withoutOrm } from './client.ts';
+import { createSqlDb, pgPool, sqlPool, withoutOrm } from './client.ts';
+import { createDb } from './orm.ts';
 
 /*
  * Prisma 7 compiles its queries with a WebAssembly module, made at a client's first operation and
  * kept for the process's life (about 70 MB of its memory: docs/performance.md). The worker's client
- * has no Prisma side (createDb's `orm: false`), so a worker never makes it. The modules this file's
+ * has no Prisma side (createSqlDb), so a worker never makes it. The modules this file's
  * process makes are counted; this file has its own module graph, so nothing made one before it.
  */
-describe('a client made with orm: false', () => {
+describe('a client made by createSqlDb', () => {
   type ModuleClass = new (bytes: Uint8Array) => object;
   const wasm = (globalThis as unknown as { WebAssembly: { Module: ModuleClass } }).WebAssembly;
   const Module = wasm.Module;
@@ -26,9 +27,9 @@ describe('a client made with orm: false', () => {
   });
 
   it('queries through its pool, refuses anything of Prisma with what to use instead, and never makes the query compiler', async () => {
-    const db = createDb(TEST_DATABASE_URL, { poolSize: 1, orm: false });
+    const db = createSqlDb(TEST_DATABASE_URL, { poolSize: 1 });
     expect((await sqlPool(db).query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
-    expect(() => db.project).toThrow('db.project: this client has no Prisma side (createDb with orm: false); query through sqlPool(db)');
+    expect(() => db.project).toThrow('db.project: this client has no Prisma side (createSqlDb); query through sqlPool(db)');
     expect(() => db.$queryRaw).toThrow(/^db\.\$queryRaw: this client has no Prisma side/);
     expect(() => db.$transaction).toThrow(/^db\.\$transaction: /);
     // awaited or inspected, it is not taken for a promise

@@ -38,7 +38,7 @@ export const DKIM_KEY_ORDER: Prisma.DkimKeyOrderByWithRelationInput[] = [{ creat
 
 /**
  * The domain and its keys in DKIM_KEY_ORDER, as refreshDomain reads them: plain SQL, since the
- * worker's re-verification runs it (the worker has no Prisma client: createDb's `orm`).
+ * worker's re-verification runs it (the worker has no Prisma client: createSqlDb).
  */
 const DOMAIN_SQL = `SELECT d.id, d.project_id, d.name, d.status, d.return_path_host,
     coalesce((SELECT json_agg(json_build_object('id', k.id, 'selector', k.selector, 'algorithm', k.algorithm, 'public_key', k.public_key,

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { createDb, createRedis, standardReadinessChecks } from '@herald/core';
+import { createRedis, standardReadinessChecks } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '@herald/test/support/env.ts';
 import { startHealthServer } from './health-server.ts';

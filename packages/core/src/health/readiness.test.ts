@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '@herald/test/support/env.ts';
-import { createDb } from '../db/client.ts';
+import { createDb } from '../db/orm.ts';
 import { MIGRATIONS_DIR } from '../db/migrate.ts';
 import { runReadinessChecks, standardReadinessChecks } from './readiness.ts';
 

@@ -47,7 +47,7 @@ export function watchQueues(queues: QueueSource[]): () => void {
   };
 }
 
-/** A Postgres pool's connections in use, idle and waited for, labelled with its role (createDb registers its pool). */
+/** A Postgres pool's connections in use, idle and waited for, labelled with its role (openPool registers every pool). */
 export function watchPool(pool: PoolSource, role: PoolRole = 'primary'): void {
   sources.pools.set(pool, role);
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelScheduledMessage, createDb, newId, type Db } from '@herald/core';
+import { cancelScheduledMessage, newId, type Db } from '@herald/core';
+import { createDb } from '@herald/core/db/orm';
 import { buildTestApi, seedProject, type TestApi, type TestProject } from '@herald/test/support/api-app.ts';
 import { TEST_DATABASE_URL } from '@herald/test/support/env.ts';
 import { createScopedKey } from '@herald/test/support/scoped-key.ts';
