@@ -17,11 +17,7 @@ export interface WebhookDeps {
 /** A claimed delivery is not claimed again by another worker for this long (a crash mid-send retries after it). */
 const LEASE_MS = 120_000;
 
-/**
- * The webhook outbox is a table: due deliveries are claimed with FOR UPDATE SKIP LOCKED, so any
- * number of workers share the work and none sends a delivery another is sending. A claimed delivery
- * is leased (its next attempt pushed out) until its attempt is recorded.
- */
+/** $1 now, $2 the lease's end, $3 one project or null, $4 how many. */
 const CLAIM_SQL = `UPDATE webhook_deliveries SET next_attempt_at = $2
   WHERE id IN (
     SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
@@ -32,6 +28,11 @@ const CLAIM_SQL = `UPDATE webhook_deliveries SET next_attempt_at = $2
     FOR UPDATE OF d SKIP LOCKED)
   RETURNING id`;
 
+/**
+ * The webhook outbox is a table: due deliveries are claimed with FOR UPDATE SKIP LOCKED, so any
+ * number of workers share the work and none sends a delivery another is sending. A claimed delivery
+ * is leased (its next attempt pushed out) until its attempt is recorded.
+ */
 export async function claimDue(db: Db, now: Date, limit: number, projectId: string | null = null): Promise<string[]> {
   const { rows } = await sqlPool(db).query<{ id: string }>(CLAIM_SQL, [now, new Date(now.getTime() + LEASE_MS), projectId, limit]);
   return rows.map((r) => r.id);
