@@ -14,7 +14,7 @@ import { createStaleReads, type StaleReads } from './stale-reads.ts';
  * together in the next statement. Each process has one Store per database; tests make their own.
  */
 export interface Store {
-  /** The Prisma client, for everything that is not a hot path. */
+  /** The Prisma client, for everything that is not a hot path; in the worker a client without Prisma (createSqlDb), whose paths are all plain SQL. */
   readonly db: Db;
   /** Reads that may lag: on the read replica when the API has one (DATABASE_READ_URL), else on `db`. */
   readonly staleReads: StaleReads;
