@@ -131,10 +131,18 @@ try {
   const oneDest = await measureEndToEnd(target, herald.sink, { messages: MESSAGES, batch: 500, timeoutMs: 300_000, first: 3_000_000, make: oneDestinationMessage });
   const oneDestCpu = meter.stop();
   phases.push({ name: 'End to end, one destination (per message delivered)', units: oneDest.messages, seconds: oneDestCpu });
+  const peakToOne = await herald.sink.peakConnections();
+  // the ten destinations again, after the one: on these machines the rate drifts by several percent
+  // within minutes, either way (docs/performance.md), so the one destination is held to the mean of a
+  // ten-destination run before it and one after it, and drift weighs on both sides alike
+  log(`end to end to ten destinations again: ${MESSAGES} messages, after the one destination`);
+  meter = cpu();
+  const e2eAgain = await measureEndToEnd(target, herald.sink, { messages: MESSAGES, batch: 500, timeoutMs: 300_000, first: 2_000_000 });
+  phases.push({ name: 'End to end again, after the one destination (per message delivered)', units: e2eAgain.messages, seconds: meter.stop() });
+  const tenRate = (e2e.messagesPerSecond + e2eAgain.messagesPerSecond) / 2;
   // Herald's own CPU per delivered message (not the sink's or the load generator's), against one RSA-2048 signature
   const heraldMicros = heraldMicrosPerMessage(oneDestCpu, oneDest.messages);
   const signatureMicros = measureRsaSignature();
-  const peakToOne = await herald.sink.peakConnections();
   const workerSteady = rss.median('worker');
   const workerPeak = rss.peak('worker');
   const samples = await herald.sink.samples();
@@ -170,6 +178,7 @@ try {
     byWorkers = await measureByWorkers(herald, target, BY_WORKERS, BY_WORKERS_MESSAGES, 5_000_000);
   }
 
+  const tens = { messages: e2e.messages + e2eAgain.messages, missing: e2e.missing + e2eAgain.missing, unsigned: e2e.unsigned + e2eAgain.unsigned, broken: e2e.broken + e2eAgain.broken, duplicates: e2e.duplicates + e2eAgain.duplicates };
   figures.push(
     { name: 'Single accept (POST /v1/messages, 5 KB, 50 connections)', value: `${single.rps} req/s, p50 ${single.p50} ms, p99 ${single.p99} ms${single.errors ? `, ${single.errors} errors` : ''}`, target: '≥ 3,000 req/s', met: single.rps >= 3_000 },
     { name: `Single accept at ${atRate.offered} req/s offered, open loop (one request due every ${1_000 / atRate.offered} ms, sent when due; latency from when it was due)`, value: `${atRate.rps} req/s, p50 ${atRate.p50} ms, p99 ${atRate.p99} ms, max ${atRate.max} ms${atRate.errors ? `, ${atRate.errors} errors` : ''}; ${atRate.late} sent over 1 ms late by the load generator`, target: 'p99 ≤ 25 ms', met: atRate.p99 <= 25 && atRate.errors === 0 && atRate.rps >= atRate.offered * 0.95 },
@@ -190,9 +199,9 @@ try {
     { name: `End to end, ${e2e.messages} messages, DKIM RSA-2048`, value: `${e2e.messagesPerSecond} messages/s; accept to delivered p50 ${e2e.p50} ms, p99 ${e2e.p99} ms`, target: '≥ 1,000 messages/s', met: e2e.messagesPerSecond >= 1_000 },
     {
       name: `End to end to one destination (one MX host, ${MAX_CONNECTIONS} connections at most)`,
-      value: `${oneDest.messagesPerSecond} messages/s, ${Math.round((100 * oneDest.messagesPerSecond) / e2e.messagesPerSecond)}% of the ten-destination rate; p50 ${oneDest.p50} ms, p99 ${oneDest.p99} ms; ${oneDest.messages - oneDest.missing}/${oneDest.messages} received, ${oneDest.duplicates} duplicates`,
+      value: `${oneDest.messagesPerSecond} messages/s, ${Math.round((100 * oneDest.messagesPerSecond) / tenRate)}% of the ten-destination rate (the mean of ${e2e.messagesPerSecond} before it and ${e2eAgain.messagesPerSecond} after it); p50 ${oneDest.p50} ms, p99 ${oneDest.p99} ms; ${oneDest.messages - oneDest.missing}/${oneDest.messages} received, ${oneDest.duplicates} duplicates`,
       target: '≥ 95% of the ten-destination rate',
-      met: oneDest.missing === 0 && oneDest.duplicates === 0 && oneDest.messagesPerSecond >= 0.95 * e2e.messagesPerSecond,
+      met: oneDest.missing === 0 && oneDest.duplicates === 0 && oneDest.messagesPerSecond >= 0.95 * tenRate,
     },
     {
       name: "Herald's CPU per delivered message, one destination (API, workers, Postgres, Redis)",
@@ -210,7 +219,12 @@ try {
     },
     ...(apiWarm ? [apiColdStartFigure(apiWarm, apiSingle.flat, apiBatch)] : []),
     ...(warm && warmPhase ? [coldStartFigure(warm, warmPhase, e2ePhase)] : []),
-    { name: 'Received intact and signed', value: `${e2e.messages - e2e.missing}/${e2e.messages} received, ${e2e.unsigned} unsigned, ${e2e.broken} cut short, ${e2e.duplicates} duplicates; DKIM verified on ${verified}/${samples.length} samples`, target: 'all', met: e2e.missing === 0 && e2e.unsigned === 0 && e2e.broken === 0 && verified === samples.length },
+    {
+      name: 'Received intact and signed (both ten-destination runs)',
+      value: `${tens.messages - tens.missing}/${tens.messages} received, ${tens.unsigned} unsigned, ${tens.broken} cut short, ${tens.duplicates} duplicates; DKIM verified on ${verified}/${samples.length} samples`,
+      target: 'all',
+      met: tens.missing === 0 && tens.unsigned === 0 && tens.broken === 0 && tens.duplicates === 0 && verified === samples.length,
+    },
     { name: 'Sink baseline (pooled nodemailer from two processes, no Herald)', value: `${baseline} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / baseline)}% of it`, target: '', met: null },
     { name: 'Sink capacity (minimal pipelining client, plain text, no Herald)', value: `${capacity} messages/s; Herald end to end is ${Math.round((100 * e2e.messagesPerSecond) / capacity)}% of it`, target: '', met: null },
     { name: 'API peak RSS (accept runs)', value: mb(apiAcceptPeak), target: '', met: null },
