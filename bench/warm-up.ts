@@ -7,12 +7,15 @@ import type { Sink } from './sink-client.ts';
 
 /**
  * Messages each newly started worker delivers before anything is measured (`BENCH_WARMUP`, default
- * 1,000; 0 measures workers cold). A fresh worker spends a fifth to a quarter of its CPU in V8's
+ * 5,000; 0 measures workers cold). A fresh worker spends a fifth to a quarter of its CPU in V8's
  * optimizing compiler for its first seconds and about 8% still after 5,000 messages (perf, 2026-12-05):
  * a run that starts with fresh workers charges that once-per-process cost to its messages, and more
- * of it the more workers it starts. Herald's workers run for days.
+ * of it the more workers it starts. After 1,000 messages each (the default until 2026-12-07), the
+ * first measured run still spent about 250 µs a message in the workers' background threads (V8's
+ * compiler and marking) against about 100 in the runs after it, and a sixth more on the main thread.
+ * Herald's workers run for days.
  */
-export const WARMUP_PER_WORKER = Number(process.env.BENCH_WARMUP ?? 1_000);
+export const WARMUP_PER_WORKER = Number(process.env.BENCH_WARMUP ?? 5_000);
 
 /**
  * Warms `workers` fresh workers: WARMUP_PER_WORKER messages each, half spread over the ten recipient
