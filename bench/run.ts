@@ -10,7 +10,7 @@
 // postfix and opendkim when missing, which needs root; off skips the comparison),
 // BENCH_POSTFIX_MESSAGES (messages in each Postfix run, default 5,000 or BENCH_MESSAGES if fewer:
 // Postfix is several times slower, and its rate is steady long before), BENCH_WARMUP (messages each
-// freshly started worker delivers before the phases after it are measured, default 1,000; 0: none),
+// freshly started worker delivers before the phases after it are measured, default 5,000; 0: none),
 // BENCH_API_WARMUP (seconds of single requests, then batch calls, the fresh API serves before the accept
 // phases are measured, default 10; 0: none).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
