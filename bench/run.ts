@@ -1,6 +1,6 @@
 // `npm run bench`: Herald on this machine, measured. Writes bench/RESULTS.md ("Latest run") and prints
 // the same tables. Settings: BENCH_WORKERS (worker processes, default 2), BENCH_API_PROCESSES (API
-// processes, default 1), BENCH_MESSAGES (end to end, default 10000), BENCH_SECONDS (each single-accept
+// processes, default 1), BENCH_MESSAGES (each end-to-end run, default 10000), BENCH_SECONDS (each single-accept
 // run, default 10), BENCH_METRICS (on or off: Prometheus metrics collected in every process, or not
 // at all (HERALD_METRICS=false); default on; the "metrics overhead" row compares the two),
 // BENCH_BY_WORKERS (the worker counts the end-to-end runs are repeated with, default 1,2,3; "off" skips
