@@ -72,15 +72,19 @@ const HERALD_GROUPS = ['api', 'workers', 'postgres', 'redis'];
 
 /**
  * Herald as the README starts it, on this machine's Postgres and Redis (a database and a queue prefix
- * of its own): the DNS server, the sink as the MX of ten recipient domains and of the one destination, a project and a verified
+ * of its own): the DNS server, the sink as the MX of ten recipient domains and (at an address of its own) of the one destination, a project and a verified
  * sending domain with an RSA-2048 DKIM key made with the CLI, and the API. Workers start later.
  */
 export async function startBenchHerald(settings: Record<string, string | number>): Promise<BenchHerald> {
   const dns = await startDnsServer();
-  const sink = await startSink(randomLoopback(), TEST_MX_PORT);
+  const host = randomLoopback();
+  let oneHost = randomLoopback();
+  while (oneHost === host) oneHost = randomLoopback();
+  const sink = await startSink(host, oneHost, TEST_MX_PORT);
   for (const domain of [...RECIPIENT_DOMAINS, ONE_DOMAIN]) {
     dns.set(domain, [{ type: 'MX', preference: 10, exchange: `mx.${domain}` }]);
-    dns.set(`mx.${domain}`, [{ type: 'A', address: sink.host }]);
+    // the one destination's MX host has an address of its own: the sink counts its connections apart
+    dns.set(`mx.${domain}`, [{ type: 'A', address: domain === ONE_DOMAIN ? sink.oneHost : sink.host }]);
   }
   const database = throwawayDatabase('bench');
   const port = await freePort();

@@ -78,7 +78,7 @@ export async function measurePostfix(
       port: await freePort(),
       hostname: 'postfix.bench.test',
       relayDomains: [ONE_DOMAIN],
-      relayTo: { host: sink.host, port: sink.port },
+      relayTo: { host: sink.oneHost, port: sink.port },
       ...(openDkim ? { milter: { host: openDkim.host, port: openDkim.port } } : {}),
       quickRetries: false,
       // as Debian's own main.cf has it, and as Herald delivers: STARTTLS where the server offers it (the sink does)
@@ -107,7 +107,7 @@ export async function measurePostfix(
       arrived = count;
     }
     const cpu = meter.stop();
-    const peakConnections = await sink.peakConnections();
+    const peakConnections = await sink.peakConnections(sink.oneHost);
     const arrivals = (await sink.arrivals(since)).filter((a) => ids.has(a.id));
     const seen = new Set(arrivals.map((a) => a.id));
     const last = arrivals.reduce((latest, a) => Math.max(latest, a.at), started);
@@ -140,10 +140,10 @@ export async function measurePostfix(
  */
 async function sinkIdle(sink: Sink): Promise<void> {
   const deadline = Date.now() + 15_000;
-  await sink.peakConnections();
+  await sink.peakConnections(sink.oneHost);
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    if ((await sink.peakConnections()) === 0) return;
+    if ((await sink.peakConnections(sink.oneHost)) === 0) return;
   }
 }
 

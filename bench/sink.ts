@@ -2,8 +2,9 @@
 // generator's event loop. A lean SMTP server on raw sockets — EHLO, PIPELINING, CHUNKING (BDAT, as the
 // large mailbox providers offer it), SIZE, 8BITMIME, STARTTLS, MAIL, RCPT, DATA, RSET, NOOP, QUIT —
 // that accepts everything (SINK_CHUNKING=off leaves CHUNKING out), notes when each message
-// arrived and checks it is whole and signed, keeps a sample of raw messages for DKIM verification, and
-// answers the parent's questions over IPC. smtp-server (the tests' MX) spends several times more CPU
+// arrived and checks it is whole and signed, keeps a sample of raw messages for DKIM verification,
+// counts the connections open at once to each of its addresses (SINK_HOST, and SINK_ONE_HOST for the
+// one destination), and answers the parent's questions over IPC. smtp-server (the tests' MX) spends several times more CPU
 // per message, and on the benchmark's two cores whatever the sink spends Herald cannot.
 import { createServer, type Socket } from 'node:net';
 import { createSecureContext, TLSSocket } from 'node:tls';
@@ -19,9 +20,11 @@ export interface SinkArrival {
   whole: boolean;
 }
 
-export type SinkRequest = { type: 'arrivals'; since: number } | { type: 'samples' } | { type: 'count' } | { type: 'peak' };
+export type SinkRequest = { type: 'arrivals'; since: number } | { type: 'samples' } | { type: 'count' } | { type: 'peak'; host: string };
 
 const host = process.env.SINK_HOST ?? '127.0.0.1';
+/** A second address, the one destination's MX: its connections are counted apart from the ten's. */
+const oneHost = process.env.SINK_ONE_HOST;
 const port = Number(process.env.SINK_PORT ?? 2525);
 const sampleEvery = Number(process.env.SINK_SAMPLE_EVERY ?? 500);
 const chunking = process.env.SINK_CHUNKING !== 'off';
@@ -30,7 +33,7 @@ const arrivals: SinkArrival[] = [];
 const samples: string[] = [];
 
 const ca = createTestCa('Herald bench sink');
-const leaf = ca.issue([`mx.${host}`, host]);
+const leaf = ca.issue([`mx.${host}`, host, ...(oneHost ? [`mx.${oneHost}`, oneHost] : [])]);
 const secureContext = createSecureContext({ key: leaf.keyPem, cert: leaf.certPem });
 const END_OF_DATA = Buffer.from('\r\n.\r\n');
 
@@ -131,32 +134,41 @@ function session(socket: Socket, ended: () => void): void {
   socket.on('data', onData);
 }
 
-// connections open at once: the most since the last 'peak' request (a destination's limit shows here)
-let open = 0;
-let peak = 0;
+// connections open at once to each address: the most since the last 'peak' request for it (a
+// destination's limit shows here, whatever the connections to the other address do meanwhile)
+const open = new Map<string, number>();
+const peak = new Map<string, number>();
 
-const server = createServer((socket) => {
-  peak = Math.max(peak, ++open);
+const accept = (address: string) => (socket: Socket) => {
+  open.set(address, (open.get(address) ?? 0) + 1);
+  peak.set(address, Math.max(peak.get(address) ?? 0, open.get(address) ?? 0));
   // a connection ends for the count when the client says QUIT or closes its side, whichever comes first
   let counted = true;
   const ended = () => {
-    if (counted) open--;
+    if (counted) open.set(address, (open.get(address) ?? 1) - 1);
     counted = false;
   };
   socket.once('end', ended);
   socket.once('close', ended);
   socket.write(`220 ${host} ESMTP bench sink\r\n`);
   session(socket, ended);
-});
-server.maxConnections = 1_000;
-server.listen(port, host, () => process.send?.({ type: 'listening' }));
+};
+const addresses = [host, ...(oneHost ? [oneHost] : [])];
+let listening = 0;
+for (const address of addresses) {
+  const server = createServer(accept(address));
+  server.maxConnections = 1_000;
+  server.listen(port, address, () => {
+    if (++listening === addresses.length) process.send?.({ type: 'listening' });
+  });
+}
 
 process.on('message', (request: SinkRequest) => {
   if (request.type === 'count') process.send?.({ type: 'count', count: arrivals.length });
   else if (request.type === 'arrivals') process.send?.({ type: 'arrivals', arrivals: arrivals.slice(request.since) });
   else if (request.type === 'peak') {
-    process.send?.({ type: 'peak', peak });
-    peak = open;
+    process.send?.({ type: 'peak', peak: peak.get(request.host) ?? 0 });
+    peak.set(request.host, open.get(request.host) ?? 0);
   }
   else process.send?.({ type: 'samples', samples });
 });
