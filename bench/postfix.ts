@@ -135,8 +135,9 @@ export async function measurePostfix(
 }
 
 /**
- * Waits until no connection to the sink is left open (the previous phase's idle sessions close after
- * a few seconds), so that the sink's peak afterwards counts Postfix's connections alone.
+ * Waits until no connection to the one destination's address of the sink is left open (the previous
+ * phase's idle sessions close after a few seconds), so that the sink's peak afterwards counts
+ * Postfix's connections alone.
  */
 async function sinkIdle(sink: Sink): Promise<void> {
   const deadline = Date.now() + 15_000;
