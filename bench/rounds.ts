@@ -4,7 +4,8 @@
 // `npm run bench` does, with BENCH_ROUND_WORKERS workers (2), warms them, then delivers
 // BENCH_ROUND_MESSAGES messages (8,000) to the one destination in each of BENCH_ROUNDS rounds (3),
 // and prints one JSON line a round: the rate, the CPU of each of Herald's processes per message (from
-// /proc) and their sum in RSA-2048 signatures measured just before the round. With BENCH_ROUND_KERNEL=on,
+// /proc), their sum in RSA-2048 signatures measured just before the round, and the workers' resident
+// memory during the round (median and peak of the largest worker, MB). With BENCH_ROUND_KERNEL=on,
 // also each process group's system calls, context switches and page faults per message (perf stat).
 // BENCH_NODE_ARGS reaches Herald's processes as with `npm run bench` (say --cpu-prof).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +16,7 @@ import { CpuMeter, type CpuGroups } from './cpu.ts';
 import { measureEndToEnd } from './end-to-end.ts';
 import { benchSettings, heraldCpuGroups, heraldMicrosPerMessage, startBenchHerald } from './herald.ts';
 import { oneDestinationMessage } from './messages.ts';
+import { RssSampler } from './rss.ts';
 import { measureRsaSignature } from './signature.ts';
 import { warmUp } from './warm-up.ts';
 
@@ -40,6 +42,7 @@ try {
     const signature = measureRsaSignature();
     const kernel = KERNEL ? startPerfStat(groups) : null;
     const meter = new CpuMeter(groups).start();
+    const rss = new RssSampler(() => ({ worker: herald.workers.map((w) => w.child.pid as number) })).start();
     const result = await measureEndToEnd(target, herald.sink, {
       messages: MESSAGES,
       batch: 500,
@@ -48,6 +51,7 @@ try {
       make: oneDestinationMessage,
     });
     const seconds = meter.stop();
+    rss.stop();
     const entries = kernel ? await kernel.stop(MESSAGES) : undefined;
     if (result.missing + result.duplicates > 0) throw new Error(`round ${round + 1}: ${result.missing} messages missing, ${result.duplicates} received twice`);
     const micros = Object.fromEntries(Object.entries(seconds).map(([group, s]) => [group, Math.round((s * 1e6) / MESSAGES)]));
@@ -60,6 +64,7 @@ try {
         micros,
         heraldMicros: herald_,
         signatures: Number((herald_ / signature).toFixed(2)),
+        workerRssMb: { median: Math.round(rss.median('worker') / 2 ** 20), peak: Math.round(rss.peak('worker') / 2 ** 20) },
         ...(entries ? { kernelPerMessage: entries } : {}),
       }),
     );
