@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadApiConfig, migrate, migrationDatabaseUrl } from '@herald/core';
+import { fixHeapGrowing } from '../heap-growing.ts';
 import { recommendedProcessEnv } from '../process-env.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/herald.js', import.meta.url));
@@ -9,10 +10,12 @@ const BIN = fileURLToPath(new URL('../../bin/herald.js', import.meta.url));
  * `herald start api`, `herald start worker`, `herald start smtp` and `herald start inbound` (the
  * bounce host's MX) run one process each (scale by running more). `herald start all` applies
  * migrations, then runs the API, one worker, the SMTP listener and the inbound MX as child processes (in the recommended environment, see process-env.ts), passes
- * SIGTERM/SIGINT on, and exits when all have exited.
+ * SIGTERM/SIGINT on, and exits when all have exited. Every process fixes V8's heap-growing factor
+ * first (heap-growing.ts).
  */
 export async function startCommand(args: string[]): Promise<number> {
   const what = args[0] ?? 'all';
+  fixHeapGrowing();
   switch (what) {
     case 'api': {
       const { startApi } = await import('@herald/api/processes');
