@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { recommendedProcessEnv } from './process-env.ts';
 
 describe('the environment Herald starts its processes in', () => {
-  it('adds two malloc arenas to every process, a 4 MB semi-space to a worker and a large one to the API', () => {
+  it('adds two malloc arenas to every process, an 8 MB semi-space to a worker and a large one to the API', () => {
     expect(recommendedProcessEnv({ PATH: '/bin', NODE_OPTIONS: '--enable-source-maps' }, 'worker')).toMatchObject({
       PATH: '/bin',
       MALLOC_ARENA_MAX: '2',
-      NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=4',
+      NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8',
     });
     expect(recommendedProcessEnv({ NODE_OPTIONS: '--enable-source-maps' }, 'api')).toMatchObject({
       MALLOC_ARENA_MAX: '2',
