@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { heraldEnv, uniquePrefix } from '../support/env.ts';
 import { freePort, HERALD_BIN } from '../support/herald-process.ts';
+import { commandLine, withDescendants } from '../support/proc.ts';
 import { throwawayDatabase } from '../support/throwaway-database.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -10,9 +11,10 @@ describe('herald start all', () => {
   const db = throwawayDatabase('start_all');
   afterAll(() => db.drop());
 
-  it('creates and migrates the database, runs the API, a worker, the SMTP listener and the inbound MX, and stops them cleanly on SIGTERM', async () => {
+  it('creates and migrates the database, runs the API, a worker, the SMTP listener and the inbound MX (with the options Node was started with), and stops them cleanly on SIGTERM', async () => {
     const [port, smtpPort, smtpsPort, healthPort, inboundPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-    const child = spawn(process.execPath, [HERALD_BIN, 'start', 'all'], {
+    // an option given to Node (here: V8's own heap-growing factor kept) reaches every process it starts
+    const child = spawn(process.execPath, ['--heap-growing-percent=0', HERALD_BIN, 'start', 'all'], {
       env: heraldEnv({
         DATABASE_URL: db.url,
         HERALD_API_PORT: port,
@@ -43,6 +45,9 @@ describe('herald start all', () => {
       await waitFor('the inbound MX to start', () => output.includes('"msg":"inbound MX started"'), 20_000);
       expect(output).toContain('applied migrations: 20261128000000_init');
       expect(await db.exists()).toBe(true);
+      const started = withDescendants(child.pid as number).slice(1).map(commandLine).filter((args) => args.includes('start'));
+      expect(started.map((args) => args[args.length - 1]).sort()).toEqual(['api', 'inbound', 'smtp', 'worker']);
+      for (const args of started) expect(args).toContain('--heap-growing-percent=0');
     } finally {
       child.kill('SIGTERM');
     }

@@ -44,7 +44,8 @@ export function withDescendants(pid: number): number[] {
 /** A process's command line, argument by argument ([] once it is gone). */
 export function commandLine(pid: number): string[] {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    // each argument ends with a NUL, the last one too
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
   } catch {
     return [];
   }

@@ -10,8 +10,9 @@ const BIN = fileURLToPath(new URL('../../bin/herald.js', import.meta.url));
  * `herald start api`, `herald start worker`, `herald start smtp` and `herald start inbound` (the
  * bounce host's MX) run one process each (scale by running more). `herald start all` applies
  * migrations, then runs the API, one worker, the SMTP listener and the inbound MX as child processes (in the recommended environment, see process-env.ts), passes
- * SIGTERM/SIGINT on, and exits when all have exited. Every process fixes V8's heap-growing factor
- * first (heap-growing.ts).
+ * SIGTERM/SIGINT on, and exits when all have exited. The children get the options Node was started
+ * with, as cluster processes do (`node --heap-growing-percent=0 … start all` reaches all four). Every
+ * process fixes V8's heap-growing factor first (heap-growing.ts).
  */
 export async function startCommand(args: string[]): Promise<number> {
   const what = args[0] ?? 'all';
@@ -49,7 +50,7 @@ async function startAll(): Promise<number> {
   const result = await migrate(migrationDatabaseUrl(loadApiConfig()));
   if (result.applied.length > 0) console.log(`applied migrations: ${result.applied.join(', ')}`);
   const children: ChildProcess[] = (['api', 'worker', 'smtp', 'inbound'] as const).map((role) =>
-    spawn(process.execPath, [BIN, 'start', role], { stdio: 'inherit', env: recommendedProcessEnv(process.env, role) }),
+    spawn(process.execPath, [...process.execArgv, BIN, 'start', role], { stdio: 'inherit', env: recommendedProcessEnv(process.env, role) }),
   );
   const stop = (signal: NodeJS.Signals) => {
     for (const child of children) if (child.exitCode === null) child.kill(signal);
