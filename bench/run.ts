@@ -20,6 +20,7 @@ import { createDeliveryQueues, createRedis } from '@herald/core';
 import { verifyDkim } from '@herald/test/support/dkim-verify.ts';
 import { measureSingleAccept, sendBatches } from './accept.ts';
 import { measureOpenLoop } from './open-loop.ts';
+import { startFlushProbe } from './flush-probe.ts';
 import { measureLargeAttachment } from './attachment.ts';
 import { measureRsaSignature } from './signature.ts';
 import { measureSinkBaseline } from './baseline.ts';
@@ -87,9 +88,12 @@ try {
   const single = await measureSingleAccept(target, { connections: 50, seconds: SECONDS });
   const singleCpu = meter.stop();
   phases.push({ name: 'Single accept, 50 connections (per request)', units: single.rps * SECONDS, seconds: singleCpu });
+  // the disk's flush latency beside it: each request's commit waits for Postgres to flush its WAL
+  const flushProbe = await startFlushProbe(herald.env.DATABASE_URL as string);
   meter = cpu();
   const atRate = await measureOpenLoop(target, { rate: 1_000, seconds: SECONDS, first: 50_000_000 });
   const atRateCpu = meter.stop();
+  const flush = await flushProbe.stop();
   phases.push({ name: 'Single accept, 1,000 requests/s steady (per request)', units: atRate.rps * SECONDS, seconds: atRateCpu });
   log(`batch accept: 40 calls of 500 messages, 2 at a time`);
   meter = cpu();
@@ -183,6 +187,12 @@ try {
   figures.push(
     { name: 'Single accept (POST /v1/messages, 5 KB, 50 connections)', value: `${single.rps} req/s, p50 ${single.p50} ms, p99 ${single.p99} ms${single.errors ? `, ${single.errors} errors` : ''}`, target: '≥ 3,000 req/s', met: single.rps >= 3_000 },
     { name: `Single accept at ${atRate.offered} req/s offered, open loop (one request due every ${1_000 / atRate.offered} ms, sent when due; latency from when it was due)`, value: `${atRate.rps} req/s, p50 ${atRate.p50} ms, p99 ${atRate.p99} ms, max ${atRate.max} ms${atRate.errors ? `, ${atRate.errors} errors` : ''}; ${atRate.late} sent over 1 ms late by the load generator`, target: 'p99 ≤ 25 ms', met: atRate.p99 <= 25 && atRate.errors === 0 && atRate.rps >= atRate.offered * 0.95 },
+    {
+      name: `The disk's flush during that run (8 KB written and fdatasync'd every 10 ms by a probe, on ${flush.disk}): every request's commit waits for Postgres' flush of its WAL`,
+      value: `${flush.flushes} flushes: p50 ${flush.p50} ms, p99 ${flush.p99} ms, max ${flush.max} ms; ${flush.over25} over 25 ms`,
+      target: '',
+      met: null,
+    },
     {
       name: "API CPU per single request (the API's processes, from /proc)",
       value: `${apiSingle.flat} µs at 50 connections; ${apiSingle.steady} µs at ${atRate.offered} requests/s steady`,
