@@ -26,19 +26,27 @@ export interface GroupLimits<T> {
   isolate?: (err: unknown) => boolean;
   /** Names the writer in herald_db_group_size (each group's size is observed); absent: not observed. */
   name?: string;
+  /**
+   * How long an item that finds the writer idle, and alone, waits for others before its group starts
+   * (default 0). Requests that arrive one at a time then go through a lookup together, and stay
+   * together in the stages after it (see below).
+   */
+  gatherMs?: number;
 }
 
 /**
- * Group commit: an item that arrives while no write is under way is written at once; items that
- * arrive meanwhile wait and are written together by the next call of `writeMany` (at most `maxBatch`
- * at a time, and at most `maxWeight` together). When a group fails (for a reason `isolate` says may be
+ * Group commit: an item that arrives while no write is under way is written on the next turn of the
+ * event loop, with every item written in the same turn (callers that a group before answered together
+ * reach the next stage together, and stay one group there); items that arrive while a write is under
+ * way wait and are written together by the next call of `writeMany` (at most `maxBatch` at a time,
+ * and at most `maxWeight` together). When a group fails (for a reason `isolate` says may be
  * one item's), each of its items is written alone, so one bad item fails only its own caller. On a machine where each round trip to Postgres is
  * dear, this turns one statement per caller into one per group.
  *
  * The same works for reads ("group reads"): `writeMany` then answers one result per item, in order.
  */
 export function createGroupWriter<T, R = void>(writeMany: (items: T[]) => Promise<R[] | void>, limits: GroupLimits<T> | number = {}): GroupWriter<T, R> {
-  const { maxBatch = 100, maxWeight = Infinity, weight = () => 0, isolate = (err: unknown) => !isDatabaseUnavailable(err), name } =
+  const { maxBatch = 100, maxWeight = Infinity, weight = () => 0, isolate = (err: unknown) => !isDatabaseUnavailable(err), name, gatherMs = 0 } =
     typeof limits === 'number' ? { maxBatch: limits } : limits;
   const waiting: Pending<T, R>[] = [];
   let writing = false;
@@ -69,7 +77,7 @@ export function createGroupWriter<T, R = void>(writeMany: (items: T[]) => Promis
   };
 
   const drain = async () => {
-    writing = true;
+    if (gatherMs > 0 && waiting.length === 1) await new Promise((resolve) => setTimeout(resolve, gatherMs));
     while (waiting.length > 0) {
       const group = nextGroup();
       if (name) metrics().groupSize.observe({ writer: name }, group.length);
@@ -82,7 +90,10 @@ export function createGroupWriter<T, R = void>(writeMany: (items: T[]) => Promis
     write(item) {
       return new Promise<R>((resolve, reject) => {
         waiting.push({ item, resolve, reject });
-        if (!writing) void drain();
+        if (!writing) {
+          writing = true;
+          setImmediate(() => void drain());
+        }
       });
     },
   };

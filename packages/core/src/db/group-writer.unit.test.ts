@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createGroupWriter } from './group-writer.ts';
 import { DatabaseUnavailableError } from './unavailable.ts';
 
+/** The next turn of the event loop: a group starts on it. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 describe('group commit of outcome writes', () => {
-  it('writes the first item at once and the items that arrived meanwhile together', async () => {
+  it('writes the first item on the next turn and the items that arrived meanwhile together', async () => {
     const calls: number[][] = [];
     let release: () => void = () => undefined;
     const writer = createGroupWriter<number>(async (items) => {
@@ -11,6 +15,8 @@ describe('group commit of outcome writes', () => {
       if (calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
     });
     const first = writer.write(1);
+    expect(calls).toEqual([]);
+    await turn();
     const rest = [2, 3, 4].map((n) => writer.write(n));
     expect(calls).toEqual([[1]]);
     release();
@@ -27,6 +33,7 @@ describe('group commit of outcome writes', () => {
       if (items.includes(3)) throw new Error('bad item 3');
     });
     const first = writer.write(1);
+    await turn();
     const results = Promise.allSettled([2, 3, 4].map((n) => writer.write(n)));
     release();
     await first;
@@ -41,7 +48,9 @@ describe('group commit of outcome writes', () => {
       calls.push(items);
       if (calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
     }, 2);
-    const all = [1, 2, 3, 4, 5].map((n) => writer.write(n));
+    const all = [writer.write(1)];
+    await turn();
+    all.push(...[2, 3, 4, 5].map((n) => writer.write(n)));
     release();
     await Promise.all(all);
     expect(calls).toEqual([[1], [2, 3], [4, 5]]);
@@ -57,7 +66,9 @@ describe('group commit of outcome writes', () => {
       },
       { maxWeight: 10, weight: (n) => n },
     );
-    const all = [1, 4, 5, 2, 30, 3].map((n) => writer.write(n));
+    const all = [writer.write(1)];
+    await turn();
+    all.push(...[4, 5, 2, 30, 3].map((n) => writer.write(n)));
     release();
     await Promise.all(all);
     expect(calls).toEqual([[1], [4, 5], [2], [30], [3]]);
@@ -73,10 +84,49 @@ describe('group commit of outcome writes', () => {
         if (calls.length === 1) await new Promise<void>((resolve) => (release = resolve));
         throw 'isolate' in limits ? new Error('the read failed') : down;
       }, limits);
-      const results = Promise.allSettled([1, 2, 3, 4].map((n) => writer.write(n)));
+      const first = writer.write(1);
+      await turn();
+      const results = Promise.allSettled([first, ...[2, 3, 4].map((n) => writer.write(n))]);
       release();
       expect((await results).map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
       expect(calls).toEqual([[1], [2, 3, 4]]);
     }
+  });
+
+  it('writes the items written in the same turn as one group: callers answered together reach the next stage together', async () => {
+    const calls: number[][] = [];
+    const writer = createGroupWriter<number>(async (items) => {
+      calls.push(items);
+    });
+    await Promise.all([1, 2, 3].map((n) => writer.write(n)));
+    expect(calls).toEqual([[1, 2, 3]]);
+  });
+
+  it('lets an item that finds the writer idle and alone wait gatherMs for others, and only then', async () => {
+    const calls: number[][] = [];
+    const gathering = createGroupWriter<number>(async (items) => {
+      calls.push(items);
+    }, { gatherMs: 200 });
+    const first = gathering.write(1);
+    await sleep(20);
+    await Promise.all([first, gathering.write(2)]);
+    expect(calls).toEqual([[1, 2]]);
+
+    // without it, the first item's group is long written when the second comes
+    calls.length = 0;
+    const plain = createGroupWriter<number>(async (items) => {
+      calls.push(items);
+    });
+    const alone = plain.write(1);
+    await sleep(20);
+    await Promise.all([alone, plain.write(2)]);
+    expect(calls).toEqual([[1], [2]]);
+
+    // items that come together do not wait
+    calls.length = 0;
+    const started = performance.now();
+    await Promise.all([3, 4].map((n) => gathering.write(n)));
+    expect(calls).toEqual([[3, 4]]);
+    expect(performance.now() - started).toBeLessThan(150);
   });
 });
