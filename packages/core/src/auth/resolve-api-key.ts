@@ -33,13 +33,14 @@ const KEY_SQL = `SELECT k.hash, k.id, k.project_id AS "projectId", k.mode, k.sco
 export type KeyLookup = GroupWriter<string, KeyRow | undefined>;
 
 /**
- * How long a request that arrives alone waits for others before its key is looked up: the first stage
- * of every request, so requests gathered here go through the intake's reads and its commit together
- * too. At 1,000 single requests a second, each arriving alone, 2 ms took the API's CPU a request from
- * about 670 to 470–500 µs and Postgres' from about 520 to 330–360 µs, for 1 ms more at the median
- * (docs/performance.md, "Requests that arrive alone, gathered").
+ * How long a request that arrives alone waits for others before its key is looked up, when the one
+ * before it came less than that long ago (after a quiet spell it is looked up at once): the first
+ * stage of every request, so requests gathered here go through the intake's reads and its commit
+ * together too. At 1,000 single requests a second, each arriving alone, 4 ms took the API's CPU a
+ * request from about 670 to 340–380 µs and Postgres' from about 520 to 240–280 µs, for 2 ms more at
+ * the median (docs/performance.md, "Requests that arrive alone, gathered").
  */
-export const KEY_GATHER_MS = 2;
+export const KEY_GATHER_MS = 4;
 
 /** Keys looked up while another lookup is under way are looked up together, in one query (this runs on every request). */
 export function createKeyLookup(db: Db): KeyLookup {

@@ -28,8 +28,9 @@ export interface GroupLimits<T> {
   name?: string;
   /**
    * How long an item that finds the writer idle, and alone, waits for others before its group starts
-   * (default 0). Requests that arrive one at a time then go through a lookup together, and stay
-   * together in the stages after it (see below).
+   * (default 0), when the item before it came less than that long ago: items arriving one at a time
+   * at a steady rate then go through a lookup together, and stay together in the stages after it
+   * (see below), while an item after a quiet spell is written at once.
    */
   gatherMs?: number;
 }
@@ -50,6 +51,9 @@ export function createGroupWriter<T, R = void>(writeMany: (items: T[]) => Promis
     typeof limits === 'number' ? { maxBatch: limits } : limits;
   const waiting: Pending<T, R>[] = [];
   let writing = false;
+  // when the last two items arrived (gatherMs: another is likely soon when they came close together)
+  let lastArrival = -Infinity;
+  let arrivalGap = Infinity;
 
   const settle = async (group: Pending<T, R>[]) => {
     try {
@@ -77,7 +81,7 @@ export function createGroupWriter<T, R = void>(writeMany: (items: T[]) => Promis
   };
 
   const drain = async () => {
-    if (gatherMs > 0 && waiting.length === 1) await new Promise((resolve) => setTimeout(resolve, gatherMs));
+    if (gatherMs > 0 && waiting.length === 1 && arrivalGap < gatherMs) await new Promise((resolve) => setTimeout(resolve, gatherMs));
     while (waiting.length > 0) {
       const group = nextGroup();
       if (name) metrics().groupSize.observe({ writer: name }, group.length);
@@ -90,6 +94,11 @@ export function createGroupWriter<T, R = void>(writeMany: (items: T[]) => Promis
     write(item) {
       return new Promise<R>((resolve, reject) => {
         waiting.push({ item, resolve, reject });
+        if (gatherMs > 0) {
+          const now = performance.now();
+          arrivalGap = now - lastArrival;
+          lastArrival = now;
+        }
         if (!writing) {
           writing = true;
           setImmediate(() => void drain());

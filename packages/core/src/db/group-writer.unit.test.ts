@@ -102,15 +102,33 @@ describe('group commit of outcome writes', () => {
     expect(calls).toEqual([[1, 2, 3]]);
   });
 
-  it('lets an item that finds the writer idle and alone wait gatherMs for others, and only then', async () => {
+  it('lets an item that finds the writer idle and alone, soon after the one before it, wait gatherMs for others, and only then', async () => {
     const calls: number[][] = [];
     const gathering = createGroupWriter<number>(async (items) => {
       calls.push(items);
     }, { gatherMs: 200 });
+    // the first item after a quiet spell (here: the first ever) is written at once
+    await gathering.write(0);
+    expect(calls).toEqual([[0]]);
+    await turn(); // its write is done, and the writer idle
+    // one soon after it waits for company
+    calls.length = 0;
     const first = gathering.write(1);
     await sleep(20);
     await Promise.all([first, gathering.write(2)]);
     expect(calls).toEqual([[1, 2]]);
+
+    // after a quiet spell longer than gatherMs, an item alone is written at once again
+    calls.length = 0;
+    const quiet = createGroupWriter<number>(async (items) => {
+      calls.push(items);
+    }, { gatherMs: 30 });
+    await quiet.write(1);
+    await sleep(60); // longer than gatherMs
+    const started = performance.now();
+    await quiet.write(2);
+    expect(performance.now() - started).toBeLessThan(25);
+    expect(calls).toEqual([[1], [2]]);
 
     // without it, the first item's group is long written when the second comes
     calls.length = 0;
@@ -124,9 +142,9 @@ describe('group commit of outcome writes', () => {
 
     // items that come together do not wait
     calls.length = 0;
-    const started = performance.now();
+    const together = performance.now();
     await Promise.all([3, 4].map((n) => gathering.write(n)));
     expect(calls).toEqual([[3, 4]]);
-    expect(performance.now() - started).toBeLessThan(150);
+    expect(performance.now() - together).toBeLessThan(150);
   });
 });
