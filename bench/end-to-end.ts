@@ -1,4 +1,5 @@
 import { sendBatches, type AcceptTarget } from './accept.ts';
+import { percentile } from './percentile.ts';
 import type { Sink } from './sink-client.ts';
 
 export interface EndToEndResult {
@@ -16,7 +17,6 @@ export interface EndToEndResult {
   duplicates: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 /** Accepts `messages` over the batch API with the workers running, and waits until the MX has them all. */
 export async function measureEndToEnd(

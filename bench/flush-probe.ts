@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { percentile, roundTenth } from './percentile.ts';
 
 export interface FlushStats {
   /** Flushes made while the probe ran. */
@@ -58,13 +59,17 @@ export async function startFlushProbe(databaseUrl: string): Promise<FlushProbe> 
       await exited;
       rmSync(dir, { recursive: true, force: true });
       const latencies = (JSON.parse(output || '[]') as number[]).sort((a, b) => a - b);
-      const at = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor((latencies.length * p) / 100))] ?? 0);
-      return { flushes: latencies.length, p50: at(50), p99: at(99), max: round(latencies.at(-1) ?? 0), over25: latencies.filter((l) => l > 25).length, disk };
+      return {
+        flushes: latencies.length,
+        p50: roundTenth(percentile(latencies, 50)),
+        p99: roundTenth(percentile(latencies, 99)),
+        max: roundTenth(latencies.at(-1) ?? 0),
+        over25: latencies.filter((l) => l > 25).length,
+        disk,
+      };
     },
   };
 }
-
-const round = (ms: number) => Math.round(ms * 10) / 10;
 
 async function sameDiskAsPostgres(databaseUrl: string, dir: string): Promise<string> {
   const client = new pg.Client({ connectionString: databaseUrl });

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import type { AcceptTarget } from './accept.ts';
 import { message } from './messages.ts';
+import { percentile, roundTenth } from './percentile.ts';
 
 export interface OpenLoopResult {
   offered: number;
@@ -15,7 +16,6 @@ export interface OpenLoopResult {
   late: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 /**
  * POST /v1/messages at a steady offered rate, open loop: request i is due at start + i / rate and is
@@ -60,13 +60,12 @@ export async function measureOpenLoop(target: AcceptTarget, options: { rate: num
   const seconds = (performance.now() - start) / 1_000;
   pool.close();
   latencies.sort((a, b) => a - b);
-  const round = (ms: number) => Math.round(ms * 10) / 10;
   return {
     offered: options.rate,
     rps: Math.round(latencies.length / seconds),
-    p50: round(percentile(latencies, 50)),
-    p99: round(percentile(latencies, 99)),
-    max: round(latencies[latencies.length - 1] ?? 0),
+    p50: roundTenth(percentile(latencies, 50)),
+    p99: roundTenth(percentile(latencies, 99)),
+    max: roundTenth(latencies[latencies.length - 1] ?? 0),
     errors,
     late,
   };
