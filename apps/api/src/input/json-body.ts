@@ -3,6 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import { HeraldError, type ErrorDetail } from '@herald/core';
 import { findTextProblems, invalidUtf8Offset, mayHoldBadEscapes } from './text-problems.ts';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * Every string of the JSON body holds only printable ASCII, HTAB, CR and LF: the body is ASCII,
+     * with no DEL and no escape that could make anything else (\u, \b, \f). The send routes hand
+     * this to the MIME composer (SendRequest.plainText), which then need not scan text and HTML again.
+     */
+    plainTextBody: boolean;
+  }
+}
+
 /** A validation error listing each problem, as zod's are reported. */
 export function textValidationError(details: ErrorDetail[]): HeraldError {
   return new HeraldError('validation_failed', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
@@ -17,6 +28,7 @@ export function textValidationError(details: ErrorDetail[]): HeraldError {
 export function registerJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser(['text/plain', 'application/json']);
   const json = app.getDefaultJsonParser('error', 'error');
+  app.decorateRequest('plainTextBody', false);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
     if (body.length === 0) return done(null, undefined);
     // ASCII (most bodies: JSON can escape everything else) is its own latin1 form, which Node copies where
@@ -27,6 +39,9 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       return done(textValidationError([{ field: 'body', message: `must be valid UTF-8 (invalid byte at offset ${offset})` }]));
     }
     const text = body.toString(ascii ? 'latin1' : 'utf8');
+    // searches for a rare character over the whole body (about 0.02 ns a character each), where the
+    // composer's scan of a text costs 1 ns a character: about 0.3 against 4.5 µs for the benchmark's message
+    request.plainTextBody = ascii && !text.includes('\\u') && !text.includes('\\b') && !text.includes('\\f') && !text.includes('\x7f');
     void json(request, text, (err, value) => {
       if (err) return done(err);
       const problems = mayHoldBadEscapes(text) ? findTextProblems(value, '') : [];

@@ -115,8 +115,8 @@ export const sendBatchBody = z
 withFastPath(sendMessageBody, readPlainSendMessage);
 withFastPath(sendBatchBody, (data) => readPlainBatch(data, MAX_BATCH));
 
-/** The validated body as core's SendRequest. */
-export function toSendRequest(body: SendMessageBody): SendRequest {
+/** The validated body as core's SendRequest; `plainText`: the body's strings are all printable ASCII (FastifyRequest.plainTextBody). */
+export function toSendRequest(body: SendMessageBody, plainText = false): SendRequest {
   return {
     from: body.from,
     to: body.to,
@@ -138,6 +138,7 @@ export function toSendRequest(body: SendMessageBody): SendRequest {
     metadata: body.metadata ?? {},
     sendAt: body.send_at ? new Date(body.send_at) : undefined,
     unsubscribe: body.unsubscribe,
+    plainText,
   };
 }
 

@@ -19,12 +19,14 @@ describe('withContent', () => {
     template: { alias: 'receipt', variables: { order: 42 } },
     renderedFrom: { templateId: 'tpl_old', version: 1, layout: null },
     unsubscribe: true,
+    plainText: true,
   };
   const content = { subject: 'Your order #42', text: 'Thanks', html: '<p>Thanks</p>', renderedFrom: { templateId: 'tpl_1', version: 3, layout: { id: 'tpl_2', version: 1 } } };
 
   it('replaces the content and what it was rendered from, and keeps every other field as it was', () => {
     const copy = withContent(request, content);
-    expect(copy).toEqual({ ...request, ...content });
+    // but for the request's word that its own text is plain ASCII: the template's content is scanned
+    expect(copy).toStrictEqual({ ...request, ...content, plainText: undefined });
     expect(Object.keys(copy).sort()).toEqual(Object.keys(request).sort());
   });
 

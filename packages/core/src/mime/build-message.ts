@@ -4,7 +4,7 @@ import type { Attachment, SendRequest } from '../intake/send-request.ts';
 import { addressField, formatDate, mimeField, parameter, textField, verbatimField } from './compose-fields.ts';
 import { encodeBase64, encodeQuotedPrintable, encodeQuotedPrintableText } from './transfer-encoding.ts';
 
-export type MessageContent = Pick<SendRequest, 'from' | 'to' | 'subject' | 'text' | 'html'> & Partial<Pick<SendRequest, 'cc' | 'replyTo' | 'headers' | 'attachments'>>;
+export type MessageContent = Pick<SendRequest, 'from' | 'to' | 'subject' | 'text' | 'html'> & Partial<Pick<SendRequest, 'cc' | 'replyTo' | 'headers' | 'attachments' | 'plainText'>>;
 
 /** What intake gives each message it builds: its Message-ID (without angle brackets) and its Date. */
 export interface MessageStamp {
@@ -37,8 +37,8 @@ export function buildMessage(content: MessageContent, stamp: MessageStamp): Buff
   const inline = content.html !== undefined ? attachments.filter((a) => a.contentId) : [];
   const attached = attachments.filter((a) => !inline.includes(a));
 
-  const html = content.html !== undefined ? textEntity('text/html', content.html) : null;
-  const text = content.text !== undefined ? textEntity('text/plain', content.text) : null;
+  const html = content.html !== undefined ? textEntity('text/html', content.html, content.plainText) : null;
+  const text = content.text !== undefined ? textEntity('text/plain', content.text, content.plainText) : null;
   const htmlWithImages = html && inline.length > 0 ? multipart('related', [html, ...inline.map(attachmentEntity)], nextBoundary(), ['; type="text/html"']) : html;
   const readable = [text, htmlWithImages].filter((e): e is Entity => e !== null);
   const body = readable.length > 1 ? multipart('alternative', readable, nextBoundary()) : (readable[0] ?? textEntity('text/plain', ''));
@@ -61,9 +61,13 @@ function newBoundary(): string {
   return `=_herald_${randomUUID().replace(/-/g, '')}`;
 }
 
-/** A text part, by the fast path for printable ASCII (plainTextEntity), else by its octets (scannedTextEntity). */
-export function textEntity(type: 'text/plain' | 'text/html', content: string): Entity {
-  return NOT_PLAIN_ASCII.test(content) ? scannedTextEntity(type, content) : plainTextEntity(type, content);
+/**
+ * A text part, by the fast path for printable ASCII (plainTextEntity), else by its octets
+ * (scannedTextEntity). `plain`: the caller knows the content is printable ASCII, HTAB, CR and LF
+ * (SendRequest.plainText), so it is not scanned for anything else.
+ */
+export function textEntity(type: 'text/plain' | 'text/html', content: string, plain?: boolean): Entity {
+  return plain !== true && NOT_PLAIN_ASCII.test(content) ? scannedTextEntity(type, content) : plainTextEntity(type, content);
 }
 
 /** A text part of any content, the encoding chosen from one scan of its UTF-8 octets (exported for the tests: the fast path must match it). */

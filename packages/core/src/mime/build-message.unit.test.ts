@@ -93,7 +93,11 @@ describe('composing a message', () => {
       '.leading dot\n.\nend',
     ];
     for (const text of texts) {
-      for (const type of ['text/plain', 'text/html'] as const) expect(textEntity(type, text)).toEqual(scannedTextEntity(type, text));
+      for (const type of ['text/plain', 'text/html'] as const) {
+        expect(textEntity(type, text)).toEqual(scannedTextEntity(type, text));
+        // told the text is plain (SendRequest.plainText), it encodes the same without scanning it
+        expect(textEntity(type, text, true)).toEqual(scannedTextEntity(type, text));
+      }
     }
   });
 

@@ -26,7 +26,7 @@ export function createBatchRoute(deps: AppDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const key = request.headers['idempotency-key'];
-        const result = await submit(intakeFor(deps, request), request.auth, { kind: 'fields', messages: request.body.messages.map(toSendRequest), batch: true }, {
+        const result = await submit(intakeFor(deps, request), request.auth, { kind: 'fields', messages: request.body.messages.map((m) => toSendRequest(m, request.plainTextBody)), batch: true }, {
           fieldPrefix: (i) => `messages.${i}.`,
           idempotency: key ? { key, hash: requestHash(request.body) } : undefined,
           source: 'api',

@@ -126,6 +126,31 @@ describe('POST /v1/messages: the full message model', () => {
     expect(listed.json<{ data: { id: string }[] }>().data.map((m) => m.id)).toEqual([id]);
   });
 
+  it('escapes what a JSON escape or a DEL makes of the text, and keeps plain ASCII text as it is', async () => {
+    // the body as the client wrote it: plain bodies skip the composer's scan (FastifyRequest.plainTextBody)
+    const sendJson = (json: string) => api.app.inject({ method: 'POST', url: '/v1/messages', headers: { ...project.auth, 'content-type': 'application/json' }, payload: json });
+    const cases: [string, string, string][] = [
+      ['a control character escaped as \\u', 'a\\u0001b', 'a=01b'],
+      ['a form feed (\\f)', 'form\\ffeed', 'form=0Cfeed'],
+      ['a backspace (\\b)', 'back\\bspace', 'back=08space'],
+      ['a DEL as it is', 'del\x7fete', 'del=7Fete'],
+      ['an accented letter escaped as \\u', 'caf\\u00e9 au lait', 'caf=C3=A9 au lait'],
+      ['a backslash and a b', 'not \\\\b a backspace', 'not \\b a backspace'],
+    ];
+    for (const [label, text, encoded] of cases) {
+      const response = await sendJson(`{"from":"news@${project.domain}","to":"ann@example.org","subject":"Escapes","text":"${text}"}`);
+      expect(response.statusCode, label).toBe(202);
+      const raw = await rawOf(response.json<{ id: string }>().id);
+      const body = raw.split('\r\n\r\n')[1] as string;
+      expect(body, label).toBe(`${encoded}`);
+      expect(raw, label).toMatch(label.startsWith('a backslash') ? /^Content-Transfer-Encoding: 7bit$/m : /^Content-Transfer-Encoding: quoted-printable$/m);
+    }
+    const plain = await sendJson(`{"from":"news@${project.domain}","to":"ann@example.org","subject":"Plain","text":"plain\\ttext\\nline two"}`);
+    const raw = await rawOf(plain.json<{ id: string }>().id);
+    expect(raw).toMatch(/^Content-Transfer-Encoding: 7bit$/m);
+    expect(raw.split('\r\n\r\n')[1]).toBe('plain\ttext\r\nline two');
+  });
+
   it('answers 413 with the limit when the built message is over the configured size, storing nothing', async () => {
     const before = await countProjectRows(api.db, project.id);
     const response = await send({ ...base(), attachments: [{ filename: 'big.bin', content: Buffer.alloc(4000, 7).toString('base64') }] });

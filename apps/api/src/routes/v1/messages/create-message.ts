@@ -27,7 +27,7 @@ export function createMessageRoute(deps: AppDeps): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const key = request.headers['idempotency-key'];
-        const result = await submit(intakeFor(deps, request), request.auth, { kind: 'fields', messages: [toSendRequest(request.body)], batch: false }, {
+        const result = await submit(intakeFor(deps, request), request.auth, { kind: 'fields', messages: [toSendRequest(request.body, request.plainTextBody)], batch: false }, {
           fieldPrefix: () => '',
           idempotency: key ? { key, hash: requestHash(request.body) } : undefined,
           source: 'api',
