@@ -17,7 +17,6 @@ export interface EndToEndResult {
   duplicates: number;
 }
 
-
 /** Accepts `messages` over the batch API with the workers running, and waits until the MX has them all. */
 export async function measureEndToEnd(
   target: AcceptTarget,

@@ -16,7 +16,6 @@ export interface OpenLoopResult {
   late: number;
 }
 
-
 /**
  * POST /v1/messages at a steady offered rate, open loop: request i is due at start + i / rate and is
  * sent then whether or not earlier ones have been answered (over as many keep-alive connections as

@@ -242,6 +242,20 @@ describe('templates', () => {
     expect((await call('GET', `/v1/messages/${plain.json<{ id: string }>().id}`)).json()).toMatchObject({ template: null });
   });
 
+  it("encodes a template's own non-ASCII text even when the request that names it is plain ASCII", async () => {
+    // the request's body is plain (FastifyRequest.plainTextBody), the rendered content is not: it must still be scanned
+    const spec = { ...welcome(), html: '<p>Hello {{name}}, 5 × {{plan}} for 12 €</p>', text: 'Hello {{name}}: 5 × {{plan}}, 12 €' };
+    await create(spec);
+    const sent = await sendWith({ alias: spec.alias, variables: { name: 'Kim', url: 'u', plan: 'Pro' } });
+    expect(sent.statusCode, sent.body).toBe(202);
+    const id = sent.json<{ id: string }>().id;
+    const raw = (await call('GET', `/v1/messages/${id}/raw`)).rawPayload;
+    expect([...raw].every((octet) => octet < 0x80)).toBe(true);
+    const mail = await rawOf(id);
+    expect(mail.html).toContain('<p>Hello Kim, 5 × Pro for 12 €</p>');
+    expect(mail.text?.trim()).toBe('Hello Kim: 5 × Pro, 12 €');
+  });
+
   it('keeps a message already accepted as it was when a new version is published, and sends a named version', async () => {
     const t = await create(welcome());
     const vars = { name: 'Kim', url: 'https://example.com', plan: 'Pro' };
