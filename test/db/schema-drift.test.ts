@@ -61,7 +61,7 @@ describe('the drift check', () => {
   it('reports each way a migrated database can drift from schema.prisma, in both directions', async () => {
     await db.withClient(async (client) => {
       await client.query(`
-        DROP INDEX "messages_created_at_idx";
+        DROP INDEX "messages_message_id_header_idx";
         CREATE INDEX "recipients_domain_idx" ON "recipients" ("domain" DESC);
         ALTER TABLE "recipients" ADD COLUMN "note" TEXT;
         ALTER TABLE "domains" ALTER COLUMN "return_path_host" SET NOT NULL;
@@ -87,7 +87,7 @@ describe('the drift check', () => {
       'column messages.subject default: schema.prisma has \'\', database has none',
       'not in schema.prisma: column recipients.note (text NULL)',
       'not in schema.prisma: table stray (1 columns)',
-      'missing in database: index messages_created_at_idx on messages (INDEX messages_created_at_idx ON messages (created_at))',
+      'missing in database: index messages_message_id_header_idx on messages (INDEX messages_message_id_header_idx ON messages (message_id_header))',
       'not in schema.prisma: index recipients_domain_idx on recipients (INDEX recipients_domain_idx ON recipients (domain DESC))',
       'foreign key events (domain_id): schema.prisma has FOREIGN KEY events_domain_id_fkey ON events (domain_id) REFERENCES domains (id) ON DELETE SET NULL ON UPDATE CASCADE, database has FOREIGN KEY events_domain_id_fkey ON events (domain_id) REFERENCES domains (id) ON DELETE CASCADE ON UPDATE CASCADE',
       "not in schema.prisma: constraint suppressions.suppressions_email_check (CHECK ((email <> ''::text)))",

@@ -108,6 +108,18 @@ describe('applyRetention, row by row', () => {
     );
   });
 
+  it("deletes events by their own time, in id order: a late event of an old message (its id in the message's time) stays until its time is past", async () => {
+    const first = await message(120, 'bounced');
+    const second = await message(110, 'bounced');
+    // a report weeks after the first message: its event's id sorts before the second message's events
+    const late = { id: idInTimeOf('event', first), projectId: h.projectId, messageId: first, type: 'complained' as const, email: 'someone@elsewhere.test', createdAt: daysAgo(5) };
+    await h.db.event.create({ data: late });
+
+    const result = await retention({ batchSize: 1 });
+    expect(result.eventsDeleted).toBe(2);
+    expect(await h.db.event.findMany({ where: { messageId: { in: [first, second] } }, select: { id: true } })).toEqual([{ id: late.id }]);
+  });
+
   it('works in batches: all of them until done, or only as many as a run is allowed', async () => {
     const ids = await Promise.all(Array.from({ length: 5 }, () => message(45, 'delivered')));
     expect((await retention({ batchSize: 2, maxBatches: 1 })).rawPurged).toBe(2);

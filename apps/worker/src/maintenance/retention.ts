@@ -110,10 +110,12 @@ export async function applyRetention(deps: RetentionDeps): Promise<RetentionResu
     ),
   );
   for (const partition of await rowByRowPartitions(db, 'events')) {
+    // in id order (the primary key; events have no index of their time alone): an event's id holds its
+    // message's time, so the oldest come first, and a late one (a bounce weeks on) waits for its own time
     result.eventsDeleted += await inBatches(deps, () =>
       affected(
         `DELETE FROM ${partition} WHERE id IN (
-           SELECT id FROM ${partition} WHERE created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+           SELECT id FROM ${partition} WHERE created_at < $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)`,
         [eventsBefore, n],
       ),
     );
