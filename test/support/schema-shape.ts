@@ -78,7 +78,7 @@ function prismaName(table: string, columns: string[], suffix: string): string {
 }
 
 /**
- * Indexes the migrations create that schema.prisma cannot declare (expressions): expected as they are.
+ * Indexes the migrations create that schema.prisma cannot declare (expressions, partial indexes): expected as they are.
  * Each is explained in its migration.
  */
 export const SQL_ONLY_INDEXES: ReadonlyMap<string, IndexShape> = new Map([
@@ -87,6 +87,10 @@ export const SQL_ONLY_INDEXES: ReadonlyMap<string, IndexShape> = new Map([
     table: 'recipients', unique: false, method: 'btree', columns: ['message_id', 'domain'],
     where: `(status = ANY (ARRAY['queued'::"RecipientStatus", 'deferred'::"RecipientStatus"]))`,
   }],
+  ['messages_idempotency_key_idx', {
+    table: 'messages', unique: false, method: 'btree', columns: ['project_id', 'idempotency_key'], where: '(idempotency_key IS NOT NULL)',
+  }],
+  ['messages_scheduled_idx', { table: 'messages', unique: false, method: 'btree', columns: ['id'], where: `(status = 'scheduled'::"MessageStatus")` }],
 ]);
 
 /**
