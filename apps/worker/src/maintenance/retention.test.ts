@@ -160,11 +160,16 @@ describe('applyRetention, whole partitions', () => {
     return id;
   };
 
-  it("drops the days and weeks past their setting, keeping a message's content while it is sent and a pending webhook", async () => {
+  it("drops the days and weeks past their setting, keeping a message's content while it is sent or scheduled, and a pending webhook", async () => {
     const old = await message(100, 'delivered');
     const oldDone = await message(40, 'delivered');
     const oldWaiting = await message(40, 'deferred');
     const young = await message(10, 'delivered');
+    // accepted 40 days ago for 25 days later, and still scheduled (found by messages_scheduled_idx)
+    h.now = daysAgo(40);
+    const { id: oldScheduled } = await h.accept({ to: [{ email: 'someone@elsewhere.test' }], sendAt: daysAgo(15) });
+    h.now = new Date();
+    expect(await h.db.message.findUniqueOrThrow({ where: { id: oldScheduled }, select: { status: true } })).toEqual({ status: 'scheduled' });
     expect(await partitionOf('message_contents', oldDone)).toBe(partitionName('message_contents', periodStart(daysAgo(40), 'day')));
     const endpoint = await h.db.webhookEndpoint.create({ data: { id: newId('webhook'), projectId: h.projectId, url: 'https://hooks.example/', secretEncrypted: 'x' } });
     const delivery = (status: 'pending' | 'succeeded') => ({
@@ -179,10 +184,11 @@ describe('applyRetention, whole partitions', () => {
       partitionName('message_contents', periodStart(daysAgo(40), 'day')), oldWeek('events'), oldWeek('webhook_deliveries'),
     ]));
     expect(result.partitionsDropped).not.toContain(partitionName('events', periodStart(daysAgo(40), 'week')));
-    expect(result.rowsKept).toBe(2);
+    expect(result.rowsKept).toBe(3);
     // content: the finished message's gone with its day, the unfinished one's moved aside, the young one's untouched
     expect(await h.db.messageContent.count({ where: { id: { in: [old, oldDone] } } })).toBe(0);
     expect(await partitionOf('message_contents', oldWaiting)).toBe('message_contents_p_default');
+    expect(await partitionOf('message_contents', oldScheduled)).toBe('message_contents_p_default');
     expect(await partitionOf('message_contents', young)).toBe(partitionName('message_contents', periodStart(daysAgo(10), 'day')));
     // events go with their message's week; the 40-day-old message's stay
     expect(await h.db.event.count({ where: { messageId: old } })).toBe(0);
@@ -198,5 +204,7 @@ describe('applyRetention, whole partitions', () => {
     await h.db.recipient.updateMany({ where: { messageId: oldWaiting }, data: { status: 'delivered', finalAt: new Date() } });
     expect((await retention()).rawPurged).toBe(1);
     expect(await h.db.messageContent.count({ where: { id: oldWaiting } })).toBe(0);
+    // a scheduled message's content stays until it is sent
+    expect(await h.db.messageContent.count({ where: { id: oldScheduled } })).toBe(1);
   });
 });
