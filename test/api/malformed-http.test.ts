@@ -129,6 +129,7 @@ describe('malformed HTTP requests', () => {
       ['a body that is not JSON', post('/v1/messages', '{"from":'), 'validation_failed'],
       ['a "__proto__" key', post('/v1/messages', '{"__proto__":{"x":1},"to":"x@example.org"}'), 'validation_failed'],
       ['a "__proto__" key spelled with escapes', post('/v1/messages', '{"\\u005f_proto__":{"x":1},"to":"x@example.org"}'), 'validation_failed'],
+      ['a "constructor" key', post('/v1/messages', '{"to":"x@example.org","constructor":{"prototype":{"x":1}}}'), 'validation_failed'],
       ['a "constructor" key spelled with escapes', post('/v1/messages', '{"to":"x@example.org","constructo\\u0072":{"prototype":{}}}'), 'validation_failed'],
       ['a body that is not JSON at all', framed('Content-Type: text/plain', 'Content-Length: 5', 'Connection: close') + 'hello', 'unsupported_media_type'],
     ];

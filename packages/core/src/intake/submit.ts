@@ -22,7 +22,12 @@ export type Principal = Pick<KeyContext, 'projectId' | 'scopes' | 'domains' | 'd
 
 /** What a front end hands intake, once it has translated its own input. */
 export type IntakeRequest =
-  /** Messages given as fields (the API, its batches, the vendors' shapes); `batch` stores `<key>#<index>` idempotency keys. */
+  /**
+   * Messages given as fields (the API, its batches, the vendors' shapes); `batch` stores `<key>#<index>`
+   * idempotency keys. Intake takes them over: once composed, `messages` is emptied, so that a batch's
+   * text (megabytes) is garbage before the commit's wait instead of being copied by each scavenge
+   * during it (docs/performance.md).
+   */
   | { kind: 'fields'; messages: SendRequest[]; batch: boolean }
   /**
    * One message given whole, with its envelope recipients (SMTP submission, POST /v1/messages/raw).
@@ -145,7 +150,12 @@ function prepare(deps: IntakeDeps, principal: Principal, request: IntakeRequest,
       render: async () => {
         messages = await applyTemplates(deps.store.db, principal.projectId, messages, options.fieldPrefix);
       },
-      drafts: () => draftMessages(messages, now),
+      drafts: () => {
+        const drafts = draftMessages(messages, now);
+        // composed: the texts are let go (see IntakeRequest)
+        messages = request.messages = [];
+        return drafts;
+      },
     };
   }
   // a message given whole is read first: its From header and X-Herald headers are what the checks need

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { requestHash, submit } from '@herald/core';
+import { requestHash, submit, type IntakeRequest } from '@herald/core';
+import type { z } from 'zod';
 import type { AppDeps } from '../../../app.ts';
+import { takeBody } from '../../../input/take-body.ts';
 import { intakeFor } from '../../../intake.ts';
 import { requireScope } from '../../../plugins/require-scope.ts';
 import { errorResponses } from '../../../schemas/error.ts';
@@ -25,15 +27,20 @@ export function createBatchRoute(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const key = request.headers['idempotency-key'];
-        const result = await submit(intakeFor(deps, request), request.auth, { kind: 'fields', messages: request.body.messages.map((m) => toSendRequest(m, request.plainTextBody)), batch: true }, {
-          fieldPrefix: (i) => `messages.${i}.`,
-          idempotency: key ? { key, hash: requestHash(request.body) } : undefined,
-          source: 'api',
-        });
+        // no local holds the body or its messages across the wait (an async function keeps its locals)
+        const { intake, idempotency } = batchIntake(takeBody(request), request.headers['idempotency-key'], request.plainTextBody);
+        const result = await submit(intakeFor(deps, request), request.auth, intake, { fieldPrefix: (i) => `messages.${i}.`, idempotency, source: 'api' });
         if (result.replayed) void reply.header('idempotent-replayed', 'true');
         return reply.status(202).send({ data: result.messages });
       },
     );
+  };
+}
+
+/** The batch as intake takes it (its messages let go once composed) and the request's idempotency. */
+function batchIntake(body: z.output<typeof sendBatchBody>, key: string | undefined, plainText: boolean): { intake: IntakeRequest; idempotency: { key: string; hash: string } | undefined } {
+  return {
+    intake: { kind: 'fields', messages: body.messages.map((m) => toSendRequest(m, plainText)), batch: true },
+    idempotency: key ? { key, hash: requestHash(body) } : undefined,
   };
 }

@@ -141,6 +141,13 @@ describe('templates', () => {
     });
     expect(proto.statusCode).toBe(400);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    const prototype = await api.app.inject({
+      method: 'POST',
+      url: `/v1/templates/${t.id}/render`,
+      headers: { ...project.auth, 'content-type': 'application/json' },
+      payload: '{"variables":{"name":"a","url":"u","plan":"p","constructor":{"prototype":{"polluted":true}}}}',
+    });
+    expect(prototype.statusCode).toBe(400);
     const constructor = await call('POST', `/v1/templates/${t.id}/render`, { variables: { name: { constructor: 'x' }, url: 'u', plan: 'p' } });
     expect(constructor.statusCode).toBe(200);
     expect(constructor.json<{ subject: string }>().subject).toBe('Welcome, [object Object]!');
