@@ -77,16 +77,23 @@ export function textEntity(type: 'text/plain' | 'text/html', content: string, pl
 export function scannedTextEntity(type: 'text/plain' | 'text/html', content: string): Entity {
   // line endings made CRLF first (a bare CR or LF would otherwise reach the wire as the sender's program
   // wrote it): text with LF alone (a template's, most programs') is then converted and scanned once
-  const octets = Buffer.from(crlfLineBreaks(content), 'utf8');
-  const scan = scanText(octets);
+  const text = crlfLineBreaks(content);
+  const octets = Buffer.from(text, 'utf8');
   const contentType = mimeField('Content-Type', type, ['; charset=utf-8']);
-  if (scan.eightBit === 0 && !scan.controls && scan.longestLine <= 998) {
+  // octets of 0x80 and above: every octet of a character outside ASCII is one, so they are the octets
+  // less the ASCII characters, counted natively (runs of ASCII taken out of the text). Text with any
+  // (most that reaches here) is quoted-printable or base64 whatever else it holds; only ASCII text
+  // (with a control character) needs the loop over every octet (for the bench template's HTML, 2.6 KB
+  // with three "×": about 1 µs against 4.5 for the loop)
+  const eightBit = octets.length - text.length + text.replace(ASCII_RUNS, '').length;
+  const scan = eightBit === 0 ? scanText(octets) : null;
+  if (scan && !scan.controls && scan.longestLine <= 998) {
     return { fields: `${contentType}Content-Transfer-Encoding: 7bit\r\n`, body: octets.toString('latin1') };
   }
-  if (scan.eightBit * 3 > octets.length) {
+  if (eightBit * 3 > octets.length) {
     return { fields: `${contentType}Content-Transfer-Encoding: base64\r\n`, body: encodeBase64(octets) };
   }
-  const literal = scan.eightBit === 0 && !scan.needsEscape;
+  const literal = scan !== null && !scan.needsEscape;
   return { fields: `${contentType}Content-Transfer-Encoding: quoted-printable\r\n`, body: encodeQuotedPrintable(octets, true, literal) };
 }
 
@@ -95,6 +102,8 @@ export function scannedTextEntity(type: 'text/plain' | 'text/html', content: str
  * comes first: V8 tests the class a quarter faster so (0.64 against 0.84 ns a character).
  */
 const NOT_PLAIN_ASCII = /[^\x20-\x7e\t\n\r]/;
+/** Runs of ASCII characters (UTF-16 code units below 0x80). */
+const ASCII_RUNS = /[^\x80-\uffff]+/g;
 const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
 
 /** Every line break as CRLF (a bare CR or LF becomes one), the text left as it is when it has none. */

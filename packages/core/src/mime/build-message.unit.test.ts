@@ -101,6 +101,20 @@ describe('composing a message', () => {
     }
   });
 
+  it('chooses base64 exactly when more than a third of the octets are 8-bit, counting every octet of a character outside ASCII', () => {
+    const encoding = (text: string) => /Content-Transfer-Encoding: (\S+)/.exec(textEntity('text/plain', text).fields)?.[1];
+    // "é" is two 8-bit octets, "😀" (a surrogate pair) four: the boundary on either side of a third
+    expect(encoding(`é${'a'.repeat(4)}`)).toBe('quoted-printable');
+    expect(encoding(`é${'a'.repeat(3)}`)).toBe('base64');
+    expect(encoding(`😀${'a'.repeat(8)}`)).toBe('quoted-printable');
+    expect(encoding(`😀${'a'.repeat(7)}`)).toBe('base64');
+    // line breaks made CRLF count as the octets they become; a control character does not make text 7bit
+    expect(encoding(`€\n${'a'.repeat(4)}`)).toBe('quoted-printable');
+    expect(encoding(`€\n${'a'.repeat(3)}`)).toBe('base64');
+    expect(encoding(`ü\x00${'a'.repeat(3)}`)).toBe('quoted-printable');
+    expect(encoding('\x00 only ASCII')).toBe('quoted-printable');
+  });
+
   it('makes every line break of 8-bit text CRLF before it encodes it, and loses nothing', () => {
     const decodeQp = (body: string) =>
       Buffer.from(body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
