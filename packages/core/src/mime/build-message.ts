@@ -73,7 +73,7 @@ export function textEntity(type: 'text/plain' | 'text/html', content: string, pl
   return Buffer.byteLength(content, 'utf8') !== content.length || NOT_PLAIN_ASCII.test(content) ? scannedTextEntity(type, content) : plainTextEntity(type, content);
 }
 
-/** A text part of any content, the encoding chosen from one scan of its UTF-8 octets (exported for the tests: the fast path must match it). */
+/** A text part of any content, the encoding chosen from its UTF-8 octets: their 8-bit count, and for ASCII text one scan (exported for the tests: the fast path must match it). */
 export function scannedTextEntity(type: 'text/plain' | 'text/html', content: string): Entity {
   // line endings made CRLF first (a bare CR or LF would otherwise reach the wire as the sender's program
   // wrote it): text with LF alone (a template's, most programs') is then converted and scanned once
