@@ -1,5 +1,6 @@
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
+import { jsonRows } from '../db/json-rows.ts';
 import { columnNames, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
 import type { Store } from '../db/store.ts';
 import { allColumns, columnsOf, EVENTS, MESSAGE_CONTENTS, MESSAGES, RECIPIENTS, WEBHOOK_DELIVERIES, isoTimestamp, type WrittenRowOf } from '../db/tables.ts';
@@ -280,10 +281,10 @@ export function createIntakeCommitter(db: Db): IntakeCommitter {
         });
         await sqlPool(db).query(
           prepared('intake-commit', COMMIT_SQL, [
-            JSON.stringify(messages),
-            JSON.stringify(requests.flatMap((r) => r.recipients)),
-            JSON.stringify(requests.flatMap((r) => r.events)),
-            JSON.stringify(requests.flatMap((r) => r.deliveries)),
+            jsonRows(messages, 'json'),
+            jsonRows(requests.flatMap((r) => r.recipients), 'jsonb'),
+            jsonRows(requests.flatMap((r) => r.events), 'jsonb'),
+            jsonRows(requests.flatMap((r) => r.deliveries), 'jsonb'),
             Buffer.concat(raws, offset),
           ]),
         );

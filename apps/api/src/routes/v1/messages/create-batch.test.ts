@@ -30,6 +30,31 @@ describe('POST /v1/messages/batch', () => {
     expect(api.jobs.length - before).toBe(500);
   });
 
+  it('stores every row of a batch larger than one slice of its JSON as sent, characters outside ASCII included', async () => {
+    // past 64 rows the commit sends its rows as UTF-8 bytes, sliced (packages/core/src/db/json-rows.ts): json for the
+    // messages, jsonb for the recipients and events; characters of two, three and four octets fall in every slice
+    const names = ['Zoë', '注文', 'Paket 📦', 'Ünïcödé'];
+    const messages = Array.from({ length: 150 }, (_, i) => ({
+      from: { email: `n@${project.domain}`, name: names[i % 4] },
+      to: `ü${i}@d${i % 3}.example`,
+      subject: `${names[(i + 1) % 4]} #${i}`,
+      text: `hello ${i}`,
+      tags: [`t-${i % 4}`],
+      metadata: { order: `№${i}`, note: names[(i + 3) % 4] },
+    }));
+    const response = await batch({ messages });
+    expect(response.statusCode, response.body).toBe(202);
+    const ids = response.json<{ data: { id: string }[] }>().data.map((m) => m.id);
+    const stored = await api.db.message.findMany({ where: { id: { in: ids } }, include: { recipients: true, events: true } });
+    const byId = new Map(stored.map((m) => [m.id, m]));
+    ids.forEach((id, i) => {
+      const m = byId.get(id);
+      expect(m, `message ${i}`).toMatchObject({ fromName: names[i % 4], subject: `${names[(i + 1) % 4]} #${i}`, tags: [`t-${i % 4}`], metadata: { order: `№${i}`, note: names[(i + 3) % 4] } });
+      expect(m?.recipients.map((r) => r.email)).toEqual([`ü${i}@d${i % 3}.example`]);
+      expect(m?.events.map((e) => [e.type, e.email])).toEqual([['queued', `ü${i}@d${i % 3}.example`]]);
+    });
+  });
+
   it('sends the deliveries due now in batch jobs of at most 50, and each scheduled message in a job of its own', async () => {
     const before = api.jobs.length;
     const sendAt = new Date(Date.now() + 3_600_000).toISOString();
