@@ -1,6 +1,7 @@
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
 import { jsonRows } from '../db/json-rows.ts';
+import { joinBytes } from '../mime/message-arena.ts';
 import { columnNames, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
 import type { Store } from '../db/store.ts';
 import { allColumns, columnsOf, EVENTS, MESSAGE_CONTENTS, MESSAGES, RECIPIENTS, WEBHOOK_DELIVERIES, isoTimestamp, type WrittenRowOf } from '../db/tables.ts';
@@ -285,7 +286,7 @@ export function createIntakeCommitter(db: Db): IntakeCommitter {
             jsonRows(requests.flatMap((r) => r.recipients), 'jsonb'),
             jsonRows(requests.flatMap((r) => r.events), 'jsonb'),
             jsonRows(requests.flatMap((r) => r.deliveries), 'jsonb'),
-            Buffer.concat(raws, offset),
+            joinBytes(raws, offset),
           ]),
         );
         await enqueueCommitted(requests);

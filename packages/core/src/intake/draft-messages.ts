@@ -1,5 +1,6 @@
 import { newId } from '../ids.ts';
 import { buildMessage } from '../mime/build-message.ts';
+import { estimatedBytes, MessageArena } from '../mime/message-arena.ts';
 import { domainOf } from './address.ts';
 import type { MessageDraft } from './commit-messages.ts';
 import type { SendRequest } from './send-request.ts';
@@ -10,11 +11,13 @@ import { hasOwnListUnsubscribe } from './unsubscribe-choice.ts';
  * domain) into the draft intake commits.
  */
 export function draftMessages(requests: readonly SendRequest[], now: Date): MessageDraft[] {
+  // the request's messages one after another in one block, which the commit sends as it is
+  const arena = new MessageArena(estimatedBytes(requests));
   return requests.map((request) => {
     const id = newId('message', now.getTime());
     const messageIdHeader = `${id}@${domainOf(request.from.email)}`;
     // the stamp apart, not spread into a copy of the request (see withContent in send-request.ts)
-    const raw = buildMessage(request, { messageId: messageIdHeader, date: now });
+    const raw = buildMessage(request, { messageId: messageIdHeader, date: now }, arena);
     return {
       id,
       raw,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { detectMimeType } from 'nodemailer/lib/mime-funcs/mime-types.js';
 import type { Attachment, SendRequest } from '../intake/send-request.ts';
 import { addressField, formatDate, mimeField, parameter, textField, verbatimField } from './compose-fields.ts';
+import type { MessageArena } from './message-arena.ts';
 import { encodeBase64, encodeQuotedPrintable, encodeQuotedPrintableText } from './transfer-encoding.ts';
 
 export type MessageContent = Pick<SendRequest, 'from' | 'to' | 'subject' | 'text' | 'html'> & Partial<Pick<SendRequest, 'cc' | 'replyTo' | 'headers' | 'attachments' | 'plainText'>>;
@@ -27,8 +28,10 @@ export interface Entity {
  * 998 octets, else quoted-printable (base64 when most of it is not ASCII); attachments are base64.
  * Bcc recipients never appear in the headers. Structure: text and HTML in multipart/alternative,
  * inline images (content_id) with the HTML in multipart/related, attachments in multipart/mixed.
+ * The bytes are written into `arena` when given (a request's messages one after another), else into
+ * a Buffer of their own.
  */
-export function buildMessage(content: MessageContent, stamp: MessageStamp): Buffer {
+export function buildMessage(content: MessageContent, stamp: MessageStamp, arena?: MessageArena): Buffer {
   const boundary = newBoundary();
   let level = 0;
   const nextBoundary = () => `${boundary}_${++level}`;
@@ -53,7 +56,8 @@ export function buildMessage(content: MessageContent, stamp: MessageStamp): Buff
   head += verbatimField('Message-ID', `<${stamp.messageId}>`);
   head += verbatimField('MIME-Version', '1.0');
   for (const [name, value] of content.headers ?? []) head += textField(name, value);
-  return Buffer.from(`${head}${root.fields}\r\n${root.body}`, 'latin1');
+  const message = `${head}${root.fields}\r\n${root.body}`;
+  return arena ? arena.latin1(message) : Buffer.from(message, 'latin1');
 }
 
 /** A boundary that quoted-printable and base64 text can never contain ("=_"); 7-bit parts are checked. */
