@@ -6,7 +6,7 @@
  * rows at a time: V8 answers a long JSON.stringify as a chain of pieces, and the first read of it
  * (node-postgres measuring the string, then writing it) copies it into one flat string, which above
  * 128 KB is a large object of V8's heap. For 500 message rows of a batch (275 KB) that copy cost
- * more than the stringify itself (docs/performance.md, "Rows as bytes"). The slices stay short,
+ * more than the stringify itself (docs/performance.md, "A batch's bytes"). The slices stay short,
  * and are written into one Buffer. node-postgres sends a Buffer in Postgres' binary format, in which
  * a json value is its text as is and a jsonb value its text after a version byte (1).
  */

@@ -1,7 +1,6 @@
 import { sqlPool, type Db } from '../db/client.ts';
 import { createGroupWriter, type GroupWriter } from '../db/group-writer.ts';
 import { jsonRows } from '../db/json-rows.ts';
-import { joinBytes } from '../mime/message-arena.ts';
 import { columnNames, insertFromJson, prepared, recordsetTypes } from '../db/sql.ts';
 import type { Store } from '../db/store.ts';
 import { allColumns, columnsOf, EVENTS, MESSAGE_CONTENTS, MESSAGES, RECIPIENTS, WEBHOOK_DELIVERIES, isoTimestamp, type WrittenRowOf } from '../db/tables.ts';
@@ -10,6 +9,7 @@ import { rollupCtes, ROLLUP_EVENT_COLUMNS } from '../stats/rollup-sql.ts';
 import { HeraldError, type ErrorDetail } from '../errors/registry.ts';
 import { eventId, idInTimeOf, newId } from '../ids.ts';
 import type { Log } from '../logger.ts';
+import { joinBytes } from '../mime/message-arena.ts';
 import { BATCH_SIZE, type EnqueuedDelivery } from '../queue/delivery-queue.ts';
 import { domainOf } from './address.ts';
 import { findIdempotentReplay, type AcceptedMessage } from './idempotency.ts';
