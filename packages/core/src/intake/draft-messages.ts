@@ -1,6 +1,6 @@
 import { newId } from '../ids.ts';
 import { buildMessage } from '../mime/build-message.ts';
-import { estimatedBytes, MessageArena } from '../mime/message-arena.ts';
+import { estimatedBytes, type MessageArena } from '../mime/message-arena.ts';
 import { domainOf } from './address.ts';
 import type { MessageDraft } from './commit-messages.ts';
 import type { SendRequest } from './send-request.ts';
@@ -8,11 +8,11 @@ import { hasOwnListUnsubscribe } from './unsubscribe-choice.ts';
 
 /**
  * Each message of a request given as fields, built once (RFC 5322, CRLF, a Message-ID on the sending
- * domain) into the draft intake commits.
+ * domain) into the draft intake commits. The messages' bytes are written into `arena`, one after
+ * another (the commit sends them as they are): the caller releases it once the commit has settled.
  */
-export function draftMessages(requests: readonly SendRequest[], now: Date): MessageDraft[] {
-  // the request's messages one after another in one block, which the commit sends as it is
-  const arena = new MessageArena(estimatedBytes(requests));
+export function draftMessages(requests: readonly SendRequest[], now: Date, arena: MessageArena): MessageDraft[] {
+  arena.expect(estimatedBytes(requests));
   return requests.map((request) => {
     const id = newId('message', now.getTime());
     const messageIdHeader = `${id}@${domainOf(request.from.email)}`;

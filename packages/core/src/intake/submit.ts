@@ -12,6 +12,7 @@ import { metadataProblems, recipientProblems, scheduleProblems, tagProblems } fr
 import { prepareRawSubmission } from './raw-submission.ts';
 import type { SendRequest } from './send-request.ts';
 import { metrics } from '../metrics/registry.ts';
+import { MessageArena } from '../mime/message-arena.ts';
 import { hasOwnListUnsubscribe, unsubscribeProblems } from './unsubscribe-choice.ts';
 
 /**
@@ -101,10 +102,12 @@ export async function submit(deps: IntakeDeps, principal: Principal, request: In
   const recipients = prepared.recipientCounts.reduce((n, count) => n + count, 0);
   const limit = principal.dailyQuota ?? deps.settings.dailyQuota;
   const release = deps.quota ? await reserveDailyQuota(deps.quota, principal.projectId, recipients, limit, { log: deps.log }) : null;
+  // where the messages are composed; its memory goes back for the next request once the commit has settled
+  const arena = new MessageArena();
   try {
     // the clock pinned to the request's time; named field by field, every one (a spread copy is slow in V8, see withContent)
     const commitDeps: { [K in keyof Required<CommitDeps>]: CommitDeps[K] } = { store: deps.store, enqueue: deps.enqueue, log: deps.log, now: () => now };
-    const result = await commitMessages(commitDeps, principal, prepared.drafts(), {
+    const result = await commitMessages(commitDeps, principal, prepared.drafts(arena), {
       maxMessageBytes: deps.settings.maxMessageBytes,
       fieldPrefix: options.fieldPrefix,
       idempotency,
@@ -116,6 +119,8 @@ export async function submit(deps: IntakeDeps, principal: Principal, request: In
   } catch (err) {
     await release?.();
     throw err;
+  } finally {
+    arena.release();
   }
 }
 
@@ -128,7 +133,8 @@ interface Prepared {
   idempotency: { keys: string[]; hash: string } | undefined;
   /** Renders the messages' templates (applyTemplates), before drafts. */
   render: () => Promise<void>;
-  drafts: () => MessageDraft[];
+  /** Composes the messages into `arena`. */
+  drafts: (arena: MessageArena) => MessageDraft[];
 }
 
 function prepare(deps: IntakeDeps, principal: Principal, request: IntakeRequest, options: SubmitOptions, now: Date): Prepared {
@@ -150,8 +156,8 @@ function prepare(deps: IntakeDeps, principal: Principal, request: IntakeRequest,
       render: async () => {
         messages = await applyTemplates(deps.store.db, principal.projectId, messages, options.fieldPrefix);
       },
-      drafts: () => {
-        const drafts = draftMessages(messages, now);
+      drafts: (arena) => {
+        const drafts = draftMessages(messages, now, arena);
         // composed: the texts are let go (see IntakeRequest)
         messages = request.messages = [];
         return drafts;
@@ -171,7 +177,7 @@ function prepare(deps: IntakeDeps, principal: Principal, request: IntakeRequest,
     render: async () => {
       if (templated) rendered = await applyTemplates(deps.store.db, principal.projectId, [templated], options.fieldPrefix);
     },
-    drafts: () => (templated ? draftMessages(rendered, now) : [draft]),
+    drafts: (arena) => (templated ? draftMessages(rendered, now, arena) : [draft]),
   };
 }
 

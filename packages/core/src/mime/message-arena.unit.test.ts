@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { draftMessages } from '../intake/draft-messages.ts';
 import type { SendRequest } from '../intake/send-request.ts';
-import { estimatedBytes, joinBytes, MessageArena } from './message-arena.ts';
+import { BlockPool, estimatedBytes, joinBytes, MessageArena } from './message-arena.ts';
 
 const latin1 = (i: number) => `Subject: ${i}\r\n\r\n${'x'.repeat(100 + i)}\u00e9\u00ff\r\n`;
 
@@ -14,15 +14,66 @@ describe('MessageArena', () => {
     expect(parts[1]?.byteOffset).toBe((parts[0]?.byteOffset ?? 0) + (parts[0]?.length ?? 0));
   });
 
-  it('gives a text larger than the block a block of its own size, and starts a new block when one is full', () => {
-    const arena = new MessageArena(200);
-    const small = arena.latin1('a'.repeat(150));
-    const large = arena.latin1('b'.repeat(1000));
+  it('gives a text larger than the block a block of its own, and starts a new block when one is full', () => {
+    const arena = new MessageArena(16 * 1024, new BlockPool());
+    const small = arena.latin1('a'.repeat(15_000));
+    const large = arena.latin1('b'.repeat(20_000));
     const next = arena.latin1('c'.repeat(10));
+    expect(small.buffer.byteLength).toBe(16 * 1024);
     expect(large.buffer).not.toBe(small.buffer);
-    expect(large.buffer.byteLength).toBe(1000);
-    expect(next.buffer).not.toBe(large.buffer);
-    expect([small, large, next].map((b) => b.toString('latin1'))).toEqual(['a'.repeat(150), 'b'.repeat(1000), 'c'.repeat(10)]);
+    expect(large.buffer.byteLength).toBe(32 * 1024);
+    // the rest of the larger block is the next message's
+    expect(next.buffer).toBe(large.buffer);
+    expect(next.byteOffset).toBe(20_000);
+    expect([small, large, next].map((b) => b.toString('latin1'))).toEqual(['a'.repeat(15_000), 'b'.repeat(20_000), 'c'.repeat(10)]);
+    // a message over 8 MB gets a block of exactly its size
+    expect(arena.latin1('d'.repeat(9_000_000)).buffer.byteLength).toBe(9_000_000);
+  });
+
+  it('gives its blocks back on release, for the next arena to write over, and takes nothing after it', () => {
+    const pool = new BlockPool();
+    const first = new MessageArena(100_000, pool);
+    const a = first.latin1('a'.repeat(1000));
+    const b = first.latin1('b'.repeat(200_000));
+    first.release();
+    first.release();
+    expect(pool.kept).toBe(128 * 1024 + 256 * 1024);
+    expect(() => first.latin1('x')).toThrow(/released/);
+    const second = new MessageArena(100_000, pool);
+    const c = second.latin1('c'.repeat(1000));
+    expect(c.buffer).toBe(a.buffer);
+    expect(a.toString('latin1')).toBe('c'.repeat(1000));
+    expect(second.latin1('d'.repeat(150_000)).buffer).toBe(b.buffer);
+    expect(pool.kept).toBe(0);
+  });
+});
+
+describe('BlockPool', () => {
+  it('hands out blocks of a power of two from 16 KB, the same block again once given back', () => {
+    const pool = new BlockPool();
+    expect(pool.take(1).length).toBe(16 * 1024);
+    expect(pool.take(16 * 1024 + 1).length).toBe(32 * 1024);
+    const block = pool.take(3_000_000);
+    expect(block.length).toBe(4 * 1024 * 1024);
+    pool.give(block);
+    pool.give(block);
+    expect(pool.kept).toBe(4 * 1024 * 1024);
+    expect(pool.take(2_500_000)).toBe(block);
+    // (not `.not.toBe`: vitest compares 4 MB buffers octet by octet when they are not the same)
+    expect(pool.take(2_500_000) === block).toBe(false);
+  });
+
+  it('keeps at most its limit, nothing over 8 MB and no block it did not hand out', () => {
+    const pool = new BlockPool(64 * 1024);
+    const blocks = [pool.take(20_000), pool.take(20_000), pool.take(20_000)];
+    for (const block of blocks) pool.give(block);
+    expect(pool.kept).toBe(64 * 1024);
+    const large = pool.take(9_000_000);
+    expect(large.length).toBe(9_000_000);
+    pool.give(large);
+    pool.give(Buffer.alloc(16 * 1024 + 1));
+    pool.give(blocks[0]?.subarray(1) as Buffer);
+    expect(pool.kept).toBe(64 * 1024);
   });
 });
 
@@ -55,7 +106,7 @@ describe('a request of several messages', () => {
 
   it('is composed into one block, within the estimate, which the commit sends as it is', () => {
     const requests = [0, 1, 2, 3].map(request);
-    const drafts = draftMessages(requests, new Date('2026-12-08T00:00:00Z'));
+    const drafts = draftMessages(requests, new Date('2026-12-08T00:00:00Z'), new MessageArena(undefined, new BlockPool()));
     const raws = drafts.map((d) => d.raw);
     const size = raws.reduce((n, r) => n + r.length, 0);
     expect(size).toBeLessThanOrEqual(estimatedBytes(requests));

@@ -55,6 +55,46 @@ describe('POST /v1/messages/batch', () => {
     });
   });
 
+  it("stores each message's own bytes when batches of two projects, and one refused, are composed and committed at once", async () => {
+    // a request's messages are composed into memory that goes back to a pool once its commit has
+    // settled (packages/core/src/mime/message-arena.ts), and the next requests compose over it: the
+    // bytes of one request must be committed before another writes where they were
+    const send = (who: TestProject, round: number, size: number) =>
+      api.app.inject({
+        method: 'POST',
+        url: '/v1/messages/batch',
+        headers: who.auth,
+        payload: {
+          messages: Array.from({ length: size }, (_, i) => ({ from: `n@${who.domain}`, to: `r${i}@d.example`, subject: `${who.id} ${round}.${i}`, text: `${who.id}:${round}.${i}:\n`.repeat(40 + ((round * 7 + i) % 30)) })),
+        },
+      });
+    const refused = () => api.app.inject({ method: 'POST', url: '/v1/messages/batch', headers: project.auth, payload: { messages: [message(0), { ...message(1), from: `n@${other.domain}` }] } });
+    // each request started a moment after the one before: it composes while those before it commit
+    const pending: ReturnType<typeof send>[] = [];
+    for (let round = 0; round < 12; round++) {
+      pending.push(send(round % 2 ? other : project, round, 20 + round * 5));
+      if (round % 4 === 0) pending.push(refused());
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const responses = await Promise.all(pending);
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([...Array<number>(12).fill(202), ...Array<number>(3).fill(403)].sort());
+    for (const [round, response] of responses.filter((r) => r.statusCode === 202).entries()) {
+      const who = round % 2 ? other : project;
+      const ids = response.json<{ data: { id: string }[] }>().data.map((m) => m.id);
+      const stored = await api.db.message.findMany({ where: { id: { in: ids } }, select: { id: true, subject: true, projectId: true, content: { select: { raw: true } } } });
+      expect(stored).toHaveLength(20 + round * 5);
+      for (const m of stored) {
+        const [, at] = m.subject.split(' ') as [string, string];
+        const raw = Buffer.from(m.content?.raw ?? new Uint8Array()).toString('latin1');
+        expect(m.projectId).toBe(who.id);
+        expect(raw).toContain(`Subject: ${who.id} ${at}\r\n`);
+        expect(raw).toContain(`${who.id}:${at}:\r\n${who.id}:${at}:\r\n`);
+        // nothing of another message: every marker in the bytes is this message's own
+        expect(new Set(raw.match(/[A-Za-z0-9_]+:\d+\.\d+:/g))).toEqual(new Set([`${who.id}:${at}:`]));
+      }
+    }
+  });
+
   it('sends the deliveries due now in batch jobs of at most 50, and each scheduled message in a job of its own', async () => {
     const before = api.jobs.length;
     const sendAt = new Date(Date.now() + 3_600_000).toISOString();
