@@ -77,7 +77,9 @@ export class BlockPool {
 
   give(block: Buffer): void {
     const size = block.length;
-    if (size > MAX_BLOCK_BYTES || size !== blockSize(size) || block.byteOffset !== 0 || this.freeBytes + size > this.maxFreeBytes) return;
+    // only a block as take() makes them: the whole of its own memory, of a pooled size
+    if (size > MAX_BLOCK_BYTES || size !== blockSize(size) || block.byteOffset !== 0 || block.buffer.byteLength !== size) return;
+    if (this.freeBytes + size > this.maxFreeBytes) return;
     const list = this.free.get(size) ?? [];
     if (list.includes(block)) return;
     list.push(block);

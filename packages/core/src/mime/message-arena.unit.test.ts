@@ -74,6 +74,11 @@ describe('BlockPool', () => {
     pool.give(Buffer.alloc(16 * 1024 + 1));
     pool.give(blocks[0]?.subarray(1) as Buffer);
     expect(pool.kept).toBe(64 * 1024);
+    // with room to spare: a view of the first 16 KB of a larger block's memory, a view past its start
+    const roomy = new BlockPool();
+    roomy.give(Buffer.from(roomy.take(40_000).buffer, 0, 16 * 1024));
+    roomy.give(Buffer.from(roomy.take(40_000).buffer, 16 * 1024, 16 * 1024));
+    expect(roomy.kept).toBe(0);
   });
 });
 
